@@ -1,0 +1,1 @@
+"""Siaga: election security command system."""

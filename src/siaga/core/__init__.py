@@ -1,0 +1,1 @@
+"""Pure algorithms (no Django): scoring, allocation, geo, custody chain, simulator."""

@@ -1,0 +1,801 @@
+"""Deployment planner: group TPS into guard posts and staff them with police.
+
+Pipeline (all pure, deterministic for the same input):
+
+1. ``group_posts`` turns classified TPS into posts following the security
+   pattern (pola pengamanan) of each class.
+2. ``plan_optimal`` solves a minimum-cost flow from units to posts per
+   province; ``plan_greedy`` is the by-hand baseline on the same network and
+   cost model, so their totals compare directly.
+3. ``replan`` re-solves only the provinces touched by a change; ``plan_diff``
+   lists the resulting moves. ``place_reserves`` sites Brimob/Dalmas reserves.
+
+Network per province (costs are integer metres of travel-equivalent):
+
+    own Polsek ──────────────── travel ──────────────────────┐
+    other Polsek of own Polres ─ travel + own_polres_penalty ─┤
+    own Polres HQ ───────────── travel + own_polres_penalty ─┼──> post (demand = polri_required)
+    Polda pool (BKO) ────────── travel + bko_penalty ────────┤
+    shortfall ──────────────── penalty by class ────────────┘
+
+Other Polsek are limited to the ``neighbour_polsek`` nearest to keep arcs
+sparse. Provinces never share units, so each is an independent problem; this
+is what makes national scale (820k TPS) tractable and re-planning local.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from siaga.core.codes import parent_code
+from siaga.core.geo import TravelModel, haversine_km
+
+KURANG_RAWAN, RAWAN, SANGAT_RAWAN, KHUSUS = 0, 1, 2, 3
+CLASS_NAMES = {KURANG_RAWAN: "kurang_rawan", RAWAN: "rawan", SANGAT_RAWAN: "sangat_rawan", KHUSUS: "khusus"}
+UNIT_KINDS = ("polsek", "polres", "polda", "brimob", "dalmas", "tni", "linmas")
+
+
+class PlanningError(ValueError):
+    """Invalid planning input; ``messages`` holds the text per language."""
+
+    def __init__(self, id_message: str, en_message: str):
+        super().__init__(id_message)
+        self.messages = {"id": id_message, "en": en_message}
+
+
+@dataclass(frozen=True)
+class TpsNode:
+    id: int
+    code: str
+    desa: str
+    kecamatan: str
+    kabkota: str
+    lat: float
+    lng: float
+    klass: int
+    island: bool = False
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Security pattern of one class: Polri per post, TPS per post, Linmas per TPS."""
+
+    klass: int
+    polri_per_post: int
+    tps_per_post_max: int
+    tps_per_post_min: int
+    linmas_per_tps: int
+    allow_neighbour_desa: bool = False
+
+
+# Pemilu 2024 figures (domain.md): kurang rawan 2 police for 4-8 TPS; rawan
+# 2-2-4; sangat rawan and khusus 2-1-2. Linmas is 2 per TPS everywhere.
+DEFAULT_PATTERNS: Mapping[int, Pattern] = {
+    KURANG_RAWAN: Pattern(KURANG_RAWAN, 2, 8, 4, 2, allow_neighbour_desa=True),
+    RAWAN: Pattern(RAWAN, 2, 2, 2, 2),
+    SANGAT_RAWAN: Pattern(SANGAT_RAWAN, 2, 1, 1, 2),
+    KHUSUS: Pattern(KHUSUS, 2, 1, 1, 2),
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit supplying personnel. ``area_code``: kecamatan for a Polsek,
+    kab/kota for a Polres, province for a Polda."""
+
+    id: int
+    code: str
+    kind: str
+    parent_id: int | None
+    area_code: str
+    lat: float
+    lng: float
+    available: int
+    island: bool = False
+
+    @property
+    def province(self) -> str:
+        return self.area_code.split(".")[0]
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named officer. ``available`` is a flag or a tuple of (start, end)
+    windows; with windows the person counts when one covers the duty window."""
+
+    id: int
+    unit_id: int
+    available: bool | tuple[tuple[Any, Any], ...] = True
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int  # the smallest TPS id in the post: stable when other areas change
+    klass: int
+    tps_ids: tuple[int, ...]
+    lat: float
+    lng: float
+    desa: str  # a post spanning neighbour desa names the desa of its first TPS
+    kecamatan: str
+    kabkota: str
+    polri_required: int
+    linmas_required: int
+    island: bool = False
+
+    @property
+    def province(self) -> str:
+        return self.kabkota.split(".")[0]
+
+
+def _default_weights() -> dict[int, int]:
+    return {KURANG_RAWAN: 1, RAWAN: 2, SANGAT_RAWAN: 3, KHUSUS: 3}
+
+
+@dataclass(frozen=True)
+class PlannerConfig:
+    travel: TravelModel = TravelModel()
+    own_polres_penalty_km: float = 10.0  # leaving the post's own Polsek
+    bko_penalty_km: float = 100.0  # drawing on the Polda pool
+    neighbour_polsek: int = 3  # nearest other Polsek offered to each post
+    # Shortfall priority: a higher weight is filled first, whatever the travel.
+    shortfall_weight: Mapping[int, int] = field(default_factory=_default_weights)
+    pool_kinds: tuple[str, ...] = ("polda",)
+    duty_window: tuple[Any, Any] | None = None
+
+
+class Assignment(NamedTuple):
+    post_id: int
+    unit_id: int
+    count: int
+
+
+class PersonAssignment(NamedTuple):
+    post_id: int
+    person_id: int
+
+
+class BkoOrder(NamedTuple):
+    from_unit: int
+    to_polres: int
+    count: int
+
+
+class Move(NamedTuple):
+    unit_id: int
+    from_post: int | None  # None: newly drawn from the unit
+    to_post: int | None  # None: released back to the unit
+    count: int
+
+
+@dataclass(frozen=True)
+class ProvincePlan:
+    province: str
+    posts: tuple[Post, ...]
+    unit_ids: frozenset[int]
+    assignments: tuple[Assignment, ...]
+    person_assignments: tuple[PersonAssignment, ...]
+    shortfall_by_unit: Mapping[int, int]
+    bko: tuple[BkoOrder, ...]
+    travel_m: int
+    cost: int
+    status: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    method: str  # "optimal" or "greedy"
+    config: PlannerConfig
+    parts: Mapping[str, ProvincePlan]  # by province code
+
+    @cached_property
+    def posts(self) -> list[Post]:
+        return [p for part in self.parts.values() for p in part.posts]
+
+    @cached_property
+    def assignments(self) -> list[Assignment]:
+        return [a for part in self.parts.values() for a in part.assignments]
+
+    @cached_property
+    def person_assignments(self) -> list[PersonAssignment]:
+        return [a for part in self.parts.values() for a in part.person_assignments]
+
+    @cached_property
+    def shortfall_by_unit(self) -> dict[int, int]:
+        """Polres id -> Polri required minus assigned on its posts (only > 0)."""
+        return {k: v for part in self.parts.values() for k, v in part.shortfall_by_unit.items()}
+
+    @cached_property
+    def bko(self) -> list[BkoOrder]:
+        return [b for part in self.parts.values() for b in part.bko]
+
+    @property
+    def total_travel_km(self) -> float:
+        return sum(part.travel_m for part in self.parts.values()) / 1000.0
+
+    @property
+    def total_cost(self) -> int:
+        """The objective: travel, penalties and shortfall penalties (metres)."""
+        return sum(part.cost for part in self.parts.values())
+
+    @property
+    def status(self) -> str:
+        """OPTIMAL for a solved plan, FEASIBLE for the greedy baseline."""
+        return "OPTIMAL" if self.method == "optimal" else "FEASIBLE"
+
+    def assigned_by_post(self) -> Counter:
+        counts: Counter = Counter()
+        for a in self.assignments:
+            counts[a.post_id] += a.count
+        return counts
+
+    def summary(self) -> dict:
+        assigned = self.assigned_by_post()
+        by_class = {
+            name: {"tps": 0, "posts": 0, "polri_required": 0, "polri_assigned": 0}
+            for name in CLASS_NAMES.values()
+        }
+        for post in self.posts:
+            row = by_class[CLASS_NAMES[post.klass]]
+            row["tps"] += len(post.tps_ids)
+            row["posts"] += 1
+            row["polri_required"] += post.polri_required
+            row["polri_assigned"] += assigned[post.id]
+        return {
+            "posts": len(self.posts),
+            "tps": sum(r["tps"] for r in by_class.values()),
+            "polri_required": sum(r["polri_required"] for r in by_class.values()),
+            "polri_assigned": sum(r["polri_assigned"] for r in by_class.values()),
+            "linmas_required": sum(p.linmas_required for p in self.posts),
+            "shortfall": sum(self.shortfall_by_unit.values()),
+            "bko": sum(b.count for b in self.bko),
+            "total_travel_km": self.total_travel_km,
+            "status": self.status,
+            "by_class": by_class,
+        }
+
+
+# --------------------------------------------------------------------------
+# Posts
+
+
+def _chain(lat: np.ndarray, lng: np.ndarray) -> list[int]:
+    """Nearest-neighbour chain through points, starting at the one farthest
+    from their mean, so consecutive slices are spatially compact.
+    Ties go to the lower index (callers pass points in code order)."""
+    n = len(lat)
+    if n <= 2:
+        return list(range(n))
+    kx = math.cos(math.radians(float(lat.mean())))  # equirectangular is fine at kecamatan scale
+    xy = np.column_stack([(lng - lng.mean()) * kx, lat - lat.mean()])
+    dist = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
+    current = int(np.argmax((xy**2).sum(axis=1)))
+    order = [current]
+    dist[:, current] = np.inf
+    for _ in range(n - 1):
+        current = int(np.argmin(dist[current]))
+        order.append(current)
+        dist[:, current] = np.inf
+    return order
+
+
+def _balanced_chunks(items: list, max_size: int) -> list[list]:
+    """Fewest chunks within max_size, sizes differing by at most one.
+
+    The fewest chunks give the largest smallest chunk, so if any partition
+    meets the pattern's minimum size, this one does."""
+    groups = -(-len(items) // max_size)
+    base, extra = divmod(len(items), groups)
+    chunks, start = [], 0
+    for g in range(groups):
+        size = base + (g < extra)
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
+
+
+def _chained(tps: list[TpsNode], max_size: int) -> list[TpsNode]:
+    if len(tps) <= max_size:  # one post: order does not matter
+        return tps
+    order = _chain(np.array([t.lat for t in tps]), np.array([t.lng for t in tps]))
+    return [tps[i] for i in order]
+
+
+def group_posts(tps: Iterable[TpsNode], patterns: Mapping[int, Pattern] = DEFAULT_PATTERNS) -> list[Post]:
+    """Group TPS of one class (and island flag) into posts.
+
+    Posts stay inside one desa. With ``allow_neighbour_desa``, desa too small
+    for the pattern's minimum are chained by proximity within their kecamatan
+    and grouped together; larger desa keep their own posts."""
+    buckets: dict[tuple, dict[str, list[TpsNode]]] = defaultdict(lambda: defaultdict(list))
+    for t in sorted(tps, key=lambda t: (t.code, t.id)):
+        if t.klass not in patterns:
+            raise PlanningError(
+                f"Tidak ada pola pengamanan untuk kelas {t.klass} (TPS {t.code})",
+                f"No security pattern for class {t.klass} (TPS {t.code})",
+            )
+        buckets[(t.kabkota, t.kecamatan, t.klass, t.island)][t.desa].append(t)
+    posts = []
+    for (kabkota, kecamatan, klass, island), by_desa in sorted(buckets.items()):
+        pattern = patterns[klass]
+        if pattern.tps_per_post_max < 1:
+            raise PlanningError(
+                f"Pola kelas {klass}: maksimum TPS per pos harus >= 1",
+                f"Pattern for class {klass}: TPS per post maximum must be >= 1",
+            )
+        runs, small = [], []
+        for desa in sorted(by_desa):
+            members = by_desa[desa]
+            if pattern.allow_neighbour_desa and len(members) < pattern.tps_per_post_min:
+                small.append(members)
+            else:
+                runs.append(_chained(members, pattern.tps_per_post_max))
+        if small:
+            lat = np.array([sum(t.lat for t in m) / len(m) for m in small])
+            lng = np.array([sum(t.lng for t in m) / len(m) for m in small])
+            runs.append([t for i in _chain(lat, lng) for t in small[i]])
+        for run in runs:
+            for chunk in _balanced_chunks(run, pattern.tps_per_post_max):
+                posts.append(
+                    Post(
+                        id=min(t.id for t in chunk),
+                        klass=klass,
+                        tps_ids=tuple(t.id for t in chunk),
+                        lat=sum(t.lat for t in chunk) / len(chunk),
+                        lng=sum(t.lng for t in chunk) / len(chunk),
+                        desa=chunk[0].desa,
+                        kecamatan=kecamatan,
+                        kabkota=kabkota,
+                        polri_required=pattern.polri_per_post,
+                        linmas_required=pattern.linmas_per_tps * len(chunk),
+                        island=island,
+                    )
+                )
+    posts.sort(key=lambda p: p.id)
+    return posts
+
+
+# --------------------------------------------------------------------------
+# Capacity and persons
+
+
+def person_is_available(person: Person, duty_window: tuple[Any, Any] | None) -> bool:
+    if isinstance(person.available, bool):
+        return person.available
+    windows = tuple(person.available)
+    if duty_window is None:
+        return bool(windows)
+    start, end = duty_window
+    return any(ws <= start and end <= we for ws, we in windows)
+
+
+def _available_people(persons: Iterable[Person] | None, duty_window) -> tuple[set[int], dict[int, list[int]]]:
+    """Units that list named people, and each unit's available people by id."""
+    listed: set[int] = set()
+    ready: dict[int, list[int]] = defaultdict(list)
+    seen: set[int] = set()
+    for person in sorted(persons or (), key=lambda p: p.id):
+        if person.id in seen:
+            raise PlanningError(f"Personel {person.id} tercatat dua kali", f"Person {person.id} listed twice")
+        seen.add(person.id)
+        listed.add(person.unit_id)
+        if person_is_available(person, duty_window):
+            ready[person.unit_id].append(person.id)
+    return listed, ready
+
+
+def _capacity(unit: Unit, listed: set[int], ready: dict[int, list[int]]) -> int:
+    """Named people, when a unit lists them, are the truth about its strength."""
+    if unit.id in listed:
+        return len(ready.get(unit.id, ()))
+    if unit.available < 0:
+        raise PlanningError(
+            f"Jumlah personel tersedia unit {unit.code} negatif", f"Unit {unit.code} has negative availability"
+        )
+    return unit.available
+
+
+# --------------------------------------------------------------------------
+# Network
+
+
+@dataclass
+class _Network:
+    province: str
+    posts: list[Post]
+    units: list[Unit]
+    capacity: np.ndarray  # per unit
+    owner: np.ndarray  # per post: index (into units) of its Polres
+    arc_post: np.ndarray
+    arc_unit: np.ndarray
+    arc_travel: np.ndarray  # metres
+    arc_cost: np.ndarray  # metres incl. organisational penalties
+    arc_pool: np.ndarray  # bool: BKO arc
+    required: np.ndarray  # per post
+    penalty: np.ndarray  # per post: shortfall cost per missing person
+
+
+def _planning_units(units: Iterable[Unit], config: PlannerConfig) -> list[Unit]:
+    kinds = {"polsek", "polres", *config.pool_kinds}
+    return [u for u in units if u.kind in kinds]
+
+
+def _by_province(posts: Iterable[Post], units: Iterable[Unit], config: PlannerConfig):
+    posts_by, units_by = defaultdict(list), defaultdict(list)
+    seen_posts, seen_units = set(), set()
+    for p in posts:
+        if p.id in seen_posts:
+            raise PlanningError(f"ID pos {p.id} ganda", f"Duplicate post id {p.id}")
+        seen_posts.add(p.id)
+        posts_by[p.province].append(p)
+    for u in _planning_units(units, config):
+        if u.id in seen_units:
+            raise PlanningError(f"ID unit {u.id} ganda", f"Duplicate unit id {u.id}")
+        seen_units.add(u.id)
+        units_by[u.province].append(u)
+    return posts_by, units_by
+
+
+def _build_network(province, posts, units, capacity: Mapping[int, int], config: PlannerConfig) -> _Network:
+    posts = sorted(posts, key=lambda p: p.id)
+    units = sorted(units, key=lambda u: u.id)
+    index = {u.id: i for i, u in enumerate(units)}
+    cap = np.array([capacity[u.id] for u in units], dtype=np.int64)
+
+    polres_by_kab: dict[str, int] = {}
+    for i, u in enumerate(units):
+        if u.kind == "polres":
+            polres_by_kab.setdefault(u.area_code, i)
+    polsek_polres: dict[int, int] = {}
+    polsek_by_kec: dict[str, list[int]] = defaultdict(list)
+    for i, u in enumerate(units):
+        if u.kind != "polsek":
+            continue
+        polsek_by_kec[u.area_code].append(i)
+        parent = index.get(u.parent_id) if u.parent_id is not None else None
+        if parent is not None and units[parent].kind == "polres":
+            polsek_polres[i] = parent
+        elif parent_code(u.area_code) in polres_by_kab:
+            polsek_polres[i] = polres_by_kab[parent_code(u.area_code)]
+
+    owner, missing = [], set()
+    for p in posts:
+        r = polres_by_kab.get(p.kabkota)
+        if r is None:  # a Polres may cover a neighbouring kab/kota through its Polsek
+            r = next((polsek_polres[s] for s in polsek_by_kec.get(p.kecamatan, ()) if s in polsek_polres), None)
+        if r is None:
+            missing.add(p.kabkota)
+        owner.append(r)
+    if missing:
+        codes = ", ".join(sorted(missing))
+        raise PlanningError(f"Tidak ada Polres untuk kab/kota {codes}", f"No Polres covers kab/kota {codes}")
+    owner_arr = np.array(owner, dtype=np.int64)
+
+    plat = np.array([p.lat for p in posts])
+    plng = np.array([p.lng for p in posts])
+    pisl = np.array([p.island for p in posts])
+    kec_ids = {code: i for i, code in enumerate(sorted({p.kecamatan for p in posts}))}
+    pkec = np.array([kec_ids[p.kecamatan] for p in posts])
+    ulat = np.array([u.lat for u in units])
+    ulng = np.array([u.lng for u in units])
+    uisl = np.array([u.island for u in units])
+    ukec = np.array([kec_ids.get(u.area_code, -1) for u in units])
+
+    travel = config.travel
+    own_pen = round(config.own_polres_penalty_km * 1000)
+    bko_pen = round(config.bko_penalty_km * 1000)
+    parts: list[tuple[np.ndarray, ...]] = []  # (post, unit, travel, cost, is_bko) per arc
+
+    def travel_m(pidx, uidx):
+        km = haversine_km(plat[pidx], plng[pidx], ulat[uidx], ulng[uidx])
+        return np.rint(travel.cost_km(km, pisl[pidx], uisl[uidx]) * 1000).astype(np.int64)
+
+    polsek_of: dict[int, list[int]] = defaultdict(list)
+    for s, r in sorted(polsek_polres.items()):
+        if cap[s] > 0:
+            polsek_of[r].append(s)
+    for r in np.unique(owner_arr):
+        pidx = np.flatnonzero(owner_arr == r)
+        sidx = np.array(polsek_of.get(int(r), []), dtype=np.int64)
+        if len(sidx):
+            tm = travel_m(pidx[:, None], sidx[None, :])
+            own = pkec[pidx][:, None] == ukec[sidx][None, :]
+            keep = own.copy()
+            k = min(config.neighbour_polsek, len(sidx))
+            if k > 0:
+                nearest = np.argsort(np.where(own, np.iinfo(np.int64).max, tm), axis=1, kind="stable")[:, :k]
+                np.put_along_axis(keep, nearest, True, axis=1)
+            rows, cols = np.nonzero(keep)
+            t = tm[rows, cols]
+            parts.append((pidx[rows], sidx[cols], t, t + np.where(own[rows, cols], 0, own_pen), np.zeros(len(t), bool)))
+        if cap[r] > 0:
+            t = travel_m(pidx, np.full(len(pidx), r))
+            parts.append((pidx, np.full(len(pidx), r), t, t + own_pen, np.zeros(len(t), bool)))
+    all_posts = np.arange(len(posts))
+    for i, u in enumerate(units):
+        if u.kind in config.pool_kinds and cap[i] > 0:
+            t = travel_m(all_posts, np.full(len(posts), i))
+            parts.append((all_posts, np.full(len(posts), i), t, t + bko_pen, np.ones(len(t), bool)))
+
+    def cat(j, dtype):
+        return np.concatenate([p[j] for p in parts]).astype(dtype) if parts else np.zeros(0, dtype)
+
+    arc_cost = cat(3, np.int64)
+    required = np.array([p.polri_required for p in posts], dtype=np.int64)
+    # Any simple cycle in the residual graph crosses at most 2*min(U, P) + 2
+    # unit-post arcs, so a class gap of `base` outweighs every possible travel
+    # saving: a higher class is never left short to save travel elsewhere.
+    base = (int(arc_cost.max(initial=0)) + 1) * (2 * min(len(units), len(posts)) + 4)
+    try:
+        weights = [config.shortfall_weight[p.klass] for p in posts]
+    except KeyError as exc:
+        raise PlanningError(f"Bobot kekurangan kelas {exc} tidak ada", f"No shortfall weight for class {exc}")
+    if any(w < 1 for w in weights):
+        raise PlanningError("Bobot kekurangan harus >= 1", "Shortfall weights must be >= 1")
+    penalty = base * np.array(weights, dtype=np.int64)
+    return _Network(
+        province, posts, units, cap, owner_arr, cat(0, np.int64), cat(1, np.int64), cat(2, np.int64),
+        arc_cost, cat(4, bool), required, penalty,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# Solvers
+
+
+def _solve_flow(net: _Network) -> tuple[np.ndarray, str]:
+    n_units, n_posts = len(net.units), len(net.posts)
+    short, surplus = n_units + n_posts, n_units + n_posts + 1
+    post_nodes = np.arange(n_units, n_units + n_posts)
+    unit_nodes = np.arange(n_units)
+    need, have = int(net.required.sum()), int(net.capacity.sum())
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    tails = np.concatenate([net.arc_unit, np.full(n_posts, short), unit_nodes, [short]])
+    heads = np.concatenate([net.arc_post + n_units, post_nodes, np.full(n_units, surplus), [surplus]])
+    caps = np.concatenate([net.required[net.arc_post], net.required, net.capacity, [need]])
+    costs = np.concatenate([net.arc_cost, net.penalty, np.zeros(n_units + 1, np.int64)])
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs.astype(np.int64)
+    )
+    nodes = np.arange(n_units + n_posts + 2, dtype=np.int32)
+    supplies = np.concatenate([net.capacity, -net.required, [need, -have]]).astype(np.int64)
+    smcf.set_nodes_supplies(nodes, supplies)
+    status = smcf.solve()
+    name = status.name if hasattr(status, "name") else str(status)
+    if status != smcf.OPTIMAL:
+        raise PlanningError(
+            f"Solver tidak menemukan solusi optimal untuk provinsi {net.province} ({name})",
+            f"Solver found no optimal solution for province {net.province} ({name})",
+        )
+    flows = smcf.flows(np.arange(len(net.arc_post))).astype(np.int64)
+    return flows, "OPTIMAL"
+
+
+def _solve_greedy(net: _Network) -> tuple[np.ndarray, str]:
+    """Posts by priority (shortfall weight, class, id); each takes the cheapest
+    candidate units with capacity left - what a planner does by hand."""
+    order = sorted(range(len(net.posts)), key=lambda i: (-net.penalty[i], -net.posts[i].klass, net.posts[i].id))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    unit_ids = np.array([u.id for u in net.units], np.int64)
+    arcs = np.lexsort((unit_ids[net.arc_unit], net.arc_cost, rank[net.arc_post])) if len(net.arc_post) else []
+    need = net.required.tolist()
+    left = net.capacity.tolist()
+    ap, au = net.arc_post.tolist(), net.arc_unit.tolist()
+    flows = [0] * len(ap)
+    for a in np.asarray(arcs).tolist():
+        p, u = ap[a], au[a]
+        take = min(need[p], left[u])
+        if take > 0:
+            flows[a] = take
+            need[p] -= take
+            left[u] -= take
+    return np.array(flows, np.int64), "FEASIBLE"
+
+
+def _province_plan(net: _Network, flows: np.ndarray, status: str, ready: Mapping[int, list[int]]) -> ProvincePlan:
+    used = np.flatnonzero(flows > 0)
+    pair_counts: Counter = Counter()
+    for a in used.tolist():
+        pair_counts[(net.posts[net.arc_post[a]].id, net.units[net.arc_unit[a]].id)] += int(flows[a])
+    assignments = tuple(Assignment(p, u, c) for (p, u), c in sorted(pair_counts.items()))
+
+    # Named people in id order, posts in id order: deterministic, nobody twice.
+    queues = {u.id: iter(ready[u.id]) for u in net.units if u.id in ready}
+    person_assignments = tuple(
+        PersonAssignment(a.post_id, next(queues[a.unit_id]))
+        for a in assignments
+        if a.unit_id in queues
+        for _ in range(a.count)
+    )
+
+    assigned = np.bincount(net.arc_post[used], weights=flows[used], minlength=len(net.posts)).astype(np.int64)
+    short = net.required - assigned
+    shortfall: Counter = Counter()
+    for i in np.flatnonzero(short > 0).tolist():
+        shortfall[net.units[net.owner[i]].id] += int(short[i])
+    bko: Counter = Counter()
+    for a in used[net.arc_pool[used]].tolist():
+        bko[(net.units[net.arc_unit[a]].id, net.units[net.owner[net.arc_post[a]]].id)] += int(flows[a])
+    cost = int(np.dot(flows, net.arc_cost)) + sum(int(s) * int(p) for s, p in zip(short, net.penalty) if s > 0)
+    return ProvincePlan(
+        province=net.province,
+        posts=tuple(net.posts),
+        unit_ids=frozenset(u.id for u in net.units),
+        assignments=assignments,
+        person_assignments=person_assignments,
+        shortfall_by_unit=dict(sorted(shortfall.items())),
+        bko=tuple(BkoOrder(f, t, c) for (f, t), c in sorted(bko.items())),
+        travel_m=int(np.dot(flows, net.arc_travel)),
+        cost=cost,
+        status=status,
+    )
+
+
+def _plan(method, posts, units, persons, config, provinces=None) -> dict[str, ProvincePlan]:
+    posts_by, units_by = _by_province(posts, units, config)
+    listed, ready = _available_people(persons, config.duty_window)
+    solve = _solve_flow if method == "optimal" else _solve_greedy
+    parts = {}
+    for prov in sorted(posts_by):
+        if provinces is not None and prov not in provinces:
+            continue
+        prov_units = units_by.get(prov, [])
+        capacity = {u.id: _capacity(u, listed, ready) for u in prov_units}
+        net = _build_network(prov, posts_by[prov], prov_units, capacity, config)
+        flows, status = solve(net)
+        parts[prov] = _province_plan(net, flows, status, ready)
+    return parts
+
+
+def plan_optimal(
+    posts: Iterable[Post],
+    units: Iterable[Unit],
+    *,
+    persons: Iterable[Person] | None = None,
+    config: PlannerConfig | None = None,
+) -> Plan:
+    """Minimum-cost staffing of every post, one min-cost flow per province."""
+    config = config or PlannerConfig()
+    return Plan("optimal", config, _plan("optimal", posts, units, persons, config))
+
+
+def plan_greedy(
+    posts: Iterable[Post],
+    units: Iterable[Unit],
+    config: PlannerConfig | None = None,
+    *,
+    persons: Iterable[Person] | None = None,
+) -> Plan:
+    """The by-hand baseline on the same network and costs as ``plan_optimal``."""
+    config = config or PlannerConfig()
+    return Plan("greedy", config, _plan("greedy", posts, units, persons, config))
+
+
+# --------------------------------------------------------------------------
+# Re-planning
+
+
+def replan(
+    previous: Plan,
+    posts: Iterable[Post],
+    units: Iterable[Unit],
+    *,
+    persons: Iterable[Person] | None = None,
+    config: PlannerConfig | None = None,
+    changed_post_ids: Iterable[int] = (),
+    changed_unit_ids: Iterable[int] = (),
+) -> Plan:
+    """Re-solve only the provinces a change touches; keep the others as they were.
+
+    A province is re-solved when it holds a changed post or unit (now or in
+    the previous plan) or is new. A person's change is reported through their
+    unit's id. Provinces are independent problems, so the result equals a full
+    ``plan_optimal`` on the new input when every change is listed."""
+    config = config or previous.config
+    posts, units = list(posts), list(units)
+    changed_posts, changed_units = set(changed_post_ids), set(changed_unit_ids)
+    current = {p.province for p in posts}
+    affected = current - set(previous.parts)
+    affected |= {p.province for p in posts if p.id in changed_posts}
+    affected |= {u.province for u in _planning_units(units, config) if u.id in changed_units}
+    for prov, part in previous.parts.items():
+        if changed_units & part.unit_ids or any(p.id in changed_posts for p in part.posts):
+            affected.add(prov)
+    affected &= current
+    solved = _plan("optimal", posts, units, persons, config, provinces=affected)
+    parts = {prov: solved[prov] if prov in affected else previous.parts[prov] for prov in sorted(current)}
+    return Plan("optimal", config, parts)
+
+
+def plan_diff(old: Plan, new: Plan) -> list[Move]:
+    """Moves turning ``old`` into ``new``, per unit: people leaving one post
+    are matched to posts gaining people, in post-id order."""
+    before = {(a.unit_id, a.post_id): a.count for a in old.assignments}
+    after = {(a.unit_id, a.post_id): a.count for a in new.assignments}
+    losses, gains = defaultdict(list), defaultdict(list)
+    for unit, post in sorted(before.keys() | after.keys()):
+        delta = after.get((unit, post), 0) - before.get((unit, post), 0)
+        if delta < 0:
+            losses[unit].append([post, -delta])
+        elif delta > 0:
+            gains[unit].append([post, delta])
+    moves = []
+    for unit in sorted(losses.keys() | gains.keys()):
+        out, inc = losses[unit], gains[unit]
+        i = j = 0
+        while i < len(out) and j < len(inc):
+            n = min(out[i][1], inc[j][1])
+            moves.append(Move(unit, out[i][0], inc[j][0], n))
+            out[i][1] -= n
+            inc[j][1] -= n
+            i += out[i][1] == 0
+            j += inc[j][1] == 0
+        moves += [Move(unit, post, None, n) for post, n in out[i:]]
+        moves += [Move(unit, None, post, n) for post, n in inc[j:]]
+    return moves
+
+
+# --------------------------------------------------------------------------
+# Reserves
+
+
+@dataclass(frozen=True)
+class ReservePlacement:
+    sites: tuple[int, ...]  # chosen site ids, in the order picked
+    newly_covered: tuple[int, ...]  # TPS each pick added
+    uncovered: tuple[int, ...]  # TPS ids out of reach of every chosen site
+
+
+def place_reserves(
+    tps: Sequence[TpsNode],
+    candidate_sites: Sequence[Unit],
+    k: int,
+    max_response_km: float,
+    travel: TravelModel = TravelModel(),
+) -> ReservePlacement:
+    """Choose up to ``k`` reserve sites (Brimob/Dalmas) covering most TPS.
+
+    Greedy maximum coverage: repeatedly take the site reaching the most TPS
+    not yet covered (ties: lower id), using the same travel cost as the
+    planner. It is within (1 - 1/e) of the best possible coverage, and lazy
+    evaluation keeps it fast since a site's gain only ever shrinks."""
+    tps = sorted(tps, key=lambda t: t.id)
+    sites = sorted(candidate_sites, key=lambda s: s.id)
+    lat = np.array([t.lat for t in tps])
+    lng = np.array([t.lng for t in tps])
+    isl = np.array([t.island for t in tps], bool)
+    by_lat = np.argsort(lat, kind="stable")
+    sorted_lat = lat[by_lat]
+    # Road cost >= straight km * road_factor, so a latitude band prunes safely.
+    band_deg = max_response_km / max(travel.road_factor, 1e-9) / 110.5 + 1e-9
+    reach = []
+    for s in sites:
+        lo, hi = np.searchsorted(sorted_lat, [s.lat - band_deg, s.lat + band_deg + 1e-12])
+        idx = by_lat[lo:hi]
+        cost = travel.cost_km(haversine_km(s.lat, s.lng, lat[idx], lng[idx]), isl[idx], s.island)
+        reach.append(np.sort(idx[np.asarray(cost) <= max_response_km]))
+    covered = np.zeros(len(tps), bool)
+    heap = [(-len(r), s.id, i) for i, (s, r) in enumerate(zip(sites, reach))]
+    heapq.heapify(heap)
+    chosen, gains = [], []
+    while heap and len(chosen) < k:
+        neg, sid, i = heapq.heappop(heap)
+        gain = int(np.count_nonzero(~covered[reach[i]]))
+        if gain == 0:
+            continue
+        if gain == -neg:  # fresh value still on top: the true best
+            chosen.append(sid)
+            gains.append(gain)
+            covered[reach[i]] = True
+        else:
+            heapq.heappush(heap, (-gain, sid, i))
+    uncovered = tuple(tps[i].id for i in np.flatnonzero(~covered).tolist())
+    return ReservePlacement(tuple(chosen), tuple(gains), uncovered)

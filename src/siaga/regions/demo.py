@@ -1,0 +1,48 @@
+"""Demo and benchmark TPS: generated from the loaded desa, then stored through the real importer."""
+
+import io
+import json
+from collections import defaultdict
+
+from shapely.geometry import shape
+
+from siaga.core.codes import is_kelurahan
+from siaga.core.tpsgen import DesaInput, generate_national, generate_tps, write_csv
+from siaga.regions.models import Region, RegionGeometry
+
+
+def desa_inputs(province_codes=None) -> dict[str, list[DesaInput]]:
+    """The loaded desa with centroid and boundary, grouped by province."""
+    desa = Region.objects.filter(level=4)
+    if province_codes:
+        desa = desa.filter(parent__parent__parent_id__in=province_codes)
+    geometries = dict(RegionGeometry.objects.filter(region__in=desa).values_list("region_id", "geojson"))
+    grouped = defaultdict(list)
+    for code, name, lat, lng in desa.order_by("code").values_list("code", "name", "lat", "lng").iterator(2000):
+        geojson = geometries.get(code)
+        grouped[code[:2]].append(DesaInput(code=code, name=name, lat=lat, lng=lng, kelurahan=is_kelurahan(code),
+                                           geometry=shape(json.loads(geojson)) if geojson else None))
+    return dict(grouped)
+
+
+def generate_tps_file(*, provinces=None, seed=2024, election="pemilu", output) -> int:
+    by_province = desa_inputs(provinces)
+    if provinces and len(by_province) == 1:
+        rows = generate_tps(next(iter(by_province.values())), election=election, seed=seed)
+    else:
+        rows = generate_national(by_province, election=election, seed=seed)
+    with open(output, "w", newline="", encoding="utf-8") as fh:
+        return write_csv(rows, fh)
+
+
+def demo_tps(*, actor, province_code, seed=2024, election="pemilu") -> dict:
+    """Generate a province's TPS and import them; re-running changes nothing."""
+    from siaga.regions.selectors import tps_stats
+    from siaga.regions.tps_import import tps_import
+
+    rows = generate_tps(desa_inputs({province_code})[province_code], election=election, seed=seed)
+    buffer = io.StringIO()
+    write_csv(rows, buffer)
+    result = tps_import(actor=actor, data=buffer.getvalue().encode(), filename=f"demo-tps-{province_code}.csv")
+    stats = tps_stats(viewer=actor, province=province_code, election=election)
+    return {"tps": stats["tps"], "voters": stats["voters"], **result.as_dict()}

@@ -1,0 +1,828 @@
+"""Read, validate and write TPS lists as KPU and Bawaslu offices keep them.
+
+Offices send CSV (any of ``,`` ``;`` tab; UTF-8, UTF-16 or Windows code pages)
+or XLSX, with Indonesian or English headers in any order. ``read_tps_file``
+checks every row and collects every problem with its file line and the
+column name as written in the file, so an importer can show them all and then
+write all rows or none. ``write_tps_file`` exports rows in the generator's
+column order so an export re-imports unchanged.
+
+No Django here: plain dataclasses in and out. The raw file is held in memory
+(bounded by ``max_bytes``) while rows are parsed and checked one at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import IO, Any, Literal
+
+import openpyxl
+
+from siaga.core.codes import (
+    CodeError,
+    is_special_tps_number,
+    normalize_region_code,
+    split_tps_code,
+    tps_code,
+    undotted,
+)
+
+Lang = Literal["id", "en"]
+Severity = Literal["error", "warning"]
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # a national Pemilu list as CSV is ~90 MB
+MAX_CELL_CHARS = 1000
+MAX_NAME_CHARS = 200  # a TPS name is short; the registry column holds 200
+VOTER_LIMITS: Mapping[str, int] = MappingProxyType({"pemilu": 300, "pilkada": 600})
+LAT_RANGE = (-11.0, 6.5)  # Indonesia's bounding box
+LNG_RANGE = (94.0, 141.5)
+# The generator's columns (siaga.core.tpsgen.CSV_HEADER); the export appends
+# 'keterangan' so notes survive a round trip.
+FILE_COLUMNS = (
+    "kode_tps", "kode_desa", "no_tps", "nama_tps", "alamat", "dpt", "dpt_laki",
+    "dpt_perempuan", "jenis_pemilihan", "tps_khusus", "lat", "lng", "akses",
+)
+WRITE_COLUMNS = FILE_COLUMNS + ("keterangan",)
+SUGGESTION_CUTOFF = 0.6  # difflib ratio below which a name is no candidate
+MAX_CANDIDATES = 5
+_HEADER_SEARCH_ROWS = 20  # title rows an office may put above the header
+_XLSX_MAX_EXPANSION = 10  # uncompressed/compressed ratio beyond which an XLSX is refused
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True, slots=True)
+class DesaRef:
+    code: str  # dotted, 74.05.24.2009
+    name: str
+    kecamatan_code: str
+    kabkota_code: str
+    kecamatan_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TpsRow:
+    line: int
+    desa_code: str  # dotted, after any desa_mapping
+    number: int
+    code: str  # 13 digits, no dots
+    name: str = ""
+    address: str = ""
+    voters: int = 0  # DPT; required (derived from the split when only that is given)
+    voters_male: int | None = None
+    voters_female: int | None = None
+    election: str = "pemilu"  # pemilu | pilkada
+    special: bool = False
+    lat: float | None = None
+    lng: float | None = None
+    access: str = "normal"  # normal | hard | boat | island
+    notes: str = ""
+
+
+@dataclass(slots=True)  # mutable: a caller may re-render ``message`` in another language
+class Problem:
+    line: int | None  # CSV line (header = 1) or Excel row; None for the whole file
+    column: str | None  # header text as written in the file
+    value: str | None
+    code: str
+    message: str
+    severity: Severity = "error"
+    params: Mapping[str, Any] = field(default_factory=dict)  # extra message fields
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    file_code: str  # dotted desa code as found in the file
+    file_name: str  # the desa (or kecamatan) name the file gave, "" if none
+    candidates: list[tuple[str, str, float]]  # (desa code, desa name, score), best first
+
+
+@dataclass(slots=True)
+class TpsFileResult:
+    rows: list[TpsRow]  # only rows without errors
+    problems: list[Problem]
+    suggestions: list[Suggestion]
+    format: str | None = None  # csv | xlsx
+    encoding: str | None = None  # CSV only
+    delimiter: str | None = None  # CSV only
+    sheet: str | None = None  # XLSX only
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+# ----------------------------------------------------------------------- messages
+
+# Row templates start lower case after a "Line N, column 'x': " prefix; file templates stand alone.
+MESSAGES: Mapping[str, Mapping[str, str]] = {
+    "id": {
+        "too_large": "Berkas '{filename}' melebihi batas ukuran {limit}.",
+        "empty_file": "Berkas '{filename}' kosong.",
+        "not_a_spreadsheet": "Berkas '{filename}' bukan berkas CSV atau XLSX yang dapat dibaca; simpan ulang sebagai .xlsx atau .csv.",
+        "bad_encoding": "Berkas '{filename}' berisi data biner atau karakter yang tidak dapat dibaca.",
+        "encoding_fallback": "Berkas '{filename}' bukan UTF-8; dibaca sebagai {encoding}. Periksa huruf beraksen.",
+        "no_rows": "Berkas '{filename}' hanya berisi judul kolom, tanpa baris data.",
+        "bad_csv": "format CSV rusak (tanda kutip tidak tertutup atau sel terlalu besar); pembacaan berhenti di sini.",
+        "missing_column": "kolom wajib '{value}' tidak ditemukan.",
+        "duplicate_column": "kolom ini berarti sama dengan kolom '{first}'; hapus salah satunya.",
+        "cell_too_long": "isi sel lebih dari {limit} karakter.",
+        "bad_text": "nilai berisi karakter kontrol yang tidak diizinkan.",
+        "missing_value": "nilai wajib diisi.",
+        "bad_code": "kode '{value}' tidak valid; gunakan kode Kemendagri seperti 7405242009 (desa) atau 7405242009001 (TPS).",
+        "conflict_code": "kode TPS '{value}' tidak cocok dengan kode desa '{desa}' dan nomor TPS '{number}'.",
+        "unknown_desa": "kode desa '{value}' tidak dikenal; lihat saran pemetaan kode.",
+        "bad_mapping": "kode desa '{value}' dipetakan ke '{target}', yang juga tidak dikenal.",
+        "desa_name_mismatch": "nama desa '{value}' berbeda dengan nama untuk kode {desa} ('{known}'); periksa urutan kode (Kemendagri atau BPS).",
+        "duplicate_tps": "TPS {value} ({election}) sudah ada di baris {first_line}.",
+        "bad_number": "nilai '{value}' bukan bilangan bulat yang valid.",
+        "negative": "nilai '{value}' tidak boleh negatif.",
+        "over_limit": "jumlah pemilih {value} melebihi batas {limit} per TPS untuk {election}.",
+        "gender_sum": "dpt_laki ({male}) + dpt_perempuan ({female}) = {total}, tidak sama dengan dpt ({value}).",
+        "bad_lat": "lintang '{value}' tidak valid atau di luar Indonesia (-11 sampai 6,5).",
+        "bad_lng": "bujur '{value}' tidak valid atau di luar Indonesia (94 sampai 141,5).",
+        "swapped_coordinates": "lintang '{value}' dan bujur '{lng}' tampaknya tertukar.",
+        "incomplete_coordinates": "lintang dan bujur harus diisi bersama.",
+        "bad_election": "jenis pemilihan '{value}' tidak dikenal (pemilu atau pilkada).",
+        "bad_bool": "nilai '{value}' harus ya atau tidak.",
+        "bad_access": "akses '{value}' tidak dikenal (normal, sulit, perahu, pulau).",
+        # raised by the import service, which checks the user's area
+        "not_allowed": "Pengguna '{value}' tidak berwenang mengimpor data TPS.",
+        "out_of_scope": "TPS {value} berada di luar wilayah Anda ({area}).",
+    },
+    "en": {
+        "too_large": "File '{filename}' exceeds the size limit of {limit}.",
+        "empty_file": "File '{filename}' is empty.",
+        "not_a_spreadsheet": "File '{filename}' is not a readable CSV or XLSX file; save it again as .xlsx or .csv.",
+        "bad_encoding": "File '{filename}' contains binary data or unreadable characters.",
+        "encoding_fallback": "File '{filename}' is not UTF-8; read as {encoding}. Check accented letters.",
+        "no_rows": "File '{filename}' has only a header row and no data rows.",
+        "bad_csv": "broken CSV (unclosed quote or oversized cell); reading stopped here.",
+        "missing_column": "required column '{value}' not found.",
+        "duplicate_column": "this column means the same as column '{first}'; remove one of them.",
+        "cell_too_long": "cell is longer than {limit} characters.",
+        "bad_text": "value contains control characters that are not allowed.",
+        "missing_value": "a value is required.",
+        "bad_code": "code '{value}' is not valid; use a Kemendagri code such as 7405242009 (desa) or 7405242009001 (TPS).",
+        "conflict_code": "TPS code '{value}' does not match desa code '{desa}' and TPS number '{number}'.",
+        "unknown_desa": "desa code '{value}' is unknown; see the code mapping suggestions.",
+        "bad_mapping": "desa code '{value}' is mapped to '{target}', which is unknown too.",
+        "desa_name_mismatch": "desa name '{value}' differs from the name for code {desa} ('{known}'); check the code order (Kemendagri or BPS).",
+        "duplicate_tps": "TPS {value} ({election}) already appears on line {first_line}.",
+        "bad_number": "value '{value}' is not a valid whole number.",
+        "negative": "value '{value}' must not be negative.",
+        "over_limit": "{value} voters exceed the limit of {limit} per TPS for {election}.",
+        "gender_sum": "dpt_laki ({male}) + dpt_perempuan ({female}) = {total}, which differs from dpt ({value}).",
+        "bad_lat": "latitude '{value}' is not valid or outside Indonesia (-11 to 6.5).",
+        "bad_lng": "longitude '{value}' is not valid or outside Indonesia (94 to 141.5).",
+        "swapped_coordinates": "latitude '{value}' and longitude '{lng}' look swapped.",
+        "incomplete_coordinates": "latitude and longitude must be given together.",
+        "bad_election": "election type '{value}' is unknown (pemilu or pilkada).",
+        "bad_bool": "value '{value}' must be yes or no.",
+        "bad_access": "access '{value}' is unknown (normal, hard, boat, island).",
+        "not_allowed": "User '{value}' may not import TPS data.",
+        "out_of_scope": "TPS {value} lies outside your area ({area}).",
+    },
+}
+_PREFIX = {
+    "id": ("Baris {line}, kolom '{column}': ", "Baris {line}: "),
+    "en": ("Line {line}, column '{column}': ", "Line {line}: "),
+}
+
+
+def render(problem: Problem, lang: Lang = "id") -> str:
+    """The message of ``problem`` in ``lang``; lets a caller re-render stored problems."""
+    return _message(lang, problem.code, problem.line, problem.column, problem.value, problem.params)
+
+
+def _message(lang, code, line, column, value, params) -> str:
+    text = MESSAGES[lang][code].format(value=value, **params)
+    if line is None:
+        return text
+    with_column, without_column = _PREFIX[lang]
+    prefix = with_column if column is not None else without_column
+    return prefix.format(line=line, column=column) + text
+
+
+# ------------------------------------------------------------------ column names
+
+
+def _key(text: str) -> str:
+    """Header/value key: case, whitespace, underscores and punctuation ignored."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+# The first variant of each field is the name used when the file lacks the column.
+# A bare 'No' is deliberately absent: offices use it for the running row number.
+_COLUMN_VARIANTS: Mapping[str, tuple[str, ...]] = {
+    "code": ("kode_tps", "tps code", "kode", "id_tps"),
+    "desa_code": ("kode_desa", "kode_kel", "kode_kelurahan", "kode desa/kelurahan", "desa code", "village code"),
+    "number": ("no_tps", "nomor tps", "tps", "tps number", "tps no"),
+    "name": ("nama_tps", "nama", "name", "tps name"),
+    "desa_name": ("nama_desa", "desa", "kelurahan", "desa/kelurahan", "nama kelurahan", "village", "village name"),
+    "kecamatan_name": ("nama_kecamatan", "kecamatan", "kec", "district", "subdistrict"),
+    "address": ("alamat", "address", "lokasi", "location"),
+    "voters": ("dpt", "jumlah dpt", "voters", "total voters", "jumlah pemilih", "l+p"),
+    "voters_male": ("dpt_laki", "dpt laki-laki", "laki-laki", "laki", "l", "male", "dpt (l)"),
+    "voters_female": ("dpt_perempuan", "perempuan", "p", "female", "dpt (p)"),
+    "election": ("jenis_pemilihan", "pemilihan", "election", "election type"),
+    "special": ("tps_khusus", "khusus", "special", "special tps"),
+    "lat": ("lat", "latitude", "lintang"),
+    "lng": ("lng", "lon", "long", "longitude", "bujur"),
+    "access": ("akses", "access"),
+    "notes": ("keterangan", "notes", "catatan", "ket", "note"),
+}
+_HEADER_FIELDS = {_key(v): f for f, variants in _COLUMN_VARIANTS.items() for v in variants}
+_IDENTITY_COLUMNS = "kode_tps | kode_desa + no_tps"
+_TEXT_FIELDS = ("name", "address", "notes", "desa_name", "kecamatan_name")
+
+_ELECTIONS = {
+    "pemilu": "pemilu", "pemilihanumum": "pemilu", "general": "pemilu", "generalelection": "pemilu",
+    "pilpres": "pemilu", "pileg": "pemilu",  # both are held in the Pemilu
+    "pilkada": "pilkada", "pemilihankepaladaerah": "pilkada", "regional": "pilkada", "localelection": "pilkada",
+}
+_BOOLS = {
+    "ya": True, "y": True, "yes": True, "1": True, "true": True,
+    "tidak": False, "n": False, "no": False, "0": False, "false": False,
+}
+_ACCESS = {
+    "normal": "normal", "biasa": "normal",
+    "sulit": "hard", "sulitdijangkau": "hard", "hard": "hard",
+    "perahu": "boat", "kapal": "boat", "boat": "boat",
+    "pulau": "island", "kepulauan": "island", "island": "island",
+}
+
+
+# --------------------------------------------------------------- formula escape
+
+_FORMULA_START = "=+-@'"  # the quote is included so that escaping is reversible
+
+
+def neutralise(text: str) -> str:
+    """Prefix ``'`` so a spreadsheet shows ``text`` instead of running it as a formula."""
+    return "'" + text if text and text[0] in _FORMULA_START else text
+
+
+def _unneutralise(text: str) -> str:
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in _FORMULA_START else text
+
+
+# ------------------------------------------------------------------------ reading
+
+
+class _Unreadable(Exception):
+    def __init__(self, code: str, line: int | None = None, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.line, self.params = code, line, params
+
+
+def read_tps_file(
+    path_or_bytes: str | os.PathLike | bytes | IO[bytes],
+    *,
+    filename: str,
+    known_desa: Mapping[str, DesaRef],
+    desa_mapping: Mapping[str, str] = MappingProxyType({}),
+    lang: Lang = "id",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    voter_limits: Mapping[str, int] = VOTER_LIMITS,
+) -> TpsFileResult:
+    """Read and check a TPS list (CSV or XLSX, recognised by content, not name).
+
+    ``known_desa`` is keyed by dotted desa code; ``desa_mapping`` maps a code
+    found in the file (dotted or not) to the real code to use instead.
+    """
+    reader = _Reader(filename, known_desa, _normalise_mapping(desa_mapping), lang, voter_limits)
+    result = reader.result
+    try:
+        data = _load(path_or_bytes, max_bytes)
+        if data is None:
+            raise _Unreadable("too_large", limit=_human_size(max_bytes))
+        if not data.strip():
+            raise _Unreadable("empty_file")
+        if data.startswith(b"PK\x03\x04"):
+            result.format = "xlsx"
+            result.sheet, rows = _xlsx_rows(data, max_bytes)
+        else:
+            result.format = "csv"
+            text, result.encoding = _decode(data)
+            if result.encoding in ("cp1252", "latin-1"):
+                reader.file_problem("encoding_fallback", "warning", encoding=result.encoding)
+            result.delimiter = _sniff_delimiter(text)
+            rows = _csv_rows(text, result.delimiter)
+        reader.consume(rows)
+    except _Unreadable as exc:
+        reader.file_problem(exc.code, line=exc.line, **exc.params)
+    result.suggestions = reader.suggestions()
+    return result
+
+
+def _human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if size < 1024:
+            return f"{size:g} {unit}"
+        size /= 1024
+    return f"{size:g} GB"
+
+
+def _normalise_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
+    out = {}
+    for file_code, real_code in mapping.items():
+        try:
+            out[normalize_region_code(file_code)] = normalize_region_code(real_code)
+        except CodeError:
+            out[str(file_code).strip()] = str(real_code).strip()
+    return out
+
+
+def _load(source, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None when it is larger than ``max_bytes``."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        if os.path.getsize(source) > max_bytes:
+            return None
+        with open(source, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    else:  # an open binary file, e.g. an uploaded file
+        data = source.read(max_bytes + 1)
+    return None if len(data) > max_bytes else data
+
+
+# Signatures of files people rename to .csv/.xlsx by mistake.
+_BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"PK\x05\x06", b"PK\x07\x08")
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes; returns (text, encoding name used)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise _Unreadable("bad_encoding") from None
+    if data.startswith(_BINARY_MAGIC):
+        raise _Unreadable("not_a_spreadsheet")
+    if b"\x00" in data[:65536]:
+        raise _Unreadable("bad_encoding")
+    try:
+        bom = data.startswith(b"\xef\xbb\xbf")
+        return data.decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:  # offices on Windows save as cp1252; five bytes are undefined there
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The most frequent of , ; tab near the start (ties go to the comma)."""
+    sample = text[:65536]
+    return max(",;\t", key=sample.count)
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    # strict: an unclosed quote must be reported, not swallow the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells  # a quoted cell may span lines: report where the record starts
+            start = reader.line_num + 1
+    except csv.Error:
+        raise _Unreadable("bad_csv", line=start) from None
+
+
+def _xlsx_rows(data: bytes, max_bytes: int) -> tuple[str, Iterator[tuple[int, tuple]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+        if expanded > _XLSX_MAX_EXPANSION * max_bytes:  # a zip bomb dressed as XLSX
+            raise _Unreadable("too_large", limit=_human_size(max_bytes))
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheets = book.worksheets
+        sheet = next((s for s in sheets if "tps" in _key(s.title)), sheets[0])
+    except _Unreadable:
+        raise
+    except Exception:  # openpyxl fails on foreign zips in many ways (KeyError, BadZipFile, XML errors...)
+        raise _Unreadable("not_a_spreadsheet") from None
+    sheet.reset_dimensions()  # some writers store a wrong sheet size
+
+    def rows() -> Iterator[tuple[int, tuple]]:
+        try:
+            # Read-only iteration yields empty tuples for skipped rows, so the count is the Excel row.
+            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        except Exception:
+            raise _Unreadable("not_a_spreadsheet") from None
+        finally:
+            book.close()
+
+    return sheet.title, rows()
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text; Excel numbers lose a spurious '.0' (7405242009001.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NAME_NOISE_RE = re.compile(r"\b(DESA|KELURAHAN|KEL|DS|KECAMATAN|KEC)\b\.?")
+# Only a single '.0' is a spreadsheet artefact: '1.000' is Indonesian for a thousand.
+_TPS_NUMBER_RE = re.compile(r"(?:TPS\W*)?(\d{1,3})(?:\.0)?", re.IGNORECASE)
+_INT_RE = re.compile(r"[+-]?\d+(?:\.0)?")
+
+
+def _name_key(name: str) -> str:
+    """Name for fuzzy comparison: upper case, without DESA/KELURAHAN/KECAMATAN or punctuation."""
+    return re.sub(r"[\W_]+", "", _NAME_NOISE_RE.sub(" ", name.upper()))
+
+
+@dataclass
+class _Unknown:
+    first_line: int
+    name: str  # desa name from the file, else kecamatan name
+    by_kecamatan: bool
+
+
+class _Reader:
+    """State of one read: column positions, problems so far, TPS seen, unknown desa."""
+
+    def __init__(self, filename, known_desa, mapping, lang, voter_limits) -> None:
+        self.filename, self.known, self.mapping = filename, known_desa, mapping
+        self.lang, self.limits = lang, voter_limits
+        self.result = TpsFileResult(rows=[], problems=[], suggestions=[])
+        self.columns: dict[str, int] = {}  # field -> cell index
+        self.headers: dict[str, str] = {}  # field -> header text in the file
+        self.seen: dict[tuple[str, str], int] = {}  # (TPS code, election) -> first line
+        self.unknown: dict[str, _Unknown] = {}
+
+    # -- problems
+
+    def problem(self, line, column, value, code, severity: Severity = "error", **params) -> None:
+        message = _message(self.lang, code, line, column, value, params)
+        self.result.problems.append(Problem(line, column, value, code, message, severity, params))
+
+    def file_problem(self, code, severity: Severity = "error", line=None, **params) -> None:
+        self.problem(line, None, None, code, severity, filename=self.filename, **params)
+
+    # -- structure
+
+    def consume(self, rows: Iterator[tuple[int, Iterable[object]]]) -> None:
+        header_found = self._find_header(rows)
+        if not header_found:
+            return
+        data_rows = 0
+        for line, raw in rows:
+            texts = [_cell_text(v) for v in raw]
+            if any(texts):
+                data_rows += 1
+                self._row(line, texts)
+        if data_rows == 0:
+            self.file_problem("no_rows")
+
+    def _find_header(self, rows) -> bool:
+        first = None
+        for line, raw in rows:
+            texts = [_cell_text(v) for v in raw]
+            if not any(texts):
+                continue
+            first = first or (line, texts)
+            fields = {_HEADER_FIELDS.get(_key(t)) for t in texts}
+            if fields & {"code", "desa_code", "number"}:
+                return self._read_header(line, texts)
+            if line - first[0] >= _HEADER_SEARCH_ROWS:
+                break
+        if first is None:
+            self.file_problem("empty_file")
+        else:
+            self.problem(first[0], None, _IDENTITY_COLUMNS, "missing_column")
+        return False
+
+    def _read_header(self, line: int, texts: list[str]) -> bool:
+        for index, text in enumerate(texts):
+            name = _HEADER_FIELDS.get(_key(text))
+            if name is None:
+                if text:
+                    self.result.ignored_columns.append(text)
+            elif name in self.columns:
+                self.problem(line, text, text, "duplicate_column", first=self.headers[name])
+            else:
+                self.columns[name], self.headers[name] = index, text
+        missing = []
+        if "code" not in self.columns:
+            missing += [f for f in ("desa_code", "number") if f not in self.columns]
+        if "voters" not in self.columns and not {"voters_male", "voters_female"} <= self.columns.keys():
+            missing.append("voters")
+        for name in missing:
+            self.problem(line, None, _COLUMN_VARIANTS[name][0], "missing_column")
+        return not missing
+
+    # -- one data row
+
+    def _row(self, line: int, texts: list[str]) -> None:
+        row = _Row(self, line, texts)
+        ident = self._identity(row)
+        election = row.choice("election", _ELECTIONS, "bad_election", "pemilu")
+        special = row.choice("special", _BOOLS, "bad_bool", None)
+        access = row.choice("access", _ACCESS, "bad_access", "normal")
+        voters = self._voters(row, election)
+        lat, lng = self._coordinates(row)
+        if ident is not None and election is not None:
+            self._check_duplicate(row, ident[2], election)
+        if row.errors or ident is None:
+            return
+        desa, number, code = ident
+        self.result.rows.append(TpsRow(
+            line=line, desa_code=desa, number=number, code=code,
+            name=row.text("name"), address=row.text("address"),
+            voters=voters[0], voters_male=voters[1], voters_female=voters[2],
+            election=election, special=is_special_tps_number(number) if special is None else special,
+            lat=lat, lng=lng, access=access, notes=row.text("notes"),
+        ))
+
+    def _identity(self, row: _Row) -> tuple[str, int, str] | None:
+        """(real desa code, TPS number, TPS code) of a row, or None after reporting why not."""
+        code_text, desa_text, number_text = row.text("code"), row.text("desa_code"), row.text("number")
+        from_code = desa = number = None
+        if code_text:
+            try:
+                from_code = split_tps_code(code_text)
+            except CodeError:
+                row.problem("code", "bad_code")
+        if desa_text:
+            try:
+                desa = normalize_region_code(desa_text)
+                if desa.count(".") != 3:
+                    raise CodeError(desa_text)
+            except CodeError:
+                desa = None
+                row.problem("desa_code", "bad_code")
+        if number_text:
+            match = _TPS_NUMBER_RE.fullmatch(number_text)
+            number = int(match.group(1)) if match else 0
+            if number == 0:
+                number = None
+                row.problem("number", "bad_number")
+        if from_code is not None:
+            if (desa is not None and desa != from_code[0]) or (number is not None and number != from_code[1]):
+                row.problem("code", "conflict_code", desa=desa_text, number=number_text)
+                return None
+            desa, number = from_code
+        elif code_text:
+            return None
+        elif not (desa_text and number_text):
+            self._report_missing_identity(row, desa_text, number_text)
+            return None
+        elif desa is None or number is None:
+            return None
+        real = self._real_desa(row, desa)
+        return (real, number, tps_code(real, number)) if real else None
+
+    def _report_missing_identity(self, row: _Row, desa_text: str, number_text: str) -> None:
+        parts_given = desa_text or number_text
+        if "code" in self.columns and not parts_given:
+            row.problem("code", "missing_value")
+            return
+        for name, text in (("desa_code", desa_text), ("number", number_text)):
+            if not text:
+                row.problem(name, "missing_value")
+
+    def _real_desa(self, row: _Row, desa: str) -> str | None:
+        """The known desa code for a file code (applying desa_mapping), or None after reporting."""
+        id_field = "desa_code" if row.text("desa_code") else "code"
+        real = self.mapping.get(desa, desa)
+        if real not in self.known:
+            if desa in self.mapping:
+                row.problem(id_field, "bad_mapping", value=row.text("desa_code") or desa, target=real)
+            else:  # a TPS code column shows the desa part, not the whole TPS code
+                row.problem(id_field, "unknown_desa", value=row.text("desa_code") or desa)
+                self._note_unknown(row, desa)
+            return None
+        file_name = row.text("desa_name")
+        known_name = self.known[real].name
+        if file_name and _similarity(file_name, known_name) < SUGGESTION_CUTOFF:
+            row.problem("desa_name", "desa_name_mismatch", "warning", desa=real, known=known_name)
+        return real
+
+    def _note_unknown(self, row: _Row, desa: str) -> None:
+        if desa in self.unknown:
+            return
+        name = row.text("desa_name")
+        self.unknown[desa] = _Unknown(row.line, name or row.text("kecamatan_name"), by_kecamatan=not name)
+
+    def _check_duplicate(self, row: _Row, code: str, election: str) -> None:
+        first = self.seen.setdefault((code, election), row.line)
+        if first != row.line:
+            id_field = "code" if row.text("code") else "number"
+            row.problem(id_field, "duplicate_tps", value=code, election=election, first_line=first)
+
+    def _voters(self, row: _Row, election: str | None) -> tuple[int | None, int | None, int | None]:
+        total, male, female = (row.count(f) for f in ("voters", "voters_male", "voters_female"))
+        if total is None and male is not None and female is not None and not row.text("voters"):
+            total = male + female  # the office gave only the split
+        elif total is None and not row.text("voters"):
+            row.problem("voters", "missing_value")
+        elif None not in (total, male, female) and male + female != total:
+            row.problem("voters", "gender_sum", male=male, female=female, total=male + female)
+        limit = self.limits.get(election)  # unknown election: reported already, no limit to apply
+        if total is not None and limit is not None and total > limit:
+            row.problem("voters", "over_limit", value=str(total), limit=limit, election=election)
+        return total, male, female
+
+    def _coordinates(self, row: _Row) -> tuple[float | None, float | None]:
+        lat, lng = row.number("lat", "bad_lat"), row.number("lng", "bad_lng")
+        lat_ok = lat is not None and LAT_RANGE[0] <= lat <= LAT_RANGE[1]
+        lng_ok = lng is not None and LNG_RANGE[0] <= lng <= LNG_RANGE[1]
+        if lat is not None and lng is not None and not lat_ok and not lng_ok:
+            if LAT_RANGE[0] <= lng <= LAT_RANGE[1] and LNG_RANGE[0] <= lat <= LNG_RANGE[1]:
+                row.problem("lat", "swapped_coordinates", lng=row.text("lng"))
+                return None, None
+        if lat is not None and not lat_ok:
+            row.problem("lat", "bad_lat")
+        if lng is not None and not lng_ok:
+            row.problem("lng", "bad_lng")
+        both_given = bool(row.text("lat")) == bool(row.text("lng"))
+        if not both_given:
+            row.problem("lng" if row.text("lat") else "lat", "incomplete_coordinates")
+        return (lat, lng) if lat_ok and lng_ok else (None, None)
+
+    # -- suggestions
+
+    def suggestions(self) -> list[Suggestion]:
+        if not self.unknown:
+            return []
+        by_kabkota: dict[str, list[DesaRef]] = {}
+        for ref in self.known.values():
+            by_kabkota.setdefault(ref.kabkota_code, []).append(ref)
+        out = []
+        for file_code, unknown in self.unknown.items():
+            pool = by_kabkota.get(file_code.rsplit(".", 2)[0], [])
+            out.append(Suggestion(file_code, unknown.name, _candidates(unknown, pool)))
+        return out
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _name_key(a), _name_key(b)).ratio()
+
+
+def _candidates(unknown: _Unknown, pool: list[DesaRef]) -> list[tuple[str, str, float]]:
+    """Known desa in the same kab/kota whose name (or kecamatan name) resembles the file's."""
+    if not unknown.name:
+        return []
+    scored = []
+    for ref in pool:
+        score = _similarity(unknown.name, ref.kecamatan_name if unknown.by_kecamatan else ref.name)
+        if score >= SUGGESTION_CUTOFF:
+            scored.append((ref.code, ref.name, round(score, 3)))
+    scored.sort(key=lambda c: (-c[2], c[0]))
+    return scored[:MAX_CANDIDATES]
+
+
+class _Row:
+    """The cells of one data row by field, and the problems found in it."""
+
+    def __init__(self, reader: _Reader, line: int, texts: list[str]) -> None:
+        self.reader, self.line, self.errors = reader, line, 0
+        self.cells: dict[str, str] = {}
+        for name, index in reader.columns.items():
+            text = texts[index] if index < len(texts) else ""
+            limit = MAX_NAME_CHARS if name == "name" else MAX_CELL_CHARS
+            if len(text) > limit:
+                self.problem(name, "cell_too_long", value=text[:50] + "…", limit=limit)
+                text = ""
+            elif _CONTROL_RE.search(text):
+                self.problem(name, "bad_text", value=text[:50])
+                text = ""
+            elif name in _TEXT_FIELDS:
+                text = _unneutralise(text.replace("\r\n", "\n").replace("\r", "\n"))
+            self.cells[name] = text
+
+    def text(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+    def problem(self, name: str, code: str, severity: Severity = "error", **params) -> None:
+        value = params.pop("value", self.text(name))
+        self.reader.problem(self.line, self.reader.headers.get(name), value, code, severity, **params)
+        if severity == "error":
+            self.errors += 1
+
+    def choice(self, name: str, table: Mapping[str, Any], code: str, default: Any) -> Any:
+        text = self.text(name)
+        if not text:
+            return default
+        value = table.get(_key(text))
+        if value is None:
+            self.problem(name, code)
+        return value
+
+    def count(self, name: str) -> int | None:
+        """A voter count: a whole number, not negative."""
+        text = self.text(name)
+        if not text:
+            return None
+        if not _INT_RE.fullmatch(text):
+            self.problem(name, "bad_number")
+            return None
+        value = int(text.split(".")[0])
+        if value < 0:
+            self.problem(name, "negative")
+            return None
+        return value
+
+    def number(self, name: str, code: str) -> float | None:
+        """A coordinate; accepts the decimal comma and the Unicode minus sign."""
+        text = self.text(name).replace("\u2212", "-")
+        if not text:
+            return None
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            self.problem(name, code)
+            return None
+        return value
+
+
+# ------------------------------------------------------------------------ writing
+
+
+def write_tps_file(rows: Iterable[Mapping[str, Any] | TpsRow], fmt: Literal["csv", "xlsx"], out: IO[bytes]) -> int:
+    """Write rows (TpsRow or mappings with TpsRow's field names) to ``out``; returns the row count.
+
+    CSV is UTF-8 with a BOM so Excel shows accented names correctly. Free-text
+    cells that a spreadsheet would run as a formula get a leading ``'``.
+    """
+    if fmt == "csv":
+        return _write_csv(rows, out)
+    if fmt == "xlsx":
+        return _write_xlsx(rows, out)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _record(row: Mapping[str, Any] | TpsRow) -> list[Any]:
+    get = row.get if isinstance(row, Mapping) else lambda name, default=None: getattr(row, name, default)
+    number = int(get("number"))
+    desa = normalize_region_code(get("desa_code"))
+    special = get("special")
+    return [  # the generator's conventions: undotted codes, tps_khusus 1/0, machine values
+        get("code") or tps_code(desa, number),
+        undotted(desa),
+        number,
+        neutralise(get("name") or ""),
+        neutralise(get("address") or ""),
+        get("voters"),
+        get("voters_male"),
+        get("voters_female"),
+        get("election") or "pemilu",
+        int(is_special_tps_number(number) if special is None else bool(special)),
+        get("lat"),
+        get("lng"),
+        get("access") or "normal",
+        neutralise(get("notes") or ""),
+    ]
+
+
+def _write_csv(rows, out: IO[bytes]) -> int:
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    writer.writerow(WRITE_COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow(_record(row))  # csv writes None as "" and floats by repr (exact)
+        count += 1
+    text.flush()
+    text.detach()  # leave the caller's stream open
+    return count
+
+
+def _write_xlsx(rows, out: IO[bytes]) -> int:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("TPS")
+    sheet.append(list(WRITE_COLUMNS))
+    count = 0
+    for row in rows:
+        sheet.append(_record(row))  # codes stay text so Excel does not show 7.40524E+12
+        count += 1
+    book.save(out)
+    return count

@@ -1,0 +1,186 @@
+"""Write validated TPS rows: all or nothing, idempotent, audited.
+
+Validation lives in tps_file (pure); this module checks scope against the
+importing user, works out what is new, changed or unchanged, and writes it in
+one transaction. On PostgreSQL new rows go in through COPY, which is what keeps
+a national file (820,161 rows) close to the speed of a raw COPY.
+"""
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from siaga.accounts.models import REGISTRY_EDITOR_ROLES
+from siaga.accounts.scope import area_contains, user_area
+from siaga.accounts.services import audit_record
+from siaga.core.codes import parent_code
+from siaga.regions.models import ImportBatch, Region, Tps
+from siaga.regions.tps_file import DesaRef, Problem, read_tps_file, render
+
+# The columns a file sets; compared to decide updated or unchanged.
+FIELDS = ("desa_id", "number", "name", "address", "voters", "voters_male", "voters_female",
+          "special", "lat", "lng", "access", "notes")
+
+
+class ImportRejected(Exception):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problems, suggestions=()):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+        self.suggestions = list(suggestions)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    batch_id: int | None = None
+    warnings: list = field(default_factory=list)
+
+    def as_dict(self):
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "errors": [],
+                "warnings": [problem_dict(w) for w in self.warnings], "batch": self.batch_id}
+
+
+def problem_dict(problem: Problem) -> dict:
+    return {"line": problem.line, "column": problem.column, "value": problem.value, "code": problem.code,
+            "message": problem.message}
+
+
+def known_desa(province_codes=None) -> dict[str, DesaRef]:
+    """Desa of the loaded hierarchy, as the file reader wants them."""
+    desa = Region.objects.filter(level=4)
+    if province_codes:
+        desa = desa.filter(parent__parent__parent_id__in=province_codes)
+    return {
+        code: DesaRef(code=code, name=name, kecamatan_code=kec, kabkota_code=parent_code(kec), kecamatan_name=kec_name)
+        for code, name, kec, kec_name in desa.values_list("code", "name", "parent_id", "parent__name").iterator(10000)
+    }
+
+
+def _row_values(row):
+    return (row.desa_code, row.number, row.name, row.address, row.voters, row.voters_male, row.voters_female,
+            row.special, row.lat, row.lng, row.access, row.notes)
+
+
+def _scope_problems(user, rows, lang):
+    area = user_area(user)
+    found = []
+    if user.role not in REGISTRY_EDITOR_ROLES:
+        found.append((None, user.username, "not_allowed"))
+    found += [(row.line, row.code, "out_of_scope") for row in rows if not area_contains(area, row.desa_code)]
+    problems = []
+    for line, value, code in found:
+        problem = Problem(line=line, column=None, value=value, code=code, message="", params={"area": area})
+        problem.message = render(problem, lang)
+        problems.append(problem)
+    return problems
+
+
+def tps_import(*, actor, data: bytes, filename: str, desa_mapping=None, lang="id", progress=None) -> ImportResult:
+    """Validate a TPS file completely, then write every row or none."""
+    parsed = read_tps_file(data, filename=filename, known_desa=known_desa(), desa_mapping=desa_mapping or {},
+                           lang=lang)
+    errors = [p for p in parsed.problems if p.severity == "error"] or _scope_problems(actor, parsed.rows, lang)
+    if errors:
+        raise ImportRejected(errors, parsed.suggestions)
+    result = _write(actor, parsed.rows, filename, hashlib.sha256(data).hexdigest(), progress)
+    result.warnings = [p for p in parsed.problems if p.severity != "error"]
+    return result
+
+
+def _existing(rows):
+    """Current values of the TPS the file names, keyed by (code, election)."""
+    elections = {r.election for r in rows}
+    desa = {r.desa_code for r in rows}
+    found = {}
+    query = Tps.objects.filter(election__in=elections)
+    # A whole-province file is filtered by province; a small one by its desa.
+    provinces = {d[:2] for d in desa}
+    query = query.filter(province_code__in=provinces) if len(desa) > 500 else query.filter(desa_id__in=desa)
+    for pk, code, election, *values in query.values_list("pk", "code", "election", *FIELDS).iterator(chunk_size=20000):
+        found[(code, election)] = (pk, tuple(values))
+    return found
+
+
+def _new_tps(row, batch):
+    kec = parent_code(row.desa_code)
+    kab = parent_code(kec)
+    return Tps(code=row.code, election=row.election, desa_id=row.desa_code, kecamatan_code=kec, kabkota_code=kab,
+               province_code=kab[:2], number=row.number, name=row.name, address=row.address, voters=row.voters,
+               voters_male=row.voters_male, voters_female=row.voters_female, special=row.special, lat=row.lat,
+               lng=row.lng, access=row.access, notes=row.notes, batch=batch)
+
+
+_COPY_COLUMNS = ("code", "election", "desa_id", "kecamatan_code", "kabkota_code", "province_code", "number", "name",
+                 "address", "voters", "voters_male", "voters_female", "special", "lat", "lng", "access", "notes",
+                 "batch_id")
+
+
+_UPDATE_FIELDS = [f for f in FIELDS if f != "desa_id"] + ["desa", "kecamatan_code", "kabkota_code", "province_code",
+                                                         "batch"]
+
+
+def _copy_create(objs):
+    """PostgreSQL: stream new rows with COPY (one round trip for the whole file)."""
+    table = Tps._meta.db_table
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
+            for t in objs:
+                copy.write_row(tuple(getattr(t, c) for c in _COPY_COLUMNS))
+
+
+def _write(actor, rows, filename, sha256, progress):
+    existing = _existing(rows)
+    created, changed, unchanged = [], [], 0
+    for row in rows:
+        values = _row_values(row)
+        current = existing.get((row.code, row.election))
+        if current is None:
+            created.append(row)
+        elif current[1] != values:
+            changed.append((current[0], current[1], row))
+        else:
+            unchanged += 1
+    result = ImportResult(created=len(created), updated=len(changed), unchanged=unchanged)
+    if not created and not changed:
+        return result
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(kind="tps", filename=filename[:255], sha256=sha256, actor=actor,
+                                           created=len(created), updated=len(changed), unchanged=unchanged)
+        objs = [_new_tps(r, batch) for r in created]
+        if connection.vendor == "postgresql":
+            _copy_create(objs)
+        else:
+            Tps.objects.bulk_create(objs, batch_size=2000)
+        if progress:
+            progress(len(objs))
+        updates = []
+        for pk, before, row in changed:
+            obj = _new_tps(row, batch)
+            obj.pk = pk
+            updates.append(obj)
+            audit_record(actor=actor, action="tps.update", obj_type="tps", obj_id=row.code, area_code=row.desa_code,
+                         before=dict(zip(FIELDS, before)), after=dict(zip(FIELDS, _row_values(row))),
+                         note=f"import #{batch.pk} {filename}")
+        Tps.objects.bulk_update(updates, _UPDATE_FIELDS, batch_size=2000)
+        if progress and updates:
+            progress(len(updates))
+        audit_record(actor=actor, action="tps.import", obj_type="import_batch", obj_id=batch.pk,
+                     area_code=_common_area(rows),
+                     after={"filename": filename, "sha256": sha256, "created": len(created),
+                            "updated": len(changed), "unchanged": unchanged})
+    result.batch_id = batch.pk
+    return result
+
+
+def _common_area(rows):
+    codes = {r.desa_code for r in rows}
+    area = next(iter(codes))
+    while area and not all(area_contains(area, c) for c in codes):
+        area = parent_code(area) or ""
+    return area

@@ -1,0 +1,133 @@
+"""`siaga demo`, `siaga serve`, `siaga migrate`, `siaga user`."""
+
+import sys
+
+from siaga.cli import CommandError, cli_actor, print_json
+
+DEMO_PROVINCE = "74"  # Sulawesi Tenggara
+DEMO_SEED = 2024
+
+
+def register(sub):
+    p = sub.add_parser("demo", help="prepare the Sulawesi Tenggara demo database and serve the web app")
+    p.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
+    p.add_argument("--source", help="region data: a folder, a URL or 'public' (default: ../shared/data if present)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="serve the web app and API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="create or upgrade the database tables")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("user", help="create or update a user")
+    p.add_argument("username")
+    p.add_argument("--agency", required=True, help="agency code, e.g. POLRES-74.01")
+    p.add_argument("--role", required=True)
+    p.add_argument("--area", help="area code (default: the agency's area)")
+    p.add_argument("--password", help="password (default: read from standard input)")
+    p.add_argument("--token", metavar="NAME", help="also issue an API token for a field device")
+    p.set_defaults(func=cmd_user)
+
+
+def migrate(verbosity=0):
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_migrate(args):
+    migrate(verbosity=1)
+
+
+def demo_prepare(*, actor, province_code, seed):
+    """Agencies, users and TPS, then each feature app's demo data, in FEATURE_APPS order."""
+    from siaga import features
+    from siaga.accounts.demo import demo_agencies, demo_users
+    from siaga.regions.demo import demo_tps
+    from siaga.regions.models import Region
+
+    demo_agencies(actor=actor, province=Region.objects.get(code=province_code))
+    users = demo_users(actor=actor, province_code=province_code)
+    steps = {"regions": demo_tps(actor=actor, province_code=province_code, seed=seed)}
+    for label in features.present():
+        if label not in ("accounts", "regions") and (demo := features.module(label, "demo")):
+            print(f"Demo: {label}", file=sys.stderr)
+            steps[label] = demo.run(actor=actor, province_code=province_code, seed=seed)
+    return users, steps
+
+
+def cmd_demo(args):
+    from siaga.accounts.demo import DEMO_PASSWORD
+    from siaga.regions.loader import default_source, regions_load
+    from siaga.regions.models import Region
+    from django.conf import settings
+
+    migrate()
+    actor = cli_actor()
+    source = args.source or default_source()
+    print(f"Memuat wilayah dari / loading regions from: {source}", file=sys.stderr)
+    regions_load(source=source, provinces={DEMO_PROVINCE}, actor=actor)
+    province = Region.objects.get(code=DEMO_PROVINCE)
+    users, steps = demo_prepare(actor=actor, province_code=DEMO_PROVINCE, seed=DEMO_SEED)
+    tps = steps["regions"]
+    summary = {"database": str(settings.DATABASES["default"]["NAME"]), "province": province.name,
+               "users": [u for u, _ in users], "password": DEMO_PASSWORD,
+               "url": f"http://{args.host}:{args.port}/", **steps}
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"\nSiaga demo siap / ready: {province.name}, {tps['tps']} TPS, {tps['voters']:,} pemilih")
+        print(f"Basis data / database: {summary['database']}")
+        print(f"Kata sandi semua akun demo / password of every demo account: {DEMO_PASSWORD}")
+        for username, description in users:
+            print(f"  {username:<15} {description}")
+    if not args.no_serve:
+        serve(args.host, args.port)
+
+
+def serve(host, port, threads=8):
+    from django.conf import settings
+    from waitress import serve as waitress_serve
+
+    from siaga.config.wsgi import application
+
+    if settings.PRODUCTION:
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"Siaga berjalan di / running at http://{host}:{port}/  (Ctrl+C untuk berhenti / to stop)", flush=True)
+    waitress_serve(application, host=host, port=port, threads=threads, ident="siaga")
+
+
+def cmd_serve(args):
+    migrate()
+    serve(args.host, args.port, args.threads)
+
+
+def cmd_user(args):
+    import getpass
+
+    from siaga.accounts.models import Agency, Role
+    from siaga.accounts.services import token_issue, user_upsert
+
+    agency = Agency.objects.filter(code=args.agency).first()
+    if agency is None:
+        raise CommandError(f"instansi '{args.agency}' tidak ada / agency not found")
+    if args.role not in Role.values:
+        raise CommandError(f"peran '{args.role}' tidak dikenal / unknown role; pilih / choose: {', '.join(Role.values)}")
+    password = args.password if args.password is not None else getpass.getpass("Kata sandi / password: ")
+    actor = cli_actor()
+    user = user_upsert(actor=actor, username=args.username, password=password, agency=agency, role=args.role,
+                       area_code=args.area)
+    out = {"username": user.username, "agency": agency.code, "role": user.role, "area": user.area_code}
+    if args.token:
+        _, raw = token_issue(actor=actor, user=user, name=args.token)
+        out["token"] = raw
+    print_json(out)

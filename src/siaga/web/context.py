@@ -1,0 +1,18 @@
+from functools import cache
+
+from django.conf import settings
+
+from siaga import features
+
+
+@cache
+def feature_nav():
+    """(label, url name) of each present app's pages, from its apps.NAV."""
+    items = []
+    for label in features.present():
+        items.extend(getattr(features.module(label, "apps"), "NAV", []))
+    return tuple(items)
+
+
+def siaga_context(request):
+    return {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav()}

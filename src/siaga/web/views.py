@@ -1,0 +1,70 @@
+"""Pages: thin views over the selectors; every read is scoped by the signed-in user."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from siaga.accounts.selectors import audit_list
+from siaga.regions import selectors
+from siaga.regions.models import Access, Election
+
+
+@login_required
+def home(request):
+    roots = list(selectors.region_roots(viewer=request.user))
+    stats = selectors.tps_stats(viewer=request.user)
+    return render(request, "web/home.html", {"roots": roots, "stats": stats})
+
+
+@login_required
+def region_index(request):
+    roots = list(selectors.region_roots(viewer=request.user))
+    if len(roots) == 1:
+        return redirect("region_detail", code=roots[0].code)
+    return render(request, "web/region_index.html", {"regions": roots})
+
+
+@login_required
+def region_detail(request, code):
+    region = selectors.region_get(viewer=request.user, code=code)
+    children = selectors.region_children(viewer=request.user, region=region)
+    stats = selectors.tps_stats(viewer=request.user, province=region.code)
+    return render(request, "web/region_detail.html", {
+        "region": region, "path": selectors.region_path(region), "children": children, "stats": stats,
+        "tps": selectors.tps_list(viewer=request.user, area=region.code)[:200] if region.level == 4 else None,
+    })
+
+
+@login_required
+def tps_map(request):
+    roots = list(selectors.region_roots(viewer=request.user))
+    area = request.GET.get("wilayah") or (roots[0].code if roots else "")
+    region = selectors.region_get(viewer=request.user, code=area) if area else None
+    return render(request, "web/map.html", {"region": region, "roots": roots})
+
+
+@login_required
+def tps_index(request):
+    filters = {
+        "area": request.GET.get("wilayah", "").strip(),
+        "search": request.GET.get("q", "").strip(),
+        "election": request.GET.get("pemilihan") or None,
+        "access": request.GET.get("akses") or None,
+    }
+    rows = selectors.tps_list(viewer=request.user, area=filters["area"] or None, search=filters["search"],
+                              election=filters["election"], access=filters["access"])
+    page = Paginator(rows.order_by("code"), 50).get_page(request.GET.get("hal"))
+    query = request.GET.copy()
+    query.pop("hal", None)
+    return render(request, "web/tps_list.html", {
+        "page": page, "filters": filters, "query": query.urlencode(),
+        "elections": Election.choices, "accesses": Access.choices,
+    })
+
+
+@login_required
+def tps_detail(request, pk):
+    tps = selectors.tps_get(viewer=request.user, pk=pk)
+    history = audit_list(viewer=request.user, object_type="tps", object_id=tps.code)[:20]
+    return render(request, "web/tps_detail.html", {"tps": tps, "path": selectors.region_path(tps.desa),
+                                                   "history": history})
