@@ -16,6 +16,7 @@ import platform
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -83,8 +84,7 @@ def synth_regions(rng: np.random.Generator, n_desa: int, n_prov: int):
     return desas, kec_xy, kab_xy, set()
 
 
-def build_input(desas, kec_xy, kab_xy, islands, n_tps: int, rng: np.random.Generator,
-                polsek_share: float, pool_share: float):  # fmt: skip
+def build_input(desas, kec_xy, kab_xy, islands, n_tps: int, rng: np.random.Generator, polsek_share: float):
     """TPS spread over desa with a long tail (Sultra: median 3, max 44 per desa)."""
     weights = rng.lognormal(0.0, 0.8, len(desas))
     counts = 1 + rng.multinomial(n_tps - len(desas), weights / weights.sum())
@@ -105,46 +105,49 @@ def build_input(desas, kec_xy, kab_xy, islands, n_tps: int, rng: np.random.Gener
         uid += 1
         polres_id[kab] = uid
         lat, lng = kab_xy.get(kab) or kec_xy[next(k for k in kecs if k.startswith(kab))]
-        units.append(Unit(uid, f"POLRES-{kab}", "polres", None, kab, lat, lng,
-                          int(rng.integers(60, 200)), kab in islands))  # fmt: skip
+        units.append(Unit(uid, f"POLRES-{kab}", "polres", None, kab, lat, lng, 0, kab in islands))
     for kec in kecs:
         if rng.random() >= polsek_share:
             continue
         uid += 1
         kab = kec.rsplit(".", 1)[0]
         lat, lng = kec_xy.get(kec) or kab_xy[kab]
-        units.append(Unit(uid, f"POLSEK-{kec}", "polsek", polres_id[kab], kec, lat, lng,
-                          int(rng.integers(6, 24)), kab in islands))  # fmt: skip
+        units.append(Unit(uid, f"POLSEK-{kec}", "polsek", polres_id[kab], kec, lat, lng, 0, kab in islands))
     return tps, units
 
 
-def add_poldas(units, posts, kab_xy, pool_share: float):
-    """One Polda per province at its first kota (capital) with a BKO pool."""
-    required = defaultdict(int)
+def staff_units(units, posts, kab_xy, rng: np.random.Generator, pool_share: float):
+    """Strength in proportion to local demand: a Polsek holds 50-90% of its
+    kecamatan's need, a Polres HQ 10-30% of its kab/kota's, and one Polda per
+    province (at its first kota, usually the capital) a BKO pool of
+    ``pool_share`` of the province's need (Sultra 2024: 1,787 BKO for ~5,200)."""
+    need = defaultdict(int)
     for p in posts:
-        required[p.province] += p.polri_required
+        for area in (p.kecamatan, p.kabkota, p.province):
+            need[area] += p.polri_required
+    share = {"polsek": (0.5, 0.9), "polres": (0.1, 0.3)}
+    staffed = [replace(u, available=int(round(rng.uniform(*share[u.kind]) * need[u.area_code]))) for u in units]
     uid = max(u.id for u in units)
-    for prov in sorted(required):
+    for prov in sorted({p.province for p in posts}):
         kotas = sorted(k for k in kab_xy if k.startswith(prov + ".") and int(k.split(".")[1]) >= 71)
-        any_kab = sorted(k for k in kab_xy if k.startswith(prov + "."))
-        lat, lng = kab_xy[(kotas or any_kab)[0]]
+        lat, lng = kab_xy[(kotas or sorted(k for k in kab_xy if k.startswith(prov + ".")))[0]]
         uid += 1
-        units.append(Unit(uid, f"POLDA-{prov}", "polda", None, prov, lat, lng, int(required[prov] * pool_share)))
-    return units
+        staffed.append(Unit(uid, f"POLDA-{prov}", "polda", None, prov, lat, lng, int(need[prov] * pool_share)))
+    return staffed
 
 
 def scenario(name, data: Path | None, province: str | None, n_tps: int, rng, polsek_share: float,
-             pool_share: float = 0.25) -> dict:  # fmt: skip
+             pool_share: float = 0.3) -> dict:  # fmt: skip
     t0 = time.perf_counter()
     if data and (data / "national/desa_centroids.csv").exists():
         desas, kec_xy, kab_xy, islands = load_regions(data, province)
     else:
         desas, kec_xy, kab_xy, islands = synth_regions(rng, 2285 if province else 83762, 1 if province else 38)
-    tps, units = build_input(desas, kec_xy, kab_xy, islands, n_tps, rng, polsek_share, pool_share)
+    tps, units = build_input(desas, kec_xy, kab_xy, islands, n_tps, rng, polsek_share)
     t1 = time.perf_counter()
     posts = group_posts(tps)
     t2 = time.perf_counter()
-    units = add_poldas(units, posts, kab_xy, pool_share)
+    units = staff_units(units, posts, kab_xy, rng, pool_share)
     t3 = time.perf_counter()
     optimal = plan_optimal(posts, units)
     t4 = time.perf_counter()

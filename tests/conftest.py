@@ -18,6 +18,8 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def _siaga_home(tmp_path_factory):
     """Keep caches and exports of the test run out of the user's ~/.siaga."""
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        return  # pure tests run with `-p no:django`
     from django.conf import settings
 
     settings.SIAGA_HOME = tmp_path_factory.mktemp("siaga_home")

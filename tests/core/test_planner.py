@@ -91,10 +91,8 @@ def test_group_posts_follows_pattern_per_class():
         (KHUSUS, 1, 2, 2),
     ]
     kurang = [p for p in posts if p.klass == KURANG_RAWAN]
-    # TPS along a line are chained end to end, so each post is a contiguous run.
-    assert sorted(p.tps_ids for p in kurang) == [(1, 2, 3, 4, 5), (6, 7, 8, 9, 10)] or sorted(
-        p.tps_ids for p in kurang
-    ) == [(5, 4, 3, 2, 1), (10, 9, 8, 7, 6)]
+    # TPS along a line are ordered along it, so each post is a contiguous stretch.
+    assert sorted(p.tps_ids for p in kurang) == [(1, 2, 3, 4, 5), (6, 7, 8, 9, 10)]
     assert {p.id for p in posts} == {min(p.tps_ids) for p in posts}
 
 
@@ -114,6 +112,35 @@ def test_island_tps_never_share_a_post_with_mainland():
     desa = "74.01.01.2001"
     posts = group_posts([tps(1, desa), tps(2, desa), tps(3, desa, island=True), tps(4, desa)])
     assert sorted((p.island, p.tps_ids) for p in posts) == [(False, (1, 2, 4)), (True, (3,))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_group_posts_partitions_tps_within_pattern(seed, merge):
+    rnd = random.Random(seed)
+    patterns = {c: Pattern(c, 2, rnd.randint(1, 6), rnd.randint(1, 4), 2, merge) for c in range(4)}
+    desas = [f"74.01.0{k}.200{d}" for k in (1, 2) for d in range(1, 4)]
+    items = [
+        tps(i, rnd.choice(desas), rnd.randint(0, 3), rnd.uniform(0, 0.1), rnd.uniform(0, 0.1), rnd.random() < 0.2)
+        for i in range(1, rnd.randint(1, 60))
+    ]
+    posts = group_posts(items, patterns)
+    by_id = {t.id: t for t in items}
+    assert sorted(i for p in posts for i in p.tps_ids) == sorted(by_id)  # every TPS in exactly one post
+    runs = Counter()
+    for p in posts:
+        members = [by_id[i] for i in p.tps_ids]
+        pattern = patterns[p.klass]
+        assert 1 <= len(members) <= pattern.tps_per_post_max
+        assert {(t.klass, t.island, t.kecamatan) for t in members} == {(p.klass, p.island, p.kecamatan)}
+        assert p.id == min(p.tps_ids) and p.desa == members[0].desa
+        assert (p.polri_required, p.linmas_required) == (2, 2 * len(members))
+        if not merge:
+            assert {t.desa for t in members} == {p.desa}
+            runs[(p.desa, p.klass, p.island)] += 1
+    if not merge:  # fewest posts within the maximum size
+        sizes = Counter((t.desa, t.klass, t.island) for t in items)
+        assert runs == Counter({k: -(-n // patterns[k[1]].tps_per_post_max) for k, n in sizes.items()})
 
 
 # ---------------------------------------------------------------- hand-computed plans
@@ -192,7 +219,7 @@ def test_named_people_fill_posts_in_order():
     people = [
         Person(5, 11),
         Person(3, 11, available=False),
-        Person(4, 11, available=((8, 14),)),  # covers duty window 7-13? no: starts at 8
+        Person(4, 11, available=((8, 14),)),  # starts after the 07:00 duty start
         Person(7, 11, available=((6, 18),)),
     ]
     config = PlannerConfig(travel=FLAT.travel, duty_window=(7, 13))
@@ -270,7 +297,8 @@ def instances(draw, one_kecamatan=False):
         for kec in (k for k in kecs if k.startswith(kab)):
             for _ in range(rnd.randint(0, 2)):
                 uid += 1
-                units.append(unit(uid, "polsek", kec, rnd.uniform(0, 0.5), rnd.randint(0, 5), polres, rnd.uniform(-0.5, 0), rnd.random() < 0.2))  # fmt: skip
+                lng, cap, lat = rnd.uniform(0, 0.5), rnd.randint(0, 5), rnd.uniform(-0.5, 0)
+                units.append(unit(uid, "polsek", kec, lng, cap, polres, lat, rnd.random() < 0.2))
     for prov in provinces:
         if rnd.random() < 0.7:
             uid += 1
@@ -320,7 +348,8 @@ def check_plan(plan, posts, units, persons, config):
     assert all(person_is_available(people[i], config.duty_window) for i in ids)
     per_unit_post = Counter((pa.post_id, people[pa.person_id].unit_id) for pa in plan.person_assignments)
     named_units = {p.unit_id for p in persons}
-    assert per_unit_post == Counter({(a.post_id, a.unit_id): a.count for a in plan.assignments if a.unit_id in named_units})
+    expected = {(a.post_id, a.unit_id): a.count for a in plan.assignments if a.unit_id in named_units}
+    assert per_unit_post == Counter(expected)
 
 
 @settings(max_examples=120, deadline=None)
@@ -394,8 +423,11 @@ def test_replan_equals_full_solve_and_diff_applies(instance, seed):
 @given(st.integers(0, 2**32 - 1), st.integers(0, 4), st.floats(1.0, 30.0))
 def test_reserves_cover_what_they_claim(seed, k, radius):
     rnd = random.Random(seed)
-    points = [tps(i, "74.01.01.2001", lat=rnd.uniform(0, 0.3), lng=rnd.uniform(0, 0.3), island=rnd.random() < 0.2) for i in range(1, 30)]  # fmt: skip
-    sites = [unit(100 + i, "dalmas", "74", rnd.uniform(0, 0.3), 30, lat=rnd.uniform(0, 0.3), island=rnd.random() < 0.5) for i in range(6)]  # fmt: skip
+    def spot():
+        return {"lat": rnd.uniform(0, 0.3), "lng": rnd.uniform(0, 0.3), "island": rnd.random() < 0.3}
+
+    points = [tps(i, "74.01.01.2001", **spot()) for i in range(1, 30)]
+    sites = [unit(100 + i, "dalmas", "74", available=30, **spot()) for i in range(6)]
     model = TravelModel()
     res = place_reserves(points, sites, k, radius, travel=model)
     assert len(res.sites) <= k and len(set(res.sites)) == len(res.sites)

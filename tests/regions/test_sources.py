@@ -384,7 +384,8 @@ def _subset(root: Path) -> Path:
         source_lines = (DATA / relpath).read_text(encoding="utf-8").splitlines(keepends=True)
         target = data / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("".join([source_lines[0]] + [x for x in source_lines[1:] if x.startswith("74")]), encoding="utf-8")
+        kept = [source_lines[0]] + [line for line in source_lines[1:] if line.startswith("74")]
+        target.write_text("".join(kept), encoding="utf-8")
     for relpath in ("kab/wilayah_boundaries_kab_74.sql", "kec/wilayah_boundaries_kec_74.sql"):
         target = data / "origin/wilayah_boundaries" / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -462,3 +463,8 @@ def test_public_urls():
     assert _remote_url("http://host/x/", "hierarchy/provinces.csv") == "http://host/x/hierarchy/provinces.csv"
     with pytest.raises(SourceError, match="cache_dir"):
         read_source("public")
+
+
+def test_province_filter_takes_province_codes_only():
+    with pytest.raises(ValueError):
+        read_source(DATA, provinces={"74.01"}, geometry="none")

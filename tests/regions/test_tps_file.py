@@ -16,6 +16,7 @@ from siaga.regions.tps_file import (
     VOTER_LIMITS,
     WRITE_COLUMNS,
     DesaRef,
+    Problem,
     Suggestion,
     TpsRow,
     _COLUMN_VARIANTS,
@@ -262,6 +263,21 @@ def test_control_characters_are_refused(tmp_path, known):
     assert triples(result) == [(2, "nama_tps", "TPS\x07 1", "bad_text")]
 
 
+def test_coordinates_keep_seven_decimals(tmp_path, known):
+    result = read_file(tmp_path, known, "tps.csv", b"kode_tps,dpt,lat,lng\n7405242009001,10,-4.123456789,122.5\n")
+    assert (result.rows[0].lat, result.rows[0].lng) == (-4.1234568, 122.5)
+
+
+def test_import_service_problems_render():
+    """The import service builds its own Problems (scope checks) and renders them here."""
+    problem = Problem(line=5, column=None, value="7405242009001", code="out_of_scope", message="",
+                      params={"area": "74.05"})
+    assert render(problem, "id") == "Baris 5: TPS 7405242009001 berada di luar wilayah Anda (74.05)."
+    assert render(problem, "en") == "Line 5: TPS 7405242009001 lies outside your area (74.05)."
+    problem = Problem(line=None, column=None, value="budi", code="not_allowed", message="")
+    assert render(problem, "id") == "Pengguna 'budi' tidak berwenang mengimpor data TPS."
+
+
 # ---------------------------------------------------------------- whole files
 
 
@@ -306,6 +322,15 @@ def test_file_over_size_limit_is_refused_unread(tmp_path, known):
     assert triples(result) == [(None, None, None, "too_large")]
     assert result.problems[0].message == "Berkas 'besar.csv' melebihi batas ukuran 1 KB."
     assert result.rows == []
+
+
+def test_xlsx_zip_bomb_is_refused(tmp_path, known):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 2_000_000)
+    assert len(buffer.getvalue()) < 100_000
+    result = read_file(tmp_path, known, "tps.xlsx", buffer.getvalue(), max_bytes=100_000)
+    assert triples(result) == [(None, None, None, "too_large")]
 
 
 # ----------------------------------------------------------- unknown desa codes
@@ -430,7 +455,8 @@ def tps_rows(draw, desa_codes):
         male = draw(st.none() | st.integers(0, limit // 2))
         female = draw(st.none() | st.integers(0, limit // 2))
         voters = male + female if male is not None and female is not None else draw(st.integers(0, limit))
-        coords = draw(st.none() | st.tuples(st.floats(-11, 6.5), st.floats(94, 141.5)))
+        coords = draw(st.none() | st.tuples(st.floats(-11, 6.5), st.floats(94, 141.5)).map(
+            lambda c: (round(c[0], 7), round(c[1], 7))))  # the reader keeps 7 decimals (1 cm)
         rows.append(TpsRow(
             line=line, desa_code=desa, number=number, code=tps_code(desa, number), name=draw(_free_text),
             address=draw(_free_text), voters=voters, voters_male=male, voters_female=female, election=election,

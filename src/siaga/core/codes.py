@@ -17,6 +17,9 @@ TPS_CODE_LENGTH = 13
 SPECIAL_TPS_FIRST_DIGIT = "9"  # TPS numbered 9xx are TPS khusus
 
 
+_DOTTED = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", re.ASCII)
+
+
 class CodeError(ValueError):
     """A region or TPS code that cannot be read."""
 
@@ -30,12 +33,12 @@ def normalize_region_code(raw: object) -> str:
     '74.05'
     """
     text = str(raw).strip()
-    if re.fullmatch(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", text):
+    if _DOTTED.fullmatch(text):
         return text
     # Spreadsheets turn codes into numbers: 7405242009.0
-    if re.fullmatch(r"\d+\.0", text):
+    if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
-    if not text.isdigit() or len(text) not in _UNDOTTED_LENGTHS:
+    if not text.isascii() or not text.isdigit() or len(text) not in _UNDOTTED_LENGTHS:
         raise CodeError(text)
     parts, pos = [], 0
     for width in LEVEL_WIDTHS[: _UNDOTTED_LENGTHS[len(text)]]:
@@ -70,9 +73,9 @@ def is_kelurahan(desa_code: str) -> bool:
 def split_tps_code(raw: object) -> tuple[str, int]:
     """Split a 13-digit KPU TPS code into (canonical desa code, TPS number)."""
     original = str(raw).strip()
-    text = original[:-2] if re.fullmatch(r"\d+\.0", original) else original
+    text = original[:-2] if original.endswith(".0") and original[:-2].isdigit() else original
     text = text.replace(".", "")
-    if not text.isdigit() or len(text) != TPS_CODE_LENGTH:
+    if not text.isascii() or not text.isdigit() or len(text) != TPS_CODE_LENGTH:
         raise CodeError(original)
     number = int(text[10:])
     if number == 0:

@@ -58,7 +58,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 GENESIS = "0" * 64
 EVENT_FIELDS = (
@@ -70,6 +70,7 @@ CHECKPOINT_FIELDS = (
 )  # fmt: skip
 _AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_GENESIS_BYTES = bytes(32)
 
 # Reason codes with their messages: (Indonesian, English).
 EVENT_REASONS = {
@@ -232,12 +233,12 @@ def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
     return _link(prev_hash, canonical_bytes(event))
 
 
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
+class StoredEvent(NamedTuple):
     """One stored link: the canonical event text exactly as hashed, plus its labels.
 
     Keeping the canonical bytes (not a re-encodable dict) is what lets
     verification hash straight from storage, and keeps the record byte-exact.
+    A tuple, because verification unpacks millions of them.
     """
 
     item_id: str
@@ -431,10 +432,14 @@ def verify(
     order (append order); a record out of place is a break. Per record, in this
     order: seq is the next one, prev is the previous event's hash, the hash
     matches sha256(prev + stored bytes), the record's item/seq are the ones in
-    the text. The text check reads the top-level ``item_id`` and the final
-    ``seq`` straight from the bytes, which is exact for schema-valid canonical
-    text; ``deep=True`` also parses each text and requires canonical form and
-    schema (about five times slower). Only the first break per item is reported.
+    the text. That last check is made on seq-1 records only: every seq-1 record
+    has the same prev (zeros), so only the text tells whose it is, while a later
+    record placed in the wrong chain or position already fails its prev link
+    unless its hash was recomputed, and whoever recomputes hashes can forge
+    matching labels too (that is the checkpoints' job). ``deep=True`` checks
+    the labels of every record, parses every text and requires canonical form
+    and schema (several times slower; the standalone verifier always does
+    this). Only the first break per item is reported.
 
     What chains alone cannot see: the last events of an item cut off, or a whole
     item removed or rewritten. Checkpoints cover those up to the last
@@ -445,32 +450,29 @@ def verify(
         for item, seq in cp.advanced.items():
             wanted.setdefault(item, set()).add(seq)
     found: dict[tuple[str, int], str] = {}
-    state: dict[str, tuple[int, str, bytes] | None] = {}
+    state: dict[str, tuple[int, str, bytes] | None] = {}  # next seq, last hash hex and bytes
     broken: list[Break] = []
     count = 0
-    sha, fromhex = hashlib.sha256, bytes.fromhex
-    for ev in events:
+    sha = hashlib.sha256
+    for item, seq, prev, stored, data in events:
         count += 1
-        item, seq, data = ev.item_id, ev.seq, ev.canonical
         if wanted:
             seqs = wanted.get(item)
             if seqs is not None and seq in seqs and (item, seq) not in found:
-                found[item, seq] = ev.hash
+                found[item, seq] = stored
         current = state.get(item)
         if current is None:
             if item in state:  # already broken
                 continue
-            current = (1, GENESIS, b',"item_id":' + json.dumps(item, ensure_ascii=False).encode() + b',"kind":')
-        expected, last, label = current
+            current = (1, GENESIS, _GENESIS_BYTES)
+        expected, last, last_bytes = current
         if seq != expected:
             reason = "seq_mismatch"
-        elif ev.prev_hash != last:
+        elif prev != last:
             reason = "prev_mismatch"
-        elif sha(fromhex(last) + data).hexdigest() != ev.hash:
+        elif (digest := sha(last_bytes + data).digest()).hex() != stored:
             reason = "hash_mismatch"
-        elif not data.startswith(label, data.find(b',"item_id":')) or not data.endswith(
-            b',"seq":%d}' % seq
-        ):
+        elif (deep or seq == 1) and not _labels_match(data, item, seq):
             reason = "label_mismatch"
         else:
             reason = _deep_reason(data) if deep else None
@@ -478,7 +480,7 @@ def verify(
             broken.append(Break(item, expected, reason, seq))
             state[item] = None
         else:
-            state[item] = (expected + 1, ev.hash, label)
+            state[item] = (expected + 1, stored, digest)
     return VerifyReport(
         items=len(state),
         events=count,
@@ -486,6 +488,14 @@ def verify(
         checkpoints=len(checkpoints),
         checkpoint_breaks=_check_checkpoints(checkpoints, found),
     )
+
+
+def _labels_match(data: bytes, item: str, seq: int) -> bool:
+    """The text's top-level item_id and seq, read from the bytes: in schema-valid
+    canonical text the first ',"item_id":' is the top-level one (only scalars
+    sort before it) and seq is the last key."""
+    label = b',"item_id":' + json.dumps(item, ensure_ascii=False).encode() + b',"kind":'
+    return data.startswith(label, data.find(b',"item_id":')) and data.endswith(b',"seq":%d}' % seq)
 
 
 def _deep_reason(data: bytes) -> str | None:

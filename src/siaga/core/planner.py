@@ -26,10 +26,10 @@ is what makes national scale (820k TPS) tractable and re-planning local.
 from __future__ import annotations
 
 import heapq
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
@@ -266,99 +266,124 @@ class Plan:
 # Posts
 
 
-def _chain(lat: np.ndarray, lng: np.ndarray) -> list[int]:
-    """Nearest-neighbour chain through points, starting at the one farthest
-    from their mean, so consecutive slices are spatially compact.
-    Ties go to the lower index (callers pass points in code order)."""
-    n = len(lat)
-    if n <= 2:
-        return list(range(n))
-    kx = math.cos(math.radians(float(lat.mean())))  # equirectangular is fine at kecamatan scale
-    xy = np.column_stack([(lng - lng.mean()) * kx, lat - lat.mean()])
-    dist = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
-    current = int(np.argmax((xy**2).sum(axis=1)))
-    order = [current]
-    dist[:, current] = np.inf
-    for _ in range(n - 1):
-        current = int(np.argmin(dist[current]))
-        order.append(current)
-        dist[:, current] = np.inf
-    return order
+def _group_ids(*columns: np.ndarray) -> np.ndarray:
+    """Dense ids of the distinct rows of integer ``columns``, in lexicographic order."""
+    key = np.zeros(len(columns[0]), np.int64)
+    for col in columns:
+        col = np.asarray(col, np.int64) - int(np.min(col))
+        # Re-densify at each step so the mixed-radix key stays below n**2.
+        key = np.unique(key * (int(col.max()) + 1) + col, return_inverse=True)[1]
+    return key
 
 
-def _balanced_chunks(items: list, max_size: int) -> list[list]:
-    """Fewest chunks within max_size, sizes differing by at most one.
-
-    The fewest chunks give the largest smallest chunk, so if any partition
-    meets the pattern's minimum size, this one does."""
-    groups = -(-len(items) // max_size)
-    base, extra = divmod(len(items), groups)
-    chunks, start = [], 0
-    for g in range(groups):
-        size = base + (g < extra)
-        chunks.append(items[start : start + size])
-        start += size
-    return chunks
+def _codes(values: list[str]) -> np.ndarray:
+    """Dense ids of region codes, in code order."""
+    index = {code: i for i, code in enumerate(sorted(set(values)))}
+    return np.fromiter((index[v] for v in values), np.int64, len(values))
 
 
-def _chained(tps: list[TpsNode], max_size: int) -> list[TpsNode]:
-    if len(tps) <= max_size:  # one post: order does not matter
-        return tps
-    order = _chain(np.array([t.lat for t in tps]), np.array([t.lng for t in tps]))
-    return [tps[i] for i in order]
+def _run_axis_key(run: np.ndarray, lat: np.ndarray, lng: np.ndarray, at_lat, at_lng) -> np.ndarray:
+    """Position of (at_lat, at_lng) along the principal axis of its run's TPS.
+
+    Settlements stretch along roads, rivers and coasts, so consecutive slices
+    along the main axis are compact; computed for all runs at once."""
+    n_runs = int(run.max()) + 1
+    size = np.bincount(run, minlength=n_runs)
+    mlat = np.bincount(run, lat, n_runs) / size
+    mlng = np.bincount(run, lng, n_runs) / size
+    kx = np.cos(np.radians(mlat))
+    x, y = (lng - mlng[run]) * kx[run], lat - mlat[run]
+    sxx, syy, sxy = (np.bincount(run, w, n_runs) for w in (x * x, y * y, x * y))
+    theta = 0.5 * np.arctan2(2 * sxy, sxx - syy)[run]
+    ax, ay = (at_lng - mlng[run]) * kx[run], at_lat - mlat[run]
+    return ax * np.cos(theta) + ay * np.sin(theta)
 
 
 def group_posts(tps: Iterable[TpsNode], patterns: Mapping[int, Pattern] = DEFAULT_PATTERNS) -> list[Post]:
     """Group TPS of one class (and island flag) into posts.
 
-    Posts stay inside one desa. With ``allow_neighbour_desa``, desa too small
-    for the pattern's minimum are chained by proximity within their kecamatan
-    and grouped together; larger desa keep their own posts."""
-    buckets: dict[tuple, dict[str, list[TpsNode]]] = defaultdict(lambda: defaultdict(list))
-    for t in sorted(tps, key=lambda t: (t.code, t.id)):
-        if t.klass not in patterns:
-            raise PlanningError(
-                f"Tidak ada pola pengamanan untuk kelas {t.klass} (TPS {t.code})",
-                f"No security pattern for class {t.klass} (TPS {t.code})",
-            )
-        buckets[(t.kabkota, t.kecamatan, t.klass, t.island)][t.desa].append(t)
+    A run is the TPS of one class in one desa; with ``allow_neighbour_desa``,
+    desa too small for the pattern's minimum join one run per kecamatan,
+    desa kept together. Each run is ordered along its principal axis and cut
+    into the fewest consecutive chunks within the pattern's maximum, sizes
+    differing by at most one: that gives the largest smallest chunk, so the
+    minimum is met whenever any grouping could meet it."""
+    items = sorted(tps, key=attrgetter("code", "id"))
+    if not items:
+        return []
+    unknown = sorted({t.klass for t in items} - set(patterns))
+    bad = sorted(c for c in patterns if patterns[c].tps_per_post_max < 1)
+    if unknown or bad:
+        raise PlanningError(
+            f"Pola pengamanan tidak ada atau tidak sah untuk kelas {unknown + bad}",
+            f"Security pattern missing or invalid for class {unknown + bad}",
+        )
+    n = len(items)
+    if len({t.id for t in items}) != n:
+        raise PlanningError("ID TPS ganda", "Duplicate TPS ids")
+    lat = np.fromiter((t.lat for t in items), float, n)
+    lng = np.fromiter((t.lng for t in items), float, n)
+    klass = np.fromiter((t.klass for t in items), np.int64, n)
+    island = np.fromiter((t.island for t in items), bool, n)
+    desa = _codes([t.desa for t in items])
+    bucket = _group_ids(_codes([t.kabkota for t in items]), _codes([t.kecamatan for t in items]), klass, island)
+
+    classes, cls = np.unique(klass, return_inverse=True)
+    per_class = [patterns[int(c)] for c in classes]
+    max_size = np.array([p.tps_per_post_max for p in per_class])[cls]
+    min_size = np.array([p.tps_per_post_min for p in per_class])[cls]
+    merge = np.array([p.allow_neighbour_desa for p in per_class])[cls]
+
+    bucket_desa = _group_ids(bucket, desa)
+    small = merge & (np.bincount(bucket_desa)[bucket_desa] < min_size)
+    run = _group_ids(bucket, np.where(small, -1, desa))  # a bucket's merged small desa sort first
+    key = _run_axis_key(run, lat, lng, lat, lng)
+    desa_lat = (np.bincount(bucket_desa, lat) / np.bincount(bucket_desa))[bucket_desa]
+    desa_lng = (np.bincount(bucket_desa, lng) / np.bincount(bucket_desa))[bucket_desa]
+    key = np.where(small, _run_axis_key(run, lat, lng, desa_lat, desa_lng), key)
+    order = np.lexsort((np.arange(n), desa, key, run))  # last key is the primary one
+
+    run_sorted = run[order]
+    starts = np.flatnonzero(np.r_[True, run_sorted[1:] != run_sorted[:-1]])
+    length = np.diff(np.r_[starts, n])
+    run_max = max_size[order][starts]
+    groups = -(-length // run_max)
+    base, extra = length // groups, length % groups
+    rank = np.arange(n) - np.repeat(starts, length)  # position inside the run
+    rank_base, rank_extra = np.repeat(base, length), np.repeat(extra, length)
+    big_part = rank_extra * (rank_base + 1)  # the first `extra` chunks hold one more
+    chunk = np.where(
+        rank < big_part, rank // (rank_base + 1), rank_extra + (rank - big_part) // np.maximum(rank_base, 1)
+    )
+    chunk += np.repeat(np.cumsum(groups) - groups, length)
+
+    post_starts = np.flatnonzero(np.r_[True, chunk[1:] != chunk[:-1]])
+    sizes = np.diff(np.r_[post_starts, n])
+    ids = np.fromiter((t.id for t in items), np.int64, n)[order]
+    mean_lat = np.add.reduceat(lat[order], post_starts) / sizes
+    mean_lng = np.add.reduceat(lng[order], post_starts) / sizes
+    first_ids = np.minimum.reduceat(ids, post_starts).tolist()
     posts = []
-    for (kabkota, kecamatan, klass, island), by_desa in sorted(buckets.items()):
-        pattern = patterns[klass]
-        if pattern.tps_per_post_max < 1:
-            raise PlanningError(
-                f"Pola kelas {klass}: maksimum TPS per pos harus >= 1",
-                f"Pattern for class {klass}: TPS per post maximum must be >= 1",
+    columns = (post_starts.tolist(), sizes.tolist(), first_ids, mean_lat.tolist(), mean_lng.tolist())
+    for s, size, pid, plat, plng in zip(*columns):
+        first = items[order[s]]
+        pattern = patterns[first.klass]
+        posts.append(
+            Post(
+                id=pid,  # smallest TPS id: stable when other areas change
+                klass=first.klass,
+                tps_ids=tuple(ids[s : s + size].tolist()),
+                lat=plat,
+                lng=plng,
+                desa=first.desa,
+                kecamatan=first.kecamatan,
+                kabkota=first.kabkota,
+                polri_required=pattern.polri_per_post,
+                linmas_required=pattern.linmas_per_tps * size,
+                island=first.island,
             )
-        runs, small = [], []
-        for desa in sorted(by_desa):
-            members = by_desa[desa]
-            if pattern.allow_neighbour_desa and len(members) < pattern.tps_per_post_min:
-                small.append(members)
-            else:
-                runs.append(_chained(members, pattern.tps_per_post_max))
-        if small:
-            lat = np.array([sum(t.lat for t in m) / len(m) for m in small])
-            lng = np.array([sum(t.lng for t in m) / len(m) for m in small])
-            runs.append([t for i in _chain(lat, lng) for t in small[i]])
-        for run in runs:
-            for chunk in _balanced_chunks(run, pattern.tps_per_post_max):
-                posts.append(
-                    Post(
-                        id=min(t.id for t in chunk),
-                        klass=klass,
-                        tps_ids=tuple(t.id for t in chunk),
-                        lat=sum(t.lat for t in chunk) / len(chunk),
-                        lng=sum(t.lng for t in chunk) / len(chunk),
-                        desa=chunk[0].desa,
-                        kecamatan=kecamatan,
-                        kabkota=kabkota,
-                        polri_required=pattern.polri_per_post,
-                        linmas_required=pattern.linmas_per_tps * len(chunk),
-                        island=island,
-                    )
-                )
-    posts.sort(key=lambda p: p.id)
+        )
+    posts.sort(key=attrgetter("id"))
     return posts
 
 

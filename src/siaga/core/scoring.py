@@ -370,17 +370,34 @@ def area_index_bulk(
     if tps_area.size and (tps_area.min() < 0 or tps_area.max() >= n_areas):
         raise ValueError("tps_area out of range")
     count = np.bincount(tps_area, minlength=n_areas).astype(np.float64)
-    has_tps = count > 0
-    safe = np.where(has_tps, count, 1.0)
+    safe = np.where(count > 0, count, 1.0)
     mean = np.bincount(tps_area, weights=scores, minlength=n_areas) / safe
     share = np.bincount(tps_area, weights=(klass >= RAWAN).astype(np.float64), minlength=n_areas) / safe
+    if intel is not None and np.shape(intel) != (n_areas,):
+        raise ValueError("intel needs one entry per area")
+    return area_index_from_parts(count, mean, share, intel=intel, weights=weights)
+
+
+def area_index_from_parts(
+    count: np.ndarray,
+    mean_score: np.ndarray,
+    share_rawan: np.ndarray,
+    *,
+    intel: np.ndarray | None = None,
+    weights: AreaWeights = DEFAULT_AREA_WEIGHTS,
+) -> np.ndarray:
+    """The index from each area's TPS count, mean TPS score and share of TPS
+    classed rawan or worse (0-1), e.g. as a database aggregates them; lets one
+    area be updated without reading all of its TPS."""
+    count = np.asarray(count, dtype=np.float64)
+    mean = np.asarray(mean_score, dtype=np.float64)
+    share = np.asarray(share_rawan, dtype=np.float64)
+    has_tps = count > 0
     tps_weight = weights.mean_score + weights.share_rawan
     numerator = np.where(has_tps, weights.mean_score * mean + weights.share_rawan * 100.0 * share, 0.0)
     denominator = np.where(has_tps, tps_weight, 0.0)
     if intel is not None:
         intel = np.asarray(intel, dtype=np.float64)
-        if intel.shape != (n_areas,):
-            raise ValueError("intel needs one entry per area")
         assessed = ~np.isnan(intel)
         if np.any(intel[assessed] < 0) or np.any(intel[assessed] > 100):
             raise ValueError("intel scores must lie within 0-100")

@@ -72,7 +72,7 @@ PUBLIC_HIERARCHY_BASE = "https://raw.githubusercontent.com/fityannugroho/idn-are
 PUBLIC_BOUNDARIES_BASE = "https://raw.githubusercontent.com/cahyadsn/wilayah_boundaries/main/db/"
 
 COORD_DECIMALS = 6
-DISPLAY_TOLERANCE_DEG = 0.0001  # ~11 m: below what a desa map shows
+DISPLAY_TOLERANCE_DEG = 0.0002  # ~22 m: the published data is already simplified near 11 m
 DISPLAY_DECIMALS = 5  # ~1 m
 DOWNLOAD_TIMEOUT_S = 60
 
@@ -454,7 +454,8 @@ def read_islands_csv(path: str | Path, *, provinces: set[str] | None = None) -> 
         for column in ("is_populated", "is_outermost_small"):
             value = row[index[column]].strip()
             if value not in ("0", "1"):
-                raise SourceError(f"{column} harus 0 atau 1: {value!r}", f"{column} must be 0 or 1: {value!r}", path, line)
+                raise SourceError(f"{column} harus 0 atau 1: {value!r}", f"{column} must be 0 or 1: {value!r}",
+                                  path, line)
             flags.append(value == "1")
         islands.append(IslandRecord(code=code, kabkota_code=regency, province_code=code[:2],
                                     name=row[index["name"]].strip(), lat=lat, lng=lng,
@@ -485,7 +486,8 @@ def read_geojson(path: str | Path, *, provinces: set[str] | None = None) -> list
             props = feature.get("properties") or {}
             code = normalize_region_code(props["kode"])
         except (AttributeError, KeyError, CodeError):
-            raise SourceError("properties.kode tidak ada atau tidak sah", "properties.kode missing or invalid", where) from None
+            raise SourceError("properties.kode tidak ada atau tidak sah", "properties.kode missing or invalid",
+                              where) from None
         if provinces is not None and code[:2] not in provinces:
             continue
         lat = lng = None
@@ -499,8 +501,9 @@ def read_geojson(path: str | Path, *, provinces: set[str] | None = None) -> list
             geometry, repaired, dropped = _build_multipolygon(polygons, lat_first=False)
         except (TypeError, ValueError) as exc:
             raise SourceError(f"geometri tidak terbaca ({exc})", f"unreadable geometry ({exc})", where) from None
+        dropped = dropped or (bool(raw) and not polygons)  # e.g. a Point where a polygon belongs
         records.append(BoundaryRecord(code=code, name=str(props.get("nama") or ""), geometry=geometry,
-                                      lat=lat, lng=lng, repaired=repaired, dropped=dropped or (bool(raw) and not polygons)))
+                                      lat=lat, lng=lng, repaired=repaired, dropped=dropped))
     return records
 
 
@@ -582,7 +585,8 @@ def iter_sql_rows(text: str, path: object, table: str = "wilayah_boundaries") ->
                     break
                 fail("',' atau ')' diharapkan", "',' or ')' expected", pos)
             if len(values) != len(columns):
-                fail(f"{len(values)} nilai untuk {len(columns)} kolom", f"{len(values)} values for {len(columns)} columns", row_pos)
+                fail(f"{len(values)} nilai untuk {len(columns)} kolom",
+                     f"{len(values)} values for {len(columns)} columns", row_pos)
             line += text.count("\n", counted, row_pos)  # incremental: dumps have long lines
             counted = row_pos
             yield line, dict(zip(columns, values))
@@ -611,10 +615,7 @@ def read_boundary_sql(path: str | Path, *, provinces: set[str] | None = None) ->
     text = _read_text(path)
     records = []
     for line, row in iter_sql_rows(text, path):
-        try:
-            code = normalize_region_code(row["kode"])
-        except CodeError:
-            raise SourceError(f"kode wilayah tidak sah: {row['kode']!r}", f"invalid region code: {row['kode']!r}", path, line) from None
+        code = _any_code(str(row["kode"]), path, line)
         if provinces is not None and code[:2] not in provinces:
             continue
         geometry, repaired, dropped = None, False, False
@@ -628,7 +629,8 @@ def read_boundary_sql(path: str | Path, *, provinces: set[str] | None = None) ->
                     raise ValueError(f"unexpected nesting depth {depth}")
                 geometry, repaired, dropped = _build_multipolygon(polygons, lat_first=True)
             except (TypeError, ValueError) as exc:
-                raise SourceError(f"kolom path tidak terbaca ({exc})", f"unreadable path column ({exc})", path, line) from None
+                raise SourceError(f"kolom path tidak terbaca ({exc})", f"unreadable path column ({exc})",
+                                  path, line) from None
         lat, lng = row.get("lat"), row.get("lng")
         records.append(BoundaryRecord(code=code, name=row.get("nama") or "", geometry=geometry,
                                       lat=lat if isinstance(lat, float) else None,
@@ -644,7 +646,7 @@ def _boundary_paths(provinces: list[str], kabkota: list[str]) -> list[str]:
     """Relative paths of the SQL dumps for these provinces and kab/kota."""
     paths = []
     for p in provinces:
-        paths += [f"{BOUNDARY_DIR}/kab/wilayah_boundaries_kab_{p}.sql", f"{BOUNDARY_DIR}/kec/wilayah_boundaries_kec_{p}.sql"]
+        paths += [f"{BOUNDARY_DIR}/{level}/wilayah_boundaries_{level}_{p}.sql" for level in ("kab", "kec")]
         paths += [f"{BOUNDARY_DIR}/kel/{p}/wilayah_boundaries_kel_{k}.sql" for k in kabkota if k[:2] == p]
     return paths
 
@@ -729,9 +731,11 @@ class _Cache:
                             size += len(block)
                 except urllib.error.HTTPError as exc:
                     if exc.code in (404, 410) and not required:
+                        target.unlink(missing_ok=True)  # withdrawn upstream: stop reading the old copy
                         self._record(relpath, {"url": url, "absent": True})
                         return False
-                    raise SourceError(f"unduhan gagal: HTTP {exc.code}", f"download failed: HTTP {exc.code}", url) from None
+                    raise SourceError(f"unduhan gagal: HTTP {exc.code}", f"download failed: HTTP {exc.code}",
+                                      url) from None
                 except (urllib.error.URLError, OSError) as exc:
                     raise SourceError(f"unduhan gagal ({exc})", f"download failed ({exc})", url) from None
             self.stats["downloads"] += 1
@@ -771,7 +775,8 @@ def _remote_url(source: str, relpath: str) -> str | None:
 def _fetch_remote(source: str, cache_dir: Path, provinces: set[str] | None, geometry: str,
                   refresh: bool, stats: dict, progress: Progress | None) -> Path:
     if geometry == "geojson":
-        raise SourceError("GeoJSON hanya dibaca dari direktori lokal", "GeoJSON is read from local directories only", source)
+        raise SourceError("GeoJSON hanya dibaca dari direktori lokal", "GeoJSON is read from local directories only",
+                          source)
     key = "public" if source == "public" else "url-" + hashlib.sha256(source.encode()).hexdigest()[:16]
     root = Path(cache_dir) / key
     root.mkdir(parents=True, exist_ok=True)
@@ -814,7 +819,10 @@ def _empty_stats() -> dict:
 def _normalize_provinces(provinces: set[str] | None) -> set[str] | None:
     if provinces is None:
         return None
-    return {normalize_region_code(p)[:2] for p in provinces}
+    codes = {normalize_region_code(p) for p in provinces}
+    if any("." in code for code in codes):
+        raise ValueError(f"province codes expected: {sorted(codes)}")
+    return codes
 
 
 def read_source(
@@ -833,6 +841,12 @@ def read_source(
     SQL dumps), 'geojson', 'sql' or 'none'. Remote sources are fetched into
     ``cache_dir`` once and re-used; ``refresh`` fetches again. ``progress`` is
     called as ``progress(records)`` after each file read (see ``Progress``).
+
+    ``stats``: files_read, rows_read (records kept after the province filter),
+    geometries_read/_repaired/_dropped/_unmatched (no such code in the
+    hierarchy), regions_with_geometry, points_from_boundaries/_centroids,
+    points_computed, regions_without_point, downloads, cache_hits,
+    files_absent, geometry_source ('geojson', 'sql' or 'none') and files.
     """
     if geometry not in ("auto", "geojson", "sql", "none"):
         raise ValueError(geometry)
@@ -921,4 +935,5 @@ def _merge(region: RegionRecord, boundary: BoundaryRecord | None, point: tuple[f
         lat = lng = None
         stats["regions_without_point"] += region.level != "provinsi"
     # Positional construction: dataclasses.replace costs more than the rest of a national read.
-    return RegionRecord(region.code, region.parent_code, region.level, region.name, region.kind, lat, lng, display, full)
+    return RegionRecord(region.code, region.parent_code, region.level, region.name, region.kind,
+                        lat, lng, display, full)

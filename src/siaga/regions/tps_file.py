@@ -45,6 +45,7 @@ MAX_NAME_CHARS = 200  # a TPS name is short; the registry column holds 200
 VOTER_LIMITS: Mapping[str, int] = MappingProxyType({"pemilu": 300, "pilkada": 600})
 LAT_RANGE = (-11.0, 6.5)  # Indonesia's bounding box
 LNG_RANGE = (94.0, 141.5)
+COORD_DECIMALS = 7  # about 1 cm, as the generator writes; also keeps XLSX (16 digits) exact
 # The generator's columns (siaga.core.tpsgen.CSV_HEADER); the export appends
 # 'keterangan' so notes survive a round trip.
 FILE_COLUMNS = (
@@ -392,18 +393,20 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, stripped cells)."""
     # strict: an unclosed quote must be reported, not swallow the rest of the file
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     try:
         for cells in reader:
-            yield start, cells  # a quoted cell may span lines: report where the record starts
+            yield start, [cell.strip() for cell in cells]  # a quoted cell may span lines
             start = reader.line_num + 1
     except csv.Error:
         raise _Unreadable("bad_csv", line=start) from None
 
 
-def _xlsx_rows(data: bytes, max_bytes: int) -> tuple[str, Iterator[tuple[int, tuple]]]:
+def _xlsx_rows(data: bytes, max_bytes: int) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    """The chosen sheet's title and its (Excel row, cells as text)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
@@ -418,10 +421,11 @@ def _xlsx_rows(data: bytes, max_bytes: int) -> tuple[str, Iterator[tuple[int, tu
         raise _Unreadable("not_a_spreadsheet") from None
     sheet.reset_dimensions()  # some writers store a wrong sheet size
 
-    def rows() -> Iterator[tuple[int, tuple]]:
+    def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             # Read-only iteration yields empty tuples for skipped rows, so the count is the Excel row.
-            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield line, [_cell_text(v) for v in values]
         except Exception:
             raise _Unreadable("not_a_spreadsheet") from None
         finally:
@@ -457,7 +461,6 @@ def _name_key(name: str) -> str:
 
 @dataclass
 class _Unknown:
-    first_line: int
     name: str  # desa name from the file, else kecamatan name
     by_kecamatan: bool
 
@@ -485,13 +488,11 @@ class _Reader:
 
     # -- structure
 
-    def consume(self, rows: Iterator[tuple[int, Iterable[object]]]) -> None:
-        header_found = self._find_header(rows)
-        if not header_found:
+    def consume(self, rows: Iterator[tuple[int, list[str]]]) -> None:
+        if not self._find_header(rows):
             return
         data_rows = 0
-        for line, raw in rows:
-            texts = [_cell_text(v) for v in raw]
+        for line, texts in rows:
             if any(texts):
                 data_rows += 1
                 self._row(line, texts)
@@ -500,8 +501,7 @@ class _Reader:
 
     def _find_header(self, rows) -> bool:
         first = None
-        for line, raw in rows:
-            texts = [_cell_text(v) for v in raw]
+        for line, texts in rows:
             if not any(texts):
                 continue
             first = first or (line, texts)
@@ -594,7 +594,7 @@ class _Reader:
         elif desa is None or number is None:
             return None
         real = self._real_desa(row, desa)
-        return (real, number, tps_code(real, number)) if real else None
+        return (real, number, f"{undotted(real)}{number:03d}") if real else None
 
     def _report_missing_identity(self, row: _Row, desa_text: str, number_text: str) -> None:
         parts_given = desa_text or number_text
@@ -626,7 +626,7 @@ class _Reader:
         if desa in self.unknown:
             return
         name = row.text("desa_name")
-        self.unknown[desa] = _Unknown(row.line, name or row.text("kecamatan_name"), by_kecamatan=not name)
+        self.unknown[desa] = _Unknown(name or row.text("kecamatan_name"), by_kecamatan=not name)
 
     def _check_duplicate(self, row: _Row, code: str, election: str) -> None:
         first = self.seen.setdefault((code, election), row.line)
@@ -662,7 +662,9 @@ class _Reader:
         both_given = bool(row.text("lat")) == bool(row.text("lng"))
         if not both_given:
             row.problem("lng" if row.text("lat") else "lat", "incomplete_coordinates")
-        return (lat, lng) if lat_ok and lng_ok else (None, None)
+        if lat_ok and lng_ok:
+            return round(lat, COORD_DECIMALS), round(lng, COORD_DECIMALS)
+        return None, None
 
     # -- suggestions
 
@@ -728,7 +730,9 @@ class _Row:
         text = self.text(name)
         if not text:
             return default
-        value = table.get(_key(text))
+        value = table.get(text.lower())  # the usual spellings, without the slower _key
+        if value is None:
+            value = table.get(_key(text))
         if value is None:
             self.problem(name, code)
         return value

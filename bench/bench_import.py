@@ -1,0 +1,108 @@
+"""TPS import into PostgreSQL: the national file (820,161 rows) against a raw COPY of the same rows.
+
+    python bench/bench_import.py [--quick] [--database-url postgres://root@127.0.0.1:5432/siaga_bench]
+
+It prepares its own database (created if missing), loads the national hierarchy,
+generates the calibrated national TPS file, then measures in the same run:
+  baseline  COPY of the file's rows into a bare table with the same columns
+  import    `siaga tps import` path: read, validate every row, scope, write (COPY), audit
+--quick uses three provinces (about 90,000 TPS).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe, machine  # noqa: E402
+
+DEFAULT_URL = "postgres://root@127.0.0.1:5432/siaga_bench"
+QUICK_PROVINCES = {"11", "51", "74"}
+
+
+def _prepare(url):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SIAGA_HOME", tempfile.mkdtemp(prefix="siaga_bench_"))
+    from siaga.cli import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _raw_copy_seconds(csv_path):
+    """Baseline: the same CSV rows into a bare table (no indexes, no checks) with COPY."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_tps")
+        cursor.execute("CREATE TABLE bench_raw_tps (kode_tps text, kode_desa text, no_tps int, nama_tps text, "
+                       "alamat text, dpt int, dpt_laki int, dpt_perempuan int, jenis_pemilihan text, "
+                       "tps_khusus int, lat double precision, lng double precision, akses text)")
+        started = time.perf_counter()
+        with open(csv_path, "rb") as fh, cursor.cursor.copy(
+                "COPY bench_raw_tps FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            while chunk := fh.read(1 << 20):
+                copy.write(chunk)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_raw_tps")
+    return seconds
+
+
+def run(quick: bool = False, database_url: str = DEFAULT_URL) -> dict:
+    _prepare(database_url)
+    from siaga.cli import cli_actor
+    from siaga.regions.demo import generate_tps_file
+    from siaga.regions.loader import default_source, regions_load
+    from siaga.regions.models import ImportBatch, Tps
+    from siaga.regions.tps_import import tps_import
+
+    provinces = QUICK_PROVINCES if quick else None
+    regions_load(source=default_source(), provinces=provinces)
+    Tps.objects.all().delete()
+    ImportBatch.objects.all().delete()
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "tps.csv"
+        rows = generate_tps_file(provinces=provinces, seed=2024, output=csv_path)
+        baseline = _raw_copy_seconds(csv_path)
+        data = csv_path.read_bytes()
+        started = time.perf_counter()
+        result = tps_import(actor=cli_actor(), data=data, filename=csv_path.name)
+        seconds = time.perf_counter() - started
+        assert result.created == rows == Tps.objects.count(), (result, rows)
+        started = time.perf_counter()
+        again = tps_import(actor=cli_actor(), data=data, filename=csv_path.name)
+        reimport = time.perf_counter() - started
+        assert again.unchanged == rows
+    return {"name": "tps_import", "rows": rows, "import_s": round(seconds, 2), "rows_per_s": round(rows / seconds),
+            "raw_copy_s": round(baseline, 2), "raw_copy_rows_per_s": round(rows / baseline),
+            "ratio_import_to_copy": round(seconds / baseline, 2), "reimport_unchanged_s": round(reimport, 2),
+            "goal": "import within 5x of raw COPY", "machine": machine()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    args = parser.parse_args()
+    r = run(args.quick, args.database_url)
+    print(f"TPS import into PostgreSQL, {r['rows']:,} rows")
+    print(f"  baseline raw COPY:     {r['raw_copy_s']:8.2f} s  ({r['raw_copy_rows_per_s']:,} rows/s)")
+    print(f"  siaga tps import:      {r['import_s']:8.2f} s  ({r['rows_per_s']:,} rows/s)")
+    print(f"  ratio import / COPY:   {r['ratio_import_to_copy']:8.2f}x  (goal: within 5x)")
+    print(f"  re-import, unchanged:  {r['reimport_unchanged_s']:8.2f} s")
+    print(f"  machine: {describe()}")
+
+
+if __name__ == "__main__":
+    main()

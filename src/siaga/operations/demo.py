@@ -1,0 +1,53 @@
+"""Demo voting day for a province: the 14 February 2024 windows, the first reports of a few kecamatan,
+and a handful of incidents at different workflow steps. Client ids are derived from the seed, so
+re-running stores nothing new."""
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from siaga.operations import services
+from siaga.operations.models import Incident
+from siaga.regions.models import Tps
+
+VOTING_DAY = date(2024, 2, 14)
+DEMO_INCIDENTS = [
+    ("bentrok", 3, "Adu mulut pendukung dua paslon di depan TPS, massa sekitar 30 orang"),
+    ("politik_uang", 2, "Laporan pembagian amplop kepada pemilih pagi hari"),
+    ("logistik", 2, "Surat suara DPRD kab/kota kurang 20 lembar"),
+    ("hoaks", 1, "Pesan berantai TPS dipindah lokasi"),
+    ("intimidasi", 3, "KPPS didatangi orang tak dikenal yang meminta salinan C.Hasil"),
+    ("bencana", 2, "Genangan banjir di halaman TPS, bilik dipindah ke teras sekolah"),
+]
+
+
+def _client_id(seed, *parts) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"siaga-demo/{seed}/" + "/".join(map(str, parts)))
+
+
+def run(*, actor, province_code, seed) -> dict:
+    tz = ZoneInfo("Asia/Makassar")
+    services.voting_day_configure(actor=actor, province_code=province_code, date=VOTING_DAY)
+    rng = random.Random(seed)
+    tps = list(Tps.objects.filter(province_code=province_code).order_by("code")[:120])
+    at = lambda hh: datetime.combine(VOTING_DAY, time(0), tzinfo=tz) + timedelta(hours=hh)
+    events = 0
+    for t in tps:
+        opened = rng.uniform(6.7, 7.6)
+        for kind, hh in (("logistik", rng.uniform(5, 6.5)), ("buka", opened), ("pemungutan", opened + 0.1)):
+            _, created = services.tps_event_record(actor=actor, client_id=_client_id(seed, t.code, kind),
+                                                   tps_code=t.code, kind=kind, at=at(hh))
+            events += created
+    incidents = 0
+    for i, (category, severity, text) in enumerate(DEMO_INCIDENTS):
+        target = tps[rng.randrange(len(tps))]
+        incident, created = services.incident_report(
+            actor=actor, client_id=_client_id(seed, "incident", i), category=category, severity=severity,
+            description=text, tps_code=target.code, occurred_at=at(rng.uniform(7, 12)))
+        incidents += created
+        if created and i % 2 == 0:
+            services.incident_transition(actor=actor, incident_id=incident.pk, action="verify",
+                                         now=incident.occurred_at + timedelta(minutes=8))
+    return {"voting_day": VOTING_DAY.isoformat(), "events_created": events, "incidents_created": incidents,
+            "incidents": Incident.objects.filter(province_code=province_code).count()}

@@ -1,0 +1,204 @@
+"""Voting day: TPS events and summary rows, check-in windows, incidents, dispatch, SMS, drills."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from siaga.core import tps_state
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    FIELD = "lapangan", _("Field app")
+    SMS = "sms", "SMS"
+    PARTNER = "mitra", _("Partner")
+
+
+class DrillRun(models.Model):
+    """One election-day exercise; its rows carry the run so they can be counted and removed."""
+
+    id = models.CharField(max_length=40, primary_key=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+
+class TpsEvent(models.Model):
+    """One reported stage or flag of a TPS. Append-only."""
+
+    KINDS = [(k, k) for k in tps_state.EVENT_KINDS]
+
+    client_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    tps = models.ForeignKey("regions.Tps", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=14, choices=KINDS)
+    at = models.DateTimeField(db_index=True)  # when it happened (reported by the field)
+    received_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    reporter = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    exercise = models.BooleanField(default=False)
+    drill = models.ForeignKey(DrillRun, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["tps", "at"])]
+
+
+class TpsStatus(models.Model):
+    """The current state of one TPS, derived from its events; one row per TPS that has reported."""
+
+    tps = models.OneToOneField("regions.Tps", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    province_code = models.CharField(max_length=2)
+    kabkota_code = models.CharField(max_length=5)
+    kecamatan_code = models.CharField(max_length=8)
+    stage = models.CharField(max_length=14, default=tps_state.PREPARATION)
+    last_event_at = models.DateTimeField(null=True)
+    disturbed = models.BooleanField(default=False)
+    suspended = models.BooleanField(default=False)
+    opened_at = models.DateTimeField(null=True)
+    counting_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    events = models.PositiveIntegerField(default=0)
+    anomalies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["province_code", "stage"]), models.Index(fields=["kabkota_code", "stage"]),
+                   models.Index(fields=["kecamatan_code", "stage"])]
+
+
+# Milestone stage -> TpsStatus column holding when it was reached.
+MILESTONE_FIELDS = {tps_state.OPENED: "opened_at", tps_state.COUNTING: "counting_at", tps_state.FINISHED: "finished_at"}
+
+
+class VotingDay(models.Model):
+    """The voting day of a province with its check-in windows and escalation ladder (configuration)."""
+
+    province_code = models.CharField(max_length=2, unique=True)
+    date = models.DateField()
+    timezone = models.CharField(max_length=40, default="Asia/Makassar")
+    # [{"milestone": "buka", "deadline": "07:15"}, ...] in local time.
+    windows = models.JSONField()
+    # [{"after_minutes": 0, "level": "polsek"}, ...]
+    escalation = models.JSONField()
+
+
+class MissedCheckin(models.Model):
+    """A TPS that did not report a milestone by its deadline, with how far it has escalated."""
+
+    tps = models.ForeignKey("regions.Tps", on_delete=models.CASCADE, related_name="+")
+    kabkota_code = models.CharField(max_length=5, db_index=True)
+    kecamatan_code = models.CharField(max_length=8, db_index=True)
+    milestone = models.CharField(max_length=14)
+    deadline = models.DateTimeField()
+    level = models.CharField(max_length=10)
+    escalated_to = models.ForeignKey("accounts.Agency", null=True, on_delete=models.SET_NULL, related_name="+")
+    flagged_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tps", "milestone"], name="missed_checkin_unique")]
+
+
+class Category(models.TextChoices):
+    CLASH = "bentrok", _("Supporter clash")
+    MONEY = "politik_uang", _("Money politics")
+    HOAX = "hoaks", _("Hoax / black campaign")
+    INTIMIDATION = "intimidasi", _("Intimidation")
+    LOGISTICS = "logistik", _("Logistics")
+    NEUTRALITY = "netralitas", _("Non-neutral officials")
+    SARA = "sara", "SARA"
+    RIOT = "kerusuhan", _("Riot")
+    TERRORISM = "terorisme", _("Terrorism")
+    DISASTER = "bencana", _("Natural disaster")
+    OTHER = "lainnya", _("Other")
+
+
+class Incident(models.Model):
+    client_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    tps = models.ForeignKey("regions.Tps", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    province_code = models.CharField(max_length=2, db_index=True)
+    kabkota_code = models.CharField(max_length=5, db_index=True)
+    kecamatan_code = models.CharField(max_length=8, db_index=True)
+    category = models.CharField(_("category"), max_length=14, choices=Category.choices)
+    severity = models.PositiveSmallIntegerField(_("severity"))
+    description = models.TextField(_("description"))
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    reporter = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=12, default="baru", db_index=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    reported_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    action_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey("accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="duplicates")
+    lock_holder = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    lock_expires_at = models.DateTimeField(null=True, blank=True)
+    exercise = models.BooleanField(default=False)
+    drill = models.ForeignKey(DrillRun, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["tps", "category", "occurred_at"])]
+
+
+def photo_path(photo, filename):
+    return f"insiden/{photo.incident_id}/{uuid.uuid4().hex}{filename[filename.rfind('.'):].lower()}"
+
+
+class IncidentPhoto(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=photo_path)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+class Dispatch(models.Model):
+    """A unit sent to an incident: ordered, acknowledged, arrived, outcome."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatches")
+    unit = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, default="dikirim", db_index=True)
+    distance_km = models.FloatField()
+    eta_minutes = models.FloatField()
+    dispatched_at = models.DateTimeField(default=timezone.now)
+    ack_deadline = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    dispatched_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+
+class SmsSender(models.Model):
+    """A phone number registered to an officer; only these may report by SMS."""
+
+    phone = models.CharField(max_length=20, unique=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+
+
+class SmsGateway(models.Model):
+    """A gateway allowed to post received SMS; only the token hash is stored."""
+
+    name = models.CharField(max_length=60, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+
+
+class SmsMessage(models.Model):
+    """Every SMS received and the answer sent back."""
+
+    gateway = models.ForeignKey(SmsGateway, on_delete=models.PROTECT, related_name="+")
+    phone = models.CharField(max_length=20)
+    text = models.CharField(max_length=480)
+    reply = models.CharField(max_length=480)
+    accepted = models.BooleanField()
+    received_at = models.DateTimeField(default=timezone.now)

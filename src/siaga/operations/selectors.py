@@ -1,0 +1,186 @@
+"""Reads of voting day, every one scoped by the viewer's area and agency.
+
+Partner agencies (KPU, Bawaslu: role "mitra") see an incident only once a
+commander has published it to them.
+"""
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from siaga.accounts.models import Agency, AgencyKind, Role
+from siaga.accounts.scope import area_q, code_q, level_q, narrower_area, user_area
+from siaga.core import checkins, tps_state
+from siaga.core.geo import TravelModel, haversine_km
+from siaga.operations import workflow
+from siaga.operations.models import MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, TpsStatus, VotingDay
+from siaga.regions.models import Tps
+
+# Incidents and summary rows store codes down to kecamatan; a desa-level viewer filters through the TPS.
+ROW_FIELDS = {"provinsi": "province_code", "kabkota": "kabkota_code", "kecamatan": "kecamatan_code",
+              "desa": "tps__desa_id"}
+TRAVEL = TravelModel()
+SPEED_KMH = 40.0  # average over rural roads with a patrol car
+
+
+def _scoped(viewer, rows, area=None):
+    rows = rows.filter(level_q(viewer, ROW_FIELDS))
+    area = narrower_area(viewer, area)
+    return rows.filter(area_q(area, ROW_FIELDS)) if area else rows
+
+
+def incidents(*, viewer, area=None, include_exercise=True):
+    rows = _scoped(viewer, Incident.objects.all(), area)
+    if viewer.role == Role.PARTNER:
+        rows = rows.filter(published_at__isnull=False)
+    if not include_exercise:
+        rows = rows.filter(exercise=False)
+    return rows.select_related("tps", "assigned_to", "lock_holder", "reporter")
+
+
+def incident_get(*, viewer, pk) -> Incident:
+    incident = incidents(viewer=viewer).filter(pk=pk).first()
+    if incident is None:
+        raise Http404(pk)
+    return incident
+
+
+def status_rows(*, viewer, area=None):
+    return _scoped(viewer, TpsStatus.objects.all(), area)
+
+
+def tps_in_scope(*, viewer, area=None):
+    rows = Tps.objects.filter(level_q(viewer))
+    area = narrower_area(viewer, area)
+    return rows.filter(area_q(area)) if area else rows
+
+
+def tps_status(*, viewer, tps) -> dict:
+    row = status_rows(viewer=viewer).filter(pk=tps.pk).first()
+    return {"stage": row.stage if row else tps_state.PREPARATION, "disturbed": bool(row and row.disturbed),
+            "suspended": bool(row and row.suspended), "last_event_at": row.last_event_at if row else None}
+
+
+def voting_day_for(area: str):
+    return VotingDay.objects.filter(province_code=area[:2]).first() if area else VotingDay.objects.first()
+
+
+def summary(*, viewer, area=None, now=None) -> dict:
+    """The command-post counters: TPS by stage, missing check-ins, open incidents, overdue items."""
+    now = now or timezone.now()
+    area = narrower_area(viewer, area)
+    total = tps_in_scope(viewer=viewer, area=area).count()
+    rows = status_rows(viewer=viewer, area=area)
+    by_stage = dict(rows.order_by().values_list("stage").annotate(n=Count("pk")))
+    flags = rows.aggregate(disturbed=Count("pk", filter=Q(disturbed=True)),
+                           suspended=Count("pk", filter=Q(suspended=True)),
+                           **{f: Count(f) for f in MILESTONE_FIELDS.values()})
+    stages = {stage: by_stage.get(stage, 0) for stage in tps_state.STAGES}
+    stages[tps_state.PREPARATION] += total - sum(by_stage.values())
+    missing = {}
+    day = voting_day_for(area or user_area(viewer) or "")
+    if day is not None:
+        from siaga.operations.services import voting_day_escalation, voting_day_windows
+
+        for window, deadline in checkins.passed_windows(day.date, day.timezone, now, voting_day_windows(day)):
+            field = MILESTONE_FIELDS[window.milestone]
+            missing[window.milestone] = {
+                "missing": total - flags[field], "deadline": deadline.isoformat(),
+                "late": rows.filter(**{f"{field}__gt": deadline}).count(),
+                "level": checkins.escalation_level(deadline, now, voting_day_escalation(day))}
+    open_incidents = incidents(viewer=viewer, area=area).filter(status__in=workflow.OPEN_STATUSES)
+    by_severity = dict(open_incidents.order_by().values_list("severity").annotate(n=Count("pk")))
+    overdue = sum(1 for reported, severity in open_incidents.values_list("reported_at", "severity")
+                  if workflow.is_overdue(reported, severity, None, now))
+    ack_overdue = Dispatch.objects.filter(incident__in=open_incidents.values("pk"), status="dikirim",
+                                          ack_deadline__lt=now).count()
+    return {"tps": total, "stages": stages, "disturbed": flags["disturbed"], "suspended": flags["suspended"],
+            "missing_checkins": missing, "open_incidents": {str(s): by_severity.get(s, 0) for s in (4, 3, 2, 1)},
+            "overdue_incidents": overdue, "overdue_acknowledgements": ack_overdue, "at": now.isoformat()}
+
+
+def status_points(*, viewer, area):
+    """(id, code, name, lat, lng, stage, disturbed, suspended) of the TPS of an area, for the map."""
+    stage_of = {pk: (stage, d, s) for pk, stage, d, s in status_rows(viewer=viewer, area=area)
+                .values_list("pk", "stage", "disturbed", "suspended")}
+    for pk, code, name, lat, lng in (tps_in_scope(viewer=viewer, area=area).exclude(lat=None)
+                                     .values_list("pk", "code", "name", "lat", "lng").iterator(chunk_size=5000)):
+        stage, disturbed, suspended = stage_of.get(pk, (tps_state.PREPARATION, False, False))
+        yield pk, code, name, lat, lng, stage, disturbed, suspended
+
+
+def missed_checkins(*, viewer, area=None):
+    rows = MissedCheckin.objects.filter(resolved_at=None).filter(level_q(viewer, ROW_FIELDS))
+    area = narrower_area(viewer, area)
+    if area:
+        rows = rows.filter(area_q(area, ROW_FIELDS))
+    return rows.select_related("tps", "escalated_to").order_by("deadline", "tps__code")
+
+
+def dispatch_get(*, viewer, pk) -> Dispatch:
+    dispatch = Dispatch.objects.filter(pk=pk, incident__in=incidents(viewer=viewer).values("pk")).first()
+    if dispatch is None:
+        raise Http404(pk)
+    return dispatch
+
+
+def _busy_units():
+    return set(Dispatch.objects.filter(status__in=("dikirim", "diterima", "tiba")).values_list("unit_id", flat=True))
+
+
+def police_units(*, viewer):
+    return Agency.objects.filter(code_q(viewer, "area_code"), kind=AgencyKind.POLRI, lat__isnull=False)
+
+
+def travel_minutes(km: float) -> float:
+    """Road estimate (straight line x road factor) at patrol speed."""
+    return float(km) * TRAVEL.road_factor / SPEED_KMH * 60
+
+
+def dispatch_suggestions(*, viewer, incident, limit=5) -> list[dict]:
+    """Available Polri units in the viewer's scope, nearest by travel time first."""
+    if incident.lat is None:
+        return []
+    busy = _busy_units()
+    units = [u for u in police_units(viewer=viewer).values("id", "code", "name", "lat", "lng") if u["id"] not in busy]
+    if not units:
+        return []
+    km = haversine_km(incident.lat, incident.lng, [u["lat"] for u in units], [u["lng"] for u in units])
+    ranked = sorted(({**u, "distance_km": float(d), "eta_minutes": travel_minutes(d)} for u, d in zip(units, km)),
+                    key=lambda s: (s["eta_minutes"], s["code"]))
+    return ranked[:limit] if limit else ranked
+
+
+def unit_board(*, viewer) -> list[dict]:
+    """Every Polri unit in scope with its current dispatch (if any)."""
+    active = {}
+    for d in (Dispatch.objects.filter(status__in=("dikirim", "diterima", "tiba"), unit__in=police_units(viewer=viewer))
+              .select_related("incident").order_by("dispatched_at")):
+        active[d.unit_id] = d
+    return [{"unit": unit, "dispatch": active.get(unit.pk)} for unit in police_units(viewer=viewer).order_by("code")]
+
+
+def open_dispatches(*, viewer, incident):
+    return incident.dispatches.select_related("unit").order_by("-dispatched_at")
+
+
+def drill_stats(*, viewer, run_id) -> dict:
+    from siaga.operations.models import DrillRun, TpsEvent
+
+    run = DrillRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise Http404(run_id)
+    events = TpsEvent.objects.filter(drill=run).filter(level_q(viewer, prefix="tps__")).count()
+    found = incidents(viewer=viewer).filter(drill=run).count()
+    return {"run": run.pk, "accepted": events + found, "events": events, "incidents": found,
+            "duplicates": run.duplicates, "rejected": run.rejected}
+
+
+def recent_feed(*, viewer, area=None, limit=30):
+    """Latest incidents and TPS events, newest first, for the feed on first load."""
+    from siaga.operations.models import TpsEvent
+
+    events = (TpsEvent.objects.filter(level_q(viewer, prefix="tps__")).select_related("tps")
+              .order_by("-received_at")[:limit])
+    return {"incidents": list(incidents(viewer=viewer, area=area)[:limit]), "events": list(events)}
+

@@ -1,0 +1,110 @@
+"""Demo security plan for Sultra: Operasi Mantap Praja Anoa for Pilkada 2024 (voting day 27 Nov 2024),
+with threats from public reporting (Muna, Buton Tengah, island logistics), mitigations, KPIs and
+contingencies. Idempotent: an existing operation of the same name is left as it is."""
+
+from datetime import date as d
+
+from siaga.accounts.models import Agency
+from siaga.planning import services
+from siaga.planning.models import KpiSource, Operation, Stage
+
+OPERATION = "Operasi Mantap Praja Anoa 2024"
+# Pilkada 2024 timeline (KPU), with the operation running from the campaign to the disputes.
+STAGES = [
+    ("pemutakhiran", d(2024, 5, 27), d(2024, 9, 20)),
+    ("pencalonan", d(2024, 8, 27), d(2024, 9, 22)),
+    ("kampanye", d(2024, 9, 25), d(2024, 11, 23)),
+    ("tenang", d(2024, 11, 24), d(2024, 11, 26)),
+    ("logistik", d(2024, 11, 1), d(2024, 11, 26)),
+    ("pemungutan", d(2024, 11, 27), d(2024, 11, 28)),
+    ("rekap_kecamatan", d(2024, 11, 28), d(2024, 12, 3)),
+    ("rekap_kabkota", d(2024, 12, 1), d(2024, 12, 5)),
+    ("rekap_provinsi", d(2024, 12, 3), d(2024, 12, 6)),
+    ("sengketa", d(2024, 12, 6), d(2025, 2, 7)),
+    ("penetapan", d(2025, 2, 8), d(2025, 2, 20)),
+]
+SATGAS = [("Satgas Preemtif", "deteksi dini, penggalangan tokoh masyarakat"),
+          ("Satgas Preventif", "pengamanan TPS, kantor KPU dan Bawaslu, pengawalan logistik"),
+          ("Satgas Kamseltibcarlantas", "kelancaran lalu lintas kampanye dan distribusi logistik"),
+          ("Satgas Tindak", "penanganan kerusuhan (Brimob, Dalmas)"),
+          ("Satgas Gakkum", "penegakan hukum tindak pidana pemilihan (Sentra Gakkumdu)"),
+          ("Satgas Humas", "kontra narasi hoaks, informasi publik"),
+          ("Satgas Banops", "logistik dan dukungan operasi")]
+
+# (stage, area, category, title, likelihood, impact, owner, evidence, mitigations [(action, owner, due, done)])
+THREATS = [
+    ("kampanye", "74.03", "bentrok", "Bentrok pendukung dan pembakaran alat peraga kampanye di Muna", 4, 4,
+     "POLRES-74.03", "Pembakaran APK di Muna saat kampanye Pilkada 2024; dukungan berimbang di beberapa kecamatan.",
+     [("Patroli gabungan di titik APK rawan", "POLRES-74.03", d(2024, 10, 5), d(2024, 10, 3)),
+      ("Dialog tokoh masyarakat dan tim pemenangan", "POLDA-74", d(2024, 10, 20), d(2024, 10, 25))]),
+    ("rekap_kabkota", "74.03", "anarkis", "Kerusuhan di kantor KPU Muna saat rekapitulasi", 3, 5, "POLRES-74.03",
+     "Kerusuhan dengan gas air mata di KPU Muna pada Pilkada 2024.",
+     [("Sterilisasi dan pengamanan berlapis kantor KPU Muna", "POLRES-74.03", d(2024, 11, 30), d(2024, 11, 29))]),
+    ("rekap_kecamatan", "74.14", "intimidasi", "Intimidasi penyelenggara: Ketua Bawaslu Buton Tengah dikejar massa",
+     3, 4, "POLRES-74.14", "Ketua Bawaslu Buton Tengah dikejar massa (Pilkada 2024).",
+     [("Pengawalan melekat pimpinan Bawaslu dan KPU Buton Tengah", "POLRES-74.14", d(2024, 11, 28), None)]),
+    ("tenang", "74", "politik_uang", "Politik uang pada masa tenang", 4, 3, "POLDA-74",
+     "Pemetaan Bawaslu Pilkada 2024: 10 TPS dengan indikator politik uang di Sultra.",
+     [("Patroli siber dan patroli malam masa tenang bersama Gakkumdu", "POLDA-74", d(2024, 11, 24), d(2024, 11, 24))]),
+    ("kampanye", "74", "hoaks", "Hoaks dan ujaran kebencian di media sosial", 4, 3, "POLDA-74",
+     "Kampanye hitam meningkat menjelang debat kandidat.",
+     [("Kontra narasi dan take down bersama Diskominfo", "POLDA-74", d(2024, 10, 31), d(2024, 11, 4))]),
+    ("logistik", "74.07", "logistik", "Keterlambatan logistik ke TPS kepulauan Wakatobi", 3, 4, "POLRES-74.07",
+     "403 TPS sulit dijangkau di Sultra; penyeberangan terganggu musim barat.",
+     [("Pengawalan logistik dengan kapal TNI AL dan Polairud", "POLRES-74.07", d(2024, 11, 25), None)]),
+    ("pemungutan", "74", "bencana", "Cuaca buruk dan banjir pada hari pemungutan suara", 2, 4, "POLDA-74",
+     "Pemetaan Bawaslu: 11 TPS rawan bencana.", []),
+    ("pemungutan", "74", "netralitas", "Ketidaknetralan kepala desa dan ASN", 3, 2, "POLDA-74",
+     "Pemetaan Bawaslu: 3 TPS dengan indikator netralitas.", []),
+    ("kampanye", "74", "sara", "Politisasi SARA", 2, 4, "POLDA-74", "Pemetaan Bawaslu: 8 TPS dengan indikator SARA.",
+     []),
+    ("pemutakhiran", "74", "siber", "Serangan siber dan kebocoran data pemilih", 2, 3, "POLDA-74", "", []),
+    ("pemungutan", "74", "terorisme", "Ancaman terorisme di TPS dan kantor penyelenggara", 1, 5, "POLDA-74", "", []),
+]
+CONTINGENCIES = {
+    "Kerusuhan di kantor KPU Muna saat rekapitulasi": [
+        ("Kontinjensi kerusuhan kantor KPU Muna", "Massa lebih dari 200 orang berkumpul di kantor KPU Muna atau "
+         "terjadi pelemparan", 2, "Kapolres Muna, Karo Ops Polda, Ketua KPU Muna",
+         "1 SSK Brimob Polda Sultra dan 2 peleton Dalmas Polres Muna",
+         ["Perkuat ring 1 kantor KPU dengan Dalmas", "Negosiasi oleh Kapolres dengan koordinator massa",
+          "Gerakkan 1 SSK Brimob dari Kendari", "Amankan dokumen rekapitulasi ke ruang aman",
+          "Laporkan situasi ke Posko Ops Polda tiap 30 menit"])],
+    "Keterlambatan logistik ke TPS kepulauan Wakatobi": [
+        ("Kontinjensi logistik tertahan cuaca", "Kapal logistik tidak dapat berlayar H-2 karena gelombang di atas "
+         "2,5 m", 1, "Kapolres Wakatobi, KPU Wakatobi, Dandim", "Kapal patroli Polairud dan kapal TNI AL",
+         ["Konfirmasi posisi logistik di gudang PPK", "Ajukan perbantuan kapal TNI AL",
+          "Kawal logistik dengan Polairud", "Laporkan kedatangan logistik di setiap TPS"])],
+}
+PLAN_KPIS = [(KpiSource.TPS_GUARDED, 100, True, "%"), (KpiSource.SHORTFALL_CLOSED, 100, True, "%"),
+             (KpiSource.ESCORT_COVERAGE, 100, True, "%"), (KpiSource.RESPONSE_TIME, 30, False, "menit"),
+             (KpiSource.ACTIONS_ON_TIME, 90, True, "%"), (KpiSource.MITIGATIONS_ON_TIME, 90, True, "%")]
+
+
+def run(*, actor, province_code, seed):
+    existing = Operation.objects.filter(name=OPERATION, area_code=province_code).first()
+    if existing is not None:
+        return {"operation": existing.pk, "created": False}
+    needed = {f"POLDA-{province_code}"} | {t[6] for t in THREATS} | {m[1] for t in THREATS for m in t[8]}
+    agency = Agency.objects.in_bulk(needed, field_name="code")
+    polda = agency[f"POLDA-{province_code}"]
+    operation = services.operation_create(
+        actor=actor, name=OPERATION, election="pilkada", starts_on=d(2024, 9, 24), ends_on=d(2025, 2, 20),
+        organiser=polda, area_code=province_code, stages=STAGES,
+        task_forces=[(name, duty, polda) for name, duty in SATGAS])
+    stages = {s.kind: s for s in Stage.objects.filter(operation=operation)}
+    for stage, area, category, title, likelihood, impact, owner, evidence, mitigations in THREATS:
+        threat = services.threat_add(actor=actor, operation=operation, stage=stages[stage], area_code=area,
+                                     category=category, title=title, likelihood=likelihood, impact=impact,
+                                     owner=agency[owner], vulnerability_evidence=evidence)
+        for action, m_owner, due, done in mitigations:
+            mitigation = services.mitigation_add(actor=actor, threat=threat, action=action, owner=agency[m_owner],
+                                                 due_on=due)
+            if done:
+                services.mitigation_update(actor=actor, mitigation=mitigation, status="selesai", done_on=done)
+        for name, trigger, level, alerted, reserve, steps in CONTINGENCIES.get(title, []):
+            services.contingency_add(actor=actor, threat=threat, name=name, trigger=trigger, escalation_level=level,
+                                     alerted=alerted, reserve=reserve, steps=steps)
+    for source, target, higher, unit in PLAN_KPIS:
+        services.kpi_define(actor=actor, operation=operation, source=source, target=target, higher_is_better=higher,
+                            unit=unit)
+    return {"operation": operation.pk, "created": True, "threats": len(THREATS)}

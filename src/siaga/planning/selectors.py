@@ -1,0 +1,126 @@
+"""Reads of operations, stages, threats, KPIs and contingencies, scoped by the viewer's area.
+
+An operation or threat is visible when its area lies inside the viewer's area or
+encloses it: a Polres works inside the Polda's operation. Intelligence linked to
+a threat is read through coordination's selectors, so clearance applies there.
+"""
+
+from datetime import date
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from siaga import features
+from siaga.accounts.scope import code_q, user_area
+from siaga.core import kpi as kpi_math
+from siaga.core.risk_matrix import Rated, level_counts, matrix, rank
+from siaga.planning.kpi_sources import kpi_value, provider
+from siaga.planning.models import Contingency, Kpi, Operation, Stage, Threat
+
+
+def overlapping_q(viewer, field="area_code") -> Q:
+    area = user_area(viewer)
+    if not area:
+        return Q()
+    parts = area.split(".")
+    enclosing = [""] + [".".join(parts[:n]) for n in range(1, len(parts))]
+    return code_q(viewer, field) | Q(**{f"{field}__in": enclosing})
+
+
+def operation_list(*, viewer):
+    return Operation.objects.filter(overlapping_q(viewer)).select_related("organiser")
+
+
+def operation_get(*, viewer, pk) -> Operation:
+    operation = operation_list(viewer=viewer).filter(pk=pk).first()
+    if operation is None:
+        raise Http404(pk)
+    return operation
+
+
+def current_stage(viewer, today: date | None = None) -> Stage | None:
+    """The stage in progress today in the newest operation the viewer sees, else None."""
+    today = today or timezone.localdate()
+    return (Stage.objects.filter(operation__in=operation_list(viewer=viewer), starts_on__lte=today,
+                                 ends_on__gte=today)
+            .select_related("operation").order_by("-operation__starts_on", "-order").first())
+
+
+def stage_get(*, viewer, pk) -> Stage:
+    stage = Stage.objects.filter(operation__in=operation_list(viewer=viewer), pk=pk).select_related("operation").first()
+    if stage is None:
+        raise Http404(pk)
+    return stage
+
+
+def threat_list(*, viewer, operation, stage=None, category=None):
+    rows = (Threat.objects.filter(operation=operation).filter(overlapping_q(viewer))
+            .select_related("stage", "owner"))
+    if stage is not None:
+        rows = rows.filter(stage=stage)
+    if category:
+        rows = rows.filter(category=category)
+    return rows
+
+
+def threat_get(*, viewer, pk) -> Threat:
+    threat = (Threat.objects.filter(operation__in=operation_list(viewer=viewer)).filter(overlapping_q(viewer))
+              .select_related("operation", "stage", "owner").filter(pk=pk).first())
+    if threat is None:
+        raise Http404(pk)
+    return threat
+
+
+def threats_ranked(threats) -> list[Threat]:
+    return [r.key for r in rank(Rated(t, t.likelihood, t.impact) for t in threats)]
+
+
+def risk_overview(threats) -> dict:
+    rated = [Rated(t.pk, t.likelihood, t.impact) for t in threats]
+    return {"matrix": matrix(rated), "levels": level_counts(rated)}
+
+
+def threat_intel(*, viewer, threat, via="page"):
+    """Intelligence reports linked to a threat that the viewer may read (reads logged)."""
+    coordination = features.module("coordination", "selectors")
+    return coordination.report_list(viewer=viewer, threat=threat, via=via) if coordination else []
+
+
+def contingency_get(*, viewer, pk) -> Contingency:
+    contingency = Contingency.objects.filter(pk=pk).select_related("threat").first()
+    if contingency is None:
+        raise Http404(pk)
+    threat_get(viewer=viewer, pk=contingency.threat_id)
+    return contingency
+
+
+def kpi_report(*, viewer, operation, today: date | None = None) -> list[dict]:
+    """Each KPI with target, current value (None = no data), status and trend over its snapshots."""
+    today = today or timezone.localdate()
+    rows = []
+    for kpi in Kpi.objects.filter(operation=operation).select_related("mitigation"):
+        value = kpi_value(kpi, viewer=viewer, today=today)
+        points = [(s.taken_at, s.value) for s in kpi.snapshots.all()]
+        rows.append({
+            "kpi": kpi, "name": kpi.get_source_display(), "mitigation": kpi.mitigation, "target": kpi.target,
+            "unit": kpi.unit, "current": value, "has_source": provider(kpi.source) is not None,
+            "status": kpi_math.status(value, kpi.target, kpi.higher_is_better),
+            "trend": kpi_math.trend(points + [(timezone.now(), value)], kpi.higher_is_better),
+            "snapshots": points,
+        })
+    return rows
+
+
+def situation_summary(*, viewer, operation) -> dict | None:
+    """Vulnerability summary from the risk app (`area_summary(viewer=, area=)`), None when absent."""
+    risk = features.module("risk", "selectors")
+    func = getattr(risk, "area_summary", None) if risk else None
+    return func(viewer=viewer, area=operation.area_code) if func else None
+
+
+def personnel_summary(*, viewer, operation) -> dict | None:
+    """Personnel summary from the deployment app (`personnel_summary(viewer=, area=)`), None when absent."""
+    deployment = features.module("deployment", "selectors")
+    func = getattr(deployment, "personnel_summary", None) if deployment else None
+    return func(viewer=viewer, area=operation.area_code) if func else None

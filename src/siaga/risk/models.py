@@ -1,0 +1,188 @@
+"""Vulnerability mapping: catalogues as data, observations, incidents, scores, class history."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Target(models.TextChoices):
+    TPS = "tps", "TPS"
+    AREA = "area", _("Area")
+
+
+class Kind(models.TextChoices):
+    BOOL = "bool", _("Yes/no")
+    COUNT = "count", _("Count")
+    SHARE = "share", _("Share")
+
+
+class RiskClass(models.IntegerChoices):
+    KURANG_RAWAN = 0, _("Kurang rawan")
+    RAWAN = 1, _("Rawan")
+    SANGAT_RAWAN = 2, _("Sangat rawan")
+    KHUSUS = 3, _("Khusus")
+
+
+class Source(models.TextChoices):
+    BAWASLU = "bawaslu", "Bawaslu"
+    INTELKAM = "intelkam", "Intelkam"
+    KPU = "kpu", "KPU"
+    INCIDENT = "insiden", _("Incident history")
+
+
+class CatalogueVersion(models.Model):
+    """One version of an indicator catalogue with its class rules; the active one per election scores."""
+
+    code = models.CharField(_("code"), max_length=40)
+    version = models.CharField(_("version"), max_length=20)
+    target = models.CharField(_("target"), max_length=4, choices=Target.choices)
+    # Election whose TPS it scores ("" for area catalogues).
+    election = models.CharField(_("election"), max_length=8, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    active = models.BooleanField(_("active"), default=False)
+    rawan_min = models.FloatField(_("rawan from score"), default=10.0)
+    sangat_rawan_min = models.FloatField(_("sangat rawan from score"), default=25.0)
+    incident_raise_days = models.PositiveIntegerField(_("incident raise (days)"), default=30)
+    incident_raise_by = models.PositiveSmallIntegerField(_("incident raise (classes)"), default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code", "version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="risk_catalogue_version_unique")]
+        verbose_name = _("indicator catalogue")
+        verbose_name_plural = _("indicator catalogues")
+
+    def __str__(self):
+        return f"{self.code} {self.version}"
+
+
+class Indicator(models.Model):
+    catalogue = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveSmallIntegerField(_("position"))
+    code = models.CharField(_("code"), max_length=30)
+    variable = models.CharField(_("variable"), max_length=10)
+    variable_name_id = models.CharField(_("variable (Indonesian)"), max_length=120)
+    variable_name_en = models.CharField(_("variable (English)"), max_length=120)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    weight = models.FloatField(_("weight"))
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    # The value at which a count or share earns the full weight.
+    saturation = models.FloatField(_("saturation"), default=1.0)
+    floor_class = models.PositiveSmallIntegerField(_("floor class"), null=True, blank=True,
+                                                   choices=RiskClass.choices)
+
+    class Meta:
+        ordering = ["catalogue", "position"]
+        constraints = [models.UniqueConstraint(fields=["catalogue", "code"], name="risk_indicator_code_unique")]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return f"{self.code} {self.name_id}"
+
+
+class ObservationBatch(models.Model):
+    """One accepted observation file."""
+
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+
+
+class Observation(models.Model):
+    """The current value of one indicator for one TPS or area from one source; corrections update it (audited)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    tps = models.ForeignKey("regions.Tps", null=True, blank=True, on_delete=models.CASCADE,
+                            related_name="risk_observations")
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="risk_observations")
+    value = models.FloatField(_("value"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    observed_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    author = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    batch = models.ForeignKey(ObservationBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(tps__isnull=False, region__isnull=True)
+                                   | Q(tps__isnull=True, region__isnull=False), name="risk_observation_one_target"),
+            models.UniqueConstraint(fields=["indicator", "tps", "source"], condition=Q(tps__isnull=False),
+                                    name="risk_observation_tps_unique"),
+            models.UniqueConstraint(fields=["indicator", "region", "source"], condition=Q(region__isnull=False),
+                                    name="risk_observation_region_unique"),
+        ]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+
+
+class RiskIncident(models.Model):
+    """A security incident at a TPS; raises its class for the catalogue's incident window."""
+
+    tps = models.ForeignKey("regions.Tps", on_delete=models.CASCADE, related_name="risk_incidents")
+    at = models.DateTimeField(_("when"), db_index=True)
+    severity = models.PositiveSmallIntegerField(_("severity"), default=1)
+    kind = models.CharField(_("kind"), max_length=60, blank=True)
+    description = models.CharField(_("description"), max_length=1000, blank=True)
+    # The report's id in the system that sent it (e.g. "operations:12"), so it is recorded once.
+    external_ref = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    reporter = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+
+class TpsRisk(models.Model):
+    """The latest score and class of a TPS, with the indicators and rules that explain it."""
+
+    tps = models.OneToOneField("regions.Tps", primary_key=True, on_delete=models.CASCADE, related_name="risk")
+    catalogue = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField()
+    klass = models.PositiveSmallIntegerField(choices=RiskClass.choices, db_index=True)
+    contributions = models.JSONField(default=list)  # [[indicator code, points], ...] largest first
+    reasons = models.JSONField(default=list)  # ["floor:CODE", "incident", "special"]
+    computed_at = models.DateTimeField()
+
+
+class AreaRisk(models.Model):
+    """Area index 0-100 of a desa, kecamatan, kab/kota or province, and its TPS per class."""
+
+    region = models.OneToOneField("regions.Region", primary_key=True, on_delete=models.CASCADE,
+                                  related_name="risk")
+    level = models.PositiveSmallIntegerField(db_index=True)
+    index = models.FloatField()
+    band = models.PositiveSmallIntegerField()  # 0 rendah, 1 sedang, 2 tinggi
+    intel = models.FloatField(null=True, blank=True)
+    tps = models.PositiveIntegerField(default=0)
+    kurang_rawan = models.PositiveIntegerField(default=0)
+    rawan = models.PositiveIntegerField(default=0)
+    sangat_rawan = models.PositiveIntegerField(default=0)
+    khusus = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+
+class ClassChange(models.Model):
+    """Append-only history of TPS class changes; the deployment planner reads it."""
+
+    tps = models.ForeignKey("regions.Tps", on_delete=models.CASCADE, related_name="risk_class_changes")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    old_class = models.PositiveSmallIntegerField(null=True, choices=RiskClass.choices)
+    new_class = models.PositiveSmallIntegerField(choices=RiskClass.choices)
+    old_score = models.FloatField(null=True)
+    new_score = models.FloatField()
+    cause = models.CharField(max_length=40)  # full_score, observation, incident, import
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at", "-id"]
