@@ -127,6 +127,10 @@ def test_merkle_root_of_one_two_three_leaves_by_hand():
     assert merkle_root({"B": hb, "A": ha}) == sha(la + lb).hex()
     # Odd last node promoted, not duplicated.
     assert merkle_root({"C": hc, "A": ha, "B": hb}) == sha(sha(la + lb) + lc).hex()
+    hd, he = "44" * 32, "55" * 32
+    ld, le = sha(b"D\x00" + bytes.fromhex(hd)), sha(b"E\x00" + bytes.fromhex(he))
+    five = {"E": he, "D": hd, "C": hc, "B": hb, "A": ha}
+    assert merkle_root(five) == sha(sha(sha(la + lb) + sha(lc + ld)) + le).hex()
 
 
 def test_checkpoint_by_hand():

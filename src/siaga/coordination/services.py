@@ -82,7 +82,7 @@ def action_item_update(*, actor, item, status, evidence="", done_on: date | None
         raise ValidationError(f"Status tidak dikenal: {status}")
     if status == ActionStatus.DONE and not evidence.strip():
         raise ValidationError("Tindak lanjut selesai memerlukan bukti (evidence)")
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     before = _item_state(item)
     item.status = status
     item.evidence = evidence
@@ -186,7 +186,7 @@ def referral_send(*, actor, from_agency, to_agency, subject, reason, deadline, a
 
 
 def _referral_change(actor, referral, action, change):
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     before = _referral_state(referral)
     change(referral)
     referral.save()

@@ -15,7 +15,7 @@ bundle and read on its own. The rules it checks:
 - Canonical text: json.dumps(value, sort_keys=True, separators=(",", ":"),
   ensure_ascii=False, allow_nan=False) encoded as UTF-8.
 - Event: exactly the keys at, condition, corrects, giver, item_id, kind, node,
-  payload, receiver, seals, seq (types below in validate_event).
+  payload, receiver, seals, seq (types in valid_event below).
 - Link: hash = sha256(bytes.fromhex(prev) + event text bytes), lowercase hex;
   an item's first event (seq 1) has prev = 64 zeros; seqs go 1, 2, 3, ... in
   file order for each item (items may interleave).
@@ -124,7 +124,7 @@ def is_utc_time(value):
     if not isinstance(value, str) or not AT.fullmatch(value):
         return False
     try:
-        datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+        datetime.fromisoformat(value[:19])
     except ValueError:
         return False
     return True

@@ -88,10 +88,15 @@ def apply(state: TpsState, event: Event) -> TpsState:
         return replace(state, last_event_at=last, anomalies=state.anomalies + ((event.kind, event.at, str(refused)),))
 
 
+def order_key(event: Event):
+    """Event time, then arrival, then the day's order: a total order, so arrival order never matters."""
+    return event.at, event.seq, EVENT_KINDS.index(event.kind) if event.kind in EVENT_KINDS else -1
+
+
 def derive(events) -> TpsState:
     """The state from a whole stream in any arrival order."""
     state = TpsState()
-    for event in sorted(events, key=lambda e: (e.at, e.seq)):
+    for event in sorted(events, key=order_key):
         state = apply(state, event)
     return state
 

@@ -87,6 +87,7 @@ class MissedCheckin(models.Model):
     """A TPS that did not report a milestone by its deadline, with how far it has escalated."""
 
     tps = models.ForeignKey("regions.Tps", on_delete=models.CASCADE, related_name="+")
+    province_code = models.CharField(max_length=2, db_index=True)
     kabkota_code = models.CharField(max_length=5, db_index=True)
     kecamatan_code = models.CharField(max_length=8, db_index=True)
     milestone = models.CharField(max_length=14)

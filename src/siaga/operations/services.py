@@ -192,7 +192,7 @@ def checkin_sweep(*, actor, province_code, now=None) -> dict:
         resolved = MissedCheckin.objects.filter(milestone=window.milestone, resolved_at=None,
                                                 tps_id__in=reported.values("pk")).update(resolved_at=now)
         counts["resolved"] += resolved
-        flagged = set(MissedCheckin.objects.filter(milestone=window.milestone, tps__province_code=province_code)
+        flagged = set(MissedCheckin.objects.filter(milestone=window.milestone, province_code=province_code)
                       .values_list("tps_id", flat=True))
         missing = (Tps.objects.filter(province_code=province_code).exclude(pk__in=reported.values("pk"))
                    .values_list("pk", "code", "kabkota_code", "kecamatan_code", "desa_id"))
@@ -201,19 +201,16 @@ def checkin_sweep(*, actor, province_code, now=None) -> dict:
             if pk in flagged:
                 continue
             agency = agencies.get(_ESCALATION_AGENCY[level].format(kec=kec, kab=kab, prov=province_code))
-            new.append(MissedCheckin(tps_id=pk, kabkota_code=kab, kecamatan_code=kec, milestone=window.milestone,
+            new.append(MissedCheckin(tps_id=pk, province_code=province_code, kabkota_code=kab, kecamatan_code=kec, milestone=window.milestone,
                                      deadline=deadline, level=level, escalated_to_id=agency, flagged_at=now))
         MissedCheckin.objects.bulk_create(new, batch_size=2000)
         counts["flagged"] += len(new)
-        for old_level in {s.level for s in steps} - {level}:
-            stale = MissedCheckin.objects.filter(milestone=window.milestone, resolved_at=None, level=old_level,
-                                                 tps__province_code=province_code)
-            for row in stale.only("pk", "kabkota_code", "kecamatan_code"):
-                row.level = level
-                row.escalated_to_id = agencies.get(_ESCALATION_AGENCY[level].format(
-                    kec=row.kecamatan_code, kab=row.kabkota_code, prov=province_code))
-                row.save(update_fields=["level", "escalated_to"])
-                counts["escalated"] += 1
+        stale = MissedCheckin.objects.filter(milestone=window.milestone, resolved_at=None,
+                                             province_code=province_code).exclude(level=level)
+        column = {"polsek": "kecamatan_code", "polres": "kabkota_code", "polda": "province_code"}[level]
+        for code in set(stale.values_list(column, flat=True)):
+            agency = agencies.get(_ESCALATION_AGENCY[level].format(kec=code, kab=code, prov=code))
+            counts["escalated"] += stale.filter(**{column: code}).update(level=level, escalated_to_id=agency)
         if new:
             publish_after_commit({"type": "checkin", "milestone": window.milestone, "area": province_code,
                                   "missing": len(new)})
@@ -333,8 +330,8 @@ def _raise_tps_vulnerability(actor, incident):
     hook = getattr(risk, "incident_recorded", None) if risk else None
     may_edit = getattr(risk, "can_edit", lambda user: True) if risk else None
     if hook and incident.tps_id and not incident.exercise and may_edit(actor):
-        hook(actor=actor, tps=incident.tps, occurred_at=incident.occurred_at, severity=incident.severity,
-             category=incident.category, description=incident.description, source=f"operations:{incident.pk}")
+        hook(actor=actor, tps=incident.tps, at=incident.occurred_at, severity=incident.severity,
+             kind=incident.category, description=incident.description, external_ref=f"operations:{incident.pk}")
 
 
 @transaction.atomic

@@ -1,7 +1,120 @@
+"""Pages of voting day: command post, incidents, field reporting, unit board, after-action report."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from siaga.operations import report, selectors, services, workflow
+from siaga.operations.models import Category
+from siaga.regions.selectors import region_roots
+
+ACTION_BUTTONS = {"verify": gettext_lazy("Verify"), "assign": gettext_lazy("Assign"),
+                  "act": gettext_lazy("Action taken"), "close": gettext_lazy("Close"),
+                  "invalidate": gettext_lazy("Invalidate"), "reopen": gettext_lazy("Reopen")}
+
+
+def _area(request):
+    roots = list(region_roots(viewer=request.user))
+    return request.GET.get("wilayah") or (roots[0].code if roots else "")
 
 
 @login_required
 def command(request):
-    return render(request, "operations/command.html", {})
+    area = _area(request)
+    return render(request, "operations/command.html", {
+        "area": area, "summary": selectors.summary(viewer=request.user, area=area or None),
+        "feed": selectors.incidents(viewer=request.user, area=area or None)[:20],
+        "missed": selectors.missed_checkins(viewer=request.user, area=area or None)[:50],
+    })
+
+
+@login_required
+def incident_index(request):
+    rows = selectors.incidents(viewer=request.user, area=request.GET.get("wilayah") or None)
+    if status := request.GET.get("status"):
+        rows = rows.filter(status=status)
+    return render(request, "operations/incident_list.html", {
+        "incidents": rows[:200], "statuses": workflow.STATUS_LABELS, "status": status, "now": timezone.now()})
+
+
+@login_required
+def incident_detail(request, pk):
+    incident = selectors.incident_get(viewer=request.user, pk=pk)
+    return render(request, "operations/incident_detail.html", {
+        "incident": incident, "now": timezone.now(), "status_label": workflow.STATUS_LABELS[incident.status],
+        "actions": [(a, ACTION_BUTTONS[a]) for a in workflow.allowed_actions(incident.status)],
+        "due": workflow.response_due(incident.reported_at, incident.severity),
+        "overdue": workflow.is_overdue(incident.reported_at, incident.severity, incident.action_at, timezone.now()),
+        "duplicates": services.duplicate_candidates(incident).filter(
+            pk__in=selectors.incidents(viewer=request.user).values("pk")),
+        "suggestions": selectors.dispatch_suggestions(viewer=request.user, incident=incident),
+        "dispatches": selectors.open_dispatches(viewer=request.user, incident=incident),
+        "units": selectors.police_units(viewer=request.user).order_by("code"),
+    })
+
+
+@login_required
+@require_POST
+def incident_act(request, pk):
+    """One form for every step on an incident: workflow action, merge, publish, lock, dispatch, photo."""
+    post, user = request.POST, request.user
+    try:
+        action = post.get("action", "")
+        if action == "merge":
+            services.incident_merge(actor=user, incident_id=pk, into_id=int(post.get("into", 0)))
+        elif action == "publish":
+            services.incident_publish(actor=user, incident_id=pk)
+        elif action in ("lock", "unlock"):
+            services.incident_lock(actor=user, incident_id=pk, release=action == "unlock")
+        elif action == "dispatch":
+            services.dispatch_create(actor=user, incident_id=pk, unit_code=post.get("unit", ""))
+        elif action == "photo":
+            if "photo" not in request.FILES:
+                raise services.Rejected(_("Choose a photo first."))
+            services.incident_photo_add(actor=user, incident_id=pk, upload=request.FILES["photo"])
+        else:
+            assign_to = None
+            if action == "assign":
+                assign_to = selectors.police_units(viewer=user).filter(code=post.get("unit", "")).first()
+            services.incident_transition(actor=user, incident_id=pk, action=action, note=post.get("note", ""),
+                                         assign_to=assign_to)
+        messages.success(request, _("Saved."))
+    except (workflow.IllegalTransition, services.Rejected, PermissionDenied) as problem:
+        messages.error(request, str(problem) or _("Access denied."))
+    return redirect("operations:incident_detail", pk=pk)
+
+
+@login_required
+def field_report(request):
+    return render(request, "operations/field.html", {"categories": Category.choices})
+
+
+def service_worker(request):
+    """Served from /operasi/ so that it may control the field page and cache it for offline use."""
+    response = render(request, "operations/sw.js", content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+def unit_board(request):
+    return render(request, "operations/units.html", {"rows": selectors.unit_board(viewer=request.user)})
+
+
+@login_required
+def after_action(request):
+    area = _area(request)
+    data = report.after_action(viewer=request.user, area=area or None)
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return FileResponse(report.to_xlsx(data), as_attachment=True, filename=f"laporan-operasi-{area}.xlsx")
+    if fmt == "pdf":
+        return HttpResponse(report.to_pdf(data), content_type="application/pdf",
+                            headers={"Content-Disposition": f'attachment; filename="laporan-operasi-{area}.pdf"'})
+    return render(request, "operations/after_action.html", {"data": data, "area": area})

@@ -9,7 +9,7 @@ log with via="document").
 import io
 from pathlib import Path
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from siaga import features
@@ -223,5 +223,7 @@ def _latin1(content):
 
 
 def plan_document(*, viewer, operation, fmt) -> bytes:
-    content = plan_content(viewer=viewer, operation=operation)
+    """The plan in Indonesian whatever the viewer's interface language (it is an official document)."""
+    with translation.override("id"):
+        content = plan_content(viewer=viewer, operation=operation)
     return render_docx(content) if fmt == "docx" else render_pdf(content)

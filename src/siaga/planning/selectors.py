@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from siaga import features
 from siaga.accounts.scope import code_q, user_area
@@ -95,6 +96,10 @@ def contingency_get(*, viewer, pk) -> Contingency:
     return contingency
 
 
+KPI_STATUS = {"met": _("met"), "at_risk": _("at risk"), "missed": _("missed"), "no_data": _("no data")}
+KPI_TREND = {"improving": _("improving"), "worsening": _("worsening"), "flat": _("flat"), None: "–"}
+
+
 def kpi_report(*, viewer, operation, today: date | None = None) -> list[dict]:
     """Each KPI with target, current value (None = no data), status and trend over its snapshots."""
     today = today or timezone.localdate()
@@ -105,8 +110,9 @@ def kpi_report(*, viewer, operation, today: date | None = None) -> list[dict]:
         rows.append({
             "kpi": kpi, "name": kpi.get_source_display(), "mitigation": kpi.mitigation, "target": kpi.target,
             "unit": kpi.unit, "current": value, "has_source": provider(kpi.source) is not None,
-            "status": kpi_math.status(value, kpi.target, kpi.higher_is_better),
-            "trend": kpi_math.trend(points + [(timezone.now(), value)], kpi.higher_is_better),
+            "status": (status := kpi_math.status(value, kpi.target, kpi.higher_is_better)),
+            "trend": (trend := kpi_math.trend(points + [(timezone.now(), value)], kpi.higher_is_better)),
+            "status_label": KPI_STATUS[status], "trend_label": KPI_TREND[trend],
             "snapshots": points,
         })
     return rows

@@ -184,7 +184,7 @@ def contingency_add(*, actor, threat, name, trigger, escalation_level, alerted, 
 
 
 def _contingency_change(actor, contingency, action, change, note=""):
-    contingency = Contingency.objects.select_for_update().select_related("threat").get(pk=contingency.pk)
+    contingency = Contingency.objects.select_for_update(of=("self",)).select_related("threat").get(pk=contingency.pk)
     require_editor(actor, contingency.threat.area_code)
     before = _contingency_state(contingency)
     change(contingency)

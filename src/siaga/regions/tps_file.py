@@ -9,6 +9,9 @@ column order so an export re-imports unchanged.
 
 No Django here: plain dataclasses in and out. The raw file is held in memory
 (bounded by ``max_bytes``) while rows are parsed and checked one at a time.
+Most rows of a real file are plain and valid, so each row first takes a fast
+path that accepts only such rows; anything unusual goes through the full
+checks, which alone report problems.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from types import MappingProxyType
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, NamedTuple
 
 import openpyxl
 
@@ -71,8 +75,7 @@ class DesaRef:
     kecamatan_name: str
 
 
-@dataclass(frozen=True, slots=True)
-class TpsRow:
+class TpsRow(NamedTuple):  # a tuple: a national file makes 820,161 of them
     line: int
     desa_code: str  # dotted, after any desa_mapping
     number: int
@@ -399,7 +402,7 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     start = 1
     try:
         for cells in reader:
-            yield start, [cell.strip() for cell in cells]  # a quoted cell may span lines
+            yield start, list(map(str.strip, cells))  # a quoted cell may span lines
             start = reader.line_num + 1
     except csv.Error:
         raise _Unreadable("bad_csv", line=start) from None
@@ -452,6 +455,12 @@ _NAME_NOISE_RE = re.compile(r"\b(DESA|KELURAHAN|KEL|DS|KECAMATAN|KEC)\b\.?")
 # Only a single '.0' is a spreadsheet artefact: '1.000' is Indonesian for a thousand.
 _TPS_NUMBER_RE = re.compile(r"(?:TPS\W*)?(\d{1,3})(?:\.0)?", re.IGNORECASE)
 _INT_RE = re.compile(r"[+-]?\d+(?:\.0)?")
+# Any control character, tab and line breaks included, sends a row to the full checks.
+_UNUSUAL_RE = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff]")
+# The cells the fast path reads, in the order _fast_row unpacks them.
+_FAST_FIELDS = ("code", "desa_code", "number", "name", "address", "voters", "voters_male", "voters_female",
+                "election", "special", "lat", "lng", "access", "notes", "desa_name")
+_NO_DESA = ("", "")  # cached for a file desa code the fast path cannot resolve
 
 
 def _name_key(name: str) -> str:
@@ -476,6 +485,11 @@ class _Reader:
         self.headers: dict[str, str] = {}  # field -> header text in the file
         self.seen: dict[tuple[str, str], int] = {}  # (TPS code, election) -> first line
         self.unknown: dict[str, _Unknown] = {}
+        # fast path, set up once the header is known
+        self.fast_cells = None  # texts + [""] -> the _FAST_FIELDS cells ("" for an absent column)
+        self.fast_width = 0  # a shorter row takes the full path
+        self.desa_cache: dict[str, tuple[str, str]] = {}  # 10-digit file desa -> (real dotted, real undotted)
+        self.name_cache: dict[tuple[str, str], bool] = {}  # (file desa name, real desa) -> names agree
 
     # -- problems
 
@@ -495,7 +509,8 @@ class _Reader:
         for line, texts in rows:
             if any(texts):
                 data_rows += 1
-                self._row(line, texts)
+                if not self._fast_row(line, texts):
+                    self._row(line, texts)
         if data_rows == 0:
             self.file_problem("no_rows")
 
@@ -533,7 +548,93 @@ class _Reader:
             missing.append("voters")
         for name in missing:
             self.problem(line, None, _COLUMN_VARIANTS[name][0], "missing_column")
+        # index -1 is the "" that _fast_row appends, so an absent column reads as empty
+        self.fast_cells = itemgetter(*(self.columns.get(f, -1) for f in _FAST_FIELDS))
+        self.fast_width = max(self.columns.values(), default=-1) + 1
         return not missing
+
+    # -- one plain, valid data row
+
+    def _fast_row(self, line: int, texts: list[str]) -> bool:
+        """Record a plain valid row with little work; False, with nothing recorded, when it needs _row.
+
+        Accepts only rows that _row would accept without any problem, and builds
+        the same TpsRow; every doubt (text to unescape, a dotted code, "TPS 01",
+        a decimal comma, a duplicate, a limit) returns False.
+        """
+        if len(texts) < self.fast_width or max(map(len, texts)) > MAX_NAME_CHARS:
+            return False
+        if _UNUSUAL_RE.search("".join(texts)):
+            return False
+        (code_text, desa_text, number_text, name, address, voters_text, male_text, female_text, election_text,
+         special_text, lat_text, lng_text, access_text, notes, desa_name) = self.fast_cells(texts + [""])
+        if "'" in (name[:1], address[:1], notes[:1], desa_name[:1]):  # maybe formula-escaped
+            return False
+        ident = self._fast_identity(code_text, desa_text, number_text, desa_name)
+        election = _ELECTIONS.get(election_text.lower()) if election_text else "pemilu"
+        access = _ACCESS.get(access_text.lower()) if access_text else "normal"
+        if ident is None or election is None or access is None:
+            return False
+        real, code, number = ident
+        special = _BOOLS.get(special_text.lower()) if special_text else is_special_tps_number(number)
+        voters = self._fast_voters(voters_text, male_text, female_text, election)
+        coordinates = _fast_coordinates(lat_text, lng_text)
+        key = (code, election)
+        if special is None or voters is None or coordinates is None or key in self.seen:
+            return False
+        self.seen[key] = line
+        self.result.rows.append(TpsRow(line, real, number, code, name, address, *voters, election, special,
+                                       *coordinates, access, notes))
+        return True
+
+    def _fast_identity(self, code_text, desa_text, number_text, desa_name) -> tuple[str, str, int] | None:
+        """(real desa, TPS code, number) from plain digit codes of a known desa, else None."""
+        if code_text:
+            if len(code_text) != 13 or not (code_text.isascii() and code_text.isdigit()):
+                return None
+            file_desa, number = code_text[:10], int(code_text[10:])
+            if desa_text and desa_text != file_desa:
+                return None
+            if number_text and not (_plain_digits(number_text, 3) and int(number_text) == number):
+                return None
+        elif len(desa_text) == 10 and _plain_digits(desa_text, 10) and _plain_digits(number_text, 3):
+            file_desa, number = desa_text, int(number_text)
+        else:
+            return None
+        real, real_undotted = self._fast_desa(file_desa)
+        if number == 0 or not real or (desa_name and not self._names_agree(desa_name, real)):
+            return None
+        return real, f"{real_undotted}{number:03d}", number
+
+    def _fast_desa(self, file_desa: str) -> tuple[str, str]:
+        """The known desa for a 10-digit file code after desa_mapping; cached, as ~84k desa hold 820k TPS."""
+        found = self.desa_cache.get(file_desa)
+        if found is None:
+            dotted = normalize_region_code(file_desa)
+            real = self.mapping.get(dotted, dotted)
+            found = self.desa_cache[file_desa] = (real, undotted(real)) if real in self.known else _NO_DESA
+        return found
+
+    def _names_agree(self, file_name: str, real: str) -> bool:
+        key = (file_name, real)
+        agree = self.name_cache.get(key)
+        if agree is None:
+            agree = self.name_cache[key] = _similarity(file_name, self.known[real].name) >= SUGGESTION_CUTOFF
+        return agree
+
+    def _fast_voters(self, total_text, male_text, female_text, election) -> tuple[int, int | None, int | None] | None:
+        """(DPT, male, female) when plain digits that add up within the limit, else None."""
+        total, male, female = _plain_count(total_text), _plain_count(male_text), _plain_count(female_text)
+        if -1 in (total, male, female):
+            return None
+        if total is None:
+            if male is None or female is None:
+                return None
+            total = male + female
+        elif male is not None and female is not None and male + female != total:
+            return None
+        limit = self.limits.get(election)
+        return None if limit is not None and total > limit else (total, male, female)
 
     # -- one data row
 
@@ -679,6 +780,32 @@ class _Reader:
             pool = by_kabkota.get(file_code.rsplit(".", 2)[0], [])
             out.append(Suggestion(file_code, unknown.name, _candidates(unknown, pool)))
         return out
+
+
+def _plain_digits(text: str, max_len: int) -> bool:
+    return 0 < len(text) <= max_len and text.isascii() and text.isdigit()
+
+
+def _plain_count(text: str) -> int | None:
+    """A voter count in plain digits; None when empty, -1 for anything _Row.count must judge."""
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() else -1
+
+
+def _fast_coordinates(lat_text: str, lng_text: str) -> tuple[float | None, float | None] | None:
+    """Rounded (lat, lng) in Indonesia, (None, None) when both are empty; None for anything else."""
+    if not (lat_text or lng_text):
+        return None, None
+    if not (lat_text and lng_text):
+        return None
+    try:
+        lat, lng = float(lat_text), float(lng_text)
+    except ValueError:  # a decimal comma or Unicode minus: _Row.number reads those
+        return None
+    if LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LNG_RANGE[0] <= lng <= LNG_RANGE[1]:
+        return round(lat, COORD_DECIMALS), round(lng, COORD_DECIMALS)
+    return None
 
 
 def _similarity(a: str, b: str) -> float:

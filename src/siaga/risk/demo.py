@@ -55,6 +55,9 @@ INTELKAM_AREAS = {
     "74.71": {"INT.PAR.03": 8, "INT.PGK.04": 3, "INT.AMB.01": 1},
     "74.01": {"INT.PES.02": 1, "INT.PGK.04": 2},
 }
+# Flashpoints: hotspot TPS where violence, intimidation and money politics come together.
+FLASHPOINT_SHARE = 0.02
+FLASHPOINT_FINDINGS = (("P24.KAM.01", "bawaslu", 2), ("P24.KAM.02", "bawaslu", 1), ("P24.KMP.01", "intelkam", 2))
 RECENT_INCIDENTS = 3
 
 
@@ -79,10 +82,13 @@ def _observation_rows(province_code, seed):
     for indicator, source, (low, high), p in HOTSPOT_FINDINGS:
         for i in [hot[k] for k in np.flatnonzero(rng.random(len(hot)) < p).tolist()]:
             rows.append((tps[i][0], indicator, str(int(rng.integers(low, high + 1))), source))
+    for i in [hot[k] for k in np.flatnonzero(rng.random(len(hot)) < FLASHPOINT_SHARE).tolist()]:
+        rows += [(tps[i][0], indicator, str(value), source) for indicator, source, value in FLASHPOINT_FINDINGS]
     for kab, findings in INTELKAM_AREAS.items():
         if kab.startswith(province_code + "."):
             rows += [(kab, code, str(value), "intelkam") for code, value in findings.items()]
-    return rows
+    # one row per (code, indicator, source): a flashpoint's finding replaces a lighter one
+    return list({(code, ind, source): (code, ind, value, source) for code, ind, value, source in rows}.values())
 
 
 def _csv(rows) -> bytes:

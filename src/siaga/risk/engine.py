@@ -169,7 +169,7 @@ def rescore_tps(tps, *, cause: str, on: date | None = None) -> TpsRisk | None:
                        special=bool(special_tps(np.array([tps.number]), np.array([tps.special]))[0]),
                        last_incident=timezone.localdate(last) if last else None, on=on)
     now = timezone.now()
-    current = TpsRisk.objects.select_for_update().filter(tps=tps).first()
+    current = TpsRisk.objects.select_for_update(of=("self",)).filter(tps=tps).first()
     reasons = list(result.reasons)
     if current is None or current.klass != result.klass:
         ClassChange.objects.create(tps=tps, at=now, old_class=current.klass if current else None,

@@ -11,8 +11,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from siaga.accounts.models import AgencyKind
-from siaga.accounts.scope import area_contains, area_q, code_q, level_q, narrower_area, user_area
-from siaga.regions.models import Region
+from siaga.accounts.scope import area_q, code_q, level_q, narrower_area
+from siaga.core.scoring import BAND_LABELS
 from siaga.regions.selectors import region_get, tps_get_by_code
 from siaga.risk.models import AreaRisk, CatalogueVersion, ClassChange, Indicator, Observation, RiskIncident, Source, TpsRisk
 
@@ -56,7 +56,7 @@ def observation_list(*, viewer, tps=None, region=None):
     if tps is not None:
         rows = rows.filter(level_q(viewer, prefix="tps__")).filter(tps=tps)
     else:
-        rows = rows.filter(code_q(viewer, "region_id")).filter(region=region)
+        rows = rows.filter(code_q(viewer, "region__code")).filter(region=region)
     return rows.order_by("indicator__position", "source")
 
 
@@ -80,7 +80,7 @@ def class_changes_since(*, viewer, when, area=None):
 def area_risk_children(*, viewer, code):
     """(region, [AreaRisk of each child region in the viewer's area])."""
     region = region_get(viewer=viewer, code=code)
-    rows = AreaRisk.objects.filter(region__parent=region).filter(code_q(viewer, "region_id"))
+    rows = AreaRisk.objects.filter(region__parent=region).filter(code_q(viewer, "region__code"))
     return region, rows.select_related("region")
 
 
@@ -114,5 +114,14 @@ def kabkota_summary(*, viewer, province, top=3):
                     for a in areas]
 
 
-def visible_region(viewer, code) -> bool:
-    return area_contains(user_area(viewer), code) and Region.objects.filter(code=code).exists()
+def area_summary(*, viewer, area):
+    """Labelled figures of an area's vulnerability for reports (the planning app's situation table)."""
+    code = narrower_area(viewer, area)
+    if not code:
+        return None
+    region, risk = area_risk_get(viewer=viewer, code=code)
+    if risk is None:
+        return None
+    return {"Wilayah": f"{region.code} {region.name}", "TPS dinilai": risk.tps, "Kurang rawan": risk.kurang_rawan,
+            "Rawan": risk.rawan, "Sangat rawan": risk.sangat_rawan, "Khusus": risk.khusus,
+            "Indeks kerawanan wilayah": f"{risk.index:.2f} ({BAND_LABELS['id'][risk.band]})"}

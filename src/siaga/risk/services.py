@@ -67,7 +67,7 @@ def observation_upsert(*, actor, indicator, value: float, source: str, observed_
     if value_problem(indicator.kind, value):
         raise ValidationError(_("Value %(value)s is not valid for indicator %(code)s (%(kind)s).")
                               % {"value": value, "code": indicator.code, "kind": indicator.get_kind_display()})
-    obs = Observation.objects.select_for_update().filter(indicator=indicator, tps=tps, region=region,
+    obs = Observation.objects.select_for_update(of=("self",)).filter(indicator=indicator, tps=tps, region=region,
                                                          source=source).first()
     before = observation_state(obs) if obs else None
     if obs is None:
@@ -92,13 +92,19 @@ def _rescore(tps, region, *, cause):
 
 
 @transaction.atomic
-def incident_recorded(*, actor, tps, at: datetime, severity: int = 1, kind: str = "", description: str = "",
-                      external_ref: str | None = None) -> RiskIncident:
+def incident_recorded(*, actor, tps, at: datetime | None = None, severity: int = 1, kind: str = "",
+                      description: str = "", external_ref: str | None = None, occurred_at: datetime | None = None,
+                      category: str = "", source: str | None = None) -> RiskIncident:
     """Record an incident at a TPS and re-score it (its class is raised for the catalogue's window).
 
     Called by the voting-day app when an incident is confirmed. ``external_ref``
     identifies the report there, so recording it twice changes nothing.
+    ``occurred_at``, ``category`` and ``source`` are accepted as other names of
+    ``at``, ``kind`` and ``external_ref``, as the operations app calls them.
     """
+    at, kind, external_ref = at or occurred_at, kind or category, external_ref or source
+    if at is None:
+        raise ValidationError(_("An incident needs the time it happened."))
     require_editor(actor, tps.desa_id)
     if external_ref:
         existing = RiskIncident.objects.filter(external_ref=external_ref).first()

@@ -15,4 +15,9 @@ def feature_nav():
 
 
 def siaga_context(request):
-    return {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav()}
+    context = {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav()}
+    planning = features.module("planning", "selectors")
+    if planning and request.user.is_authenticated:
+        # The election stage in progress, shown on every page.
+        context["current_stage"] = planning.current_stage(request.user)
+    return context

@@ -1,10 +1,13 @@
 """Pages: thin views over the selectors; every read is scoped by the signed-in user."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from siaga.accounts.selectors import audit_list
+from siaga.core.codes import CodeError
 from siaga.regions import selectors
 from siaga.regions.models import Access, Election
 
@@ -51,8 +54,12 @@ def tps_index(request):
         "election": request.GET.get("pemilihan") or None,
         "access": request.GET.get("akses") or None,
     }
-    rows = selectors.tps_list(viewer=request.user, area=filters["area"] or None, search=filters["search"],
-                              election=filters["election"], access=filters["access"])
+    try:
+        rows = selectors.tps_list(viewer=request.user, area=filters["area"] or None, search=filters["search"],
+                                  election=filters["election"], access=filters["access"])
+    except CodeError:
+        messages.error(request, _("'%(code)s' is not a region code.") % {"code": filters["area"]})
+        rows = selectors.tps_list(viewer=request.user).none()
     page = Paginator(rows.order_by("code"), 50).get_page(request.GET.get("hal"))
     query = request.GET.copy()
     query.pop("hal", None)

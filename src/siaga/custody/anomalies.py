@@ -1,0 +1,92 @@
+"""Anomalies: raised at once when a receipt shows a problem, and by the periodic scan for late things.
+
+One open anomaly per cause (its ``key``); raising it again while open changes nothing.
+"""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+
+from siaga.accounts.services import audit_record
+from siaga.custody.models import Anomaly, Handover, HandoverState, Item, Mission, MissionStatus, Node
+from siaga.custody.routes import is_expected_move, outbound_path, overdue_stages
+
+CONFIRM_GRACE = timedelta(minutes=30)
+
+
+def raise_anomaly(*, kind, key, area_code, detail, actor=None, item=None, node=None, mission=None):
+    """Open an anomaly unless one is already open for ``key``; returns it, or None when it already was."""
+    if Anomaly.objects.filter(key=key, state="open").exists():
+        return None
+    try:
+        with transaction.atomic():
+            anomaly = Anomaly.objects.create(kind=kind, key=key, area_code=area_code, detail=detail, item=item,
+                                             node=node, mission=mission)
+            audit_record(actor=actor, action="custody.anomaly.raise", obj_type="custody_anomaly", obj_id=anomaly.pk,
+                         area_code=area_code, after={"kind": kind, "key": key, **detail})
+    except IntegrityError:  # raised concurrently by another worker
+        return None
+    return anomaly
+
+
+def _path(item):
+    return outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
+
+
+def scan_handover(handover, received_items, previous, listed):
+    """Anomalies a completed handover shows: wrong node, seals changed, items short.
+
+    ``previous`` maps item id -> (node id before the receipt, seals before).
+    """
+    nodes = dict(Node.objects.filter(pk__in={n for n, _ in previous.values() if n}).values_list("pk", "code"))
+    origin, destination = handover.from_node.code, handover.to_node.code
+    for item in received_items:
+        node_before, seals_before = previous[item.pk]
+        was_at = nodes.get(node_before)
+        area = item.kecamatan_code
+        if item.kind == "box" and (was_at != origin or not is_expected_move(_path(item), origin, destination)):
+            raise_anomaly(kind="unexpected_node", key=f"node:{item.code}:{destination}", item=item,
+                          node=handover.to_node, area_code=area,
+                          detail={"was_at": was_at, "from": origin, "to": destination, "handover": handover.client_id})
+        seen = handover.seals_seen.get(item.code)
+        if seen is not None and sorted(seen) != sorted(seals_before):
+            raise_anomaly(kind="seal_changed", key=f"seal:{item.code}:{handover.client_id}", item=item,
+                          node=handover.to_node, area_code=area,
+                          detail={"expected": seals_before, "seen": seen, "handover": handover.client_id})
+    short = sorted(set(listed) - {i.code for i in received_items})
+    if short:
+        races = Counter(code.rsplit("-", 1)[1] for code in short)
+        raise_anomaly(kind="count_mismatch", key=f"count:{handover.client_id}", node=handover.to_node,
+                      area_code=handover.to_node.area_code,
+                      detail={"handover": handover.client_id, "sent": len(listed), "received": len(received_items),
+                              "missing": short[:50], "by_race": dict(races)})
+
+
+def scan(*, now, actor=None) -> dict:
+    """Late things at ``now``: overdue legs (per node and stage), unconfirmed handovers, overdue missions."""
+    raised = Counter()
+    for election in Item.objects.values_list("election", flat=True).distinct():
+        for stage, late_kinds in overdue_stages(election, now):
+            late = (Item.objects.filter(election=election, kind="box", node__kind__in=late_kinds)
+                    .values("node_id", "node__code", "node__area_code").annotate(n=Count("pk")))
+            for row in late:
+                if raise_anomaly(kind="overdue_leg", key=f"overdue:{row['node__code']}:{stage}", actor=actor,
+                                 node=Node(pk=row["node_id"], code=row["node__code"]),
+                                 area_code=row["node__area_code"], detail={"stage": stage, "items": row["n"]}):
+                    raised["overdue_leg"] += 1
+    stale = Handover.objects.filter(state=HandoverState.PENDING, giver_confirmed_at__lt=now - CONFIRM_GRACE)
+    for h in stale.select_related("to_node"):
+        if raise_anomaly(kind="unconfirmed", key=f"unconfirmed:{h.client_id}", node=h.to_node, actor=actor,
+                         area_code=h.to_node.area_code,
+                         detail={"handover": h.client_id, "receiver": h.receiver_name, "since": str(h.giver_confirmed_at)}):
+            raised["unconfirmed"] += 1
+    for mission in Mission.objects.exclude(status=MissionStatus.ARRIVED).prefetch_related("legs"):
+        late = [leg for leg in mission.legs.all()
+                if leg.actual_arrive is None and now > max(leg.planned_arrive, leg.hold_until or leg.planned_arrive)]
+        if late and raise_anomaly(kind="mission_overdue", key=f"mission:{mission.code}:{late[0].position}",
+                                  mission=mission, area_code=mission.area_code, actor=actor,
+                                  detail={"leg": late[0].position, "due": str(late[0].planned_arrive)}):
+            raised["mission_overdue"] += 1
+    return dict(raised)

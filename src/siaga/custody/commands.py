@@ -1,0 +1,108 @@
+"""`siaga custody ...`: registry, checkpoints, anomaly scan, verification and the open bundle."""
+
+from siaga.cli import CommandError, cli_actor, print_json
+
+
+def register(sub):
+    custody = sub.add_parser("custody", help="ballot-box custody chain").add_subparsers(dest="action", required=True)
+    p = custody.add_parser("verify", help="check every chain and checkpoint stored in the database")
+    p.add_argument("--deep", action="store_true", help="also re-read every event text (slower)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_verify)
+    p = custody.add_parser("export", help="write an open bundle (events, checkpoints, standalone verifier)")
+    p.add_argument("--output", required=True)
+    p.set_defaults(func=cmd_export)
+    p = custody.add_parser("checkpoint", help="take a checkpoint over every chain head and print it")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_checkpoint)
+    p = custody.add_parser("checkpoints", help="print the checkpoints (for publishing)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_checkpoints)
+    p = custody.add_parser("registry", help="create ballot boxes, envelopes, seals and nodes for a province")
+    p.add_argument("--province", required=True)
+    p.add_argument("--election", choices=["pemilu", "pilkada"], default="pemilu")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_registry)
+    p = custody.add_parser("scan", help="raise anomalies for overdue legs, unconfirmed handovers, late missions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_scan)
+
+
+def cmd_verify(args):
+    from siaga.custody.chain import verify_database
+
+    report = verify_database(deep=args.deep)
+    data = report.to_dict()
+    summary = {"items": data["items"], "events": data["events"], "checkpoints": data["checkpoints"],
+               "broken": len(data["broken"]), "checkpoint_breaks": len(data["checkpoint_breaks"]), "ok": data["ok"],
+               "breaks": data["broken"], "checkpoint_problems": data["checkpoint_breaks"]}
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"Barang / items {summary['items']:,}, peristiwa / events {summary['events']:,}, "
+              f"checkpoint {summary['checkpoints']}")
+        for b in report.broken:
+            print(f"  RUSAK / BROKEN: barang / item {b.item_id}, peristiwa / event {b.seq}: {b.message('id')} "
+                  f"/ {b.message('en')}")
+        for c in report.checkpoint_breaks:
+            where = f" ({c.item_id} #{c.seq})" if c.item_id else ""
+            print(f"  RUSAK / BROKEN: checkpoint {c.checkpoint_seq}{where}: {c.message('id')} / {c.message('en')}")
+        print("BAIK / OK" if report.ok else "RUSAK / BROKEN")
+    return 0 if report.ok else 1
+
+
+def cmd_export(args):
+    from siaga.core.custody_bundle import write_bundle
+    from siaga.custody.chain import stored_checkpoints, stored_events
+
+    out = write_bundle(stored_events(), stored_checkpoints(), args.output)
+    print(f"Bundel ditulis / bundle written: {out}  (python {out / 'standalone_verify.py'} {out})")
+
+
+def cmd_checkpoint(args):
+    from siaga.custody.services import checkpoint_create
+
+    cp = checkpoint_create(actor=cli_actor(args.actor))
+    _print_checkpoints([cp], args.json)
+
+
+def cmd_checkpoints(args):
+    from siaga.custody.models import Checkpoint
+
+    _print_checkpoints(list(Checkpoint.objects.order_by("seq")), args.json)
+
+
+def _print_checkpoints(rows, as_json):
+    data = [{"seq": c.seq, "at": c.at, "root": c.root, "items": c.item_count, "events": c.event_count,
+             "hash": c.hash, "prev": c.prev_hash} for c in rows]
+    if as_json:
+        print_json(data)
+        return
+    for c in data:
+        print(f"#{c['seq']} {c['at']} root {c['root']} items {c['items']:,} events {c['events']:,} hash {c['hash']}")
+
+
+def cmd_registry(args):
+    from django.utils import timezone
+
+    from siaga.custody.services import registry_create
+
+    try:
+        result = registry_create(actor=cli_actor(args.actor), province_code=args.province, election=args.election,
+                                 at=timezone.now())
+    except Exception as exc:
+        if exc.__class__.__name__ in ("PermissionDenied", "ValidationError"):
+            raise CommandError(str(exc)) from None
+        raise
+    print_json(result) if args.json else print(result)
+
+
+def cmd_scan(args):
+    from django.utils import timezone
+
+    from siaga.custody.anomalies import scan
+
+    result = scan(now=timezone.now(), actor=cli_actor())
+    print_json(result) if args.json else print(result)

@@ -1,0 +1,58 @@
+"""The registry rows of a province, computed in memory for bulk insert: nodes, items, seals, first events."""
+
+from siaga.core import custody as core
+from siaga.custody.chain import utc_text
+from siaga.custody.models import Item, ItemKind, Node, NodeKind
+from siaga.custody.routes import ENVELOPE, RACES, node_code
+from siaga.regions.models import BALLOT_BOXES, Region, Tps
+
+
+def item_code(tps_code: str, race: str) -> str:
+    return f"{tps_code}-{race}"
+
+
+def seal_number(tps_code: str, index: int) -> str:
+    return f"S{tps_code}{index:02d}"
+
+
+def registry_rows(*, province_code, election, at, envelopes=True, kabkota=None):
+    """(nodes, items, seals [(item code, number)], registration events) for the province's TPS.
+
+    Boxes are registered at their KPU kab/kota warehouse; result envelopes at
+    their TPS, where they are filled after counting.
+    """
+    races = RACES[election][:BALLOT_BOXES[election]]
+    regions = Region.objects.filter(code__startswith=province_code + ".", level__in=(2, 3, 4))
+    if kabkota:
+        regions = regions.filter(code__startswith=kabkota)
+    kinds = {2: NodeKind.KPU, 3: NodeKind.PPK, 4: NodeKind.PPS}
+    nodes = [Node(code=node_code(kinds[level], code), kind=kinds[level], area_code=code, lat=lat, lng=lng,
+                  name=f"{kinds[level].label} {name}")
+             for code, level, name, lat, lng in regions.values_list("code", "level", "name", "lat", "lng")]
+    tps_rows = Tps.objects.filter(province_code=province_code, election=election).order_by("code")
+    if kabkota:
+        tps_rows = tps_rows.filter(kabkota_code=kabkota)
+    items, seals, events = [], [], []
+    stamp = utc_text(at)
+    for pk, code, desa, kec, kab, name, lat, lng in tps_rows.values_list(
+            "pk", "code", "desa_id", "kecamatan_code", "kabkota_code", "name", "lat", "lng").iterator(5000):
+        nodes.append(Node(code=node_code("tps", code), kind=NodeKind.TPS, area_code=desa, lat=lat, lng=lng,
+                          name=name))
+        kinds_here = [(ItemKind.BOX, race) for race, _ in races]
+        if envelopes:
+            kinds_here.append((ItemKind.ENVELOPE, ENVELOPE[election][0]))
+        for index, (kind, race) in enumerate(kinds_here, start=1):
+            seal = seal_number(code, index)
+            at_node = node_code("kpu", kab) if kind == ItemKind.BOX else node_code("tps", code)
+            event = core.make_event(item_code(code, race), 1, "registered", stamp, node=at_node,
+                                    receiver="KPU" if kind == ItemKind.BOX else "KPPS", seals=[seal],
+                                    condition="baik", payload={"kind": kind.value, "race": race, "tps": code})
+            stored = core.store_event(core.GENESIS, event)
+            item = Item(code=stored.item_id, kind=kind, race=race, election=election, tps_id=pk,
+                        province_code=province_code, kabkota_code=kab, kecamatan_code=kec, desa_code=desa,
+                        holder=event["receiver"], seals=[seal], head_seq=1, head_hash=stored.hash, updated_at=at)
+            item.node_code = at_node
+            items.append(item)
+            seals.append((item.code, seal))
+            events.append(stored)
+    return nodes, items, seals, events

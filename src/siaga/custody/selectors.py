@@ -1,0 +1,160 @@
+"""Reads of custody data; every function takes the viewer and applies their area and agency scope."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from siaga.core.custody import StoredEvent
+from siaga.custody.access import area_code_q, item_q, sees_escort_names
+from siaga.custody.models import Anomaly, Checkpoint, Event, Handover, Item, Mission, Node
+from siaga.custody.routes import outbound_path
+
+
+def item_list(*, viewer, node=None, search="", kind=None):
+    rows = Item.objects.filter(item_q(viewer)).select_related("node", "tps")
+    if node is not None:
+        rows = rows.filter(node=node)
+    if search:
+        rows = rows.filter(Q(code__startswith=search) | Q(tps__name__icontains=search))
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("code")
+
+
+def item_get(*, viewer, code) -> Item:
+    item = item_list(viewer=viewer).filter(code=code).first()
+    if item is None:
+        raise Http404(code)
+    return item
+
+
+def item_journey(*, viewer, item):
+    """The item's chain events (parsed), its expected path and where it is on it."""
+    item = item_get(viewer=viewer, code=item.code)
+    events = [(e.seq, e.hash, e.event()) for e in _events(item)]
+    path = outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
+    return {"item": item, "events": events, "path": path, "at": item.node.code if item.node_id else None}
+
+
+def _events(item):
+    for seq, prev, hash_, text in item.events.order_by("seq").values_list("seq", "prev_hash", "hash", "canonical"):
+        yield StoredEvent(item.code, seq, prev, hash_, text.encode("utf-8"))
+
+
+def node_list(*, viewer, kind=None, parent_area=None):
+    rows = Node.objects.filter(area_code_q(viewer))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if parent_area:
+        rows = rows.filter(Q(area_code=parent_area) | Q(area_code__startswith=parent_area + "."))
+    return rows
+
+
+def node_get(*, viewer, code) -> Node:
+    node = node_list(viewer=viewer).filter(code=code).first()
+    if node is None:
+        raise Http404(code)
+    return node
+
+
+def where_items_are(*, viewer, kind=None, area=None):
+    """Per node: how many of the viewer's items are there now, by race (the 'where is every box' view)."""
+    rows = Item.objects.filter(item_q(viewer))
+    if area:
+        rows = rows.filter(Q(desa_code=area) | Q(desa_code__startswith=area + "."))
+    if kind:
+        rows = rows.filter(node__kind=kind)
+    counts = {}
+    for node_id, code, name, nkind, lat, lng, race, n in (
+            rows.values_list("node_id", "node__code", "node__name", "node__kind", "node__lat", "node__lng", "race")
+            .annotate(n=Count("pk")).order_by("node__code", "race")):
+        entry = counts.setdefault(code, {"code": code, "name": name, "kind": nkind, "lat": lat, "lng": lng,
+                                         "races": {}, "total": 0})
+        entry["races"][race] = n
+        entry["total"] += n
+    return list(counts.values())
+
+
+def reconciliation(*, viewer, node):
+    """Per race at ``node``: items sent to it, received, sent on, held now (sent must equal received)."""
+    node = node_get(viewer=viewer, code=node.code)
+    visible = Item.objects.filter(item_q(viewer))
+    rows = defaultdict(lambda: dict.fromkeys(("sent_to", "received", "sent_on", "held"), 0))
+    incoming = Handover.objects.filter(state="complete", to_node=node)
+    for h in incoming.prefetch_related(Prefetch("items", queryset=visible.only("code", "race"))):
+        taken = set(h.received_codes)
+        for item in h.items.all():
+            rows[item.race]["sent_to"] += 1
+            rows[item.race]["received"] += item.code in taken
+    links = Handover.items.through.objects.filter(handover__state="complete", handover__from_node=node,
+                                                  item__in=visible)
+    for race, n in links.values_list("item__race").annotate(n=Count("pk")):
+        rows[race]["sent_on"] = n
+    for race, n in visible.filter(node=node).values_list("race").annotate(n=Count("pk")):
+        rows[race]["held"] = n
+    return [{"race": race, **row, "ok": row["sent_to"] == row["received"]} for race, row in sorted(rows.items())]
+
+
+def anomaly_list(*, viewer, state="open", kind=None):
+    rows = Anomaly.objects.filter(area_code_q(viewer)).select_related("item", "node", "mission")
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows
+
+
+def anomaly_get(*, viewer, pk) -> Anomaly:
+    anomaly = anomaly_list(viewer=viewer, state=None).filter(pk=pk).first()
+    if anomaly is None:
+        raise Http404(pk)
+    return anomaly
+
+
+def handover_list(*, viewer, state=None):
+    rows = Handover.objects.filter(Q(area_code_q(viewer, "from_node__area_code")) | Q(area_code_q(viewer, "to_node__area_code")))
+    if state:
+        rows = rows.filter(state=state)
+    return rows.select_related("from_node", "to_node")
+
+
+def handover_get(*, viewer, client_id) -> Handover:
+    handover = handover_list(viewer=viewer).filter(client_id=client_id).first()
+    if handover is None:
+        raise Http404(client_id)
+    return handover
+
+
+def handovers_waiting_for(*, viewer):
+    """Pending handovers naming the viewer as receiver (their device confirms or shows the code)."""
+    return Handover.objects.filter(receiver=viewer, state="pending").select_related("from_node", "to_node")
+
+
+def mission_list(*, viewer):
+    return Mission.objects.filter(area_code_q(viewer)).prefetch_related("legs")
+
+
+def mission_get(*, viewer, code) -> Mission:
+    mission = mission_list(viewer=viewer).filter(code=code).first()
+    if mission is None:
+        raise Http404(code)
+    return mission
+
+
+def mission_escorts(*, viewer, mission):
+    """Escorts with names for Polri/TNI viewers; others see units and a count only."""
+    escorts = list(mission.escorts.all())
+    if sees_escort_names(viewer):
+        return escorts
+    return [{"name": "—", "nrp": "", "unit": e.unit} for e in escorts]
+
+
+def checkpoint_list():
+    """Public by design: checkpoint roots, counts and times carry nothing about items or people."""
+    return Checkpoint.objects.order_by("-seq").values("seq", "at", "root", "item_count", "event_count", "hash",
+                                                     "prev_hash")
+
+
+def event_count(*, viewer):
+    return Event.objects.filter(item_q(viewer, "item__")).count()

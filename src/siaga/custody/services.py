@@ -1,0 +1,370 @@
+"""Every custody write: keyword-only arguments, one transaction, an audit record per change.
+
+Chain events are only ever appended (siaga.custody.chain); handovers, seals,
+anomalies and missions change state with their before/after in the audit trail.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siaga.accounts.services import audit_record
+from siaga.custody import chain
+from siaga.custody.access import require_custodian
+from siaga.custody.anomalies import raise_anomaly, scan_handover
+from siaga.custody.models import (Anomaly, Handover, HandoverState, Item, Mission, MissionCheckpoint,
+                                  MissionEscort, MissionLeg, MissionStatus, Node, PositionReport, Seal)
+from siaga.custody.registry import registry_rows
+
+CODE_TTL = timedelta(minutes=15)
+
+
+def _code_hash(handover_client_id: str, code: str) -> str:
+    return hashlib.sha256(f"{handover_client_id}:{code}".encode()).hexdigest()
+
+
+def handover_state(h: Handover) -> dict:
+    return {"client_id": h.client_id, "state": h.state, "from": h.from_node.code, "to": h.to_node.code,
+            "giver": h.giver_name, "receiver": h.receiver_name, "method": h.receiver_method,
+            "items": sorted(h.items.values_list("code", flat=True)), "received": h.received_codes}
+
+
+@transaction.atomic
+def registry_create(*, actor, province_code, election="pemilu", at, envelopes=True, kabkota=None) -> dict:
+    """Nodes, items, seals and each item's first (registration) event for a province; skips what exists."""
+    require_custodian(actor, province_code)
+    nodes, items, seals, events = registry_rows(province_code=province_code, election=election, at=at,
+                                                envelopes=envelopes, kabkota=kabkota)
+    Node.objects.bulk_create(nodes, ignore_conflicts=True, batch_size=5000)
+    node_ids = dict(Node.objects.filter(area_code__startswith=province_code).values_list("code", "pk"))
+    existing = set(Item.objects.filter(province_code=province_code).values_list("code", flat=True))
+    fresh = [item for item in items if item.code not in existing]
+    for item in fresh:
+        item.node_id = node_ids[item.node_code]
+    Item.objects.bulk_create(fresh, batch_size=5000)
+    ids = dict(Item.objects.filter(code__in=[i.code for i in fresh]).values_list("code", "pk")) if fresh else {}
+    Seal.objects.bulk_create([Seal(number=n, item_id=ids[code], applied_at=at) for code, n in seals if code in ids],
+                             batch_size=5000)
+    from siaga.custody.models import Event
+
+    Event.objects.bulk_create([Event(item_id=ids[e.item_id], seq=1, prev_hash=e.prev_hash, hash=e.hash,
+                                     canonical=e.canonical.decode("utf-8"), kind="registered")
+                               for e in events if e.item_id in ids], batch_size=5000)
+    result = {"nodes": len(node_ids), "items_created": len(fresh), "items": len(existing) + len(fresh)}
+    if fresh:
+        audit_record(actor=actor, action="custody.registry.create", obj_type="custody_registry",
+                     obj_id=f"{province_code}:{election}", area_code=province_code, after=result)
+    return result
+
+
+def _node(code):
+    node = Node.objects.filter(code=code).first()
+    if node is None:
+        raise ValidationError(_("Unknown node %(code)s.") % {"code": code})
+    return node
+
+
+def _items_for(codes):
+    if not codes:
+        raise ValidationError(_("A handover needs at least one item."))
+    found = {i.code: i for i in Item.objects.filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError(_("Unknown items: %(codes)s.") % {"codes": ", ".join(missing[:10])})
+    return [found[c] for c in codes]
+
+
+def _check_seals(items, seals_seen):
+    unknown = set(seals_seen) - {i.code for i in items}
+    if unknown:
+        raise ValidationError(_("Seals given for items not in the handover: %(codes)s.")
+                              % {"codes": ", ".join(sorted(unknown))})
+
+
+def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, receiver=None, receiver_name="",
+                   seals_seen=None, condition="", escort="", mission=None, client_seq=0, device=""):
+    """The giver's half of a handover. Returns (handover, one-time code for the receiver's device or None).
+
+    Idempotent on ``client_id``: a retry returns the stored handover and no new code.
+    """
+    if existing := Handover.objects.filter(client_id=client_id).first():
+        return existing, None
+    origin, destination = _node(from_node), _node(to_node)
+    require_custodian(actor, origin.area_code)
+    items = _items_for(list(item_codes))
+    seals_seen = seals_seen or {}
+    _check_seals(items, seals_seen)
+    if receiver is None and not receiver_name:
+        raise ValidationError(_("Name the receiver."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    try:
+        with transaction.atomic():
+            handover = Handover.objects.create(
+                client_id=client_id, client_seq=client_seq, device=device, at=at, from_node=origin,
+                to_node=destination, giver=actor, giver_name=actor.get_full_name() or actor.username,
+                receiver=receiver, receiver_name=receiver_name or receiver.get_full_name() or receiver.username,
+                seals_seen=seals_seen, condition=condition, escort=escort, mission=mission,
+                code_hash=_code_hash(client_id, code), code_expires_at=timezone.now() + CODE_TTL,
+                giver_confirmed_at=timezone.now())
+            handover.items.set(items)
+            audit_record(actor=actor, action="custody.handover.offer", obj_type="custody_handover",
+                         obj_id=client_id, area_code=origin.area_code, after=handover_state(handover))
+    except IntegrityError:  # a concurrent retry stored it first
+        return Handover.objects.get(client_id=client_id), None
+    return handover, code
+
+
+def handover_code_for(*, viewer, handover):
+    """A fresh one-time code, shown only on the receiver's own device."""
+    if handover.receiver_id != viewer.pk or handover.state != HandoverState.PENDING:
+        raise PermissionDenied(_("Only the named receiver can see this code."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        before = {"code_expires_at": str(handover.code_expires_at)}
+        handover.code_hash = _code_hash(handover.client_id, code)
+        handover.code_expires_at = timezone.now() + CODE_TTL
+        handover.save(update_fields=["code_hash", "code_expires_at"])
+        audit_record(actor=viewer, action="custody.handover.code", obj_type="custody_handover",
+                     obj_id=handover.client_id, area_code=handover.to_node.area_code, before=before,
+                     after={"code_expires_at": str(handover.code_expires_at)})
+    return code
+
+
+def _receiver_method(actor, handover, code, signature):
+    if handover.receiver_id is not None and actor.pk == handover.receiver_id:
+        return "device"
+    if code:
+        good = hmac.compare_digest(handover.code_hash, _code_hash(handover.client_id, code))
+        if not good or handover.code_expires_at is None or timezone.now() > handover.code_expires_at:
+            raise PermissionDenied(_("The confirmation code is wrong or has expired."))
+        return "code"
+    if signature:
+        if handover.receiver_id is not None:
+            raise PermissionDenied(_("This receiver has an account: confirm on their device or with their code."))
+        return "signature"
+    raise PermissionDenied(_("The receiver has not confirmed: a code, a signature or the receiver's "
+                             "own sign-in is needed."))
+
+
+@transaction.atomic
+def handover_confirm(*, actor, handover, code="", signature="", received_codes=None, at=None):
+    """The receiver's half: appends one chain event per received item and moves them to the receiving node."""
+    handover = Handover.objects.select_for_update().select_related("from_node", "to_node").get(pk=handover.pk)
+    if handover.state == HandoverState.COMPLETE:
+        return handover
+    method = _receiver_method(actor, handover, code, signature)
+    require_custodian(actor, handover.to_node.area_code if method == "device" else handover.from_node.area_code)
+    listed = sorted(handover.items.values_list("code", flat=True))
+    received = listed if received_codes is None else sorted(set(received_codes))
+    if extra := set(received) - set(listed):
+        raise ValidationError(_("Items not in this handover: %(codes)s.") % {"codes": ", ".join(sorted(extra))})
+    before = handover_state(handover)
+    handover.state, handover.receiver_method, handover.signature = HandoverState.COMPLETE, method, signature
+    handover.received_codes, handover.receiver_confirmed_at = received, at or timezone.now()
+    handover.code_hash = ""
+    handover.save()
+    _record_receipt(handover, received)
+    audit_record(actor=actor, action="custody.handover.confirm", obj_type="custody_handover",
+                 obj_id=handover.client_id, area_code=handover.to_node.area_code, before=before,
+                 after=handover_state(handover))
+    return handover
+
+
+def _record_receipt(handover, received):
+    """Chain events for the received items, summary moves, and the anomalies this receipt shows."""
+    all_items = list(handover.items.all())
+    locked = chain.lock_items([i.pk for i in all_items])
+    previous = {pk: (item.node_id, list(item.seals)) for pk, item in locked.items()}
+    by_code = {item.code: item for item in locked.values()}
+    drafts = []
+    for code in received:
+        item = by_code[code]
+        seen = handover.seals_seen.get(code, item.seals)
+        drafts.append((item.pk, {
+            "kind": "handover", "at": chain.utc_text(handover.at), "node": handover.to_node.code,
+            "giver": handover.giver_name, "receiver": handover.receiver_name, "seals": seen,
+            "condition": handover.condition or None,
+            "payload": {"handover": handover.client_id, "from": handover.from_node.code, "device": handover.device,
+                        "client_seq": handover.client_seq, "method": handover.receiver_method,
+                        "escort": handover.escort,
+                        "confirmed": [chain.utc_text(handover.giver_confirmed_at),
+                                      chain.utc_text(handover.receiver_confirmed_at)]}}))
+        item.node_id, item.holder, item.updated_at = handover.to_node_id, handover.receiver_name, handover.at
+    chain.append(locked, drafts, handover=handover)
+    chain.save_heads(by_code[c] for c in received)
+    scan_handover(handover, [by_code[c] for c in received], previous, listed=sorted(by_code))
+
+
+def handover_sync(*, actor, records):
+    """Store handovers recorded offline, in the device's order; a record already stored is skipped.
+
+    Each record: client_id, client_seq, at, item_codes, from_node, to_node, receiver_name or receiver,
+    and the receiver's signature (or none: then it waits for the receiver's confirmation).
+    Returns [(client_id, "stored" | "duplicate")].
+    """
+    ordered = sorted(records, key=lambda r: (r.get("device", ""), r["client_seq"], r["at"]))
+    results = []
+    for record in ordered:
+        results.append((record["client_id"], _sync_one(actor, record)))
+    return results
+
+
+def _sync_one(actor, record):
+    with transaction.atomic():
+        # Lock the items first: a concurrent retry of this record then waits here and sees it stored.
+        items = _items_for(list(record["item_codes"]))
+        chain.lock_items([i.pk for i in items])
+        if Handover.objects.filter(client_id=record["client_id"]).exists():
+            return "duplicate"
+        fields = {k: record[k] for k in ("client_id", "item_codes", "from_node", "to_node", "at")}
+        handover, _code = handover_offer(
+            actor=actor, **fields, receiver=record.get("receiver"), receiver_name=record.get("receiver_name", ""),
+            seals_seen=record.get("seals_seen"), condition=record.get("condition", ""),
+            escort=record.get("escort", ""), client_seq=record["client_seq"], device=record.get("device", ""))
+        if record.get("signature"):
+            handover_confirm(actor=actor, handover=handover, signature=record["signature"],
+                             received_codes=record.get("received_codes"), at=record["at"])
+    return "stored"
+
+
+@transaction.atomic
+def seal_replace(*, actor, item, old, new, reason, at):
+    """Record a seal replacement as a chain event; the old seal row keeps its number, marked replaced."""
+    require_custodian(actor, item.kecamatan_code)
+    locked = chain.lock_items([item.pk])[item.pk]
+    if old not in locked.seals:
+        raise ValidationError(_("Seal %(seal)s is not on item %(item)s.") % {"seal": old, "item": item.code})
+    before = {"seals": list(locked.seals)}
+    seals = [new if s == old else s for s in locked.seals]
+    chain.append({locked.pk: locked}, [(locked.pk, {
+        "kind": "seal_replaced", "at": chain.utc_text(at), "node": locked.node.code if locked.node_id else None,
+        "giver": actor.username, "seals": seals, "payload": {"old": old, "new": new, "reason": reason}})])
+    Seal.objects.filter(number=old).update(replaced_at=at)
+    Seal.objects.create(number=new, item=locked, applied_at=at)
+    locked.seals, locked.updated_at = seals, at
+    chain.save_heads([locked])
+    audit_record(actor=actor, action="custody.seal.replace", obj_type="custody_item", obj_id=locked.code,
+                 area_code=locked.kecamatan_code, before=before, after={"seals": seals, "reason": reason})
+    return locked
+
+
+@transaction.atomic
+def event_correct(*, actor, item, seq, reason, changes, at):
+    """A correction: a new event that names the earlier one it corrects (nothing is edited)."""
+    require_custodian(actor, item.kecamatan_code)
+    locked = chain.lock_items([item.pk])[item.pk]
+    if not 1 <= seq <= locked.head_seq:
+        raise ValidationError(_("Item %(item)s has no event %(seq)s.") % {"item": item.code, "seq": seq})
+    if not reason:
+        raise ValidationError(_("Give the reason for the correction."))
+    (event,) = chain.append({locked.pk: locked}, [(locked.pk, {
+        "kind": "correction", "at": chain.utc_text(at), "node": locked.node.code if locked.node_id else None,
+        "giver": actor.username, "seals": list(locked.seals), "corrects": seq,
+        "payload": {"reason": reason, "changes": changes}})])
+    chain.save_heads([locked])
+    audit_record(actor=actor, action="custody.event.correct", obj_type="custody_item", obj_id=locked.code,
+                 area_code=locked.kecamatan_code, after={"seq": event.seq, "corrects": seq, "reason": reason})
+    return event
+
+
+@transaction.atomic
+def checkpoint_create(*, actor, at=None):
+    require_custodian(actor, "")
+    cp = chain.take_checkpoint(at or timezone.now())
+    audit_record(actor=actor, action="custody.checkpoint", obj_type="custody_checkpoint", obj_id=cp.seq,
+                 after={"root": cp.root, "items": cp.item_count, "events": cp.event_count, "hash": cp.hash})
+    return cp
+
+
+@transaction.atomic
+def anomaly_resolve(*, actor, anomaly, note):
+    require_custodian(actor, anomaly.area_code)
+    anomaly = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
+    if anomaly.state != "open":
+        raise ValidationError(_("This anomaly is already resolved."))
+    if not note.strip():
+        raise ValidationError(_("Say how the anomaly was resolved."))
+    anomaly.state, anomaly.resolved_at, anomaly.resolved_by, anomaly.resolution = \
+        "resolved", timezone.now(), actor, note.strip()
+    anomaly.save()
+    audit_record(actor=actor, action="custody.anomaly.resolve", obj_type="custody_anomaly", obj_id=anomaly.pk,
+                 area_code=anomaly.area_code, before={"state": "open"}, after={"state": "resolved", "note": note})
+    return anomaly
+
+
+@transaction.atomic
+def mission_create(*, actor, code, name, area_code, legs, escorts=(), item_codes=(), checkpoints=(),
+                   off_route_km=2.0):
+    """An escort mission with its legs (mode, origin, destination, path, times, boat), escorts and cargo."""
+    require_custodian(actor, area_code)
+    if Mission.objects.filter(code=code).exists():
+        raise ValidationError(_("Mission %(code)s already exists.") % {"code": code})
+    if not legs:
+        raise ValidationError(_("A mission needs at least one leg."))
+    mission = Mission.objects.create(code=code, name=name, area_code=area_code, off_route_km=off_route_km)
+    leg_rows = [MissionLeg.objects.create(mission=mission, position=n, **leg) for n, leg in enumerate(legs)]
+    for escort in escorts:
+        MissionEscort.objects.create(mission=mission, **escort)
+    for cp in checkpoints:
+        MissionCheckpoint.objects.create(mission=mission, leg=leg_rows[cp.pop("leg")], **cp)
+    mission.items.set(_items_for(list(item_codes)) if item_codes else [])
+    audit_record(actor=actor, action="custody.mission.create", obj_type="custody_mission", obj_id=code,
+                 area_code=area_code, after={"name": name, "legs": len(leg_rows), "escorts": len(escorts),
+                                             "items": len(item_codes)})
+    return mission
+
+
+def position_report(*, actor, mission, client_id, at, lat, lng):
+    """An escort phone's position; a retried report (same client_id) is stored once. Raises off-route alerts."""
+    from siaga.custody.missions import current_leg, off_route_km
+
+    require_custodian(actor, mission.area_code)
+    try:
+        with transaction.atomic():
+            if PositionReport.objects.filter(client_id=client_id).exists():
+                return PositionReport.objects.get(client_id=client_id), False
+            leg = current_leg(mission, at)
+            distance = off_route_km(leg, lat, lng) if leg else 0.0
+            report = PositionReport.objects.create(mission=mission, client_id=client_id, at=at, lat=lat, lng=lng,
+                                                   reporter=actor, off_route_km=round(distance, 3))
+            before = mission.status
+            if mission.status == MissionStatus.PLANNED:
+                Mission.objects.filter(pk=mission.pk).update(status=MissionStatus.UNDERWAY)
+                mission.status = MissionStatus.UNDERWAY
+            audit_record(actor=actor, action="custody.mission.position", obj_type="custody_mission",
+                         obj_id=mission.code, area_code=mission.area_code, before={"status": before},
+                         after={"status": mission.status, "lat": lat, "lng": lng, "at": str(at)})
+            if distance > mission.off_route_km:
+                raise_anomaly(kind="off_route", key=f"off_route:{mission.code}", mission=mission,
+                              area_code=mission.area_code, actor=actor,
+                              detail={"km": round(distance, 2), "lat": lat, "lng": lng, "at": str(at)})
+    except IntegrityError:
+        return PositionReport.objects.get(client_id=client_id), False
+    return report, True
+
+
+@transaction.atomic
+def leg_update(*, actor, leg, depart=None, arrive=None, hold_until=None, hold_reason=""):
+    """Actual departure/arrival of a leg, or a weather hold."""
+    require_custodian(actor, leg.mission.area_code)
+    before = {"depart": str(leg.actual_depart), "arrive": str(leg.actual_arrive), "hold": str(leg.hold_until)}
+    leg.actual_depart = depart or leg.actual_depart
+    leg.actual_arrive = arrive or leg.actual_arrive
+    if hold_until is not None:
+        leg.hold_until, leg.hold_reason = hold_until, hold_reason
+    leg.save()
+    mission = leg.mission
+    if all(row.actual_arrive for row in mission.legs.all()):
+        Mission.objects.filter(pk=mission.pk).update(status=MissionStatus.ARRIVED)
+    audit_record(actor=actor, action="custody.mission.leg", obj_type="custody_mission", obj_id=mission.code,
+                 area_code=mission.area_code, before=before,
+                 after={"depart": str(leg.actual_depart), "arrive": str(leg.actual_arrive),
+                        "hold": str(leg.hold_until), "reason": hold_reason})
+    return leg
+

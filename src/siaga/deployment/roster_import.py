@@ -1,0 +1,252 @@
+"""Import a personnel roster or per-unit counts (CSV/XLSX): all rows or none, idempotent, audited.
+
+A roster row is one officer (NRP, rank, name, unit code, function) and may
+carry one availability window (jenis cuti/dinas/shift, mulai, selesai); an
+officer with several windows takes several rows with the same details. A
+file without NRP but with 'tersedia' gives counts per unit instead. A Polres
+imports only its own units; every problem is reported with line and column.
+"""
+
+import re
+from datetime import datetime, timezone as dt_timezone
+
+from django.db import transaction
+from django.utils import timezone
+
+from siaga.accounts.scope import area_contains, user_area
+from siaga.accounts.services import audit_record
+from siaga.deployment.models import AvailabilityWindow, Personnel, Unit, WindowKind
+from siaga.deployment.services import PLANNER_ROLES, require_planner, unit_strength_set
+from siaga.deployment.tables import problem, read_table
+
+VARIANTS = {
+    "nrp": ("nrp", "nomor registrasi pokok"),
+    "rank": ("pangkat", "rank"),
+    "name": ("nama", "name"),
+    "unit": ("kode_unit", "unit", "satuan", "unit code"),
+    "function": ("fungsi", "function", "jabatan"),
+    "window_kind": ("jenis", "jenis_ketersediaan", "availability"),
+    "start": ("mulai", "start", "dari"),
+    "end": ("selesai", "end", "sampai"),
+    "strength": ("kekuatan", "jumlah", "strength"),
+    "available": ("tersedia", "available"),
+}
+ROSTER_REQUIRED = ("nrp", "rank", "name", "unit")
+COUNTS_REQUIRED = ("unit", "available")
+KINDS = {"cuti": WindowKind.LEAVE, "leave": WindowKind.LEAVE, "dinas": WindowKind.DUTY, "duty": WindowKind.DUTY,
+         "dinaslain": WindowKind.DUTY, "shift": WindowKind.SHIFT, "piket": WindowKind.SHIFT}
+NRP_RE = re.compile(r"\d{8}")
+
+MESSAGES = {
+    "id": {
+        "missing_column": "kolom wajib '{value}' tidak ditemukan.",
+        "missing_value": "nilai wajib diisi.",
+        "bad_nrp": "NRP '{value}' harus 8 angka.",
+        "unknown_unit": "kode unit '{value}' tidak dikenal.",
+        "out_of_scope": "unit {value} berada di luar wilayah Anda ({area}).",
+        "not_allowed": "Pengguna '{value}' tidak berwenang mengimpor data personel.",
+        "bad_kind": "jenis '{value}' tidak dikenal (cuti, dinas, shift).",
+        "bad_time": "waktu '{value}' tidak valid; gunakan 2024-02-14 07:00.",
+        "bad_window": "waktu selesai '{value}' harus sesudah waktu mulai.",
+        "incomplete_window": "jenis, mulai dan selesai harus diisi bersama.",
+        "conflict_person": "NRP {value} sudah tercatat di baris {first} dengan data berbeda.",
+        "bad_count": "nilai '{value}' bukan bilangan bulat tidak negatif.",
+        "over_strength": "tersedia ({value}) melebihi kekuatan ({strength}).",
+        "duplicate_unit": "unit {value} sudah ada di baris {first}.",
+    },
+    "en": {
+        "missing_column": "required column '{value}' not found.",
+        "missing_value": "a value is required.",
+        "bad_nrp": "NRP '{value}' must be 8 digits.",
+        "unknown_unit": "unit code '{value}' is unknown.",
+        "out_of_scope": "unit {value} lies outside your area ({area}).",
+        "not_allowed": "User '{value}' may not import personnel data.",
+        "bad_kind": "kind '{value}' is unknown (cuti, dinas, shift).",
+        "bad_time": "time '{value}' is not valid; use 2024-02-14 07:00.",
+        "bad_window": "end time '{value}' must be after the start.",
+        "incomplete_window": "kind, start and end must be given together.",
+        "conflict_person": "NRP {value} already appears on line {first} with different details.",
+        "bad_count": "value '{value}' is not a whole number of at least zero.",
+        "over_strength": "available ({value}) exceeds strength ({strength}).",
+        "duplicate_unit": "unit {value} already appears on line {first}.",
+    },
+}
+
+
+class ImportRejected(Exception):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def _time(text):
+    try:
+        value = datetime.fromisoformat(text.replace("T", " ").strip())
+    except ValueError:
+        return None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _utc(when):
+    return when.astimezone(dt_timezone.utc).isoformat()
+
+
+def _count(text):
+    return int(text) if text.isdigit() else None
+
+
+class _Check:
+    def __init__(self, actor, table, lang):
+        self.actor, self.table, self.lang = actor, table, lang
+        self.problems = []
+        self.units = {u.code: u for u in Unit.objects.all()}
+        self.area = user_area(actor)
+
+    def add(self, line, field, value, code, **params):
+        column = self.table.headers.get(field) if field else None
+        self.problems.append(problem(self.lang, MESSAGES, line, column, value, code, **params))
+
+    def unit(self, line, row):
+        code = row["unit"]
+        if not code:
+            return self.add(line, "unit", code, "missing_value")
+        unit = self.units.get(code)
+        if unit is None:
+            return self.add(line, "unit", code, "unknown_unit")
+        if not area_contains(self.area, unit.area_code):
+            return self.add(line, "unit", code, "out_of_scope", area=self.area or "-")
+        return unit
+
+
+def _roster(check, rows):
+    people, windows, first = {}, {}, {}
+    for line, row in rows:
+        before = len(check.problems)
+        nrp = row["nrp"]
+        if not NRP_RE.fullmatch(nrp):
+            check.add(line, "nrp", nrp, "bad_nrp")
+        for f in ("rank", "name"):
+            if not row[f]:
+                check.add(line, f, "", "missing_value")
+        unit = check.unit(line, row)
+        kind_text, start_text, end_text = (row.get(f, "") for f in ("window_kind", "start", "end"))
+        window = None
+        if any((kind_text, start_text, end_text)):
+            kind = KINDS.get(re.sub(r"\W", "", kind_text.lower()))
+            start, end = _time(start_text), _time(end_text)
+            if not all((kind_text, start_text, end_text)):
+                check.add(line, None, None, "incomplete_window")
+            elif kind is None:
+                check.add(line, "window_kind", kind_text, "bad_kind")
+            elif start is None or end is None:
+                bad = "start" if start is None else "end"
+                check.add(line, bad, row[bad], "bad_time")
+            elif end <= start:
+                check.add(line, "end", end_text, "bad_window")
+            else:
+                window = (kind, start, end)
+        if len(check.problems) > before:
+            continue
+        details = (row["rank"], row["name"], unit.pk, row.get("function", ""))
+        if nrp in people and people[nrp] != details:
+            check.add(line, "nrp", nrp, "conflict_person", first=first[nrp])
+            continue
+        first.setdefault(nrp, line)
+        people[nrp] = details
+        windows.setdefault(nrp, set())
+        if window:
+            windows[nrp].add(window)
+    return people, windows
+
+
+def _counts(check, rows):
+    counts, first = {}, {}
+    for line, row in rows:
+        before = len(check.problems)
+        unit = check.unit(line, row)
+        available = _count(row["available"])
+        strength = _count(row["strength"]) if row.get("strength") else None
+        if available is None:
+            check.add(line, "available", row["available"], "bad_count")
+        if row.get("strength") and strength is None:
+            check.add(line, "strength", row["strength"], "bad_count")
+        elif strength is not None and available is not None and available > strength:
+            check.add(line, "available", available, "over_strength", strength=strength)
+        if len(check.problems) > before:
+            continue
+        if unit.code in first:
+            check.add(line, "unit", unit.code, "duplicate_unit", first=first[unit.code])
+            continue
+        first[unit.code] = line
+        counts[unit.code] = (available, strength)
+    return counts
+
+
+def personnel_import(*, actor, data: bytes, filename: str, lang="id") -> dict:
+    """Check the whole file, then write every row or none. Returns counts of what changed."""
+    table = read_table(data, filename=filename, variants=VARIANTS, required=("unit",), lang=lang,
+                       messages=MESSAGES)
+    if not table.problems:
+        required = ROSTER_REQUIRED if "nrp" in table.headers else COUNTS_REQUIRED
+        for name in (f for f in required if f not in table.headers):
+            table.problems.append(problem(lang, MESSAGES, table.header_line, None, VARIANTS[name][0],
+                                          "missing_column"))
+    if table.problems:
+        raise ImportRejected(table.problems)
+    if actor.role not in PLANNER_ROLES:
+        raise ImportRejected([problem(lang, MESSAGES, None, None, actor.username, "not_allowed")])
+    check = _Check(actor, table, lang)
+    if "nrp" in table.headers:
+        people, windows = _roster(check, table.rows)
+        if check.problems:
+            raise ImportRejected(check.problems)
+        return _write_roster(actor, people, windows, filename)
+    counts = _counts(check, table.rows)
+    if check.problems:
+        raise ImportRejected(check.problems)
+    return _write_counts(actor, counts, check.units)
+
+
+def _person_state(person, windows):
+    return {"rank": person.rank, "name": person.name, "unit": person.unit_id, "function": person.function,
+            "windows": sorted([w.kind, _utc(w.start), _utc(w.end)] for w in windows)}
+
+
+@transaction.atomic
+def _write_roster(actor, people, windows, filename):
+    existing = {p.nrp: p for p in Personnel.objects.filter(nrp__in=people).prefetch_related("windows")}
+    created = updated = unchanged = 0
+    for nrp, (rank, name, unit_id, function) in sorted(people.items()):
+        person = existing.get(nrp)
+        before = _person_state(person, person.windows.all()) if person else None
+        person = person or Personnel(nrp=nrp)
+        person.rank, person.name, person.unit_id, person.function = rank, name, unit_id, function
+        wanted = [AvailabilityWindow(person=person, kind=k, start=s, end=e) for k, s, e in sorted(windows[nrp])]
+        after = _person_state(person, wanted)
+        if before == after:
+            unchanged += 1
+            continue
+        require_planner(actor, Unit.objects.get(pk=unit_id).area_code)
+        person.save()
+        person.windows.all().delete()
+        AvailabilityWindow.objects.bulk_create(wanted)
+        created += before is None
+        updated += before is not None
+        audit_record(actor=actor, action="personnel.import", obj_type="personnel", obj_id=nrp,
+                     area_code=person.unit.area_code, before=before, after=after, note=filename)
+    return {"kind": "roster", "created": created, "updated": updated, "unchanged": unchanged}
+
+
+@transaction.atomic
+def _write_counts(actor, counts, units):
+    updated = unchanged = 0
+    for code, (available, strength) in sorted(counts.items()):
+        unit = units[code]
+        if unit.available == available and (strength is None or unit.strength == strength):
+            unchanged += 1
+            continue
+        unit_strength_set(actor=actor, unit=unit, available=available, strength=strength)
+        updated += 1
+    return {"kind": "counts", "created": 0, "updated": updated, "unchanged": unchanged}

@@ -1,0 +1,165 @@
+"""Reads of the deployment app. Every selector takes the viewer and applies their area and agency.
+
+Agency rule: personnel names are police data; partners (KPU, Bawaslu, TNI,
+local government) see counts per unit and post, never names or NRP.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from siaga.accounts.models import AgencyKind
+from siaga.accounts.scope import area_contains, code_q, narrower_area, user_area  # noqa: F401 (area_contains used by views)
+from siaga.core.codes import parent_code
+from siaga.deployment.models import PatternSet, Personnel, Plan, PlanAssignment, PlanBko, PlanPost, Unit
+
+
+def sees_names(viewer) -> bool:
+    return viewer.agency_id is None or viewer.agency.kind == AgencyKind.POLRI
+
+
+def unit_list(*, viewer, kinds=None, area=None):
+    rows = Unit.objects.filter(code_q(viewer, "area_code"))
+    if area:
+        rows = rows.filter(Q(area_code=area) | Q(area_code__startswith=area + "."))
+    if kinds:
+        rows = rows.filter(kind__in=kinds)
+    return rows.order_by("code")
+
+
+def unit_get(*, viewer, code) -> Unit:
+    unit = unit_list(viewer=viewer).filter(code=code).first()
+    if unit is None:
+        raise Http404(code)
+    return unit
+
+
+def personnel_list(*, viewer, unit=None):
+    """Named officers in the viewer's area; none at all for viewers outside Polri."""
+    if not sees_names(viewer):
+        return Personnel.objects.none()
+    rows = Personnel.objects.filter(code_q(viewer, "unit__area_code")).select_related("unit")
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    return rows.prefetch_related("windows")
+
+
+def pattern_set_current(*, viewer, province, operation=None):
+    """The newest pattern version of the province (for ``operation``, else the newest of any)."""
+    if not area_contains(province, user_area(viewer)) and not area_contains(user_area(viewer), province):
+        raise Http404(province)
+    rows = PatternSet.objects.filter(province_code=province)
+    if operation:
+        rows = rows.filter(operation=operation)
+    return rows.order_by("-created_at", "-version").prefetch_related("rules").first()
+
+
+def pattern_set_history(*, viewer, province):
+    if not area_contains(province, user_area(viewer)) and not area_contains(user_area(viewer), province):
+        return PatternSet.objects.none()
+    return PatternSet.objects.filter(province_code=province).prefetch_related("rules")
+
+
+def _plan_areas(area: str) -> list[str]:
+    """The area and every area above it: a plan made for any of them covers ``area``."""
+    areas = [area]
+    while area:
+        area = parent_code(area) or ""
+        areas.append(area)
+    return areas
+
+
+def plan_latest(*, viewer, area=None):
+    """The newest plan covering the area (default: the viewer's), or None."""
+    area = narrower_area(viewer, area)
+    return Plan.objects.filter(area_code__in=_plan_areas(area)).exclude(area_code="").first() if area else \
+        Plan.objects.first()
+
+
+def plan_get(*, viewer, pk) -> Plan:
+    plan = Plan.objects.filter(pk=pk).first()
+    area = user_area(viewer)
+    if plan is None or not (area_contains(area, plan.area_code) or area_contains(plan.area_code, area)):
+        raise Http404(pk)
+    return plan
+
+
+def plan_history(*, viewer):
+    area = user_area(viewer)
+    return Plan.objects.filter(Q(area_code__in=_plan_areas(area)) | code_q(viewer, "area_code"))
+
+
+def _post_area_q(area, prefix=""):
+    if not area or len(area) == 2:
+        return Q()
+    field = "kabkota_code" if len(area) == 5 else "kecamatan_code"
+    return Q(**{prefix + field: area[: len(area)]}) if len(area) <= 8 else Q(**{prefix + "desa_code": area})
+
+
+def plan_posts(*, viewer, plan, area=None, klass=None):
+    """The plan's posts inside the viewer's area (and the requested one)."""
+    area = narrower_area(viewer, area)
+    rows = plan.posts.filter(_post_area_q(user_area(viewer))).filter(_post_area_q(area))
+    if klass is not None:
+        rows = rows.filter(klass=klass)
+    return rows
+
+
+def plan_assignments(*, viewer, plan, area=None):
+    area = narrower_area(viewer, area)
+    return (PlanAssignment.objects.filter(plan=plan).filter(_post_area_q(user_area(viewer), "post__"))
+            .filter(_post_area_q(area, "post__")).select_related("unit", "post"))
+
+
+def plan_people(*, viewer, plan, post_ids):
+    """{post id: [(nrp, rank, name)]}, only for viewers who may see names."""
+    if not sees_names(viewer):
+        return {}
+    from siaga.deployment.models import PlanPersonAssignment
+
+    out: dict[int, list] = {}
+    rows = (PlanPersonAssignment.objects.filter(plan=plan, post_id__in=post_ids)
+            .order_by("post_id", "person__nrp").values_list("post_id", "person__nrp", "person__rank", "person__name"))
+    for post_id, *person in rows:
+        out.setdefault(post_id, []).append(tuple(person))
+    return out
+
+
+def plan_bko(*, viewer, plan):
+    return PlanBko.objects.filter(plan=plan).filter(code_q(viewer, "to_unit__area_code")).select_related(
+        "from_unit", "to_unit")
+
+
+def unit_table(*, viewer, plan, area=None):
+    """Per unit: Polri required on its area's posts, available, assigned (given by the unit), shortfall.
+
+    Polres rows count their HQ and Polsek together; with a kab/kota area the
+    Polsek of that kab/kota are listed."""
+    area = narrower_area(viewer, area) or ""
+    level_polsek = len(area) >= 5
+    units = list(unit_list(viewer=viewer, kinds=("polsek",) if level_polsek else ("polres", "polda"), area=area
+                           or None))
+    posts = plan_posts(viewer=viewer, plan=plan, area=area or None).values_list(
+        "kecamatan_code", "kabkota_code", "polri_required", "polri_assigned")
+    required, covered = {}, {}
+    for kec, kab, req, got in posts:
+        key = kec if level_polsek else kab
+        required[key] = required.get(key, 0) + req
+        covered[key] = covered.get(key, 0) + got
+    given: dict[str, int] = {}
+    strengths = plan.strengths
+    available: dict[str, int] = {}
+    for a in plan_assignments(viewer=viewer, plan=plan).values_list("unit__area_code", "count"):
+        key = a[0] if level_polsek else a[0][:5]
+        given[key] = given.get(key, 0) + a[1]
+    for u in Unit.objects.filter(pk__in=[int(k) for k in strengths]).values_list("pk", "area_code"):
+        key = u[1] if level_polsek else u[1][:5]
+        available[key] = available.get(key, 0) + int(strengths[str(u[0])])
+    rows = []
+    for u in units:
+        key = u.area_code if (level_polsek or u.kind != "polda") else u.area_code
+        req = required.get(key, 0) if u.kind != "polda" else 0
+        rows.append({"unit": u, "required": req, "available": available.get(key, 0) if u.kind != "polda"
+                     else int(strengths.get(str(u.pk), 0)), "assigned": given.get(key, 0) if u.kind != "polda"
+                     else sum(b.count for b in plan_bko(viewer=viewer, plan=plan) if b.from_unit_id == u.pk),
+                     "covered": covered.get(key, 0), "shortfall": max(0, req - covered.get(key, 0))})
+    return rows

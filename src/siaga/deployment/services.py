@@ -1,0 +1,188 @@
+"""Writes of the deployment app: one transaction each, an audit record for every change."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from siaga.accounts.models import AgencyKind, Role
+from siaga.accounts.scope import require_area
+from siaga.accounts.services import audit_record
+from siaga.deployment import plans
+from siaga.deployment.inputs import plan_inputs
+from siaga.deployment.models import (
+    PatternRule, PatternSet, Plan, PlanAssignment, PlanBko, PlanPersonAssignment, PlanPost, Unit,
+)
+from siaga.deployment.selectors import pattern_set_current
+
+PLANNER_ROLES = {Role.ADMIN, Role.COMMANDER, Role.OPERATOR}
+RULE_FIELDS = ("polri_per_post", "tps_per_post_min", "tps_per_post_max", "linmas_per_tps", "tni_per_post",
+               "allow_neighbour_desa")
+UNIT_FIELDS = ("name", "kind", "area_code", "lat", "lng", "strength", "available", "parent_id", "agency_id")
+
+
+def require_planner(user, area):
+    """Only Polri planners (or agency-less system accounts) change deployment data, inside their area."""
+    if user.role not in PLANNER_ROLES or (user.agency_id and user.agency.kind != AgencyKind.POLRI):
+        raise PermissionDenied(user.username)
+    require_area(user, area)
+
+
+def _unit_state(unit):
+    return {f: getattr(unit, f) for f in UNIT_FIELDS}
+
+
+@transaction.atomic
+def unit_upsert(*, actor, code, name, kind, agency, area_code, lat=None, lng=None, strength=0, available=0,
+                parent=None):
+    require_planner(actor, area_code)
+    unit = Unit.objects.filter(code=code).first()
+    before = _unit_state(unit) if unit else None
+    values = dict(name=name, kind=kind, agency=agency, area_code=area_code, province_code=area_code[:2], lat=lat,
+                  lng=lng, strength=strength, available=available, parent=parent)
+    unit = unit or Unit(code=code)
+    for key, value in values.items():
+        setattr(unit, key, value)
+    after = _unit_state(unit)
+    if before != after:
+        unit.updated_at = timezone.now()
+        unit.save()
+        audit_record(actor=actor, action="unit.upsert", obj_type="deployment_unit", obj_id=code,
+                     area_code=area_code, before=before, after=after)
+    return unit
+
+
+@transaction.atomic
+def unit_strength_set(*, actor, unit, available, strength=None):
+    """Change how many of a unit's people are available (and its total strength)."""
+    require_planner(actor, unit.area_code)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = {"strength": unit.strength, "available": unit.available}
+    unit.available = int(available)
+    unit.strength = max(unit.available, int(strength if strength is not None else unit.strength))
+    after = {"strength": unit.strength, "available": unit.available}
+    if before != after:
+        unit.updated_at = timezone.now()
+        unit.save(update_fields=["strength", "available", "updated_at"])
+        audit_record(actor=actor, action="unit.strength", obj_type="deployment_unit", obj_id=unit.code,
+                     area_code=unit.area_code, before=before, after=after)
+    return unit
+
+
+def _utc(when):
+    return when.astimezone(datetime.timezone.utc).isoformat() if when else None
+
+
+def _rules_state(rules):
+    return {str(r["klass"]): {f: r.get(f, 0 if f != "allow_neighbour_desa" else False) for f in RULE_FIELDS}
+            for r in sorted(rules, key=lambda r: r["klass"])}
+
+
+@transaction.atomic
+def pattern_set_save(*, actor, province_code, operation, rules, tni_assist=False, note="", duty_window=None):
+    """Store the patterns as a new version unless they equal the version in force (idempotent).
+
+    The voting-day duty window carries over from the version in force unless given."""
+    require_planner(actor, province_code)
+    current = (PatternSet.objects.select_for_update().filter(province_code=province_code, operation=operation)
+               .order_by("-version").first())
+    if duty_window is None and current is not None:
+        duty_window = (current.duty_start, current.duty_end)
+    duty_window = duty_window or (None, None)
+    after = {"tni_assist": tni_assist, "duty": [_utc(t) for t in duty_window],
+             "rules": _rules_state(rules)}
+    before = None
+    if current is not None:
+        before = {"tni_assist": current.tni_assist,
+                  "duty": [_utc(t) for t in (current.duty_start, current.duty_end)],
+                  "rules": _rules_state([{"klass": r.klass, **{f: getattr(r, f) for f in RULE_FIELDS}}
+                                         for r in current.rules.all()])}
+        if before == after:
+            return current, False
+    pattern_set = PatternSet.objects.create(province_code=province_code, operation=operation,
+                                            version=(current.version + 1) if current else 1,
+                                            tni_assist=tni_assist, note=note, created_by=actor,
+                                            duty_start=duty_window[0], duty_end=duty_window[1])
+    PatternRule.objects.bulk_create(PatternRule(pattern_set=pattern_set, klass=r["klass"],
+                                                **{f: r.get(f, 0 if f != "allow_neighbour_desa" else False)
+                                                   for f in RULE_FIELDS}) for r in rules)
+    audit_record(actor=actor, action="pattern.version", obj_type="pattern_set",
+                 obj_id=f"{province_code}/{operation}/v{pattern_set.version}", area_code=province_code,
+                 before=before, after=after, note=note)
+    return pattern_set, True
+
+
+def plan_compute(*, viewer, area, operation=None, method="optimal", overrides=None, strengths=None,
+                 duty_window=None, incremental=True):
+    """Compute a plan without storing it (the what-if mode and the stored plan both start here)."""
+    from siaga.deployment.selectors import plan_latest
+
+    pattern_set = pattern_set_current(viewer=viewer, province=area[:2], operation=operation)
+    if pattern_set is None:
+        raise plans.planner.PlanningError("Belum ada pola pengamanan untuk provinsi ini",
+                                          "No security pattern for this province yet")
+    if duty_window is None and pattern_set.duty_start and pattern_set.duty_end:
+        duty_window = (pattern_set.duty_start, pattern_set.duty_end)
+    previous = plan_latest(viewer=viewer, area=area) if incremental else None
+    if previous is not None and (previous.area_code != area or previous.pattern_set_id != pattern_set.pk):
+        previous = None
+    inputs = plan_inputs(viewer=viewer, area=area, pattern_set=pattern_set, overrides=overrides,
+                         strengths=strengths, duty_window=duty_window)
+    changed = plans.inputs_class_changes(viewer, area, previous)
+    computed = plans.compute(inputs, method=method, previous=previous, changed_tps=changed)
+    return computed, pattern_set, previous
+
+
+@transaction.atomic
+def plan_generate(*, actor, area, operation=None, method="optimal", overrides=None, duty_window=None,
+                  incremental=True):
+    """Compute and store a plan for ``area`` (a Polres plans its kab/kota, the Polda the province)."""
+    require_planner(actor, area)
+    computed, pattern_set, previous = plan_compute(viewer=actor, area=area, operation=operation, method=method,
+                                                   overrides=overrides, duty_window=duty_window,
+                                                   incremental=incremental)
+    return plan_store(actor=actor, computed=computed, pattern_set=pattern_set, previous=previous,
+                      overrides=overrides)
+
+
+def plan_store(*, actor, computed, pattern_set, previous, overrides=None):
+    inputs, result = computed.inputs, computed.plan
+    post_codes = {p.id: inputs.codes[p.tps_ids[0]] for p in result.posts}
+    moves = []
+    if previous is not None:
+        old = plans.stored_as_planner_plan(previous, result.config)
+        unit_codes = {u.id: u.code for u in inputs.units}
+        moves = plans.moves_between(old, result, unit_codes, {**plans.post_codes_of(previous), **post_codes})
+    plan = Plan.objects.create(
+        area_code=inputs.area, province_code=inputs.area[:2], method=result.method, status=result.status,
+        pattern_set=pattern_set, class_hash=inputs.class_hash, classes=inputs.classes,
+        class_overrides={str(k): int(v) for k, v in (overrides or {}).items()}, strengths=inputs.strengths,
+        summary=computed.summary(), shortfall_by_unit={str(k): v for k, v in result.shortfall_by_unit.items()},
+        moves=moves, travel_m=sum(p.travel_m for p in result.parts.values()), cost=result.total_cost,
+        previous=previous, incremental=computed.incremental, created_by=actor)
+    assigned = result.assigned_by_post()
+    tni = inputs.tni_per_post
+    rows = PlanPost.objects.bulk_create([
+        PlanPost(plan=plan, key=p.id, klass=p.klass, tps_ids=list(p.tps_ids),
+                 tps_codes=[inputs.codes[t] for t in p.tps_ids], lat=p.lat, lng=p.lng, desa_code=p.desa,
+                 kecamatan_code=p.kecamatan, kabkota_code=p.kabkota, island=p.island,
+                 polri_required=p.polri_required, polri_assigned=assigned[p.id], linmas_required=p.linmas_required,
+                 tni_required=tni.get(p.klass, 0))
+        for p in result.posts], batch_size=2000)
+    post_pk = {r.key: r.pk for r in rows}
+    pool = {b.from_unit for b in result.bko}
+    PlanAssignment.objects.bulk_create([
+        PlanAssignment(plan=plan, post_id=post_pk[a.post_id], unit_id=a.unit_id, count=a.count,
+                       bko=a.unit_id in pool) for a in result.assignments], batch_size=5000)
+    PlanPersonAssignment.objects.bulk_create([
+        PlanPersonAssignment(plan=plan, post_id=post_pk[a.post_id], person_id=a.person_id)
+        for a in result.person_assignments], batch_size=5000)
+    PlanBko.objects.bulk_create([PlanBko(plan=plan, from_unit_id=b.from_unit, to_unit_id=b.to_polres,
+                                         count=b.count) for b in result.bko])
+    audit_record(actor=actor, action="plan.generate", obj_type="deployment_plan", obj_id=plan.pk,
+                 area_code=plan.area_code, before={"plan": previous.pk} if previous else None,
+                 after={"pattern_set": pattern_set.pk, "pattern_version": pattern_set.version,
+                        "class_hash": plan.class_hash, "incremental": plan.incremental, "moves": len(moves),
+                        **{k: v for k, v in plan.summary.items() if k != "by_class"}})
+    return plan

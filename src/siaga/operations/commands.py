@@ -1,0 +1,120 @@
+"""`siaga simulate election-day` and `siaga operations ...` (check-in sweep, SMS gateway and senders)."""
+
+import sys
+
+from siaga.cli import CommandError, cli_actor, print_json
+
+
+def register(sub):
+    simulate = sub.add_parser("simulate", help="drills").add_subparsers(dest="action", required=True)
+    p = simulate.add_parser("election-day", help="run an election-day drill against a Siaga server")
+    p.add_argument("--province", required=True, help="province code, e.g. 74 (or 'all' for the whole country)")
+    p.add_argument("--url", required=True, help="server URL, e.g. http://127.0.0.1:8000")
+    p.add_argument("--speed", type=float, default=0, help="simulated seconds per real second (0: as fast as possible)")
+    p.add_argument("--limit-tps", type=int, help="only the first K TPS")
+    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--workers", type=int, default=4, help="concurrent connections")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_simulate)
+
+    ops = sub.add_parser("operations", help="voting-day operations").add_subparsers(dest="action", required=True)
+    p = ops.add_parser("sweep", help="flag and escalate missing check-ins now")
+    p.add_argument("--province", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sweep)
+    p = ops.add_parser("sms-gateway", help="issue the token an SMS gateway uses to post messages")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_sms_gateway)
+    p = ops.add_parser("sms-sender", help="register an officer's phone number for SMS reports")
+    p.add_argument("phone")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_sms_sender)
+
+
+def _drill_user(province):
+    """The field account drills act as: one per province, Polda agency, a fresh token per run."""
+    from siaga.accounts.models import Agency, Role
+    from siaga.accounts.services import token_issue, user_upsert
+
+    agency = Agency.objects.filter(code=f"POLDA-{province}").first() if province != "all" else None
+    if province != "all" and agency is None:
+        raise CommandError(f"instansi POLDA-{province} tidak ada; jalankan `siaga demo` dulu / agency missing")
+    agency = agency or Agency.objects.filter(level="nasional").first() or Agency.objects.first()
+    actor = cli_actor()
+    user = user_upsert(actor=actor, username=f"latihan.{province}", password=None, agency=agency, role=Role.FIELD,
+                       area_code="" if province == "all" else province, full_name="Akun latihan / drill account")
+    _, raw = token_issue(actor=actor, user=user, name="drill")
+    return user, raw
+
+
+def _tps_classes(user, province, limit):
+    from siaga import features
+    from siaga.core.simulator import default_classes
+    from siaga.operations.selectors import tps_in_scope
+
+    codes = list(tps_in_scope(viewer=user, area=None if province == "all" else province)
+                 .order_by("code").values_list("code", flat=True)[:limit])
+    risk = features.module("risk", "selectors")
+    if risk is None or not hasattr(risk, "tps_risk_list"):
+        return default_classes(codes)
+    from siaga.operations.drill import RISK_CLASS_NAMES
+
+    scored = dict(risk.tps_risk_list(viewer=user, area=None if province == "all" else province)
+                  .values_list("tps__code", "klass"))
+    if not scored:
+        return default_classes(codes)
+    return [(code, RISK_CLASS_NAMES.get(scored.get(code), "kurang_rawan")) for code in codes]
+
+
+def cmd_simulate(args):
+    from datetime import date
+
+    from siaga.core.simulator import election_day
+    from siaga.operations import drill
+    from siaga.operations.models import VotingDay
+
+    user, token = _drill_user(args.province)
+    tps = _tps_classes(user, args.province, args.limit_tps)
+    if not tps:
+        raise CommandError(f"tidak ada TPS di wilayah {args.province} / no TPS")
+    day = VotingDay.objects.filter(province_code=args.province).first()
+    subs = election_day(tps, day=day.date if day else date.today(), tz=day.timezone if day else "Asia/Makassar",
+                        seed=args.seed)
+    run_id = drill.new_run_id()
+    print(f"Latihan / drill {run_id}: {len(tps)} TPS, {len(subs)} kiriman ke / submissions to {args.url}",
+          file=sys.stderr)
+    counts = drill.drive(subs, url=args.url.rstrip("/"), token=token, run_id=run_id, speed=args.speed,
+                         workers=args.workers)
+    server = drill.fetch_json(args.url.rstrip("/"), f"/api/operations/drills/{run_id}", token)
+    result = {**counts, "run": run_id, "tps": len(tps), "server": server}
+    if args.json:
+        print_json(result)
+    else:
+        print(f"dikirim/sent {counts['sent']}, diterima/accepted {counts['accepted']}, duplikat/duplicates "
+              f"{counts['duplicates']}, ditolak/rejected {counts['rejected']}, galat/errors {counts['errors']}")
+        print(f"server: {server}")
+    return 0 if counts["errors"] == 0 else 1
+
+
+def cmd_sweep(args):
+    from siaga.operations.services import checkin_sweep
+
+    result = checkin_sweep(actor=cli_actor(), province_code=args.province)
+    print_json(result) if args.json else print(result)
+
+
+def cmd_sms_gateway(args):
+    from siaga.operations.services import sms_gateway_issue
+
+    print_json({"gateway": args.name, "token": sms_gateway_issue(actor=cli_actor(), name=args.name)})
+
+
+def cmd_sms_sender(args):
+    from siaga.accounts.models import User
+    from siaga.operations.services import sms_sender_register
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"pengguna '{args.username}' tidak ditemukan / user not found")
+    sms_sender_register(actor=cli_actor(), phone=args.phone, user=user)
+    print_json({"phone": args.phone, "user": user.username})

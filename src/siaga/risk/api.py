@@ -1,0 +1,105 @@
+"""JSON API of the risk app (thin: parse, call a selector or service, shape)."""
+
+import json
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from siaga.regions.api import feature_collection
+from siaga.regions.selectors import region_get, tps_get_by_code
+from siaga.risk import exports, selectors, services
+from siaga.risk.models import Indicator
+from siaga.risk.obs_import import ImportRejected, observations_import, problem_dict
+from siaga.risk.presenters import lang, tps_explanation
+
+router = Router(tags=["risk"])
+
+
+class ObservationIn(Schema):
+    indicator: str
+    tps: str | None = None
+    region: str | None = None
+    value: float
+    source: str
+    observed_on: date
+    note: str = ""
+
+
+class IncidentIn(Schema):
+    tps: str
+    at: datetime
+    severity: int = 1
+    kind: str = ""
+    description: str = ""
+
+
+class ChangeOut(Schema):
+    tps: str
+    at: datetime
+    old_class: int | None
+    new_class: int
+    cause: str
+    reasons: list
+
+
+@router.get("/tps/{code}", summary="Class, score and explanation of one TPS")
+def tps_risk(request, code: str):
+    tps, risk = selectors.tps_risk_get(viewer=request.auth, code=code)
+    return tps_explanation(tps, risk)
+
+
+@router.get("/tps-points", summary="Scored TPS of an area as GeoJSON points, filterable by class and indicator")
+def tps_points(request, area: str, klass: str = "", indicator: str = ""):
+    classes = [int(k) for k in klass.split(",") if k.strip().isdigit()] or None
+    return feature_collection(json.dumps(f) for f in exports.tps_features(request.auth, area, classes,
+                                                                           indicator or None))
+
+
+@router.get("/areas/{code}", summary="Boundaries of an area's children with their index (choropleth)")
+def area_choropleth(request, code: str):
+    return feature_collection('{"type":"Feature","geometry":%s,"properties":%s}' % (g, json.dumps(props))
+                              for _, g, props in exports.area_features(request.auth, code))
+
+
+@router.get("/changes", response=list[ChangeOut], summary="TPS whose class changed since a time")
+def class_changes(request, since: datetime, area: str = ""):
+    rows = selectors.class_changes_since(viewer=request.auth, when=since, area=area or None)[:5000]
+    return [{"tps": c.tps.code, "at": c.at, "old_class": c.old_class, "new_class": c.new_class, "cause": c.cause,
+             "reasons": c.reasons} for c in rows]
+
+
+@router.post("/observations", summary="Enter or correct one observation")
+def observation_upsert(request, body: ObservationIn):
+    indicator = get_object_or_404(Indicator, code=body.indicator, catalogue__active=True)
+    tps = tps_get_by_code(viewer=request.auth, code=body.tps, election=indicator.catalogue.election) if body.tps else None
+    region = region_get(viewer=request.auth, code=body.region) if body.region else None
+    try:
+        obs = services.observation_upsert(actor=request.auth, indicator=indicator, tps=tps, region=region,
+                                          value=body.value, source=body.source, observed_on=body.observed_on,
+                                          note=body.note)
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages))
+    return {"id": obs.pk, **services.observation_state(obs)}
+
+
+@router.post("/observations/import", summary="Import an observation file (CSV/XLSX): all rows or none")
+def observation_import(request, file: File[UploadedFile]):
+    try:
+        result = observations_import(actor=request.auth, data=file.read(), filename=file.name, lang=lang())
+    except ImportRejected as rejected:
+        return JsonResponse({"created": 0, "updated": 0, "unchanged": 0,
+                             "errors": [problem_dict(p) for p in rejected.problems]}, status=422)
+    return result.as_dict()
+
+
+@router.post("/incidents", summary="Record an incident at a TPS (re-scores it)")
+def incident_record(request, body: IncidentIn):
+    tps = tps_get_by_code(viewer=request.auth, code=body.tps)
+    incident = services.incident_recorded(actor=request.auth, tps=tps, at=body.at, severity=body.severity,
+                                          kind=body.kind, description=body.description)
+    return {"id": incident.pk, **tps_explanation(*selectors.tps_risk_get(viewer=request.auth, code=tps.code))}

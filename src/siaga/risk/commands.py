@@ -1,0 +1,107 @@
+"""`siaga risk ...`: catalogues, scoring, explanations, observation import, exports."""
+
+import sys
+from pathlib import Path
+
+from siaga.cli import CommandError, cli_actor, print_json
+
+
+def register(sub):
+    risk = sub.add_parser("risk", help="vulnerability mapping (pemetaan kerawanan)").add_subparsers(
+        dest="action", required=True)
+    cat = risk.add_parser("catalogues", help="indicator catalogues").add_subparsers(dest="what", required=True)
+    p = cat.add_parser("load", help="store the published catalogues (idempotent)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_catalogues_load)
+    p = risk.add_parser("score", help="score every TPS and area index of a province")
+    p.add_argument("--province", required=True)
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_score)
+    p = risk.add_parser("explain", help="class, score and contributing indicators of one TPS")
+    p.add_argument("tps")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_explain)
+    p = risk.add_parser("import", help="import observations (CSV or XLSX): all rows or none")
+    p.add_argument("file")
+    p.add_argument("--lang", choices=["id", "en"], default="id")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
+    p = risk.add_parser("export", help="TPS rawan (XLSX), classes (GeoJSON) or a map image (PNG)")
+    p.add_argument("--area", required=True)
+    p.add_argument("--format", choices=["xlsx", "geojson", "png"], required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--as", dest="actor")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_catalogues_load(args):
+    from siaga.risk.catalogues import catalogues_load
+
+    result = catalogues_load(actor=cli_actor())
+    print_json(result) if args.json else print(f"Katalog / catalogues: {result}")
+
+
+def cmd_score(args):
+    from siaga.risk.services import risk_score
+
+    result = risk_score(actor=cli_actor(args.actor), province_code=args.province)
+    if args.json:
+        print_json(result)
+    else:
+        print(f"{result['tps']} TPS: " + ", ".join(f"{k} {v}" for k, v in result["by_class"].items()))
+
+
+def cmd_explain(args):
+    from django.http import Http404
+
+    from siaga.risk.presenters import tps_explanation
+    from siaga.risk.selectors import tps_risk_get
+
+    try:
+        tps, risk = tps_risk_get(viewer=cli_actor(args.actor), code=args.tps)
+    except Http404:
+        raise CommandError(f"TPS {args.tps} tidak ditemukan / not found")
+    data = tps_explanation(tps, risk)
+    if args.json:
+        print_json(data)
+        return
+    print(f"{data['tps']} {data['name']}: {data['class']} ({data['score']})")
+    for c in data["contributions"]:
+        print(f"  {c['points']:6.2f}  {c['indicator']}  {c['name']}")
+    for reason in data["reasons"]:
+        print(f"  * {reason}")
+
+
+def cmd_import(args):
+    from siaga.risk.obs_import import ImportRejected, observations_import, problem_dict
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+    try:
+        result = observations_import(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name,
+                                     lang=args.lang)
+    except ImportRejected as rejected:
+        if args.json:
+            print_json({"created": 0, "updated": 0, "unchanged": 0,
+                        "errors": [problem_dict(p) for p in rejected.problems]})
+        else:
+            title = "Tidak ada yang disimpan" if args.lang == "id" else "Nothing was saved"
+            print(f"{title}: {len(rejected.problems)} problem(s) in {path.name}", file=sys.stderr)
+            for p in rejected.problems:
+                print(f"  {p.message}", file=sys.stderr)
+        return 1
+    print_json(result.as_dict()) if args.json else print(result.as_dict())
+
+
+def cmd_export(args):
+    from siaga.risk import exports
+
+    actor = cli_actor(args.actor)
+    writer = {"xlsx": exports.tps_rawan_xlsx, "geojson": exports.classes_geojson, "png": exports.map_png}[args.format]
+    with open(args.output, "wb") as out:
+        writer(viewer=actor, area=args.area, out=out)
+    print(f"-> {args.output}", file=sys.stderr)

@@ -1,0 +1,48 @@
+"""Plain-data views of scores: the explanation of one TPS, class labels, reason texts."""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from siaga.core.scoring import CLASS_LABELS, CLASS_NAMES
+from siaga.risk.models import Indicator
+
+
+def lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def class_label(klass: int) -> str:
+    return CLASS_LABELS[lang()][klass]
+
+
+def indicator_names(codes) -> dict[str, str]:
+    field = "name_en" if lang() == "en" else "name_id"
+    return dict(Indicator.objects.filter(code__in=set(codes), catalogue__active=True).values_list("code", field))
+
+
+def reason_text(reason: str, names: dict[str, str], catalogue=None) -> str:
+    if reason.startswith("floor:"):
+        code = reason.split(":", 1)[1]
+        return _("%(name)s (%(code)s) sets a minimum class") % {"name": names.get(code, code), "code": code}
+    if reason == "incident":
+        days = catalogue.incident_raise_days if catalogue else "?"
+        return _("An incident in the last %(days)s days raised the class") % {"days": days}
+    if reason == "special":
+        return _("Special TPS (TPS khusus): always khusus")
+    return reason
+
+
+def tps_explanation(tps, risk) -> dict:
+    """Class, score, contributing indicators and reasons of one TPS (None fields when not scored)."""
+    if risk is None:
+        return {"tps": tps.code, "name": tps.name, "class": None, "class_label": None, "score": None,
+                "contributions": [], "reasons": [], "catalogue": None, "computed_at": None}
+    names = indicator_names([c[0] for c in risk.contributions] + [r[6:] for r in risk.reasons if r[:6] == "floor:"])
+    return {
+        "tps": tps.code, "name": tps.name, "class": CLASS_NAMES[risk.klass], "class_label": class_label(risk.klass),
+        "score": round(risk.score, 2),
+        "contributions": [{"indicator": code, "name": names.get(code, code), "points": round(points, 4)}
+                          for code, points in risk.contributions],
+        "reasons": [reason_text(r, names, risk.catalogue) for r in risk.reasons],
+        "catalogue": str(risk.catalogue), "computed_at": risk.computed_at.isoformat(),
+    }

@@ -1,0 +1,120 @@
+"""Pages of the vulnerability map: thin views over selectors, services and exports."""
+
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from siaga.core.scoring import BAND_LABELS
+from siaga.regions.selectors import region_roots
+from siaga.risk import exports, selectors, services
+from siaga.risk.models import Indicator, Source
+from siaga.risk.obs_import import ImportRejected, observations_import
+from siaga.risk.presenters import class_label, lang, tps_explanation
+
+
+def _area(request):
+    roots = list(region_roots(viewer=request.user))
+    return request.GET.get("wilayah") or (roots[0].code if roots else "")
+
+
+@login_required
+def risk_map(request):
+    code = _area(request)
+    region, risk = selectors.area_risk_get(viewer=request.user, code=code)
+    classes = [c for c in request.GET.getlist("kelas") if c in "0123" and c]
+    return render(request, "risk/map.html", {
+        "region": region, "risk": risk, "band_label": BAND_LABELS[lang()][risk.band] if risk else "",
+        "classes": [(i, class_label(i), str(i) in classes) for i in range(4)], "klass": ",".join(classes),
+        "indicators": selectors.indicators_active(viewer=request.user), "indicator": request.GET.get("indikator", ""),
+    })
+
+
+@login_required
+def summary(request):
+    region, rows = selectors.kabkota_summary(viewer=request.user, province=_area(request))
+    name = "name_en" if lang() == "en" else "name_id"
+    return render(request, "risk/summary.html", {
+        "region": region, "band_labels": BAND_LABELS[lang()],
+        "rows": [(a, [(code, names[1 if name == "name_en" else 0], n) for code, names, n in top]) for a, top in rows],
+    })
+
+
+@login_required
+def tps_risk(request, code):
+    tps, risk = selectors.tps_risk_get(viewer=request.user, code=code)
+    if request.method == "POST":
+        return _observation_post(request, tps)
+    return render(request, "risk/tps.html", {
+        "tps": tps, "explanation": tps_explanation(tps, risk),
+        "history": [(c, class_label(c.old_class) if c.old_class is not None else "–", class_label(c.new_class))
+                    for c in selectors.class_history(viewer=request.user, tps=tps)[:50]],
+        "observations": selectors.observation_list(viewer=request.user, tps=tps),
+        "incidents": selectors.incident_list(viewer=request.user, tps=tps)[:20],
+        "can_edit": services.can_edit(request.user),
+        "indicators": Indicator.objects.filter(catalogue__active=True, catalogue__election=tps.election),
+        "sources": Source.choices, "today": date.today().isoformat(),
+    })
+
+
+def _observation_post(request, tps):
+    indicator = get_object_or_404(Indicator, pk=request.POST.get("indicator"), catalogue__active=True)
+    try:
+        services.observation_upsert(actor=request.user, indicator=indicator, tps=tps,
+                                    value=float(request.POST.get("value", "").replace(",", ".")),
+                                    source=request.POST.get("source", ""),
+                                    observed_on=date.fromisoformat(request.POST.get("observed_on", "")),
+                                    note=request.POST.get("note", "")[:500])
+        messages.success(request, _("Observation saved and the TPS re-scored."))
+    except (ValueError, ValidationError) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Value or date is not valid.")
+        messages.error(request, text)
+    return redirect("risk:tps", code=tps.code)
+
+
+@login_required
+def observation_import(request):
+    context = {"can_edit": services.can_edit(request.user)}
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        try:
+            result = observations_import(actor=request.user, data=upload.read(), filename=upload.name, lang=lang())
+            context["result"] = result.as_dict()
+        except ImportRejected as rejected:
+            context["problems"] = rejected.problems
+    return render(request, "risk/import.html", context)
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export_xlsx(request):
+    out = io.BytesIO()
+    area = _area(request)
+    exports.tps_rawan_xlsx(viewer=request.user, area=area, out=out)
+    return _download(out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"tps-rawan-{area}.xlsx")
+
+
+@login_required
+def export_geojson(request):
+    out = io.BytesIO()
+    area = _area(request)
+    exports.classes_geojson(viewer=request.user, area=area, out=out)
+    return _download(out.getvalue(), "application/geo+json", f"kelas-tps-{area}.geojson")
+
+
+@login_required
+def export_png(request):
+    out = io.BytesIO()
+    exports.map_png(viewer=request.user, area=_area(request), out=out)
+    return HttpResponse(out.getvalue(), content_type="image/png")

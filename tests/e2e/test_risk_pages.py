@@ -1,0 +1,46 @@
+"""The vulnerability map and the TPS risk page in headless Chromium."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_risk_map_colours_areas_and_tps_then_opens_a_tps(sign_in, server):
+    page = sign_in("polres.kolaka")
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto("/kerawanan/")
+    page.wait_for_function("document.getElementById('risk-map').dataset.points_loaded !== undefined")
+    page.wait_for_function("document.getElementById('risk-map').dataset.areas_loaded !== undefined")
+    el = page.locator("#risk-map")
+    assert int(el.get_attribute("data-areas_loaded")) == 12  # Kolaka's kecamatan
+    assert int(el.get_attribute("data-points_loaded")) > 100
+    assert "Indeks wilayah" in page.get_by_test_id("area-index").inner_text()
+    assert all(url.startswith(server["url"]) for url in requested), requested
+    assert not page.failed_requests
+    # Only rawan and worse: fewer points.
+    page.check("input[name=kelas][value='1']")
+    page.check("input[name=kelas][value='2']")
+    page.click("form.filters button")
+    page.wait_for_url("**kelas=2**")
+    page.wait_for_function("document.getElementById('risk-map').dataset.points_loaded !== undefined")
+    assert 0 < int(page.locator("#risk-map").get_attribute("data-points_loaded")) < 100
+
+
+def test_tps_risk_page_shows_class_explanation_and_takes_a_correction(sign_in):
+    page = sign_in("intelkam")
+    page.goto("/kerawanan/ringkasan/")
+    assert page.get_by_test_id("summary").locator("tbody tr").count() == 17
+    page.goto("/api/risk/tps-points?area=74.03&klass=2")
+    code = re.search(r'"kode": "(\d{13})"', page.content()).group(1)
+    page.goto(f"/kerawanan/tps/{code}/")
+    assert page.get_by_test_id("risk-class").inner_text() == "Sangat rawan"
+    assert page.get_by_test_id("contributions").locator("tbody tr").count() >= 2
+    value = page.locator("select[name=indicator] option", has_text="P24.LIS.01").get_attribute("value")
+    page.select_option("select[name=indicator]", value=value)
+    page.fill("input[name=value]", "1")
+    page.click("[data-testid=observation-form] button")
+    assert "P24.LIS.01" in page.get_by_test_id("observations").inner_text()
+    assert "Sangat rawan" in page.get_by_test_id("risk-class").inner_text()

@@ -1,0 +1,101 @@
+"""Scoring through the database: hand-computed cases, bulk vs one-TPS equality, incidents, history."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db.models import Count
+from django.utils import timezone
+
+from siaga.regions.models import Tps
+from siaga.risk import engine, services
+from siaga.risk.models import AreaRisk, ClassChange, Indicator, Observation, TpsRisk
+from siaga.risk.selectors import class_changes_since
+
+pytestmark = pytest.mark.django_db
+
+
+def _clean_tps(kab="74.01"):
+    """A Pemilu TPS of Kolaka with no observations, incidents and not special."""
+    return (Tps.objects.filter(kabkota_code=kab, election="pemilu", special=False, number__lt=900)
+            .exclude(risk_observations__isnull=False).exclude(risk_incidents__isnull=False)
+            .exclude(risk__klass__gt=0).order_by("code").first())
+
+
+def _obs(actor, tps, code, value, source="bawaslu"):
+    return services.observation_upsert(actor=actor, indicator=Indicator.objects.get(code=code, catalogue__active=True),
+                                       tps=tps, value=value, source=source, observed_on=date(2024, 2, 1))
+
+
+def test_hand_computed_score_class_and_explanation(user):
+    # Pemilu 2024 catalogue total weight: HAK 4 + KAM 10 + KMP 8 + NET 8 + LOG 9 + LOK 7 + LIS 2 = 48.
+    admin = user("admin")
+    tps = _clean_tps()
+    _obs(admin, tps, "P24.HAK.02", 10)   # DPTb 10 of saturation 20: 1.0 x 0.5 = 0.5 points
+    _obs(admin, tps, "P24.LOG.03", 1)    # swapped logistics: 3 points
+    risk = TpsRisk.objects.get(tps=tps)
+    assert risk.score == pytest.approx(3.5 / 48 * 100)  # 7.29: below rawan (10)
+    assert risk.klass == 0
+    assert risk.contributions == [["P24.LOG.03", 3.0], ["P24.HAK.02", 0.5]]
+    _obs(admin, tps, "P24.KAM.01", 1)    # one violent incident of saturation 2: 5 x 0.5 = 2.5, floor rawan
+    risk.refresh_from_db()
+    assert risk.score == pytest.approx(6.0 / 48 * 100)  # 12.5 -> rawan by score as well
+    assert risk.klass == 1 and risk.reasons == []
+    _obs(admin, tps, "P24.KMP.01", 2)    # money politics at saturation: 4 points -> 10/48 = 20.83
+    _obs(admin, tps, "P24.KMP.01", 5, source="intelkam")  # a second source of the same indicator counts once
+    risk.refresh_from_db()
+    assert risk.score == pytest.approx(10.0 / 48 * 100) and risk.klass == 1
+
+
+def test_floor_and_incident_raise_with_history(user):
+    admin = user("admin")
+    tps = _clean_tps()
+    since = timezone.now()
+    _obs(admin, tps, "P24.LOK.01", 1)   # hard to reach: 3/48 = 6.25, below 10, but floor rawan
+    risk = TpsRisk.objects.get(tps=tps)
+    assert (risk.klass, risk.reasons) == (1, ["floor:P24.LOK.01"])
+    services.incident_recorded(actor=admin, tps=tps, at=timezone.now() - timedelta(days=3), severity=2,
+                               kind="bentrok", external_ref="test-1")
+    services.incident_recorded(actor=admin, tps=tps, at=timezone.now(), external_ref="test-1")  # same report
+    risk.refresh_from_db()
+    assert (risk.klass, risk.reasons) == (2, ["floor:P24.LOK.01", "incident"])
+    assert tps.risk_incidents.count() == 1
+    changes = list(class_changes_since(viewer=user("intelkam"), when=since).filter(tps=tps))
+    assert [(c.old_class, c.new_class, c.cause) for c in changes] == [(1, 2, "incident"), (0, 1, "observation")]
+    # A month later the incident no longer raises the class.
+    later = engine.score_province(province_code="74", on=date.today() + timedelta(days=31))
+    assert TpsRisk.objects.get(tps=tps).klass == 1 and later["class_changes"] >= 1
+
+
+def test_correction_is_audited_with_before_and_after(user):
+    from siaga.accounts.models import AuditLog
+
+    admin = user("admin")
+    tps = _clean_tps()
+    obs = _obs(admin, tps, "P24.HAK.01", 4)
+    _obs(admin, tps, "P24.HAK.01", 6)
+    entry = AuditLog.objects.filter(action="risk.observation.correct", object_id=str(obs.pk)).get()
+    assert entry.before["value"] == 4 and entry.after["value"] == 6 and entry.actor_name == "admin"
+    assert Observation.objects.filter(tps=tps).count() == 1
+
+
+def test_one_tps_rescore_equals_full_rescore(user):
+    admin = user("admin")
+    tps = _clean_tps("74.03")
+    _obs(admin, tps, "P24.KAM.02", 1)
+    _obs(admin, tps, "P24.LIS.01", 1)
+    incremental = {r.tps_id: (r.score, r.klass, r.contributions, r.reasons) for r in TpsRisk.objects.all()}
+    areas = dict(AreaRisk.objects.values_list("region_id", "index"))
+    engine.score_province(province_code="74")
+    full = {r.tps_id: (r.score, r.klass, r.contributions, r.reasons) for r in TpsRisk.objects.all()}
+    assert full == incremental  # bit-identical, explanation included, for all 8,154 TPS
+    for code, index in AreaRisk.objects.values_list("region_id", "index"):
+        assert index == pytest.approx(areas[code], abs=1e-9)
+
+
+def test_demo_scores_every_tps_with_all_classes():
+    counts = dict(TpsRisk.objects.order_by().values_list("klass").annotate(n=Count("pk")))
+    assert sum(counts.values()) == Tps.objects.count() == 8154
+    assert counts[0] > counts.get(1, 0) > counts.get(2, 0) > 0 and counts[3] > 0
+    province = AreaRisk.objects.get(region_id="74")
+    assert 0 <= province.index <= 100 and province.tps == 8154
+    assert ClassChange.objects.exists()
