@@ -20,6 +20,7 @@ from siaga.regions.tps_file import (
     Suggestion,
     TpsRow,
     _COLUMN_VARIANTS,
+    _Reader,
     _HEADER_FIELDS,
     _key,
     read_tps_file,
@@ -514,3 +515,99 @@ def test_every_bad_row_is_reported_property(n, data):
     result = read_tps_file(text.getvalue().encode(), filename="t.csv", known_desa={desa.code: desa})
     assert [(p.line, p.code) for p in result.problems] == [(i + 2, bad[i][2]) for i in sorted(bad)]
     assert [r.line for r in result.rows] == [i + 2 for i in range(n) if i not in bad]
+
+
+# Rows are drawn plain (values the fast path takes), then up to two cells get an unusual value that
+# must reach the full checks. Desa 7405242009 is Wonua Koa, 7405242010 is mapped to Andoolo, 7405242099 is unknown.
+_PLAIN_TPS = [("7405242009", "1"), ("7405242009", "2"), ("7405242010", "3"), ("7405242009", "925")]
+_PLAIN_VOTERS = [("250", "", ""), ("250", "120", "130"), ("", "120", "130"), ("300", "", "")]
+_PLAIN = {
+    "nama_tps": ["TPS 001", ""], "alamat": ["Jl. Satu", "", "Dusun I, Wonua Koa"],
+    "jenis_pemilihan": ["pemilu", "", "pilkada"], "tps_khusus": ["", "0", "1", "ya"],
+    "akses": ["normal", "", "perahu"], "keterangan": ["", "catatan"], "nama_desa": ["", "Wonua Koa", "Andoolo"],
+}
+_UNUSUAL = {
+    "kode_tps": ["7405242009000", "74.05.24.2009.001", "7405242009001.0", "740524200900", "7405242099001",
+                 "\uff17405242009001", "x"],
+    "kode_desa": ["74.05.24.2009", "7405242009.0", "7405242099", "740524", "x"],
+    "no_tps": ["0", "001", "TPS 01", "1.0", "1000", "1.000", "\u0663", "+1", ""],
+    "nama_tps": ["'=1+2", "'x", "=1+2", "a\rb", "x" * 201, "A\x01"],
+    "alamat": ["Jl. Satu\nRT 02", "'@x", "x" * 300],
+    "dpt": ["", "0", "-5", "+250", "250.0", "1.000", "301", "601", "\u00b2", "x"],
+    "dpt_laki": ["125", "-1", "x", "12.0"],
+    "dpt_perempuan": ["125", "x"],
+    "jenis_pemilihan": ["Pilkada", "PEMILIHAN UMUM", "pilkades"],
+    "tps_khusus": ["Ya", "tidak", "mungkin"],
+    "lat": ["", "-4,3512", "\u22124.3512", "122.42", "99", "nan", "inf", "-4.35123456789", "1_0"],
+    "lng": ["", "122,4201", "-4.3512", "200", "x"],
+    "akses": ["Perahu", "sulit dijangkau", "jalan"],
+    "keterangan": ["'+x", "a\tb"],
+    "nama_desa": ["WONUA KOA", "Desa Wonua Koa", "Lain Sekali", "'Wonua"],
+}
+
+
+@st.composite
+def plain_records(draw):
+    (desa, number), (dpt, male, female) = draw(st.sampled_from(_PLAIN_TPS)), draw(st.sampled_from(_PLAIN_VOTERS))
+    lat, lng = draw(st.sampled_from([("", ""), ("-4.3512", "122.4201")]))
+    record = {"kode_tps": desa + number.zfill(3), "kode_desa": desa, "no_tps": number, "dpt": dpt,
+              "dpt_laki": male, "dpt_perempuan": female, "lat": lat, "lng": lng}
+    record.update({c: draw(st.sampled_from(values)) for c, values in _PLAIN.items()})
+    for column in draw(st.lists(st.sampled_from(sorted(_UNUSUAL)), max_size=2)):
+        record[column] = draw(st.sampled_from(_UNUSUAL[column]))
+    return record
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(identity=st.sampled_from([["kode_tps"], ["kode_desa", "no_tps"], ["kode_tps", "kode_desa", "no_tps"]]),
+       voters=st.sampled_from([["dpt"], ["dpt_laki", "dpt_perempuan"], ["dpt", "dpt_laki", "dpt_perempuan"]]),
+       others=st.lists(st.sampled_from(["nama_tps", "alamat", "jenis_pemilihan", "tps_khusus", "lat", "lng",
+                                        "akses", "keterangan", "nama_desa"]), unique=True),
+       records=st.lists(plain_records(), min_size=1, max_size=8), data=st.data())
+def test_fast_path_agrees_with_full_checks_property(identity, voters, others, records, data, monkeypatch_module):
+    """Plain rows skip the full checks; the result must be exactly what the full checks give."""
+    known = {code: DesaRef(code, name, code[:8], code[:5], "Sabulakoa")
+             for code, name in (("74.05.24.2009", "Wonua Koa"), ("74.05.24.2001", "Andoolo"))}
+    mapping = {"7405242010": "74.05.24.2001"}
+    columns = data.draw(st.permutations(identity + voters + others))
+    text = io.StringIO()
+    writer = csv.DictWriter(text, columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(records)
+    content = text.getvalue().encode()
+
+    def read(**kw):
+        return read_tps_file(content, filename="t.csv", known_desa=known, desa_mapping=mapping, **kw)
+
+    for lang in ("id", "en"):
+        fast = read(lang=lang)
+        with monkeypatch_module.context() as patch:
+            patch.setattr(_Reader, "_fast_row", lambda self, line, texts: False)
+            full = read(lang=lang)
+        assert fast.rows == full.rows
+        assert fast.problems == full.problems
+        assert fast.suggestions == full.suggestions
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_fast_path_takes_plain_rows(monkeypatch, known):
+    """The generator's rows never need the full checks (else a national import is slow again)."""
+    full_checks = []
+    original = _Reader._row
+    monkeypatch.setattr(_Reader, "_row", lambda self, line, texts: full_checks.append(line) or original(
+        self, line, texts))
+    content = (HEADER + ",nama_desa\n"
+               "7405242009001,7405242009,1,TPS 001,\"Dusun I, Wonua Koa\",277,143,134,pemilu,0,-4.35,122.42,normal,"
+               "Wonua Koa\n"
+               "7405242009925,7405242009,925,TPS 925,,12,,,pilkada,,,,,\n"
+               "7405242009003,,,TPS 003,,300,150,150,,1,,,,\n"
+               "7405242009003,,,TPS 003,,300,150,150,,1,,,,\n")
+    result = read_tps_file(content.encode(), filename="t.csv", known_desa=known)
+    assert [p.code for p in result.problems] == ["duplicate_tps"]
+    assert [r.line for r in result.rows] == [2, 3, 4]
+    assert full_checks == [5]

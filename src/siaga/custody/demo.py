@@ -14,8 +14,9 @@ from django.db import transaction
 from siaga.accounts.models import Agency, Role
 from siaga.accounts.services import audit_record, user_upsert
 from siaga.custody import anomalies, chain, services
+from siaga.custody.bulk import insert_rows
 from siaga.custody.escort_math import path_km
-from siaga.custody.models import Handover, HandoverState, Item, Node
+from siaga.custody.models import Event, Handover, HandoverState, Item, Node
 from siaga.custody.routes import LOCAL, node_code
 from siaga.regions.models import Region
 
@@ -33,8 +34,10 @@ def run(*, actor, province_code, seed) -> dict:
     if Item.objects.filter(province_code=province_code).exists():
         return _summary(province_code)
     with transaction.atomic():
-        services.registry_create(actor=actor, province_code=province_code, at=REGISTERED_AT)
         kab = f"{province_code}.{JOURNEY_KABKOTA}"
+        # Result envelopes matter on the return journey: registered for the journey kab/kota only.
+        services.registry_create(actor=actor, province_code=province_code, at=REGISTERED_AT, envelopes=False)
+        services.registry_create(actor=actor, province_code=province_code, at=REGISTERED_AT, kabkota=kab)
         boxes = list(Item.objects.filter(kabkota_code=kab, kind="box").select_related("tps").order_by("code"))
         showcase = _showcase_tps(boxes)
         _bulk_journey(actor, boxes, STAGES[:2])
@@ -70,8 +73,6 @@ def _bulk_journey(actor, boxes, stages):
     names = dict(Node.objects.filter(pk__in=nodes.values()).values_list("code", "name"))
     locate = {"kpu": lambda b: node_code("kpu", b.kabkota_code), "ppk": lambda b: node_code("ppk", b.kecamatan_code),
               "pps": lambda b: node_code("pps", b.desa_code), "tps": lambda b: node_code("tps", b.tps.code)}
-    from siaga.custody.models import Event
-
     for origin_kind, dest_kind, at in stages:
         groups = {}
         for box in boxes:
@@ -96,20 +97,22 @@ def _bulk_journey(actor, boxes, stages):
                 events.append((h, box, stored))
         Handover.objects.bulk_create(handovers, batch_size=2000)
         ids = dict(Handover.objects.filter(client_id__in=[h.client_id for h in handovers]).values_list("client_id", "pk"))
-        Handover.items.through.objects.bulk_create(
-            [Handover.items.through(handover_id=ids[h.client_id], item_id=box.pk) for h, box, _ in events],
-            batch_size=5000)
-        Event.objects.bulk_create([Event(item_id=box.pk, seq=s.seq, prev_hash=s.prev_hash, hash=s.hash,
-                                         canonical=s.canonical.decode("utf-8"), kind="handover",
-                                         handover_id=ids[h.client_id]) for h, box, s in events], batch_size=5000)
+        insert_rows(Handover.items.through, ["handover_id", "item_id"],
+                    ((ids[h.client_id], box.pk) for h, box, _ in events))
+        insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "kind", "handover_id", "recorded_at"],
+                    ((box.pk, s.seq, s.prev_hash, s.hash, s.canonical.decode("utf-8"), "handover", ids[h.client_id], at)
+                     for h, box, s in events))
         chain.save_heads(boxes)
         audit_record(actor=actor, action="custody.demo.journey", obj_type="custody_registry",
                      obj_id=f"{boxes[0].kabkota_code}:{dest_kind}", area_code=boxes[0].kabkota_code,
                      after={"handovers": len(handovers), "items": len(boxes)})
 
 
-def box_area_name(box):
-    return Region.objects.filter(code=box.kecamatan_code).values_list("name", flat=True).first() or box.kecamatan_code
+def box_area_name(box, _names={}):
+    if box.kecamatan_code not in _names:
+        _names[box.kecamatan_code] = Region.objects.filter(code=box.kecamatan_code).values_list(
+            "name", flat=True).first() or box.kecamatan_code
+    return _names[box.kecamatan_code]
 
 
 def _receipts_with_anomalies(actor, showcase):

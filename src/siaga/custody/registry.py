@@ -2,7 +2,7 @@
 
 from siaga.core import custody as core
 from siaga.custody.chain import utc_text
-from siaga.custody.models import Item, ItemKind, Node, NodeKind
+from siaga.custody.models import ItemKind, NodeKind
 from siaga.custody.routes import ENVELOPE, RACES, node_code
 from siaga.regions.models import BALLOT_BOXES, Region, Tps
 
@@ -16,7 +16,7 @@ def seal_number(tps_code: str, index: int) -> str:
 
 
 def registry_rows(*, province_code, election, at, envelopes=True, kabkota=None):
-    """(nodes, items, seals [(item code, number)], registration events) for the province's TPS.
+    """(nodes (code, kind, name, area, lat, lng), item dicts, seals [(item code, number)], first events).
 
     Boxes are registered at their KPU kab/kota warehouse; result envelopes at
     their TPS, where they are filled after counting.
@@ -26,8 +26,7 @@ def registry_rows(*, province_code, election, at, envelopes=True, kabkota=None):
     if kabkota:
         regions = regions.filter(code__startswith=kabkota)
     kinds = {2: NodeKind.KPU, 3: NodeKind.PPK, 4: NodeKind.PPS}
-    nodes = [Node(code=node_code(kinds[level], code), kind=kinds[level], area_code=code, lat=lat, lng=lng,
-                  name=f"{kinds[level].label} {name}")
+    nodes = [(node_code(kinds[level], code), kinds[level].value, f"{kinds[level].label} {name}", code, lat, lng)
              for code, level, name, lat, lng in regions.values_list("code", "level", "name", "lat", "lng")]
     tps_rows = Tps.objects.filter(province_code=province_code, election=election).order_by("code")
     if kabkota:
@@ -36,8 +35,7 @@ def registry_rows(*, province_code, election, at, envelopes=True, kabkota=None):
     stamp = utc_text(at)
     for pk, code, desa, kec, kab, name, lat, lng in tps_rows.values_list(
             "pk", "code", "desa_id", "kecamatan_code", "kabkota_code", "name", "lat", "lng").iterator(5000):
-        nodes.append(Node(code=node_code("tps", code), kind=NodeKind.TPS, area_code=desa, lat=lat, lng=lng,
-                          name=name))
+        nodes.append((node_code("tps", code), NodeKind.TPS.value, name, desa, lat, lng))
         kinds_here = [(ItemKind.BOX, race) for race, _ in races]
         if envelopes:
             kinds_here.append((ItemKind.ENVELOPE, ENVELOPE[election][0]))
@@ -48,11 +46,10 @@ def registry_rows(*, province_code, election, at, envelopes=True, kabkota=None):
                                     receiver="KPU" if kind == ItemKind.BOX else "KPPS", seals=[seal],
                                     condition="baik", payload={"kind": kind.value, "race": race, "tps": code})
             stored = core.store_event(core.GENESIS, event)
-            item = Item(code=stored.item_id, kind=kind, race=race, election=election, tps_id=pk,
-                        province_code=province_code, kabkota_code=kab, kecamatan_code=kec, desa_code=desa,
-                        holder=event["receiver"], seals=[seal], head_seq=1, head_hash=stored.hash, updated_at=at)
-            item.node_code = at_node
-            items.append(item)
-            seals.append((item.code, seal))
+            items.append({"code": stored.item_id, "kind": kind.value, "race": race, "election": election,
+                          "tps_id": pk, "province_code": province_code, "kabkota_code": kab, "kecamatan_code": kec,
+                          "desa_code": desa, "node_code": at_node, "holder": event["receiver"], "seals": [seal],
+                          "head_seq": 1, "head_hash": stored.hash, "checkpointed_seq": 0, "updated_at": at})
+            seals.append((stored.item_id, seal))
             events.append(stored)
     return nodes, items, seals, events

@@ -14,11 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from siaga.accounts.models import Role
 from siaga.accounts.services import audit_record
 from siaga.custody import chain
 from siaga.custody.access import require_custodian
 from siaga.custody.anomalies import raise_anomaly, scan_handover
-from siaga.custody.models import (Anomaly, Handover, HandoverState, Item, Mission, MissionCheckpoint,
+from siaga.custody.bulk import insert_rows
+from siaga.custody.models import (Anomaly, Event, Handover, HandoverState, Item, Mission, MissionCheckpoint,
                                   MissionEscort, MissionLeg, MissionStatus, Node, PositionReport, Seal)
 from siaga.custody.registry import registry_rows
 
@@ -41,21 +43,21 @@ def registry_create(*, actor, province_code, election="pemilu", at, envelopes=Tr
     require_custodian(actor, province_code)
     nodes, items, seals, events = registry_rows(province_code=province_code, election=election, at=at,
                                                 envelopes=envelopes, kabkota=kabkota)
-    Node.objects.bulk_create(nodes, ignore_conflicts=True, batch_size=5000)
+    known = set(Node.objects.filter(area_code__startswith=province_code).values_list("code", flat=True))
+    insert_rows(Node, ["code", "kind", "name", "area_code", "lat", "lng"], (n for n in nodes if n[0] not in known))
     node_ids = dict(Node.objects.filter(area_code__startswith=province_code).values_list("code", "pk"))
     existing = set(Item.objects.filter(province_code=province_code).values_list("code", flat=True))
-    fresh = [item for item in items if item.code not in existing]
-    for item in fresh:
-        item.node_id = node_ids[item.node_code]
-    Item.objects.bulk_create(fresh, batch_size=5000)
-    ids = dict(Item.objects.filter(code__in=[i.code for i in fresh]).values_list("code", "pk")) if fresh else {}
-    Seal.objects.bulk_create([Seal(number=n, item_id=ids[code], applied_at=at) for code, n in seals if code in ids],
-                             batch_size=5000)
-    from siaga.custody.models import Event
-
-    Event.objects.bulk_create([Event(item_id=ids[e.item_id], seq=1, prev_hash=e.prev_hash, hash=e.hash,
-                                     canonical=e.canonical.decode("utf-8"), kind="registered")
-                               for e in events if e.item_id in ids], batch_size=5000)
+    fresh = [item for item in items if item["code"] not in existing]
+    columns = ["code", "kind", "race", "election", "tps_id", "province_code", "kabkota_code", "kecamatan_code",
+               "desa_code", "holder", "seals", "head_seq", "head_hash", "checkpointed_seq", "updated_at"]
+    insert_rows(Item, columns + ["node_id"], (
+        [item[c] for c in columns] + [node_ids[item["node_code"]]] for item in fresh))
+    ids = dict(Item.objects.filter(province_code=province_code).values_list("code", "pk")) if fresh else {}
+    new = {item["code"] for item in fresh}
+    insert_rows(Seal, ["number", "item_id", "applied_at"], ((n, ids[code], at) for code, n in seals if code in new))
+    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "kind", "recorded_at"], (
+        (ids[e.item_id], 1, e.prev_hash, e.hash, e.canonical.decode("utf-8"), "registered", at)
+        for e in events if e.item_id in new))
     result = {"nodes": len(node_ids), "items_created": len(fresh), "items": len(existing) + len(fresh)}
     if fresh:
         audit_record(actor=actor, action="custody.registry.create", obj_type="custody_registry",
@@ -275,7 +277,9 @@ def event_correct(*, actor, item, seq, reason, changes, at):
 
 @transaction.atomic
 def checkpoint_create(*, actor, at=None):
-    require_custodian(actor, "")
+    """A checkpoint covers every chain in the database, so only administrators take one."""
+    if not (actor.role == Role.ADMIN or actor.is_superuser):
+        raise PermissionDenied(_("Only an administrator may take a custody checkpoint."))
     cp = chain.take_checkpoint(at or timezone.now())
     audit_record(actor=actor, action="custody.checkpoint", obj_type="custody_checkpoint", obj_id=cp.seq,
                  after={"root": cp.root, "items": cp.item_count, "events": cp.event_count, "hash": cp.hash})

@@ -11,9 +11,6 @@ from siaga.core import planner
 from siaga.deployment.inputs import PlanInputs
 from siaga.deployment.models import Plan, PlanAssignment, PlanBko, PlanPersonAssignment
 
-# The duty window people must be free for: voting and counting day (domain.md: 07:00-13:00, counting after).
-RESERVE_RESPONSE_KM = 60.0
-
 
 @dataclass
 class Computed:

@@ -91,8 +91,8 @@ def plan_history(*, viewer):
 def _post_area_q(area, prefix=""):
     if not area or len(area) == 2:
         return Q()
-    field = "kabkota_code" if len(area) == 5 else "kecamatan_code"
-    return Q(**{prefix + field: area[: len(area)]}) if len(area) <= 8 else Q(**{prefix + "desa_code": area})
+    field = {5: "kabkota_code", 8: "kecamatan_code"}.get(len(area), "desa_code")
+    return Q(**{prefix + field: area})
 
 
 def plan_posts(*, viewer, plan, area=None, klass=None):

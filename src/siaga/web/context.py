@@ -15,7 +15,8 @@ def feature_nav():
 
 
 def siaga_context(request):
-    context = {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav()}
+    context = {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav(),
+               "feature_apps": features.present()}
     planning = features.module("planning", "selectors")
     if planning and request.user.is_authenticated:
         # The election stage in progress, shown on every page.

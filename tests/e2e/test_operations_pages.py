@@ -1,0 +1,156 @@
+"""Voting day in the real server: live feed in Chromium, offline field queue, drills, retries, two workers."""
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.e2e.conftest import free_port
+
+pytestmark = pytest.mark.browser
+TPS_A, TPS_B, TPS_C = "7402011001001", "7402011001002", "7402011001003"
+
+
+def siaga(server, *args):
+    done = subprocess.run([sys.executable, "-m", "siaga", *args], env=server["env"], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def field_token(server):
+    out = siaga(server, "user", "petugas.e2e", "--agency", "POLDA-74", "--role", "petugas", "--password",
+                "siaga-demo-2024", "--token", "e2e")
+    return json.loads(out)["token"]
+
+
+def post(url, path, token, body):
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn.request("POST", path, body=json.dumps(body),
+                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    response = conn.getresponse()
+    data = json.loads(response.read())
+    conn.close()
+    return response.status, data
+
+
+def existing_tps(page, code):
+    return page.evaluate("code => fetch('/api/tps/' + code).then(r => r.status)", code) == 200
+
+
+def test_live_feed_reaches_the_command_page_without_reload(sign_in, field_token, server):
+    page = sign_in("admin")
+    page.goto("/operasi/?wilayah=74")
+    page.wait_for_selector("[data-testid=live-status][data-state=open]", timeout=15000)
+    assert existing_tps(page, TPS_A)
+    before = int(page.get_by_test_id("stage-buka").inner_text())
+    page.evaluate("window.__marker = 'same page'")
+    status, _ = post(server["url"], "/api/operations/events", field_token,
+                     {"client_id": str(uuid.uuid4()), "tps_code": TPS_A, "kind": "buka"})
+    assert status == 201
+    page.wait_for_selector(f"#feed li:has-text('TPS {TPS_A}: buka')", timeout=10000)
+    page.wait_for_function(f"Number(document.querySelector('[data-testid=stage-buka]').textContent) === {before + 1}",
+                           timeout=10000)
+    assert page.evaluate("window.__marker") == "same page"  # updated in place, no reload
+    assert not [u for u in page.failed_requests if "stream" not in u]
+
+
+def test_field_page_keeps_reports_offline_and_sends_them_once_online(sign_in, server):
+    page = sign_in("polres.kolaka")
+    page.goto("/operasi/lapor/")
+    code = "7401011001001"
+    page.context.set_offline(True)
+    page.fill("#tps", code)
+    page.click("button[data-kind=logistik]")
+    assert page.get_by_test_id("queue-count").inner_text() == "1"
+    assert page.evaluate("JSON.parse(localStorage.getItem('siaga.field.queue'))[0].body.tps_code") == code
+    page.context.set_offline(False)
+    page.wait_for_function("document.querySelector('[data-testid=sent-count]').textContent === '1'", timeout=20000)
+    assert page.get_by_test_id("queue-count").inner_text() == "0"
+    # The service worker is registered from a local script.
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") >= 1
+
+
+def test_concurrent_retries_over_http_are_stored_once(server, field_token):
+    body = {"client_id": str(uuid.uuid4()), "tps_code": TPS_B, "kind": "logistik"}
+    answers, barrier = [], threading.Barrier(8)
+
+    def send():
+        barrier.wait()
+        answers.append(post(server["url"], "/api/operations/events", field_token, body))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200] * 7 + [201]
+    assert len({data["id"] for _, data in answers}) == 1
+
+
+def test_drill_counts_agree_with_the_server(server):
+    out = siaga(server, "simulate", "election-day", "--province", "74", "--speed", "0", "--url", server["url"],
+                "--limit-tps", "40", "--json", "--seed", "11")
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["sent"] == result["accepted"] + result["duplicates"] + result["rejected"]
+    assert result["errors"] == 0 and result["duplicates"] > 0
+    server_counts = result["server"]
+    assert {k: server_counts[k] for k in ("accepted", "duplicates", "rejected")} == \
+        {k: result[k] for k in ("accepted", "duplicates", "rejected")}
+
+
+def start_worker(server, port, redis_url):
+    env = {**server["env"], "REDIS_URL": redis_url}
+    log = open(server["home"] / f"worker-{port}.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "siaga", "serve", "--port", str(port)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/masuk/")
+            return proc
+        except OSError:
+            assert proc.poll() is None, (server["home"] / f"worker-{port}.log").read_text()
+            time.sleep(0.2)
+    raise TimeoutError(f"worker on {port} did not start")
+
+
+def test_two_workers_share_live_updates_through_redis(server, field_token):
+    port_a, port_b = free_port(), free_port()
+    workers = [start_worker(server, p, "redis://127.0.0.1:6379/15") for p in (port_a, port_b)]
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port_b, timeout=20)
+        conn.request("GET", "/operasi/stream/", headers={"Authorization": f"Bearer {field_token}"})
+        stream = conn.getresponse()
+        assert stream.status == 200 and stream.getheader("Content-Type").startswith("text/event-stream")
+        assert stream.fp.readline().startswith(b"retry:")  # subscribed on B
+        received = []
+
+        def read():
+            for raw in iter(stream.fp.readline, b""):
+                if raw.startswith(b"data:"):
+                    received.append(json.loads(raw[5:]))
+                    return
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        status, _ = post(f"http://127.0.0.1:{port_a}", "/api/operations/events", field_token,
+                         {"client_id": str(uuid.uuid4()), "tps_code": TPS_C, "kind": "logistik"})
+        assert status == 201
+        reader.join(timeout=15)
+        assert received and received[0]["tps"] == TPS_C and received[0]["stage"] == "logistik"
+        conn.close()
+    finally:
+        for proc in workers:
+            proc.terminate()
+            proc.wait(timeout=10)

@@ -1,0 +1,101 @@
+"""Hostile input: each file or request gets a clear error or is stored inertly, and nothing is half-written."""
+
+import io
+import zipfile
+
+import pytest
+
+from siaga.regions.models import ImportBatch, Tps
+from siaga.regions.tps_export import tps_export
+from siaga.regions.tps_import import ImportRejected, tps_import
+
+HEADER = "kode_tps,kode_desa,no_tps,nama_tps,alamat,dpt,dpt_laki,dpt_perempuan,jenis_pemilihan,tps_khusus,lat,lng,akses"
+DESA = "7401041001"   # a real desa of Kolaka
+
+
+def row(number, name="TPS X", address="Jl. Pahlawan", voters="250"):
+    return f"{DESA}{number:03d},{DESA},{number},{name},{address},{voters},,,pemilu,0,,,normal"
+
+
+def csv_bytes(*rows, encoding="utf-8"):
+    return "\n".join([HEADER, *rows]).encode(encoding)
+
+
+def zip_bomb():
+    """An .xlsx-looking archive whose sheet inflates to ~200 MB of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (200 * 1024 * 1024))
+    return out.getvalue()
+
+
+def state():
+    return Tps.objects.count(), ImportBatch.objects.count(), list(
+        Tps.objects.filter(desa_id="74.01.04.1001").order_by("code").values_list("code", "voters", "name"))
+
+
+HOSTILE_FILES = {
+    "binary_garbage": (bytes(range(256)) * 50, {"bad_encoding", "not_a_spreadsheet"}),
+    "png_renamed": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, {"bad_encoding", "not_a_spreadsheet"}),
+    "zip_bomb": (zip_bomb(), {"not_a_spreadsheet", "too_large"}),
+    "empty": (b"", {"empty_file"}),
+    "header_only": (HEADER.encode(), {"no_rows"}),
+    "wrong_code": (csv_bytes(row(1).replace(DESA, "74O1041001", 1)), {"bad_code", "conflict_code"}),
+    "duplicated_rows": (csv_bytes(row(601), row(601)), {"duplicate_tps"}),
+    "huge_cell": (csv_bytes(row(602, address="A" * 5000)), {"cell_too_long"}),
+    "over_limit": (csv_bytes(row(603, voters="301")), {"over_limit"}),
+    "unclosed_quote": (csv_bytes(row(604), '"' + row(605)), {"bad_csv"}),
+    "nul_byte": (csv_bytes(row(606, name="TPS\x00")), {"bad_encoding"}),
+    "control_chars": (csv_bytes(row(607, name="TPS\x07\x1b[2J")), {"bad_text"}),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_hostile_file_is_refused_whole_with_a_named_problem(user, name):
+    data, expected = HOSTILE_FILES[name]
+    before = state()
+    with pytest.raises(ImportRejected) as rejected:
+        tps_import(actor=user("admin"), data=data, filename=f"{name}.csv")
+    codes = {p.code for p in rejected.value.problems}
+    assert codes & expected, codes
+    assert all(p.message for p in rejected.value.problems)
+    assert state() == before
+
+
+def test_good_rows_beside_a_bad_one_are_not_written(user):
+    before = state()
+    with pytest.raises(ImportRejected) as rejected:
+        tps_import(actor=user("admin"), data=csv_bytes(row(610), row(611), row(612, voters="-1")), filename="x.csv")
+    assert [(p.line, p.code) for p in rejected.value.problems] == [(4, "negative")]
+    assert state() == before
+
+
+def test_formula_and_script_are_stored_inertly_and_neutralised_on_export(user, client_as):
+    admin = user("admin")
+    formula, script = "=HYPERLINK(\"http://x\",\"klik\")", "<script>alert(1)</script>"
+    quoted = '"' + formula.replace('"', '""') + '"'
+    assert tps_import(actor=admin, data=csv_bytes(row(620, name=quoted, address=script)),
+                      filename="formula.csv").created == 1
+    tps = Tps.objects.get(code=f"{DESA}620")
+    assert (tps.name, tps.address) == (formula, script)      # kept as text, nothing evaluated
+    page = client_as("admin").get(f"/tps/{tps.pk}/").content.decode()
+    assert script not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    out = io.BytesIO()
+    tps_export(viewer=admin, province="74.01.04.1001", fmt="csv", out=out)
+    exported = out.getvalue().decode("utf-8-sig")
+    assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
+
+
+def test_oversized_request_body_is_refused(client_as):
+    response = client_as("admin").post("/api/regions", data=b"x" * (11 * 1024 * 1024),
+                                       content_type="application/json")
+    assert response.status_code in (400, 405, 413)
+    assert Tps.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/tps/%00%00", "/api/regions/'%20OR%201=1--", "/api/tps?area=74%27--",
+                                  "/tps/?wilayah=<script>", "/wilayah/..%2F..%2Fetc/"])
+def test_malformed_requests_get_a_clear_client_error(client_as, path):
+    response = client_as("intelkam").get(path)
+    assert 400 <= response.status_code < 500 or (response.status_code == 200 and b"<script>" not in response.content)
