@@ -163,3 +163,42 @@ def unit_table(*, viewer, plan, area=None):
                      else sum(b.count for b in plan_bko(viewer=viewer, plan=plan) if b.from_unit_id == u.pk),
                      "covered": covered.get(key, 0), "shortfall": max(0, req - covered.get(key, 0))})
     return rows
+
+
+# --- what the planning app reads (security plan document and KPIs) ---------------------------
+
+def personnel_summary(*, viewer, area):
+    """The newest plan covering the area, summarised for the security plan document; None without a plan."""
+    plan = plan_latest(viewer=viewer, area=area or None)
+    if plan is None:
+        return None
+    s = plan.summary
+    return {
+        "Pos pengamanan TPS": s.get("posts", 0),
+        "Personel Polri dibutuhkan": s.get("polri_required", 0),
+        "Personel Polri ditugaskan": s.get("polri_assigned", 0),
+        "Kekurangan personel": s.get("shortfall", 0),
+        "BKO dari Polda": s.get("bko", 0),
+        "Linmas dibutuhkan": s.get("linmas_required", 0),
+    }
+
+
+def kpi_tps_guarded(*, viewer, operation):
+    """Share (%) of the plan's TPS whose post is staffed to the pattern."""
+    plan = plan_latest(viewer=viewer, area=operation.area_code or None)
+    if plan is None:
+        return None
+    total = guarded = 0
+    for tps_ids, required, assigned in plan.posts.values_list("tps_ids", "polri_required", "polri_assigned"):
+        total += len(tps_ids)
+        guarded += len(tps_ids) if assigned >= required else 0
+    return round(100 * guarded / total, 1) if total else None
+
+
+def kpi_shortfall_closed(*, viewer, operation):
+    """Share (%) of the units' own shortfall that BKO from the Polda closes."""
+    plan = plan_latest(viewer=viewer, area=operation.area_code or None)
+    if plan is None:
+        return None
+    bko, short = plan.summary.get("bko", 0), plan.summary.get("shortfall", 0)
+    return round(100 * bko / (bko + short), 1) if bko + short else 100.0
