@@ -105,7 +105,8 @@ def test_scan_flags_unconfirmed_and_overdue_once(user, warehouse_tps, at, client
     admin = user("admin")
     _, boxes = warehouse_tps
     h, _code = _offer(admin, boxes, _kpu(boxes[0]), _ppk(boxes[0]), at, client_id())
-    late = h.giver_confirmed_at + anomalies.CONFIRM_GRACE + timedelta(minutes=1)
+    Handover.objects.filter(pk=h.pk).update(giver_confirmed_at=at)  # offered on 6 Feb, before any deadline
+    late = at + anomalies.CONFIRM_GRACE + timedelta(minutes=1)
     first = anomalies.scan(now=late)
     assert first.get("unconfirmed") == 1
     assert anomalies.scan(now=late).get("unconfirmed") is None  # already open: not raised twice

@@ -1,6 +1,5 @@
 """Live updates go out after commit (in-process and through Redis); the after-action report files."""
 
-import io
 import queue
 import re
 

@@ -7,8 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from siaga.accounts.models import AgencyKind
+from siaga.accounts.scope import user_area
 from siaga.coordination import selectors, services
-from siaga.coordination.clearance import clearance, reader_of
+from siaga.coordination.clearance import LEVEL, clearance, reader_of
+from siaga.coordination.models import Classification
 from siaga.planning.selectors import current_stage
 
 
@@ -54,6 +57,29 @@ def report_index(request):
     return render(request, "coordination/reports.html", {
         **_base(request), "reports": reports, "search": search,
         "clearance": ["", "biasa", "terbatas", "rahasia"][clearance(reader_of(request.user))]})
+
+
+@login_required
+def report_new(request):
+    """Write a laporan informasi and choose the partner agencies that may read it."""
+    allowed = [c for c in Classification if LEVEL[c.value] <= clearance(reader_of(request.user))]
+    partners = selectors.agency_choices(viewer=request.user).exclude(kind=AgencyKind.POLRI)
+    form = request.POST if request.method == "POST" else {"area_code": user_area(request.user)}
+    if request.method == "POST":
+        try:
+            report = services.report_submit(
+                actor=request.user, title=form.get("title", "").strip(), text=form.get("text", "").strip(),
+                area_code=form.get("area_code", "").strip(), source_reliability=form.get("source_reliability", ""),
+                credibility=int(form.get("credibility") or 0), classification=form.get("classification", ""),
+                shared_agencies=list(partners.filter(code__in=form.getlist("shared_agencies"))))
+        except (ValidationError, PermissionDenied, ValueError) as exc:
+            _errors(request, exc)
+        else:
+            return redirect("coordination:report", pk=report.pk)
+    return render(request, "coordination/report_new.html", {
+        **_base(request), "form": form, "classifications": allowed, "partners": partners,
+        "shared": form.getlist("shared_agencies") if request.method == "POST" else [],
+        "reliabilities": services.RELIABILITY, "credibilities": services.CREDIBILITY})
 
 
 @login_required

@@ -68,13 +68,19 @@ def scan(*, now, actor=None) -> dict:
     """Late things at ``now``: overdue legs (per node and stage), unconfirmed handovers, overdue missions."""
     raised = Counter()
     for election in Item.objects.values_list("election", flat=True).distinct():
-        for stage, late_kinds in overdue_stages(election, now):
-            late = (Item.objects.filter(election=election, kind="box", node__kind__in=late_kinds)
-                    .values("node_id", "node__code", "node__area_code").annotate(n=Count("pk")))
-            for row in late:
-                if raise_anomaly(kind="overdue_leg", key=f"overdue:{row['node__code']}:{stage}", actor=actor,
-                                 node=Node(pk=row["node_id"], code=row["node__code"]),
-                                 area_code=row["node__area_code"], detail={"stage": stage, "items": row["n"]}):
+        stages = overdue_stages(election, now)
+        if not stages:
+            continue
+        # Group by node without a join (SQLite's planner can pick a pathological join order here).
+        held = dict(Item.objects.filter(election=election, kind="box").values_list("node_id")
+                    .annotate(n=Count("pk")).order_by())
+        nodes = {pk: (code, kind, area) for pk, code, kind, area in
+                 Node.objects.filter(pk__in=list(held)).values_list("pk", "code", "kind", "area_code")}
+        for stage, late_kinds in stages:
+            for node_id, (code, kind, area) in sorted(nodes.items(), key=lambda n: n[1][0]):
+                if kind in late_kinds and raise_anomaly(
+                        kind="overdue_leg", key=f"overdue:{code}:{stage}", actor=actor, node=Node(pk=node_id, code=code),
+                        area_code=area, detail={"stage": stage, "items": held[node_id]}):
                     raised["overdue_leg"] += 1
     stale = Handover.objects.filter(state=HandoverState.PENDING, giver_confirmed_at__lt=now - CONFIRM_GRACE)
     for h in stale.select_related("to_node"):

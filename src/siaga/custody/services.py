@@ -100,6 +100,8 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
     origin, destination = _node(from_node), _node(to_node)
     require_custodian(actor, origin.area_code)
     items = _items_for(list(item_codes))
+    for item in items:  # the giver's area bounds the items too, not only the node they say they hold them at
+        require_custodian(actor, item.desa_code)
     seals_seen = seals_seen or {}
     _check_seals(items, seals_seen)
     if receiver is None and not receiver_name:

@@ -3,8 +3,9 @@
 import json
 
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
-from siaga.core.planner import CLASS_NAMES
+from siaga.core.planner import CLASS_NAMES, PlanningError
 from siaga.deployment import selectors, services
 from siaga.regions.api import feature_collection
 
@@ -42,8 +43,11 @@ def plan_latest(request, area: str = ""):
 
 @router.post("/plans")
 def plan_create(request, payload: PlanIn):
-    plan = services.plan_generate(actor=request.auth, area=payload.area, operation=payload.operation,
-                                  method=payload.method)
+    try:
+        plan = services.plan_generate(actor=request.auth, area=payload.area, operation=payload.operation,
+                                      method=payload.method)
+    except PlanningError as exc:  # an area the planner cannot plan (no Polres, no pattern): the caller's input
+        raise HttpError(400, exc.messages["id"]) from exc
     return {"plan": plan.pk, "moves": plan.moves, **plan.summary}
 
 

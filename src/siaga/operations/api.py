@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from siaga.accounts.models import Agency
 from siaga.operations import selectors, services, workflow
 from siaga.operations.models import Channel
 from siaga.operations.geojson import status_feature_collection
@@ -108,7 +107,7 @@ def event_post(request, payload: EventIn):
             drill_id=payload.drill)
     except services.Rejected as problem:
         return 400, {"detail": str(problem)}
-    stage = selectors.tps_status(viewer=request.auth, tps=event.tps)["stage"]
+    stage = getattr(event, "stage_after", None) or selectors.tps_status(viewer=request.auth, tps=event.tps)["stage"]
     return (201 if created else 200), {"id": event.pk, "created": created, "tps_code": event.tps.code,
                                        "kind": event.kind, "stage": stage}
 

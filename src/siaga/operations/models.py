@@ -128,7 +128,7 @@ class Incident(models.Model):
     description = models.TextField(_("description"))
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     reporter = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(_("status"), max_length=12, default="baru", db_index=True)
+    status = models.CharField(_("status"), max_length=16, default="baru", db_index=True)
     occurred_at = models.DateTimeField(_("occurred at"))
     reported_at = models.DateTimeField(default=timezone.now)
     verified_at = models.DateTimeField(null=True, blank=True)

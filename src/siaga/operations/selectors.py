@@ -174,13 +174,3 @@ def drill_stats(*, viewer, run_id) -> dict:
     found = incidents(viewer=viewer).filter(drill=run).count()
     return {"run": run.pk, "accepted": events + found, "events": events, "incidents": found,
             "duplicates": run.duplicates, "rejected": run.rejected}
-
-
-def recent_feed(*, viewer, area=None, limit=30):
-    """Latest incidents and TPS events, newest first, for the feed on first load."""
-    from siaga.operations.models import TpsEvent
-
-    events = (TpsEvent.objects.filter(level_q(viewer, prefix="tps__")).select_related("tps")
-              .order_by("-received_at")[:limit])
-    return {"incidents": list(incidents(viewer=viewer, area=area)[:limit]), "events": list(events)}
-

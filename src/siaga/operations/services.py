@@ -8,7 +8,7 @@ one again returns the original row and changes nothing.
 
 import hashlib
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -102,7 +102,7 @@ def tps_event_record(*, actor, client_id, tps_code, kind, at=None, channel=Chann
                      drill_id=None):
     """Append one TPS event and update its summary row. Returns (event, created)."""
     require_role(actor, WRITER_ROLES, "melaporkan status TPS")
-    existing = TpsEvent.objects.filter(client_id=client_id).first()
+    existing = TpsEvent.objects.filter(client_id=client_id).select_related("tps").first()
     if existing is not None:
         _drill(drill_id, "duplicates")
         return existing, False
@@ -134,6 +134,7 @@ def tps_event_record(*, actor, client_id, tps_code, kind, at=None, channel=Chann
             raise
         _drill(drill_id, "duplicates")
         return existing, False
+    event.stage_after = row.stage  # the API answers with it without another query
     publish_after_commit({"type": "tps", "tps": tps.code, "tps_id": tps.pk, "stage": row.stage,
                           "disturbed": row.disturbed, "suspended": row.suspended, "area": tps.desa_id,
                           "lat": tps.lat, "lng": tps.lng, "at": at.isoformat(), "exercise": event.exercise})
@@ -306,7 +307,7 @@ def _locked_incident(actor, incident_id) -> Incident:
     from siaga.operations.selectors import incident_get
 
     incident_get(viewer=actor, pk=incident_id)  # scope check
-    incident = Incident.objects.select_for_update().select_related("tps", "assigned_to").get(pk=incident_id)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("tps", "assigned_to").get(pk=incident_id)
     holder = incident.lock_holder_id
     if holder and holder != actor.pk and incident.lock_expires_at > timezone.now():
         raise workflow.IllegalTransition(

@@ -1,0 +1,391 @@
+"""Who may open what: the expected outcome of every page and API endpoint for every demo role.
+
+Read a row as: this request, made by each of these users, gives this result.
+
+Columns (users):
+  admin     administrator of Polda Sultra (is_staff)         area 74
+  intelkam  analyst, Dit Intelkam Polda                       area 74
+  kapolda   commander, Polda                                  area 74
+  polres    operator, Polres Kolaka                           area 74.01
+  polsek    field officer, Polsek 74.01.04 (made by the test) area 74.01.04
+  ppk       KPU operator at PPK level (demo `ppk.kolaka`)     area 74.01.01
+  kpu       partner, KPU Provinsi                             area 74
+  bawaslu   partner, Bawaslu Provinsi                         area 74
+  anon      not signed in
+
+Cells:
+  200, 201, 204   served                         login        redirected to the sign-in page
+  400, 409, 422   refused as malformed/conflict   admin-login  redirected to the admin sign-in
+  401             API: not signed in              302          other redirect (forms answer with a message)
+  403             access denied                   405          method not allowed
+  404             not found / outside the area (the object's existence is not revealed)
+  On an `@out` row a 200 to a user whose area lies outside 74.02 is checked further: its body must not name
+  anything in 74.02 (a filter that silently narrows to the user's area is fine; showing the data is 'LEAK').
+  A trailing * on a write: the write took effect (inside a savepoint, rolled back). A write cell without *
+  must leave every table of the app and the audit trail unchanged: a refusal really refuses.
+
+Row keys: `<url name>[@variant]` for pages, `<METHOD> <api path>[@variant]` for the API. Variants name the
+object or area asked for: `in` = inside 74.01 (the Polres) and, where it can, inside 74.01.04 (the Polsek);
+`out` = inside 74.02 (Kota Kendari... outside both); `province` = a province-wide object (area 74).
+Placeholders `<name>` in a case are real demo objects, looked up by tests/web/test_access_matrix.py.
+"""
+
+ROLES = ("admin", "intelkam", "kapolda", "polres", "polsek", "ppk", "kpu", "bawaslu", "anon")
+USERS = {"admin": "admin", "intelkam": "intelkam", "kapolda": "kapolda", "polres": "polres.kolaka",
+         "polsek": "polsek.mowewe.test", "ppk": "ppk.kolaka", "kpu": "kpu", "bawaslu": "bawaslu", "anon": None}
+POLSEK_AGENCY = "POLSEK-74.01.04"
+KPU_AGENCY = "KPU-74"
+PROVINCE, KABKOTA_IN, KECAMATAN_IN, KABKOTA_OUT, KECAMATAN_OUT = "74", "74.01", "74.01.04", "74.02", "74.02.01"
+
+# The admin site: staff only, whatever the page (checked on the index and every model's list and add);
+# "staff": the index answers 200, a model's pages 200 or 403 by Django's model permissions.
+ADMIN_SITE = {"admin": "staff", **{role: "admin-login" for role in ROLES if role != "admin"}}
+
+
+def page(name, method="GET", touches=(), **request):
+    return {"name": name, "method": method, "touches": list(touches), **request}
+
+
+def api(method, template, touches=(), path=None, **request):
+    return {"path_template": template, "method": method, "touches": list(touches),
+            "path": "/api" + (path or template), **request}
+
+
+IN, OUT = KECAMATAN_IN, KECAMATAN_OUT
+SINCE = "2020-01-01T00:00:00Z"
+OBSERVATION = {"indicator": "<indicator>", "value": 1, "source": "polri", "observed_on": "2024-01-10",
+               "note": "uji akses"}
+INCIDENT = {"client_id": "ac1ac1ac-0000-4000-8000-000000000001", "category": "bentrok", "severity": 2,
+            "description": "uji akses"}
+RISK_INCIDENT = {"at": "2024-02-14T09:00:00+08:00", "severity": 2, "kind": "bentrok", "description": "uji akses"}
+REPORT = {"title": "Uji akses", "text": "Laporan uji akses.", "source_reliability": "B", "credibility": 2,
+          "classification": "terbatas", "shared_agencies": [KPU_AGENCY], "shared_roles": []}
+HANDOVER = {"client_id": "acl-handover-1", "client_seq": 1, "device": "uji", "at": "2024-02-14T08:00:00+08:00",
+            "receiver_name": "Penerima uji", "seals_seen": {}, "condition": "baik", "escort": "", "signature": ""}
+
+CASES = {
+    # --- foundation: sign-in, regions, TPS ---
+    "home": page("home"),
+    "login": page("login"),
+    "logout": page("logout", "POST"),
+    "set_language": page("set_language", "POST", data={"language": "en", "next": "/"}),
+    "region_index": page("region_index"),
+    "region_detail@province": page("region_detail", kwargs={"code": PROVINCE}),
+    "region_detail@in": page("region_detail", kwargs={"code": IN}),
+    "region_detail@kabkota-in": page("region_detail", kwargs={"code": KABKOTA_IN}),
+    "region_detail@out": page("region_detail", kwargs={"code": KABKOTA_OUT}),
+    "tps_map": page("tps_map"),
+    "tps_map@out": page("tps_map", query={"wilayah": KABKOTA_OUT}),
+    "tps_index": page("tps_index"),
+    "tps_index@out": page("tps_index", query={"wilayah": KABKOTA_OUT}),
+    "tps_index@search": page("tps_index", query={"q": "001"}),
+    "tps_detail@in": page("tps_detail", kwargs={"pk": "<tps.in>"}),
+    "tps_detail@out": page("tps_detail", kwargs={"pk": "<tps.out>"}),
+    "api:openapi-json": page("api:openapi-json"),
+    "api:openapi-view": page("api:openapi-view"),
+    "api:api-root": page("api:api-root"),
+    "GET /api/regions": api("GET", "/regions"),
+    "GET /api/regions/{code}@in": api("GET", "/regions/{code}", path=f"/regions/{IN}"),
+    "GET /api/regions/{code}@out": api("GET", "/regions/{code}", path=f"/regions/{KABKOTA_OUT}"),
+    "GET /api/regions/{code}/children@in": api("GET", "/regions/{code}/children", path=f"/regions/{IN}/children"),
+    "GET /api/regions/{code}/children@out": api("GET", "/regions/{code}/children",
+                                                path=f"/regions/{KABKOTA_OUT}/children"),
+    "GET /api/regions/{code}/boundaries@in": api("GET", "/regions/{code}/boundaries",
+                                                 path=f"/regions/{IN}/boundaries"),
+    "GET /api/regions/{code}/boundaries@out": api("GET", "/regions/{code}/boundaries",
+                                                  path=f"/regions/{OUT}/boundaries"),
+    "GET /api/tps": api("GET", "/tps"),
+    "GET /api/tps@out": api("GET", "/tps", query={"area": KABKOTA_OUT}),
+    "GET /api/tps/points@in": api("GET", "/tps/points", query={"area": IN}),
+    "GET /api/tps/points@out": api("GET", "/tps/points", query={"area": OUT}),
+    "GET /api/tps/{code}@in": api("GET", "/tps/{code}", path="/tps/<tps_code.in>"),
+    "GET /api/tps/{code}@out": api("GET", "/tps/{code}", path="/tps/<tps_code.out>"),
+
+    # --- risk ---
+    "risk:map": page("risk:map"),
+    "risk:map@out": page("risk:map", query={"wilayah": KABKOTA_OUT}),
+    "risk:summary": page("risk:summary"),
+    "risk:import": page("risk:import"),
+    "risk:import@post": page("risk:import", "POST", ["risk"], data={"file": "<file.observations>"}),
+    "risk:tps@in": page("risk:tps", kwargs={"code": "<tps_code.in>"}),
+    "risk:tps@out": page("risk:tps", kwargs={"code": "<tps_code.out>"}),
+    "risk:tps@post-in": page("risk:tps", "POST", ["risk"], kwargs={"code": "<tps_code.in>"},
+                             data={"indicator": "<indicator.pk>", "value": "1", "source": "polri",
+                                   "observed_on": "2024-01-10"}),
+    "risk:tps@post-out": page("risk:tps", "POST", ["risk"], kwargs={"code": "<tps_code.out>"},
+                              data={"indicator": "<indicator.pk>", "value": "1", "source": "polri",
+                                    "observed_on": "2024-01-10"}),
+    "risk:export_xlsx@in": page("risk:export_xlsx", query={"wilayah": IN}),
+    "risk:export_xlsx@out": page("risk:export_xlsx", query={"wilayah": OUT}),
+    "risk:export_geojson@in": page("risk:export_geojson", query={"wilayah": IN}),
+    "risk:export_geojson@out": page("risk:export_geojson", query={"wilayah": OUT}),
+    "risk:export_png@in": page("risk:export_png", query={"wilayah": IN}),
+    "risk:export_png@out": page("risk:export_png", query={"wilayah": OUT}),
+    "GET /api/risk/tps/{code}@in": api("GET", "/risk/tps/{code}", path="/risk/tps/<tps_code.in>"),
+    "GET /api/risk/tps/{code}@out": api("GET", "/risk/tps/{code}", path="/risk/tps/<tps_code.out>"),
+    "GET /api/risk/tps-points@in": api("GET", "/risk/tps-points", query={"area": IN}),
+    "GET /api/risk/tps-points@out": api("GET", "/risk/tps-points", query={"area": OUT}),
+    "GET /api/risk/areas/{code}@in": api("GET", "/risk/areas/{code}", path=f"/risk/areas/{IN}"),
+    "GET /api/risk/areas/{code}@out": api("GET", "/risk/areas/{code}", path=f"/risk/areas/{OUT}"),
+    "GET /api/risk/changes@in": api("GET", "/risk/changes", query={"since": SINCE, "area": IN}),
+    "GET /api/risk/changes@out": api("GET", "/risk/changes", query={"since": SINCE, "area": OUT}),
+    "POST /api/risk/observations@in": api("POST", "/risk/observations", ["risk"],
+                                          json={**OBSERVATION, "tps": "<tps_code.in>"}),
+    "POST /api/risk/observations@out": api("POST", "/risk/observations", ["risk"],
+                                           json={**OBSERVATION, "tps": "<tps_code.out>"}),
+    "POST /api/risk/observations/import": api("POST", "/risk/observations/import", ["risk"],
+                                              data={"file": "<file.observations>"}),
+    "POST /api/risk/incidents@in": api("POST", "/risk/incidents", ["risk"],
+                                       json={**RISK_INCIDENT, "tps": "<tps_code.in>"}),
+    "POST /api/risk/incidents@out": api("POST", "/risk/incidents", ["risk"],
+                                        json={**RISK_INCIDENT, "tps": "<tps_code.out>"}),
+
+    # --- deployment ---
+    "deployment:index": page("deployment:index"),
+    "deployment:index@out": page("deployment:index", query={"wilayah": OUT}),
+    "deployment:plan_new@in": page("deployment:plan_new", "POST", ["deployment"], data={"wilayah": IN}),
+    "deployment:plan_new@out": page("deployment:plan_new", "POST", ["deployment"], data={"wilayah": OUT}),
+    "deployment:whatif": page("deployment:whatif"),
+    "deployment:whatif@save-out": page("deployment:whatif", "POST", ["deployment"],
+                                       data={"wilayah": OUT, "save": "1"}),
+    "deployment:units": page("deployment:units"),
+    "deployment:units@import": page("deployment:units", "POST", ["deployment"],
+                                    data={"kind": "personel", "file": "<file.roster>"}),
+    "deployment:export_polsek@in": page("deployment:export_polsek", kwargs={
+        "pk": "<plan.province>", "code": "<unit.in>", "fmt": "xlsx"}),
+    "deployment:export_polsek@in-pdf": page("deployment:export_polsek", kwargs={
+        "pk": "<plan.province>", "code": "<unit.in>", "fmt": "pdf"}),
+    "deployment:export_polsek@out": page("deployment:export_polsek", kwargs={
+        "pk": "<plan.province>", "code": "<unit.out>", "fmt": "xlsx"}),
+    "deployment:export_summary@in": page("deployment:export_summary", kwargs={"pk": "<plan.province>", "area": IN}),
+    "deployment:export_summary@out": page("deployment:export_summary", kwargs={"pk": "<plan.province>",
+                                                                               "area": OUT}),
+    "GET /api/deployment/units": api("GET", "/deployment/units"),
+    "GET /api/deployment/units@out": api("GET", "/deployment/units", query={"area": OUT}),
+    "GET /api/deployment/plans/latest": api("GET", "/deployment/plans/latest"),
+    "GET /api/deployment/plans/latest@out": api("GET", "/deployment/plans/latest", query={"area": OUT}),
+    "POST /api/deployment/plans@in": api("POST", "/deployment/plans", ["deployment"], json={"area": IN}),
+    "POST /api/deployment/plans@out": api("POST", "/deployment/plans", ["deployment"], json={"area": OUT}),
+    "GET /api/deployment/plans/{pk}/posts@in": api("GET", "/deployment/plans/{pk}/posts",
+                                                   path="/deployment/plans/<plan.province>/posts", query={"area": IN}),
+    "GET /api/deployment/plans/{pk}/posts@out": api("GET", "/deployment/plans/{pk}/posts",
+                                                    path="/deployment/plans/<plan.province>/posts",
+                                                    query={"area": OUT}),
+
+    # --- planning ---
+    "planning:index": page("planning:index"),
+    "planning:operation@province": page("planning:operation", kwargs={"pk": "<operation.province>"}),
+    "planning:document@province": page("planning:document", kwargs={"pk": "<operation.province>", "fmt": "docx"}),
+    "planning:document@province-pdf": page("planning:document", kwargs={"pk": "<operation.province>",
+                                                                        "fmt": "pdf"}),
+    "planning:stage_edit@province": page("planning:stage_edit", "POST", ["planning"], kwargs={
+        "pk": "<stage.province>"}, data={"starts_on": "2024-01-01", "ends_on": "2024-01-02"}),
+    "planning:threat@province": page("planning:threat", kwargs={"pk": "<threat.province>"}),
+    "planning:threat@out": page("planning:threat", kwargs={"pk": "<threat.out>"}),
+    "planning:contingency_activate@out": page("planning:contingency_activate", "POST", ["planning"],
+                                              kwargs={"pk": "<contingency.out>"}, data={"note": "uji"}),
+    "planning:contingency_step@out": page("planning:contingency_step", "POST", ["planning"],
+                                          kwargs={"pk": "<step.out>"}),
+    "GET /api/planning/operations": api("GET", "/planning/operations"),
+    "GET /api/planning/operations/{pk}": api("GET", "/planning/operations/{pk}",
+                                             path="/planning/operations/<operation.province>"),
+    "GET /api/planning/current-stage": api("GET", "/planning/current-stage"),
+    "GET /api/planning/operations/{pk}/threats": api("GET", "/planning/operations/{pk}/threats",
+                                                     path="/planning/operations/<operation.province>/threats"),
+    "GET /api/planning/operations/{pk}/kpis": api("GET", "/planning/operations/{pk}/kpis",
+                                                  path="/planning/operations/<operation.province>/kpis"),
+    "PUT /api/planning/stages/{pk}": api("PUT", "/planning/stages/{pk}", ["planning"],
+                                         path="/planning/stages/<stage.province>",
+                                         json={"starts_on": "2024-01-01", "ends_on": "2024-01-02"}),
+    "POST /api/planning/contingencies/{pk}/activate@out": api(
+        "POST", "/planning/contingencies/{pk}/activate", ["planning"],
+        path="/planning/contingencies/<contingency.out>/activate"),
+
+    # --- coordination ---
+    "coordination:index": page("coordination:index"),
+    "coordination:meeting@province": page("coordination:meeting", kwargs={"pk": "<meeting.province>"}),
+    "coordination:action_done@province": page("coordination:action_done", "POST", ["coordination"],
+                                              kwargs={"pk": "<action_item.province>"}, data={"evidence": "uji"}),
+    "coordination:reports": page("coordination:reports"),
+    "coordination:reports@search": page("coordination:reports", query={"q": "a"}),
+    "coordination:report_new": page("coordination:report_new"),
+    "coordination:report_new@post-in": page("coordination:report_new", "POST", ["coordination"],
+                                            data={**REPORT, "area_code": IN}),
+    "coordination:report_new@post-out": page("coordination:report_new", "POST", ["coordination"],
+                                             data={**REPORT, "area_code": OUT}),
+    "coordination:report@shared": page("coordination:report", kwargs={"pk": "<report.shared>"}),
+    "coordination:report@secret": page("coordination:report", kwargs={"pk": "<report.secret>"}),
+    "coordination:report@province": page("coordination:report", kwargs={"pk": "<report.province>"}),
+    "coordination:report@secret-shared": page("coordination:report", kwargs={"pk": "<report.secret-shared>"}),
+    "coordination:referrals": page("coordination:referrals"),
+    "coordination:referral_ack@province": page("coordination:referral_ack", "POST", ["coordination"],
+                                               kwargs={"pk": "<referral.province>"}),
+    "coordination:referral_ack@out": page("coordination:referral_ack", "POST", ["coordination"],
+                                          kwargs={"pk": "<referral.out>"}),
+    "GET /api/coordination/reports": api("GET", "/coordination/reports"),
+    "GET /api/coordination/reports@search": api("GET", "/coordination/reports", query={"q": "a"}),
+    "GET /api/coordination/reports/{pk}@shared": api("GET", "/coordination/reports/{pk}",
+                                                     path="/coordination/reports/<report.shared>"),
+    "GET /api/coordination/reports/{pk}@secret": api("GET", "/coordination/reports/{pk}",
+                                                     path="/coordination/reports/<report.secret>"),
+    "GET /api/coordination/reports/{pk}@province": api("GET", "/coordination/reports/{pk}",
+                                                       path="/coordination/reports/<report.province>"),
+    "GET /api/coordination/reports/{pk}@secret-shared": api("GET", "/coordination/reports/{pk}",
+                                                            path="/coordination/reports/<report.secret-shared>"),
+    "POST /api/coordination/reports@in": api("POST", "/coordination/reports", ["coordination"],
+                                             json={**REPORT, "area_code": IN}),
+    "POST /api/coordination/reports@out": api("POST", "/coordination/reports", ["coordination"],
+                                              json={**REPORT, "area_code": OUT}),
+    "GET /api/coordination/referrals": api("GET", "/coordination/referrals"),
+    "POST /api/coordination/referrals/{pk}/acknowledge@province": api(
+        "POST", "/coordination/referrals/{pk}/acknowledge", ["coordination"],
+        path="/coordination/referrals/<referral.province>/acknowledge"),
+    "POST /api/coordination/referrals/{pk}/acknowledge@out": api(
+        "POST", "/coordination/referrals/{pk}/acknowledge", ["coordination"],
+        path="/coordination/referrals/<referral.out>/acknowledge"),
+    "GET /api/coordination/action-items": api("GET", "/coordination/action-items"),
+
+    # --- operations (voting day) ---
+    "operations:command": page("operations:command"),
+    "operations:command@out": page("operations:command", query={"wilayah": KABKOTA_OUT}),
+    "operations:stream": page("operations:stream"),
+    "operations:incident_index": page("operations:incident_index"),
+    "operations:incident_index@out": page("operations:incident_index", query={"wilayah": KABKOTA_OUT}),
+    "operations:incident_detail@in": page("operations:incident_detail", kwargs={"pk": "<incident.in>"}),
+    "operations:incident_detail@out": page("operations:incident_detail", kwargs={"pk": "<incident.out>"}),
+    "operations:incident_act@in": page("operations:incident_act", "POST", ["operations"],
+                                       kwargs={"pk": "<incident.in>"}, data={"action": "publish"}),
+    "operations:incident_act@out": page("operations:incident_act", "POST", ["operations"],
+                                        kwargs={"pk": "<incident.out>"}, data={"action": "publish"}),
+    "operations:field": page("operations:field"),
+    "operations:service_worker": page("operations:service_worker"),
+    "operations:units": page("operations:units"),
+    "operations:after_action": page("operations:after_action"),
+    "operations:after_action@out-xlsx": page("operations:after_action", query={"wilayah": KABKOTA_OUT,
+                                                                              "format": "xlsx"}),
+    "operations:after_action@in-pdf": page("operations:after_action", query={"wilayah": IN, "format": "pdf"}),
+    "POST /api/operations/events@in": api("POST", "/operations/events", ["operations"], json={
+        "client_id": "ac1ac1ac-0000-4000-8000-000000000002", "tps_code": "<tps_code.in>", "kind": "buka"}),
+    "POST /api/operations/events@out": api("POST", "/operations/events", ["operations"], json={
+        "client_id": "ac1ac1ac-0000-4000-8000-000000000002", "tps_code": "<tps_code.out>", "kind": "buka"}),
+    "POST /api/operations/incidents@in": api("POST", "/operations/incidents", ["operations"],
+                                             json={**INCIDENT, "tps_code": "<tps_code.in>"}),
+    "POST /api/operations/incidents@out": api("POST", "/operations/incidents", ["operations"],
+                                              json={**INCIDENT, "tps_code": "<tps_code.out>"}),
+    "GET /api/operations/incidents": api("GET", "/operations/incidents"),
+    "GET /api/operations/incidents@out": api("GET", "/operations/incidents", query={"area": KABKOTA_OUT}),
+    "GET /api/operations/incidents/{incident_id}@in": api("GET", "/operations/incidents/{incident_id}",
+                                                          path="/operations/incidents/<incident.in>"),
+    "GET /api/operations/incidents/{incident_id}@out": api("GET", "/operations/incidents/{incident_id}",
+                                                           path="/operations/incidents/<incident.out>"),
+    "POST /api/operations/incidents/{incident_id}/transition@out": api(
+        "POST", "/operations/incidents/{incident_id}/transition", ["operations"],
+        path="/operations/incidents/<incident.out>/transition", json={"action": "verify"}),
+    "POST /api/operations/incidents/{incident_id}/merge/{into_id}@out": api(
+        "POST", "/operations/incidents/{incident_id}/merge/{into_id}", ["operations"],
+        path="/operations/incidents/<incident.out>/merge/<incident.in>"),
+    "POST /api/operations/incidents/{incident_id}/publish@in": api(
+        "POST", "/operations/incidents/{incident_id}/publish", ["operations"],
+        path="/operations/incidents/<incident.in>/publish"),
+    "POST /api/operations/incidents/{incident_id}/publish@out": api(
+        "POST", "/operations/incidents/{incident_id}/publish", ["operations"],
+        path="/operations/incidents/<incident.out>/publish"),
+    "POST /api/operations/incidents/{incident_id}/lock@out": api(
+        "POST", "/operations/incidents/{incident_id}/lock", ["operations"],
+        path="/operations/incidents/<incident.out>/lock"),
+    "POST /api/operations/incidents/{incident_id}/photos@out": api(
+        "POST", "/operations/incidents/{incident_id}/photos", ["operations"],
+        path="/operations/incidents/<incident.out>/photos", data={"photo": "<file.photo>"}),
+    "GET /api/operations/incidents/{incident_id}/dispatch-suggestions@in": api(
+        "GET", "/operations/incidents/{incident_id}/dispatch-suggestions",
+        path="/operations/incidents/<incident.in>/dispatch-suggestions"),
+    "GET /api/operations/incidents/{incident_id}/dispatch-suggestions@out": api(
+        "GET", "/operations/incidents/{incident_id}/dispatch-suggestions",
+        path="/operations/incidents/<incident.out>/dispatch-suggestions"),
+    "POST /api/operations/incidents/{incident_id}/dispatch@out": api(
+        "POST", "/operations/incidents/{incident_id}/dispatch", ["operations"],
+        path="/operations/incidents/<incident.out>/dispatch", json={"unit": "<unit.in>"}),
+    "POST /api/operations/dispatches/{dispatch_id}/{step}@missing": api(
+        "POST", "/operations/dispatches/{dispatch_id}/{step}", ["operations"],
+        path="/operations/dispatches/999999/arrived"),
+    "GET /api/operations/summary": api("GET", "/operations/summary"),
+    "GET /api/operations/summary@out": api("GET", "/operations/summary", query={"area": KABKOTA_OUT}),
+    "GET /api/operations/map@in": api("GET", "/operations/map", query={"area": IN}),
+    "GET /api/operations/map@out": api("GET", "/operations/map", query={"area": OUT}),
+    "GET /api/operations/units": api("GET", "/operations/units"),
+    "GET /api/operations/drills/{run_id}": api("GET", "/operations/drills/{run_id}",
+                                               path="/operations/drills/acl-no-such-run"),
+    "POST /api/operations/sweep": api("POST", "/operations/sweep", ["operations"], query={"province": PROVINCE}),
+    "POST /api/operations/sms": api("POST", "/operations/sms", ["operations"],
+                                    data={"from": "+628111", "text": "LAPOR"}),
+
+    # --- custody ---
+    "custody:index": page("custody:index"),
+    "custody:index@search": page("custody:index", query={"q": "74.02"}),
+    "custody:item@in": page("custody:item", kwargs={"code": "<item.in>"}),
+    "custody:item@out": page("custody:item", kwargs={"code": "<item.out>"}),
+    "custody:node@in": page("custody:node", kwargs={"code": "<node.in>"}),
+    "custody:node@out": page("custody:node", kwargs={"code": "<node.out>"}),
+    "custody:labels@in": page("custody:labels", kwargs={"code": "<node.in>"}),
+    "custody:labels@out": page("custody:labels", kwargs={"code": "<node.out>"}),
+    "custody:anomalies": page("custody:anomalies"),
+    "custody:anomaly_resolve@in": page("custody:anomaly_resolve", "POST", ["custody"],
+                                       kwargs={"pk": "<anomaly.in>"}, data={"note": "uji"}),
+    "custody:missions": page("custody:missions"),
+    "custody:checkpoints": page("custody:checkpoints"),
+    "POST /api/custody/handovers@in": api("POST", "/custody/handovers", ["custody"], json={
+        **HANDOVER, "item_codes": ["<item.in>"], "from_node": "<node.in>", "to_node": "<node.in>"}),
+    "POST /api/custody/handovers@out": api("POST", "/custody/handovers", ["custody"], json={
+        **HANDOVER, "item_codes": ["<item.out>"], "from_node": "<node.out>", "to_node": "<node.out>"}),
+    "POST /api/custody/handovers/{client_id}/confirm@in": api(
+        "POST", "/custody/handovers/{client_id}/confirm", ["custody"],
+        path="/custody/handovers/<handover.in>/confirm", json={"signature": "ttd-uji"}),
+    "POST /api/custody/handovers/{client_id}/confirm@pending": api(
+        "POST", "/custody/handovers/{client_id}/confirm", ["custody"],
+        path="/custody/handovers/<handover.pending>/confirm", json={"signature": "ttd-uji"}),
+    "GET /api/custody/handovers/waiting": api("GET", "/custody/handovers/waiting"),
+    "POST /api/custody/handovers/{client_id}/code@in": api(
+        "POST", "/custody/handovers/{client_id}/code", ["custody"], path="/custody/handovers/<handover.in>/code"),
+    "POST /api/custody/sync@out": api("POST", "/custody/sync", ["custody"], json=[{
+        **HANDOVER, "item_codes": ["<item.out>"], "from_node": "<node.out>", "to_node": "<node.out>"}]),
+    "GET /api/custody/items": api("GET", "/custody/items"),
+    "GET /api/custody/items@search": api("GET", "/custody/items", query={"search": "74.02"}),
+    "GET /api/custody/items/{code}/journey@in": api("GET", "/custody/items/{code}/journey",
+                                                    path="/custody/items/<item.in>/journey"),
+    "GET /api/custody/items/{code}/journey@out": api("GET", "/custody/items/{code}/journey",
+                                                     path="/custody/items/<item.out>/journey"),
+    "POST /api/custody/missions/{code}/positions@out": api(
+        "POST", "/custody/missions/{code}/positions", ["custody"], path="/custody/missions/<mission.out>/positions",
+        json={"client_id": "acl-pos-1", "at": "2024-02-14T08:00:00+08:00", "lat": -4.0, "lng": 122.5}),
+    "GET /api/custody/missions": api("GET", "/custody/missions"),
+    "GET /api/custody/anomalies": api("GET", "/custody/anomalies"),
+    "GET /api/custody/where": api("GET", "/custody/where"),
+    "GET /api/custody/where@out": api("GET", "/custody/where", query={"area": KABKOTA_OUT}),
+    "GET /api/custody/checkpoints": api("GET", "/custody/checkpoints"),
+}
+
+# The expected outcomes, one row per case; columns as ROLES.
+TABLE = """
+"""
+
+
+def format_row(key, outcomes, writes=()):
+    cells = [outcomes[role] + ("*" if role in writes else "") for role in ROLES]
+    return f"{key:<68}" + " ".join(f"{cell:<11}" for cell in cells).rstrip()
+
+
+def _parse(table):
+    rows = {}
+    for line in table.strip().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        key, *cells = line.split()
+        if key in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            key = f"{key} {cells.pop(0)}"
+        assert len(cells) == len(ROLES), f"row {key!r}: {len(cells)} cells for {len(ROLES)} roles"
+        assert key not in rows, f"row {key!r} twice"
+        rows[key] = dict(zip(ROLES, cells))
+    return rows
+
+
+EXPECTED = _parse(TABLE)
