@@ -74,8 +74,9 @@ def scan(*, now, actor=None) -> dict:
         # Group by node without a join (SQLite's planner can pick a pathological join order here).
         held = dict(Item.objects.filter(election=election, kind="box").values_list("node_id")
                     .annotate(n=Count("pk")).order_by())
+        kinds = {kind for _, late in stages for kind in late}
         nodes = {pk: (code, kind, area) for pk, code, kind, area in
-                 Node.objects.filter(pk__in=list(held)).values_list("pk", "code", "kind", "area_code")}
+                 Node.objects.filter(kind__in=kinds).values_list("pk", "code", "kind", "area_code") if pk in held}
         for stage, late_kinds in stages:
             for node_id, (code, kind, area) in sorted(nodes.items(), key=lambda n: n[1][0]):
                 if kind in late_kinds and raise_anomaly(
