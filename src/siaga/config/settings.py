@@ -84,6 +84,8 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+# A command post's database may restart; check a kept connection before reusing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes.
     DATABASES["default"]["OPTIONS"] = {
