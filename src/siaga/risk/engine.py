@@ -3,8 +3,11 @@
 Full scoring reads the stored observations as arrays, scores with NumPy
 (``explain.score_explained``), and replaces the province's TpsRisk and AreaRisk
 rows in one transaction. Re-scoring one TPS uses ``core.scoring.score_tps`` and
-refreshes only its desa, kecamatan, kab/kota and province from database
-aggregates. Both paths record every change of class in ClassChange.
+updates its desa, kecamatan, kab/kota and province by the change of that one
+TPS: every AreaRisk row keeps running totals (sum of scores, TPS per class),
+from which the index follows as ``area_index_bulk`` computes it, so the cost
+does not grow with the size of the area. The full path rebuilds the totals.
+Both paths record every change of class in ClassChange.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from siaga.core.scoring import (
@@ -22,7 +25,6 @@ from siaga.core.scoring import (
     DEFAULT_BANDS,
     RAWAN,
     area_index_from_parts,
-    area_index_levels,
     band,
     score_areas_bulk,
     score_tps,
@@ -35,6 +37,7 @@ from siaga.risk.models import AreaRisk, ClassChange, Observation, RiskIncident, 
 
 LEVEL_NAMES = {1: "provinsi", 2: "kabkota", 3: "kecamatan", 4: "desa"}
 TPS_AREA_FIELDS = {1: "province_code", 2: "kabkota_code", 3: "kecamatan_code", 4: "desa_id"}
+CLASS_COUNT_FIELDS = CLASS_NAMES  # AreaRisk's TPS count of each class, indexed by class
 
 
 def _days_since(last_at, on: date) -> float:
@@ -50,7 +53,7 @@ def score_province(*, province_code: str, on: date | None = None, cause: str = "
         results.update(_score_election(province_code, election, version, on))
     with transaction.atomic():
         changes = _store_tps(province_code, results, now, cause)
-        _store_areas(province_code, now)
+        store_province_areas(province_code, now=now)
     by_class = {name: 0 for name in CLASS_NAMES}
     for _, klass, *_ in results.values():
         by_class[CLASS_NAMES[klass]] += 1
@@ -110,7 +113,9 @@ def intel_scores(regions: list[str]) -> np.ndarray:
                             np.array([o[2] for o in obs], dtype=np.float64), catalogue)
 
 
-def _store_areas(province_code, now):
+def store_province_areas(province_code: str, *, now=None) -> None:
+    """Rebuild every area row of a province (totals, index, band) from its stored TPS scores."""
+    now = now or timezone.now()
     regions = Region.objects.filter(Q(code=province_code) | Q(code__startswith=province_code + "."))
     by_level = defaultdict(list)
     for code, level in regions.order_by("code").values_list("code", "level"):
@@ -118,29 +123,41 @@ def _store_areas(province_code, now):
     rows = list(TpsRisk.objects.filter(tps__province_code=province_code).values_list(
         "score", "klass", *(f"tps__{TPS_AREA_FIELDS[lv]}" for lv in (1, 2, 3, 4))))
     scores = np.array([r[0] for r in rows], dtype=np.float64)
-    klass = np.array([r[1] for r in rows], dtype=np.int8)
-    levels, intel = {}, {}
+    klass = np.array([r[1] for r in rows], dtype=np.int64)
+    objs = []
     for offset, level in enumerate((1, 2, 3, 4)):
         codes = by_level[level]
         where = {code: i for i, code in enumerate(codes)}
-        levels[level] = (np.array([where[r[2 + offset]] for r in rows], dtype=np.int64), len(codes))
-        intel[level] = intel_scores(codes)
-    index = area_index_levels(levels, scores, klass, intel=intel)
-    objs = []
-    for level, (tps_area, n) in levels.items():
-        counts = np.zeros((n, 4), dtype=np.int64)
-        np.add.at(counts, (tps_area, klass.astype(np.int64)), 1)
-        bands = band(index[level], DEFAULT_BANDS[LEVEL_NAMES[level]])
-        for i, code in enumerate(by_level[level]):
-            objs.append(_area_row(code, level, float(index[level][i]), int(bands[i]), intel[level][i],
+        tps_area = np.array([where[r[2 + offset]] for r in rows], dtype=np.int64)
+        counts = np.zeros((len(codes), 4), dtype=np.int64)
+        np.add.at(counts, (tps_area, klass), 1)
+        sums = np.bincount(tps_area, weights=scores, minlength=len(codes))
+        intel = intel_scores(codes)
+        index = area_index_from_totals(counts.sum(axis=1), sums, counts[:, RAWAN:].sum(axis=1), intel)
+        bands = band(index, DEFAULT_BANDS[LEVEL_NAMES[level]])
+        for i, code in enumerate(codes):
+            objs.append(_area_row(code, level, float(index[i]), int(bands[i]), intel[i], float(sums[i]),
                                   counts[i], now))
     AreaRisk.objects.filter(region__in=regions).delete()
     AreaRisk.objects.bulk_create(objs, batch_size=2000)
 
 
-def _area_row(code, level, index, band_value, intel, counts, now) -> AreaRisk:
+def area_index_from_totals(count, score_sum, rawan_or_worse, intel) -> np.ndarray:
+    """Index of areas from their totals: TPS count, sum of TPS scores, TPS classed rawan or worse.
+
+    The same division as ``area_index_bulk``, so totals summed over the TPS give
+    its result bit for bit; totals kept by deltas differ only by rounding.
+    """
+    count = np.asarray(count, dtype=np.float64)
+    safe = np.where(count > 0, count, 1.0)
+    return area_index_from_parts(count, np.asarray(score_sum, dtype=np.float64) / safe,
+                                 np.asarray(rawan_or_worse, dtype=np.float64) / safe,
+                                 intel=np.asarray(intel, dtype=np.float64))
+
+
+def _area_row(code, level, index, band_value, intel, score_sum, counts, now) -> AreaRisk:
     return AreaRisk(region_id=code, level=level, index=index, band=band_value,
-                    intel=None if np.isnan(intel) else float(intel), tps=int(counts.sum()),
+                    intel=None if np.isnan(intel) else float(intel), score_sum=score_sum, tps=int(counts.sum()),
                     kurang_rawan=int(counts[0]), rawan=int(counts[1]), sangat_rawan=int(counts[2]),
                     khusus=int(counts[3]), computed_at=now)
 
@@ -158,7 +175,7 @@ def tps_values(tps, version) -> dict[str, float]:
 
 
 def rescore_tps(tps, *, cause: str, on: date | None = None) -> TpsRisk | None:
-    """Re-score one TPS and refresh its four areas; call inside the caller's transaction."""
+    """Re-score one TPS and update its four areas by the change; call inside the caller's transaction."""
     version = active_tps_catalogues().get(tps.election)
     if version is None:
         return None
@@ -169,21 +186,76 @@ def rescore_tps(tps, *, cause: str, on: date | None = None) -> TpsRisk | None:
                        special=bool(special_tps(np.array([tps.number]), np.array([tps.special]))[0]),
                        last_incident=timezone.localdate(last) if last else None, on=on)
     now = timezone.now()
-    current = TpsRisk.objects.select_for_update(of=("self",)).filter(tps=tps).first()
+    risk = TpsRisk.objects.select_for_update(of=("self",)).filter(tps=tps).first()
+    before = None if risk is None else (risk.score, risk.klass)
     reasons = list(result.reasons)
-    if current is None or current.klass != result.klass:
-        ClassChange.objects.create(tps=tps, at=now, old_class=current.klass if current else None,
-                                   old_score=current.score if current else None, new_class=result.klass,
+    old_score, old_class = before or (None, None)
+    if old_class != result.klass:
+        ClassChange.objects.create(tps=tps, at=now, old_class=old_class, old_score=old_score, new_class=result.klass,
                                    new_score=result.score, cause=cause, reasons=reasons)
-    risk, _ = TpsRisk.objects.update_or_create(tps=tps, defaults=dict(
-        catalogue=version, score=result.score, klass=result.klass,
-        contributions=[list(c) for c in result.contributions], reasons=reasons, computed_at=now))
-    refresh_areas([tps.desa_id, tps.kecamatan_code, tps.kabkota_code, tps.province_code], now=now)
+    risk = risk or TpsRisk(tps=tps)
+    risk.catalogue, risk.score, risk.klass, risk.reasons, risk.computed_at = (
+        version, result.score, result.klass, reasons, now)
+    risk.contributions = [list(c) for c in result.contributions]
+    risk.save(force_insert=before is None)
+    _move_tps_in_areas(tps, before, (result.score, result.klass), now)
     return risk
 
 
+def _tps_areas(tps) -> list[str]:
+    return [tps.province_code, tps.kabkota_code, tps.kecamatan_code, tps.desa_id]
+
+
+def _move_tps_in_areas(tps, before, after, now) -> None:
+    """Take the TPS's old (score, class) out of its areas' totals and put the new one in."""
+    codes = _tps_areas(tps)
+    # Locked in code order, so concurrent re-scores sharing areas cannot deadlock.
+    areas = list(AreaRisk.objects.select_for_update().filter(region_id__in=codes).order_by("region_id"))
+    for area in areas:
+        if before is not None:
+            _add_tps(area, *before, sign=-1)
+        _add_tps(area, *after, sign=1)
+    _save_index(areas, now)
+    stored = {area.region_id for area in areas}
+    rebuild_areas([code for code in codes if code not in stored], now=now)  # areas never scored yet
+
+
+def _add_tps(area: AreaRisk, score: float, klass: int, *, sign: int) -> None:
+    area.tps += sign
+    area.score_sum = area.score_sum + sign * score if area.tps else 0.0  # no rounding residue when empty
+    field = CLASS_COUNT_FIELDS[klass]
+    setattr(area, field, getattr(area, field) + sign)
+
+
+def _save_index(areas: list[AreaRisk], now) -> None:
+    """Recompute the index and band of stored areas from their totals and Intelkam score, and save them."""
+    if not areas:
+        return
+    index = area_index_from_totals([a.tps for a in areas], [a.score_sum for a in areas],
+                                   [a.tps - a.kurang_rawan for a in areas],
+                                   [np.nan if a.intel is None else a.intel for a in areas])
+    for area, value in zip(areas, index.tolist()):
+        area.index, area.band, area.computed_at = value, band(value, DEFAULT_BANDS[LEVEL_NAMES[area.level]]), now
+        # One plain UPDATE each: bulk_update's CASE expressions cost more to build than four statements.
+        area.save(update_fields=["index", "band", "intel", "score_sum", "tps", *CLASS_COUNT_FIELDS, "computed_at"])
+
+
 def refresh_areas(codes: list[str], *, now=None) -> None:
-    """Recompute the index of a few areas from aggregates of their TPS (and their stored Intelkam score)."""
+    """Re-read the Intelkam score of a few areas (after an area observation) and recompute their index."""
+    now = now or timezone.now()
+    intel = dict(zip(codes, intel_scores(codes).tolist()))
+    areas = list(AreaRisk.objects.select_for_update().filter(region_id__in=codes).order_by("region_id"))
+    for area in areas:
+        area.intel = None if np.isnan(intel[area.region_id]) else intel[area.region_id]
+    _save_index(areas, now)
+    stored = {area.region_id for area in areas}
+    rebuild_areas([code for code in codes if code not in stored], now=now)
+
+
+def rebuild_areas(codes: list[str], *, now=None) -> None:
+    """Build the totals and index of a few areas from database aggregates of their TPS."""
+    if not codes:
+        return
     now = now or timezone.now()
     levels = dict(Region.objects.filter(code__in=codes).values_list("code", "level"))
     intel = dict(zip(codes, intel_scores(codes)))
@@ -192,15 +264,11 @@ def refresh_areas(codes: list[str], *, now=None) -> None:
         if level is None:
             continue
         agg = TpsRisk.objects.filter(**{f"tps__{TPS_AREA_FIELDS[level]}": code}).aggregate(
-            n=Count("pk"), mean=Avg("score"), rawan=Count("pk", filter=Q(klass__gte=RAWAN)),
-            **{f"c{k}": Count("pk", filter=Q(klass=k)) for k in range(4)})
-        n = agg["n"]
-        index = float(area_index_from_parts(np.array([n]), np.array([agg["mean"] or 0.0]),
-                                            np.array([agg["rawan"] / n if n else 0.0]),
-                                            intel=np.array([intel[code]]))[0])
+            total=Sum("score"), **{f"c{k}": Count("pk", filter=Q(klass=k)) for k in range(4)})
         counts = np.array([agg[f"c{k}"] for k in range(4)])
+        total = float(agg["total"] or 0.0)
+        index = float(area_index_from_totals([counts.sum()], [total], [counts[RAWAN:].sum()], [intel[code]])[0])
         row = _area_row(code, level, index, int(band(index, DEFAULT_BANDS[LEVEL_NAMES[level]])), intel[code],
-                        counts, now)
+                        total, counts, now)
         AreaRisk.objects.update_or_create(region_id=code, defaults={
             f.attname: getattr(row, f.attname) for f in AreaRisk._meta.concrete_fields if f.attname != "region_id"})
-

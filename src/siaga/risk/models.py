@@ -164,6 +164,9 @@ class AreaRisk(models.Model):
     index = models.FloatField()
     band = models.PositiveSmallIntegerField()  # 0 rendah, 1 sedang, 2 tinggi
     intel = models.FloatField(null=True, blank=True)
+    # Running total of the TPS scores: with the counts below it gives the index of
+    # the area, so re-scoring one TPS updates its areas by a delta (engine.py).
+    score_sum = models.FloatField(default=0.0)
     tps = models.PositiveIntegerField(default=0)
     kurang_rawan = models.PositiveIntegerField(default=0)
     rawan = models.PositiveIntegerField(default=0)
