@@ -86,6 +86,7 @@ def test_analyst_finds_why_a_tps_is_sangat_rawan(page, sign_in):
     page.locator("main form.filters button[type=submit]").click()
     page.wait_for_url(re.compile(r"q=" + code))
     page.locator("table a[href^='/tps/']").first.click()
+    page.wait_for_load_state("networkidle")  # its map has loaded: leaving earlier would abort its requests
     page.get_by_test_id("risk-link").click()
     page.wait_for_url(re.compile(rf"/kerawanan/tps/{code}/"))
     assert page.get_by_test_id("risk-class").inner_text() == "Sangat rawan"

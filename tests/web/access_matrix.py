@@ -26,13 +26,14 @@ Cells:
 
 Row keys: `<url name>[@variant]` for pages, `<METHOD> <api path>[@variant]` for the API. Variants name the
 object or area asked for: `in` = inside 74.01 (the Polres) and, where it can, inside 74.01.04 (the Polsek);
-`out` = inside 74.02 (Kota Kendari... outside both); `province` = a province-wide object (area 74).
+`out` = inside 74.02 (outside Kolaka: outside the Polres, Polsek and PPK); `province` = a province-wide
+object (area 74).
 Placeholders `<name>` in a case are real demo objects, looked up by tests/web/test_access_matrix.py.
 """
 
 ROLES = ("admin", "intelkam", "kapolda", "polres", "polsek", "ppk", "kpu", "bawaslu", "anon")
 USERS = {"admin": "admin", "intelkam": "intelkam", "kapolda": "kapolda", "polres": "polres.kolaka",
-         "polsek": "polsek.mowewe.test", "ppk": "ppk.kolaka", "kpu": "kpu", "bawaslu": "bawaslu", "anon": None}
+         "polsek": "polsek.acl.test", "ppk": "ppk.kolaka", "kpu": "kpu", "bawaslu": "bawaslu", "anon": None}
 POLSEK_AGENCY = "POLSEK-74.01.04"
 KPU_AGENCY = "KPU-74"
 PROVINCE, KABKOTA_IN, KECAMATAN_IN, KABKOTA_OUT, KECAMATAN_OUT = "74", "74.01", "74.01.04", "74.02", "74.02.01"
@@ -248,7 +249,7 @@ CASES = {
     # --- operations (voting day) ---
     "operations:command": page("operations:command"),
     "operations:command@out": page("operations:command", query={"wilayah": KABKOTA_OUT}),
-    "operations:stream": page("operations:stream"),
+    "operations:stream": page("operations:stream", endless=True),  # Server-Sent Events: one role per test
     "operations:incident_index": page("operations:incident_index"),
     "operations:incident_index@out": page("operations:incident_index", query={"wilayah": KABKOTA_OUT}),
     "operations:incident_detail@in": page("operations:incident_detail", kwargs={"pk": "<incident.in>"}),
@@ -366,12 +367,207 @@ CASES = {
 
 # The expected outcomes, one row per case; columns as ROLES.
 TABLE = """
+#                                                                        admin    intelkam kapolda  polres   polsek   ppk      kpu      bawaslu  anon    
+home                                                                     200      200      200      200      200      200      200      200      login
+login                                                                    200      200      200      200      200      200      200      200      200
+logout                                                                   login    login    login    login    login    login    login    login    login
+set_language                                                             302      302      302      302      302      302      302      302      302
+region_index                                                             302      302      302      302      302      302      302      302      login
+region_detail@province                                                   200      200      200      404      404      404      200      200      login
+region_detail@in                                                         200      200      200      200      200      404      200      200      login
+region_detail@kabkota-in                                                 200      200      200      200      404      404      200      200      login
+region_detail@out                                                        200      200      200      404      404      404      200      200      login
+tps_map                                                                  200      200      200      200      200      200      200      200      login
+tps_map@out                                                              200      200      200      404      404      404      200      200      login
+tps_index                                                                200      200      200      200      200      200      200      200      login
+tps_index@out                                                            200      200      200      200      200      200      200      200      login
+tps_index@search                                                         200      200      200      200      200      200      200      200      login
+tps_detail@in                                                            200      200      200      200      200      404      200      200      login
+tps_detail@out                                                           200      200      200      404      404      404      200      200      login
+api:openapi-json                                                         200      200      200      200      200      200      200      200      200
+api:openapi-view                                                         200      200      200      200      200      200      200      200      200
+api:api-root                                                             404      404      404      404      404      404      404      404      404
+GET /api/regions                                                         200      200      200      200      200      200      200      200      401
+GET /api/regions/{code}@in                                               200      200      200      200      200      404      200      200      401
+GET /api/regions/{code}@out                                              200      200      200      404      404      404      200      200      401
+GET /api/regions/{code}/children@in                                      200      200      200      200      200      404      200      200      401
+GET /api/regions/{code}/children@out                                     200      200      200      404      404      404      200      200      401
+GET /api/regions/{code}/boundaries@in                                    200      200      200      200      200      404      200      200      401
+GET /api/regions/{code}/boundaries@out                                   200      200      200      404      404      404      200      200      401
+GET /api/tps                                                             200      200      200      200      200      200      200      200      401
+GET /api/tps@out                                                         200      200      200      200      200      200      200      200      401
+GET /api/tps/points@in                                                   200      200      200      200      200      200      200      200      401
+GET /api/tps/points@out                                                  200      200      200      200      200      200      200      200      401
+GET /api/tps/{code}@in                                                   200      200      200      200      200      404      200      200      401
+GET /api/tps/{code}@out                                                  200      200      200      404      404      404      200      200      401
+risk:map                                                                 200      200      200      200      200      200      200      200      login
+risk:map@out                                                             200      200      200      404      404      404      200      200      login
+risk:summary                                                             200      200      200      200      200      200      200      200      login
+risk:import                                                              200      200      200      200      200      200      200      200      login
+risk:import@post                                                         200      200      200      200      200      200      200      200      login
+risk:tps@in                                                              200      200      200      200      200      404      200      200      login
+risk:tps@out                                                             200      200      200      404      404      404      200      200      login
+risk:tps@post-in                                                         302      302      403      302      403      404      403      403      login
+risk:tps@post-out                                                        302      302      403      404      404      404      403      403      login
+risk:export_xlsx@in                                                      200      200      200      200      200      403      200      200      login
+risk:export_xlsx@out                                                     200      200      200      403      403      403      200      200      login
+risk:export_geojson@in                                                   200      200      200      200      200      403      200      200      login
+risk:export_geojson@out                                                  200      200      200      403      403      403      200      200      login
+risk:export_png@in                                                       200      200      200      200      200      404      200      200      login
+risk:export_png@out                                                      200      200      200      404      404      404      200      200      login
+GET /api/risk/tps/{code}@in                                              200      200      200      200      200      404      200      200      401
+GET /api/risk/tps/{code}@out                                             200      200      200      404      404      404      200      200      401
+GET /api/risk/tps-points@in                                              200      200      200      200      200      403      200      200      401
+GET /api/risk/tps-points@out                                             200      200      200      403      403      403      200      200      401
+GET /api/risk/areas/{code}@in                                            200      200      200      200      200      404      200      200      401
+GET /api/risk/areas/{code}@out                                           200      200      200      404      404      404      200      200      401
+GET /api/risk/changes@in                                                 200      200      200      200      200      403      200      200      401
+GET /api/risk/changes@out                                                200      200      200      403      403      403      200      200      401
+POST /api/risk/observations@in                                           422      422      403      422      403      404      403      403      401
+POST /api/risk/observations@out                                          422      422      403      404      404      404      403      403      401
+POST /api/risk/observations/import                                       422      422      422      422      422      422      422      422      401
+POST /api/risk/incidents@in                                              200*     200*     403      200*     403      404      403      403      401
+POST /api/risk/incidents@out                                             200*     200*     403      404      404      404      403      403      401
+deployment:index                                                         200      200      200      200      200      200      200      200      login
+deployment:index@out                                                     200      200      200      403      403      403      200      200      login
+deployment:plan_new@in                                                   302      403      302      302      403      403      403      403      login
+deployment:plan_new@out                                                  302      403      302      403      403      403      403      403      login
+deployment:whatif                                                        200      200      200      200      200      200      200      200      login
+deployment:whatif@save-out                                               200      403      200      403      403      403      403      403      login
+deployment:units                                                         200      200      200      200      200      200      200      200      login
+deployment:units@import                                                  302      302      302      302      302      302      302      302      login
+deployment:export_polsek@in                                              200      200      200      200      200      404      200      200      login
+deployment:export_polsek@in-pdf                                          200      200      200      200      200      404      200      200      login
+deployment:export_polsek@out                                             200      200      200      404      404      404      200      200      login
+deployment:export_summary@in                                             200      200      200      200      200      403      200      200      login
+deployment:export_summary@out                                            200      200      200      403      403      403      200      200      login
+GET /api/deployment/units                                                200      200      200      200      200      200      200      200      401
+GET /api/deployment/units@out                                            200      200      200      200      200      200      200      200      401
+GET /api/deployment/plans/latest                                         200      200      200      200      200      200      200      200      401
+GET /api/deployment/plans/latest@out                                     200      200      200      403      403      403      200      200      401
+POST /api/deployment/plans@in                                            400      403      400      400      403      403      403      403      401
+POST /api/deployment/plans@out                                           400      403      400      403      403      403      403      403      401
+GET /api/deployment/plans/{pk}/posts@in                                  200      200      200      200      200      403      200      200      401
+GET /api/deployment/plans/{pk}/posts@out                                 200      200      200      403      403      403      200      200      401
+planning:index                                                           200      200      200      200      200      200      200      200      login
+planning:operation@province                                              200      200      200      200      200      200      200      200      login
+planning:document@province                                               200      200      200      200      200      200      200      200      login
+planning:document@province-pdf                                           200      200      200      200      200      200      200      200      login
+planning:stage_edit@province                                             302*     302*     302*     302      302      302      302      302      login
+planning:threat@province                                                 200      200      200      200      200      200      200      200      login
+planning:threat@out                                                      200      200      200      404      404      404      200      200      login
+planning:contingency_activate@out                                        302*     302*     302*     404      404      404      302      302      login
+planning:contingency_step@out                                            302      302      302      404      404      404      302      302      login
+GET /api/planning/operations                                             200      200      200      200      200      200      200      200      401
+GET /api/planning/operations/{pk}                                        200      200      200      200      200      200      200      200      401
+GET /api/planning/current-stage                                          204      204      204      204      204      204      204      204      401
+GET /api/planning/operations/{pk}/threats                                200      200      200      200      200      200      200      200      401
+GET /api/planning/operations/{pk}/kpis                                   200      200      200      403      403      403      200      200      401
+PUT /api/planning/stages/{pk}                                            200*     200*     200*     403      403      403      403      403      401
+POST /api/planning/contingencies/{pk}/activate@out                       200*     200*     200*     404      404      404      403      403      401
+coordination:index                                                       200      200      200      200      200      200      200      200      login
+coordination:meeting@province                                            200      200      200      200      200      404      200      200      login
+coordination:action_done@province                                        302*     302*     302*     302      302      404      302*     302      login
+coordination:reports                                                     200      200      200      200      200      200      200      200      login
+coordination:reports@search                                              200      200      200      200      200      200      200      200      login
+coordination:report_new                                                  200      200      200      200      200      200      200      200      login
+coordination:report_new@post-in                                          302*     302*     302*     302*     302*     200      302*     302*     login
+coordination:report_new@post-out                                         302*     302*     302*     200      200      200      302*     302*     login
+coordination:report@shared                                               200      200      200      404      404      404      200      404      login
+coordination:report@secret                                               200      200      200      404      404      404      404      404      login
+coordination:report@province                                             200      200      200      200      200      404      200      200      login
+coordination:report@secret-shared                                        200      200      200      404      404      404      404      404      login
+coordination:referrals                                                   200      200      200      200      200      200      200      200      login
+coordination:referral_ack@province                                       302      302      302      404      404      404      302      404      login
+coordination:referral_ack@out                                            302*     302*     302*     404      404      404      404      302      login
+GET /api/coordination/reports                                            200      200      200      200      200      200      200      200      401
+GET /api/coordination/reports@search                                     200      200      200      200      200      200      200      200      401
+GET /api/coordination/reports/{pk}@shared                                200      200      200      404      404      404      200      404      401
+GET /api/coordination/reports/{pk}@secret                                200      200      200      404      404      404      404      404      401
+GET /api/coordination/reports/{pk}@province                              200      200      200      200      200      404      200      200      401
+GET /api/coordination/reports/{pk}@secret-shared                         200      200      200      404      404      404      404      404      401
+POST /api/coordination/reports@in                                        201*     201*     201*     201*     201*     403      201*     201*     401
+POST /api/coordination/reports@out                                       201*     201*     201*     403      403      403      201*     201*     401
+GET /api/coordination/referrals                                          200      200      200      200      200      200      200      200      401
+POST /api/coordination/referrals/{pk}/acknowledge@province               200      200      200      404      404      404      200      404      401
+POST /api/coordination/referrals/{pk}/acknowledge@out                    200*     200*     200*     404      404      404      404      403      401
+GET /api/coordination/action-items                                       200      200      200      200      200      200      200      200      401
+operations:command                                                       200      200      200      200      200      200      200      200      login
+operations:command@out                                                   200      200      200      403      403      403      200      200      login
+operations:stream                                                        200      200      200      200      200      200      200      200      401
+operations:incident_index                                                200      200      200      200      200      200      200      200      login
+operations:incident_index@out                                            200      200      200      403      403      403      200      200      login
+operations:incident_detail@in                                            200      200      200      200      404      200      404      404      login
+operations:incident_detail@out                                           200      200      200      404      404      404      404      404      login
+operations:incident_act@in                                               302*     302      302*     302*     302      302*     302      302      login
+operations:incident_act@out                                              302      302      302      404      302      404      302      302      login
+operations:field                                                         200      200      200      200      200      200      200      200      login
+operations:service_worker                                                200      200      200      200      200      200      200      200      200
+operations:units                                                         200      200      200      200      200      200      200      200      login
+operations:after_action                                                  200      200      200      200      200      200      200      200      login
+operations:after_action@out-xlsx                                         200      200      200      403      403      403      200      200      login
+operations:after_action@in-pdf                                           200      200      200      200      200      403      200      200      login
+POST /api/operations/events@in                                           201*     201*     201*     201*     201*     400      403      403      401
+POST /api/operations/events@out                                          201*     201*     201*     400      400      400      403      403      401
+POST /api/operations/incidents@in                                        201*     201*     201*     201*     201*     400      403      403      401
+POST /api/operations/incidents@out                                       201*     201*     201*     400      400      400      403      403      401
+GET /api/operations/incidents                                            200      200      200      200      200      200      200      200      401
+GET /api/operations/incidents@out                                        200      200      200      403      403      403      200      200      401
+GET /api/operations/incidents/{incident_id}@in                           200      200      200      200      404      200      404      404      401
+GET /api/operations/incidents/{incident_id}@out                          200      200      200      404      404      404      404      404      401
+POST /api/operations/incidents/{incident_id}/transition@out              200*     200*     200*     404      403      404      403      403      401
+POST /api/operations/incidents/{incident_id}/merge/{into_id}@out         200*     200*     200*     404      403      404      403      403      401
+POST /api/operations/incidents/{incident_id}/publish@in                  200*     403      200*     200*     403      200*     403      403      401
+POST /api/operations/incidents/{incident_id}/publish@out                 409      403      409      404      403      404      403      403      401
+POST /api/operations/incidents/{incident_id}/lock@out                    200*     200*     200*     404      403      404      403      403      401
+POST /api/operations/incidents/{incident_id}/photos@out                  201*     201*     201*     404      404      404      403      403      401
+GET /api/operations/incidents/{incident_id}/dispatch-suggestions@in      200      200      200      200      404      200      404      404      401
+GET /api/operations/incidents/{incident_id}/dispatch-suggestions@out     200      200      200      404      404      404      404      404      401
+POST /api/operations/incidents/{incident_id}/dispatch@out                201*     403      201*     404      403      404      403      403      401
+POST /api/operations/dispatches/{dispatch_id}/{step}@missing             404      404      404      404      404      404      403      403      401
+GET /api/operations/summary                                              200      200      200      200      200      200      200      200      401
+GET /api/operations/summary@out                                          200      200      200      403      403      403      200      200      401
+GET /api/operations/map@in                                               200      200      200      200      200      403      200      200      401
+GET /api/operations/map@out                                              200      200      200      403      403      403      200      200      401
+GET /api/operations/units                                                200      200      200      200      200      200      200      200      401
+GET /api/operations/drills/{run_id}                                      404      404      404      404      404      404      404      404      401
+POST /api/operations/sweep                                               200*     403      403      403      403      403      403      403      401
+POST /api/operations/sms                                                 401      401      401      401      401      401      401      401      401
+custody:index                                                            200      200      200      200      200      200      200      200      login
+custody:index@search                                                     200      200      200      200      200      200      200      200      login
+custody:item@in                                                          200      200      200      200      404      200      200      200      login
+custody:item@out                                                         200      200      200      404      404      404      200      200      login
+custody:node@in                                                          200      200      200      200      200      404      200      200      login
+custody:node@out                                                         200      200      200      404      404      404      200      200      login
+custody:labels@in                                                        200      200      200      200      200      404      200      200      login
+custody:labels@out                                                       200      200      200      404      404      404      200      200      login
+custody:anomalies                                                        200      200      200      200      200      200      200      200      login
+custody:anomaly_resolve@in                                               302*     302*     302*     302*     404      302*     302*     302      login
+custody:missions                                                         200      200      200      200      200      200      200      200      login
+custody:checkpoints                                                      200      200      200      200      200      200      200      200      200
+POST /api/custody/handovers@in                                           200*     200*     200*     200*     403      403      200*     403      401
+POST /api/custody/handovers@out                                          200*     200*     200*     403      403      403      200*     403      401
+POST /api/custody/handovers/{client_id}/confirm@in                       200      200      200      200      200      404      200      200      401
+POST /api/custody/handovers/{client_id}/confirm@pending                  200*     200*     200*     200*     404      200*     200*     403      401
+GET /api/custody/handovers/waiting                                       200      200      200      200      200      200      200      200      401
+POST /api/custody/handovers/{client_id}/code@in                          403      403      403      403      403      404      403      403      401
+POST /api/custody/sync@out                                               200*     200*     200*     403      403      403      200*     403      401
+GET /api/custody/items                                                   200      200      200      200      200      200      200      200      401
+GET /api/custody/items@search                                            200      200      200      200      200      200      200      200      401
+GET /api/custody/items/{code}/journey@in                                 200      200      200      200      404      200      200      200      401
+GET /api/custody/items/{code}/journey@out                                200      200      200      404      404      404      200      200      401
+POST /api/custody/missions/{code}/positions@out                          200*     200*     200*     404      404      404      200*     403      401
+GET /api/custody/missions                                                200      200      200      200      200      200      200      200      401
+GET /api/custody/anomalies                                               200      200      200      200      200      200      200      200      401
+GET /api/custody/where                                                   200      200      200      200      200      200      200      200      401
+GET /api/custody/where@out                                               200      200      200      200      200      200      200      200      401
+GET /api/custody/checkpoints                                             200      200      200      200      200      200      200      200      200
 """
 
 
 def format_row(key, outcomes, writes=()):
     cells = [outcomes[role] + ("*" if role in writes else "") for role in ROLES]
-    return f"{key:<68}" + " ".join(f"{cell:<11}" for cell in cells).rstrip()
+    return f"{key:<72} " + " ".join(f"{cell:<8}" for cell in cells).rstrip()
 
 
 def _parse(table):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from siaga.accounts.models import AgencyKind
-from siaga.accounts.scope import area_contains, code_q, narrower_area, user_area  # noqa: F401 (area_contains used by views)
+from siaga.accounts.scope import area_contains, can_see_area, code_q, narrower_area, user_area  # noqa: F401 (area_contains used by views)
 from siaga.core.codes import parent_code
 from siaga.deployment.models import PatternSet, Personnel, Plan, PlanAssignment, PlanBko, PlanPost, Unit
 
@@ -167,9 +167,14 @@ def unit_table(*, viewer, plan, area=None):
 
 # --- what the planning app reads (security plan document and KPIs) ---------------------------
 
+def _plan_for(viewer, area):
+    """The newest plan for an operation's area, or for the viewer's own part of it when that is narrower."""
+    return plan_latest(viewer=viewer, area=area if area and can_see_area(viewer, area) else None)
+
+
 def personnel_summary(*, viewer, area):
     """The newest plan covering the area, summarised for the security plan document; None without a plan."""
-    plan = plan_latest(viewer=viewer, area=area or None)
+    plan = _plan_for(viewer, area)
     if plan is None:
         return None
     s = plan.summary
@@ -185,7 +190,7 @@ def personnel_summary(*, viewer, area):
 
 def kpi_tps_guarded(*, viewer, operation):
     """Share (%) of the plan's TPS whose post is staffed to the pattern."""
-    plan = plan_latest(viewer=viewer, area=operation.area_code or None)
+    plan = _plan_for(viewer, operation.area_code)
     if plan is None:
         return None
     total = guarded = 0
@@ -197,7 +202,7 @@ def kpi_tps_guarded(*, viewer, operation):
 
 def kpi_shortfall_closed(*, viewer, operation):
     """Share (%) of the units' own shortfall that BKO from the Polda closes."""
-    plan = plan_latest(viewer=viewer, area=operation.area_code or None)
+    plan = _plan_for(viewer, operation.area_code)
     if plan is None:
         return None
     bko, short = plan.summary.get("bko", 0), plan.summary.get("shortfall", 0)
