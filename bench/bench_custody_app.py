@@ -84,7 +84,7 @@ def _fill_chains(at):
     from siaga.custody.models import Event, Item
 
     stamp = utc_text(at)
-    rows = []
+    rows, new_heads = [], []
     heads = list(Item.objects.values_list("pk", "code", "head_hash"))
     for pk, code, head in heads:
         for seq in range(2, EVENTS_PER_ITEM + 1):
@@ -93,7 +93,12 @@ def _fill_chains(at):
             stored = core.store_event(head, ev)
             head = stored.hash
             rows.append((pk, seq, stored.prev_hash, stored.hash, stored.canonical.decode(), "handover", at))
+        new_heads.append((EVENTS_PER_ITEM, head, pk))
     insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "kind", "recorded_at"], rows)
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.executemany("UPDATE custody_item SET head_seq = %s, head_hash = %s WHERE id = %s", new_heads)
 
 
 def bench_verify(quick):

@@ -9,7 +9,7 @@ def test_where_boxes_are_journey_and_anomalies(page, sign_in):
     assert page.locator("[data-testid=nodes] tr").count() > 10  # one row per KPU warehouse + header
     assert int(page.locator("#custody-map").get_attribute("data-layers")) > 0
     page.goto("/kotak-suara/?kind=tps&q=7401")
-    page.locator("[data-testid=found] a").first.click()
+    page.locator("[data-testid=found] a", has_text="presiden").first.click()
     page.wait_for_url(re.compile(r"/kotak-suara/barang/"))
     journey = page.locator("[data-testid=journey] tr")
     assert journey.count() >= 3  # header + registered + at least one handover

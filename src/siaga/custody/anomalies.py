@@ -67,7 +67,7 @@ def scan_handover(handover, received_items, previous, listed):
 def scan(*, now, actor=None) -> dict:
     """Late things at ``now``: overdue legs (per node and stage), unconfirmed handovers, overdue missions."""
     raised = Counter()
-    for election in Item.objects.values_list("election", flat=True).distinct():
+    for election in Item.objects.order_by().values_list("election", flat=True).distinct():
         stages = overdue_stages(election, now)
         if not stages:
             continue

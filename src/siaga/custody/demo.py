@@ -13,6 +13,7 @@ from django.db import transaction
 
 from siaga.accounts.models import Agency, Role
 from siaga.accounts.services import audit_record, user_upsert
+from siaga.core import custody as core
 from siaga.custody import anomalies, chain, services
 from siaga.custody.bulk import insert_rows
 from siaga.custody.escort_math import path_km
@@ -87,7 +88,7 @@ def _bulk_journey(actor, boxes, stages):
                          giver_confirmed_at=at, receiver_confirmed_at=at + timedelta(minutes=5), created_at=at)
             handovers.append(h)
             for box in group:
-                stored = chain.core.store_event(box.head_hash, chain.core.make_event(
+                stored = core.store_event(box.head_hash, core.make_event(
                     box.code, box.head_seq + 1, "handover", chain.utc_text(at), node=dest, giver=names[origin],
                     receiver=names[dest], seals=box.seals, condition="baik",
                     payload={"handover": client_id, "from": origin, "device": "", "client_seq": 0, "method": "code",
