@@ -13,6 +13,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from siaga.operations import selectors, services, workflow
+from siaga.operations.auth import FIELD_AUTH
 from siaga.operations.models import Channel
 from siaga.operations.geojson import status_feature_collection
 
@@ -98,7 +99,8 @@ def _incident_out(incident, created=False):
             "possible_duplicates": list(services.duplicate_candidates(incident).values_list("pk", flat=True)[:10])}
 
 
-@router.post("/events", response={200: EventOut, 201: EventOut, 400: Problem}, summary="Report a TPS stage or flag")
+@router.post("/events", response={200: EventOut, 201: EventOut, 400: Problem}, auth=FIELD_AUTH,
+             summary="Report a TPS stage or flag")
 def event_post(request, payload: EventIn):
     try:
         event, created = services.tps_event_record(
@@ -112,7 +114,8 @@ def event_post(request, payload: EventIn):
                                        "kind": event.kind, "stage": stage}
 
 
-@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, 400: Problem}, summary="Report an incident")
+@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, 400: Problem}, auth=FIELD_AUTH,
+             summary="Report an incident")
 def incident_post(request, payload: IncidentIn):
     try:
         incident, created = services.incident_report(

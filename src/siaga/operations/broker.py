@@ -51,12 +51,36 @@ class RedisBroker(InProcessBroker):
         super().__init__()
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        self._errors = redis.RedisError
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=2)
         self._listener = None
         self._ready = threading.Event()
+        self._publish_failing = False
+        # Requests hand messages to one sender thread: a slow or absent Redis never holds up a request.
+        self._outbox: queue.Queue = queue.Queue(maxsize=10_000)
+        threading.Thread(target=self._send_forever, daemon=True, name="siaga-redis-sender").start()
 
     def publish(self, message: dict) -> None:
-        self._redis.publish(CHANNEL, json.dumps(message, default=str))
+        try:
+            self._outbox.put_nowait(message)
+        except queue.Full:  # Redis has been slow for a long while: live views miss updates, the data is stored
+            self.deliver(message)
+
+    def _send_forever(self):
+        while True:
+            self._send(self._outbox.get())
+
+    def _send(self, message: dict) -> None:
+        try:
+            self._redis.publish(CHANNEL, json.dumps(message, default=str))
+            self._publish_failing = False
+        except self._errors:
+            # Redis is down: the change is committed already; this worker's own streams
+            # still get it, other workers' browsers catch up on their next reload.
+            if not self._publish_failing:
+                log.warning("redis unavailable; live updates reach this worker's streams only")
+            self._publish_failing = True
+            self.deliver(message)
 
     def subscribe(self) -> queue.Queue:
         with self._lock:
@@ -77,8 +101,9 @@ class RedisBroker(InProcessBroker):
                     elif item["type"] == "message":
                         self.deliver(json.loads(item["data"]))
             except Exception:  # Redis restarted: resubscribe
+                if self._ready.is_set():  # once per outage, not once per reconnect attempt
+                    log.exception("redis listener lost its connection")
                 self._ready.clear()
-                log.exception("redis listener lost its connection")
                 threading.Event().wait(1)
 
 

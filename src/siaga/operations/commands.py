@@ -69,7 +69,7 @@ def _tps_classes(user, province, limit):
 def cmd_simulate(args):
     from datetime import date
 
-    from siaga.core.simulator import election_day
+    from siaga.core.simulator import election_day, expected_counts
     from siaga.operations import drill
     from siaga.operations.models import VotingDay
 
@@ -86,12 +86,14 @@ def cmd_simulate(args):
     counts = drill.drive(subs, url=args.url.rstrip("/"), token=token, run_id=run_id, speed=args.speed,
                          workers=args.workers)
     server = drill.fetch_json(args.url.rstrip("/"), f"/api/operations/drills/{run_id}", token)
-    result = {**counts, "run": run_id, "tps": len(tps), "server": server}
+    # What a correct server stores for this stream, to reconcile both counts against.
+    result = {**counts, "run": run_id, "tps": len(tps), "expected": expected_counts(subs), "server": server}
     if args.json:
         print_json(result)
     else:
         print(f"dikirim/sent {counts['sent']}, diterima/accepted {counts['accepted']}, duplikat/duplicates "
-              f"{counts['duplicates']}, ditolak/rejected {counts['rejected']}, galat/errors {counts['errors']}")
+              f"{counts['duplicates']}, ditolak/rejected {counts['rejected']}, galat/errors {counts['errors']}, "
+              f"dikirim ulang/resent {counts['resent']}")
         print(f"server: {server}")
     return 0 if counts["errors"] == 0 else 1
 

@@ -12,6 +12,15 @@ from siaga.core.simulator import Submission
 
 PATHS = {"event": "/api/operations/events", "incident": "/api/operations/incidents"}
 RISK_CLASS_NAMES = {0: "kurang_rawan", 1: "rawan", 2: "sangat_rawan", 3: "khusus"}
+# Worker restarting, proxy without a live backend, database restarting: worth another try.
+RETRY_STATUSES = {500, 502, 503, 504}
+RETRY_ATTEMPTS = 10
+RETRY_FIRST_DELAY, RETRY_MAX_DELAY = 0.25, 8.0
+
+
+def retry_delays(attempts=RETRY_ATTEMPTS, first=RETRY_FIRST_DELAY, cap=RETRY_MAX_DELAY) -> list[float]:
+    """Exponential back-off between attempts: 0.25, 0.5, 1, 2, 4, 8, 8... (about 40 s in all)."""
+    return [min(cap, first * 2 ** n) for n in range(attempts - 1)]
 
 
 def new_run_id() -> str:
@@ -31,34 +40,49 @@ class Sender(threading.Thread):
         self.latencies: list[float] = []
 
     def _post(self, conn, path, body):
-        for attempt in range(3):
+        """POST with bounded retries; returns (status, connection, number of resends).
+
+        A lost connection or a 5xx answer (worker killed, database restarting) is
+        retried with the same body, hence the same client id: the server stores it
+        at most once, so resending is safe.
+        """
+        resends = 0
+        for delay in [*retry_delays(), None]:
             try:
                 conn.request("POST", path, body=body, headers=self.headers)
                 response = conn.getresponse()
                 response.read()
-                return response.status, conn
+                if response.status not in RETRY_STATUSES:
+                    return response.status, conn, resends
+                status = response.status
             except (http.client.HTTPException, OSError):
                 conn.close()
                 conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-                time.sleep(0.2 * (attempt + 1))
-        return 599, conn
+                status = 599
+            if delay is None:
+                return status, conn, resends
+            resends += 1
+            time.sleep(delay)
 
     def run(self):
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         while (sub := self.inbox.get()) is not None:
             body = json.dumps({**sub.payload, "client_id": sub.client_id, "exercise": True, "drill": self.run_id})
             started = time.perf_counter()
-            status, conn = self._post(conn, PATHS[sub.kind], body)
+            status, conn, resends = self._post(conn, PATHS[sub.kind], body)
             self.latencies.append(time.perf_counter() - started)
             key = {201: "accepted", 200: "duplicates", 400: "rejected"}.get(status, "errors")
+            if key == "duplicates" and resends and not sub.retry:
+                key = "accepted"  # an earlier attempt of this very submission was stored; its answer was lost
             with self.lock:
                 self.counts[key] += 1
+                self.counts["resent"] += resends
         conn.close()
 
 
 def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4) -> dict:
     """Send the stream (sped up `speed` times; 0 = as fast as possible) and count the answers."""
-    counts = {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0, "errors": 0}
+    counts = {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0, "errors": 0, "resent": 0}
     lock = threading.Lock()
     senders = [Sender(url, token, run_id, counts, lock) for _ in range(workers)]
     for s in senders:

@@ -63,12 +63,37 @@ class TpsStatus(models.Model):
     anomalies = models.PositiveIntegerField(default=0)
 
     class Meta:
+        # The milestone indexes answer "reached after its deadline" by a range scan of the late rows only.
         indexes = [models.Index(fields=["province_code", "stage"]), models.Index(fields=["kabkota_code", "stage"]),
-                   models.Index(fields=["kecamatan_code", "stage"])]
+                   models.Index(fields=["kecamatan_code", "stage"]), models.Index(fields=["opened_at"]),
+                   models.Index(fields=["counting_at"]), models.Index(fields=["finished_at"])]
 
 
 # Milestone stage -> TpsStatus column holding when it was reached.
 MILESTONE_FIELDS = {tps_state.OPENED: "opened_at", tps_state.COUNTING: "counting_at", tps_state.FINISHED: "finished_at"}
+
+
+class StatusTally(models.Model):
+    """Counts of the TpsStatus rows of one kecamatan, kept in the transaction that changes them (see tally.py).
+
+    Stage columns count rows per stage; flag and milestone columns count rows where that column is set.
+    """
+
+    kecamatan_code = models.CharField(max_length=8, primary_key=True)
+    kabkota_code = models.CharField(max_length=5, db_index=True)
+    province_code = models.CharField(max_length=2, db_index=True)
+    persiapan = models.IntegerField(default=0)
+    logistik = models.IntegerField(default=0)
+    buka = models.IntegerField(default=0)
+    pemungutan = models.IntegerField(default=0)
+    penghitungan = models.IntegerField(default=0)
+    selesai = models.IntegerField(default=0)
+    serah = models.IntegerField(default=0)
+    disturbed = models.IntegerField(default=0)
+    suspended = models.IntegerField(default=0)
+    opened_at = models.IntegerField(default=0)
+    counting_at = models.IntegerField(default=0)
+    finished_at = models.IntegerField(default=0)
 
 
 class VotingDay(models.Model):

@@ -4,16 +4,19 @@ Partner agencies (KPU, Bawaslu: role "mitra") see an incident only once a
 commander has published it to them.
 """
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from siaga.accounts.models import Agency, AgencyKind, Role
 from siaga.accounts.scope import area_q, code_q, level_q, narrower_area, user_area
 from siaga.core import checkins, tps_state
+from siaga.core.codes import region_level
 from siaga.core.geo import TravelModel, haversine_km
-from siaga.operations import workflow
-from siaga.operations.models import MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, TpsStatus, VotingDay
+from siaga.operations import tally, workflow
+from siaga.operations.models import (MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, StatusTally, TpsStatus,
+                                     VotingDay)
 from siaga.regions.models import Tps
 
 # Incidents and summary rows store codes down to kecamatan; a desa-level viewer filters through the TPS.
@@ -61,6 +64,38 @@ def tps_status(*, viewer, tps) -> dict:
             "suspended": bool(row and row.suspended), "last_event_at": row.last_event_at if row else None}
 
 
+TALLY_FIELDS = {"provinsi": "province_code", "kabkota": "kabkota_code", "kecamatan": "kecamatan_code"}
+TPS_COUNT_SECONDS = 600
+
+
+def status_counts(*, viewer, area=None) -> dict:
+    """Summary rows per stage, and how many are disturbed, suspended, past each milestone (tally.COLUMNS).
+
+    Summed from the per-kecamatan counters (a few thousand rows nationally); a desa is smaller than a
+    counter row, so it is counted from its summary rows.
+    """
+    area = narrower_area(viewer, area)
+    if area and region_level(area) not in TALLY_FIELDS:
+        counted = next(iter(tally.recount(status_rows(viewer=viewer, area=area)).values()), {})
+        return {column: counted.get(column, 0) for column in tally.COLUMNS}
+    sums = StatusTally.objects.filter(area_q(area, TALLY_FIELDS)).aggregate(**{c: Sum(c) for c in tally.COLUMNS})
+    return {column: n or 0 for column, n in sums.items()}
+
+
+def tps_count(*, viewer, area=None) -> int:
+    """TPS in the viewer's scope. Nationally that is 820,161 rows to count on every dashboard refresh, and the
+    registry does not change on voting day: the national count is cached per registry version (newest TPS id)."""
+    rows = tps_in_scope(viewer=viewer, area=area)
+    if narrower_area(viewer, area):
+        return rows.count()
+    key = f"siaga:operations:tps-count:{Tps.objects.aggregate(newest=Max('pk'))['newest']}"
+    total = cache.get(key)
+    if total is None:
+        total = rows.count()
+        cache.set(key, total, TPS_COUNT_SECONDS)
+    return total
+
+
 def voting_day_for(area: str):
     return VotingDay.objects.filter(province_code=area[:2]).first() if area else VotingDay.objects.first()
 
@@ -69,14 +104,11 @@ def summary(*, viewer, area=None, now=None) -> dict:
     """The command-post counters: TPS by stage, missing check-ins, open incidents, overdue items."""
     now = now or timezone.now()
     area = narrower_area(viewer, area)
-    total = tps_in_scope(viewer=viewer, area=area).count()
+    total = tps_count(viewer=viewer, area=area)
     rows = status_rows(viewer=viewer, area=area)
-    by_stage = dict(rows.order_by().values_list("stage").annotate(n=Count("pk")))
-    flags = rows.aggregate(disturbed=Count("pk", filter=Q(disturbed=True)),
-                           suspended=Count("pk", filter=Q(suspended=True)),
-                           **{f: Count(f) for f in MILESTONE_FIELDS.values()})
-    stages = {stage: by_stage.get(stage, 0) for stage in tps_state.STAGES}
-    stages[tps_state.PREPARATION] += total - sum(by_stage.values())
+    flags = status_counts(viewer=viewer, area=area)
+    stages = {stage: flags[stage] for stage in tps_state.STAGES}
+    stages[tps_state.PREPARATION] += total - sum(stages.values())
     missing = {}
     day = voting_day_for(area or user_area(viewer) or "")
     if day is not None:
