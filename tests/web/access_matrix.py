@@ -451,8 +451,8 @@ GET /api/deployment/plans/{pk}/posts@in                                  200    
 GET /api/deployment/plans/{pk}/posts@out                                 200      200      200      403      403      403      200      200      401
 planning:index                                                           200      200      200      200      200      200      200      200      login
 planning:operation@province                                              200      200      200      200      200      200      200      200      login
-planning:document@province                                               200      200      200      200      200      200      200      200      login
-planning:document@province-pdf                                           200      200      200      200      200      200      200      200      login
+planning:document@province                                               200      200      200      403      403      403      200      200      login
+planning:document@province-pdf                                           200      200      200      403      403      403      200      200      login
 planning:stage_edit@province                                             302*     302*     302*     302      302      302      302      302      login
 planning:threat@province                                                 200      200      200      200      200      200      200      200      login
 planning:threat@out                                                      200      200      200      404      404      404      200      200      login
@@ -462,7 +462,7 @@ GET /api/planning/operations                                             200    
 GET /api/planning/operations/{pk}                                        200      200      200      200      200      200      200      200      401
 GET /api/planning/current-stage                                          204      204      204      204      204      204      204      204      401
 GET /api/planning/operations/{pk}/threats                                200      200      200      200      200      200      200      200      401
-GET /api/planning/operations/{pk}/kpis                                   200      200      200      403      403      403      200      200      401
+GET /api/planning/operations/{pk}/kpis                                   200      200      200      200      200      200      200      200      401
 PUT /api/planning/stages/{pk}                                            200*     200*     200*     403      403      403      403      403      401
 POST /api/planning/contingencies/{pk}/activate@out                       200*     200*     200*     404      404      404      403      403      401
 coordination:index                                                       200      200      200      200      200      200      200      200      login
