@@ -71,7 +71,7 @@ def test_polres_user_cannot_open_another_kabkota(sign_in):
 
 def test_english_can_be_chosen(sign_in):
     page = sign_in("intelkam")
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert page.locator("header nav").inner_text().startswith("Dashboard")
     assert "Regions" in page.locator("header nav").inner_text()

@@ -129,7 +129,7 @@ class ItemOut(Schema):
 @router.get("/items", response=list[ItemOut])
 def items(request, node: str = "", search: str = "", limit: int = 200):
     node_row = selectors.node_get(viewer=request.auth, code=node) if node else None
-    rows = selectors.item_list(viewer=request.auth, node=node_row, search=search)[:min(limit, 1000)]
+    rows = selectors.item_list(viewer=request.auth, node=node_row, search=search)[:max(1, min(limit, 1000))]
     return [{**{f: getattr(i, f) for f in ("code", "kind", "race", "holder", "seals", "head_seq")},
              "node": i.node.code if i.node_id else None} for i in rows]
 

@@ -16,12 +16,9 @@ from siaga.operations import selectors, services, workflow
 from siaga.operations.auth import FIELD_AUTH
 from siaga.operations.models import Channel
 from siaga.operations.geojson import status_feature_collection
+from siaga.web.schemas import Problem
 
 router = Router(tags=["operations"])
-
-
-class Problem(Schema):
-    detail: str
 
 
 class EventIn(Schema):
