@@ -14,6 +14,19 @@ from siaga.config.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """As Django's test client does: requests must not close the connection holding the test transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearer(user):
     _, raw = token_issue(actor=None, user=user("intelkam"), name="fuzz")
