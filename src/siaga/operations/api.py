@@ -130,7 +130,7 @@ def incident_list(request, area: str = "", status: str = "", limit: int = 100):
     rows = selectors.incidents(viewer=request.auth, area=area or None)
     if status:
         rows = rows.filter(status=status)
-    return [_incident_out(i) for i in rows[: min(limit, 500)]]
+    return [_incident_out(i) for i in rows[: max(1, min(limit, 500))]]
 
 
 @router.get("/incidents/{incident_id}", response=IncidentOut)
