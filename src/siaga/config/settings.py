@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "siaga.web.middleware.RejectNulCharacters",
     "siaga.web.middleware.IndonesianByDefault",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
