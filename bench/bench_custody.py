@@ -17,14 +17,13 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from machine import describe, machine
 from siaga.core.custody import CustodyLog, merkle_root, verify
 from siaga.core.custody_bundle import write_bundle
 
@@ -134,11 +133,7 @@ def run(quick: bool) -> dict:
         "merkle_leaves": len(heads),
         "merkle_s": t_merkle,
         "national_merkle_s": t_merkle * NATIONAL_ITEMS / len(heads),
-        "machine": {
-            "processor": platform.processor() or platform.machine(),
-            "cpu_count": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "machine": machine(),
     }
 
 
@@ -146,8 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200,000-event sample")
     r = run(parser.parse_args().quick)
-    m = r["machine"]
-    print(f"machine: {m['processor']}, {m['cpu_count']} CPUs, Python {m['python']}")
+    print(f"machine: {describe()}")
     print(
         f"sample: {r['sample_events']:,} events on {r['sample_items']:,} boxes, "
         f"{r['mean_event_bytes']:.0f} bytes of event text on average"

@@ -7,6 +7,8 @@
    several threads, round-robin over the servers): events per second, p50/p99 latency.
    Baseline in the same run: raw psycopg inserts of the same rows (event insert + summary
    update, one commit per event, same concurrency), so the ratio is the cost of HTTP + Django.
+   Then batched: 50 events per request to /api/operations/events/batch (a phone's offline
+   queue, an SMS aggregator, a partner feed), against raw SQL in the same batches.
 2. Scaling: the same ingestion through one `siaga serve` process and through two, same
    clients, same number of events, in the same run: the two-to-one throughput ratio.
 3. National dashboard: the SQL of the command-post summary on stand-in tables of 820,161
@@ -30,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from machine import describe, machine  # noqa: E402
+from machine import describe, load_average, machine  # noqa: E402
 
 PG = os.environ.get("SIAGA_BENCH_PG", "postgres://root@127.0.0.1:5432")
 DB_NAME = "siaga_bench_ops"
@@ -104,7 +106,20 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(len(values) * q))] if values else None
 
 
-def ingest_http(ports, raw_token, rows, clients):
+def run_clients(client, clients) -> float:
+    """Run client(0..clients-1) in threads at once; the seconds until the last is done."""
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
+
+
+def ingest_http(ports, raw_token, rows, clients, batch=1):
+    """Each client posts its share one event per request (batch=1) or `batch` events per request to the batch
+    endpoint. An event's latency is its request's: from sending until the answer saying it is stored."""
     latencies, statuses, lock = [], {}, threading.Lock()
     chunks = [rows[i::clients] for i in range(clients)]
 
@@ -112,33 +127,29 @@ def ingest_http(ports, raw_token, rows, clients):
         conn = http.client.HTTPConnection("127.0.0.1", ports[i % len(ports)], timeout=60)
         headers = {"Authorization": f"Bearer {raw_token}", "Content-Type": "application/json"}
         mine = []
-        for client_id, code, kind in chunks[i]:
-            body = json.dumps({"client_id": client_id, "tps_code": code, "kind": kind})
+        for start in range(0, len(chunks[i]), batch):
+            events = [{"client_id": c, "tps_code": code, "kind": kind} for c, code, kind in chunks[i][start:start + batch]]
+            path, body = ("/api/operations/events", json.dumps(events[0])) if batch == 1 else \
+                ("/api/operations/events/batch", json.dumps({"events": events}))
             started = time.perf_counter()
-            conn.request("POST", "/api/operations/events", body=body, headers=headers)
+            conn.request("POST", path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
-            mine.append(time.perf_counter() - started)
+            mine.extend([time.perf_counter() - started] * len(events))
             with lock:
-                statuses[response.status] = statuses.get(response.status, 0) + 1
+                statuses[response.status] = statuses.get(response.status, 0) + len(events)
         conn.close()
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - started
+    seconds = run_clients(client, clients)
     return {"events": len(rows), "seconds": round(seconds, 2), "events_per_s": round(len(rows) / seconds, 1),
             "p50_ms": round(percentile(latencies, 0.5) * 1000, 1), "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
             "statuses": statuses}
 
 
-def ingest_raw(dsn, rows, clients):
-    """The same rows with plain SQL: event insert + summary update, one commit each."""
+def ingest_raw(dsn, rows, clients, batch=1):
+    """The same rows with plain SQL: event insert + summary update, one commit per event (or per batch)."""
     import psycopg
 
     with psycopg.connect(dsn) as conn:
@@ -147,26 +158,24 @@ def ingest_raw(dsn, rows, clients):
 
     def client(i):
         with psycopg.connect(dsn) as conn:
-            for client_id, code, kind in chunks[i]:
-                with conn.transaction():
-                    conn.execute("INSERT INTO operations_tpsevent (client_id, tps_id, kind, at, received_at, channel, "
-                                 "note, exercise) VALUES (%s, %s, %s, now(), now(), 'web', 'bench-raw', true)",
-                                 (client_id, tps_id[code], kind))
-                    conn.execute("UPDATE operations_tpsstatus SET events = events + 1, last_event_at = now() "
-                                 "WHERE tps_id = %s", (tps_id[code],))
+            for start in range(0, len(chunks[i]), batch):
+                part = chunks[i][start:start + batch]
+                with conn.transaction(), conn.cursor() as cursor:
+                    cursor.executemany("INSERT INTO operations_tpsevent (client_id, tps_id, kind, at, received_at, "
+                                       "channel, note, exercise) VALUES (%s, %s, %s, now(), now(), 'web', 'bench-raw', "
+                                       "true)", [(c, tps_id[code], kind) for c, code, kind in part])
+                    cursor.executemany("UPDATE operations_tpsstatus SET events = events + 1, last_event_at = now() "
+                                       "WHERE tps_id = %s", sorted({(tps_id[code],) for _, code, _ in part}))
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - started
+    seconds = run_clients(client, clients)
     with psycopg.connect(dsn) as conn:
         conn.execute("DELETE FROM operations_tpsevent WHERE note = 'bench-raw'")
     return {"events": len(rows), "seconds": round(seconds, 2), "events_per_s": round(len(rows) / seconds, 1)}
 
 
+BATCH = 50  # an offline queue's flush or an SMS aggregator's minute: tens of events per request
+BATCH_RUNS = 4  # batched ingestion runs 4x as many events, so it lasts about as long as the others
+BATCH_CLIENTS = 4  # senders of batches: an event waits for its whole batch, so fewer of them, each sending more
 KECAMATAN = 7_277  # kecamatan of Indonesia (Kepmendagri 2022)
 VOTING_DAY = "2024-02-14"
 
@@ -270,12 +279,12 @@ def milliseconds(times):
             "runs": len(times)} if times else None
 
 
-def ingest_through(env, servers, threads, raw_token, warm_up, rows, clients):
+def ingest_through(env, servers, threads, raw_token, warm_up, rows, clients, batch=1):
     """Start `servers` processes, warm them up (imports, connections), ingest `rows`, stop them."""
     procs, ports = start_servers(env, servers, threads)
     try:
         ingest_http(ports, raw_token, warm_up, 4)
-        return ingest_http(ports, raw_token, rows, clients)
+        return ingest_http(ports, raw_token, rows, clients, batch)
     finally:
         for p in procs:
             p.terminate()
@@ -283,7 +292,7 @@ def ingest_through(env, servers, threads, raw_token, warm_up, rows, clients):
 
 
 def run(quick: bool) -> dict:
-    load_at_start = os.getloadavg()
+    load_at_start = load_average()
     env = ensure_database()
     os.environ.update(DATABASE_URL=env["DATABASE_URL"], SIAGA_HOME=env["SIAGA_HOME"])
     dsn = env["DATABASE_URL"]
@@ -302,6 +311,7 @@ def run(quick: bool) -> dict:
         return event_rows(codes, n, done - n)
 
     raw = ingest_raw(dsn, next_rows(n_events), clients)
+    raw_batched = ingest_raw(dsn, next_rows(n_events * BATCH_RUNS), BATCH_CLIENTS, BATCH)
     busy, stop = [], threading.Event()
 
     def dashboard_while_ingesting():
@@ -313,14 +323,18 @@ def run(quick: bool) -> dict:
     try:  # one worker, then two: same clients, same number of events, same dashboard load
         one = ingest_through(env, 1, threads, raw_token, next_rows(200), next_rows(n_events), clients)
         api = ingest_through(env, 2, threads, raw_token, next_rows(200), next_rows(n_events), clients)
+        batched = ingest_through(env, 2, threads, raw_token, next_rows(200), next_rows(n_events * BATCH_RUNS),
+                                 BATCH_CLIENTS, BATCH)
     finally:
         stop.set()
         watcher.join()
     result = {
-        "machine": machine(), "load_average_at_start": load_at_start, "load_average_at_end": os.getloadavg(),
+        "machine": machine(), "load_average_at_start": load_at_start, "load_average_at_end": load_average(),
         "ingest_api": api, "ingest_api_one_server": one, "ingest_raw_sql": raw,
         "api_to_raw_ratio": round(api["events_per_s"] / raw["events_per_s"], 3),
         "two_to_one_server_ratio": round(api["events_per_s"] / one["events_per_s"], 2),
+        "batch": BATCH, "batch_clients": BATCH_CLIENTS, "ingest_api_batched": batched, "ingest_raw_sql_batched": raw_batched,
+        "batched_api_to_raw_ratio": round(batched["events_per_s"] / raw_batched["events_per_s"], 3),
         "summary_rows": national, "summary_kecamatan": kecamatan,
         "summary_idle_ms": milliseconds(idle_counters), "summary_recount_idle_ms": milliseconds(idle_recount),
         "summary_recount_to_counters_ratio": round(statistics.median(idle_recount) / statistics.median(idle_counters),
@@ -343,6 +357,12 @@ def main():
           f"statuses {api['statuses']}")
     print(f"Baseline raw SQL, same rows and concurrency: {raw['events_per_s']} events/s")
     print(f"  ratio API / raw: {r['api_to_raw_ratio']}")
+    batched, raw_batched = r["ingest_api_batched"], r["ingest_raw_sql_batched"]
+    print(f"Batched ({r['batch']} events per request to /events/batch, same servers, {r['batch_clients']} clients): "
+          f"{batched['events_per_s']} events/s, p50 {batched['p50_ms']} ms, p99 {batched['p99_ms']} ms, "
+          f"statuses {batched['statuses']}")
+    print(f"Baseline raw SQL in the same batches (one commit per batch): {raw_batched['events_per_s']} events/s")
+    print(f"  ratio batched API / batched raw: {r['batched_api_to_raw_ratio']}")
     print(f"One server, same clients: {one['events_per_s']} events/s, p50 {one['p50_ms']} ms, p99 {one['p99_ms']} ms")
     print(f"  ratio two servers / one: {r['two_to_one_server_ratio']}")
     print(f"National summary over {r['summary_rows']:,} rows in {r['summary_kecamatan']:,} kecamatan: counters idle "

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import platform
 import sys
 import time
 from collections import defaultdict
@@ -20,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from machine import describe, machine
 
 from siaga.core.planner import (
     KHUSUS,
@@ -181,8 +180,7 @@ def scenario(name, data: Path | None, province: str | None, n_tps: int, rng, pol
 def run(quick: bool = False, data: Path | None = DEFAULT_DATA) -> dict:
     rng = np.random.default_rng(SEED)
     results = {
-        "machine": {"processor": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
-                    "python": platform.python_version()},  # fmt: skip
+        "machine": machine(),
         "scenarios": [scenario("sultra", data, "74", 8154, rng, polsek_share=1.0)],
     }
     if not quick:
@@ -196,8 +194,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args(argv)
     res = run(args.quick, args.data)
-    m = res["machine"]
-    print(f"machine: {m['processor']}, {m['cpus']} cpus, python {m['python']}")
+    print(f"machine: {describe()}")
     for s in res["scenarios"]:
         print(f"\n[{s['scenario']}] {s['tps']:,} TPS, {s['desa']:,} desa -> {s['posts']:,} posts; units {s['units']}")
         print(f"  group_posts {s['group_posts_s']:.2f} s; optimal {s['optimal_s']:.2f} s ({s['status']}, "

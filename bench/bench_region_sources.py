@@ -17,14 +17,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import platform
-import statistics
-import sys
-import time
 from pathlib import Path
 
+from machine import describe, machine
 from shapely.geometry import shape
+from timing import median_seconds
 
 from siaga.regions.sources import read_source
 
@@ -32,15 +29,6 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CSV_FILES = ("hierarchy/provinces.csv", "hierarchy/regencies.csv", "hierarchy/districts.csv",
              "hierarchy/villages.csv", "hierarchy/islands.csv", "national/kabkota_centroids.csv",
              "national/kecamatan_centroids.csv", "national/desa_centroids.csv")
-
-
-def _median_seconds(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _csv_pass(data: Path, province: str | None) -> int:
@@ -63,12 +51,12 @@ def _geojson_pass(data: Path) -> int:
 def run(quick: bool, data: Path = DEFAULT_DATA) -> dict:
     repeats = 1 if quick else 3
     sultra = read_source(data, provinces={"74"})
-    sultra_geojson_s = _median_seconds(lambda: read_source(data, provinces={"74"}), repeats)
-    sultra_sql_s = _median_seconds(lambda: read_source(data, provinces={"74"}, geometry="sql"), repeats)
-    sultra_base_s = _median_seconds(lambda: (_geojson_pass(data), _csv_pass(data, "74")), repeats)
+    sultra_geojson_s = median_seconds(lambda: read_source(data, provinces={"74"}), repeats)
+    sultra_sql_s = median_seconds(lambda: read_source(data, provinces={"74"}, geometry="sql"), repeats)
+    sultra_base_s = median_seconds(lambda: (_geojson_pass(data), _csv_pass(data, "74")), repeats)
     national = read_source(data, geometry="none")
-    national_s = _median_seconds(lambda: read_source(data, geometry="none"), repeats)
-    national_base_s = _median_seconds(lambda: _csv_pass(data, None), repeats)
+    national_s = median_seconds(lambda: read_source(data, geometry="none"), repeats)
+    national_base_s = median_seconds(lambda: _csv_pass(data, None), repeats)
     return {
         "sultra_regions": len(sultra.regions),
         "sultra_geometries": sultra.stats["regions_with_geometry"],
@@ -84,8 +72,7 @@ def run(quick: bool, data: Path = DEFAULT_DATA) -> dict:
         "national_s": national_s,
         "national_baseline_s": national_base_s,
         "national_ratio": national_s / national_base_s,
-        "machine": {"processor": platform.processor() or platform.machine(),
-                    "cpu_count": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": machine(),
     }
 
 
@@ -95,8 +82,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="reference data directory")
     args = parser.parse_args()
     r = run(args.quick, args.data)
-    m = r["machine"]
-    print(f"machine: {m['processor']}, {m['cpu_count']} cpus, python {m['python']}")
+    print(f"machine: {describe()}")
     print(f"Sultra: {r['sultra_regions']:,} regions, {r['sultra_geometries']:,} geometries "
           f"({r['sultra_repaired']} repaired), display GeoJSON {r['sultra_display_geojson_bytes'] / 1e6:.1f} MB")
     print(f"  from GeoJSON {r['sultra_geojson_s']:.2f} s, from SQL dumps {r['sultra_sql_s']:.2f} s; "

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scoring import _median_seconds, baseline, synthetic  # noqa: E402
+from bench_scoring import baseline, synthetic  # noqa: E402
+from machine import describe, load_average, machine  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 from siaga.core.catalogues import BAWASLU_PILKADA_2024, DEFAULT_RULES, INTELKAM_AREA  # noqa: E402
 from siaga.core.scoring import area_index_levels, score_areas_bulk  # noqa: E402
@@ -101,7 +102,7 @@ def incident_rescores(count: int) -> dict | None:
             "ratio_vs_bare": float(p50) / statistics.median(bare_times),
             "aggregate_areas_p50_ms": statistics.median(aggregate_times) * 1e3,
             "ratio_vs_aggregate_areas": float(p50) / statistics.median(aggregate_times),
-            "loadavg": os.getloadavg()}
+            "loadavg": load_average()}
 
 
 def _prepare(env: dict) -> None:
@@ -132,14 +133,14 @@ def run(quick: bool) -> dict:
     data = synthetic(0.1 if quick else 1.0)
     repeats = 2 if quick else 3
     out, _ = national(data)
-    ours = _median_seconds(lambda: national(data), repeats)
-    base = _median_seconds(lambda: baseline(data), repeats)
+    ours = median_seconds(lambda: national(data), repeats)
+    base = median_seconds(lambda: baseline(data), repeats)
     return {
         "n_tps": data["n_tps"], "n_observations": int(data["obs_tps"].size),
         "national_s": ours, "baseline_s": base, "ratio_vs_baseline": ours / base,
         "explained_tps": sum(1 for c in out.contributions if c),
         "incident": {db: incident_on(db, 50 if quick else 300) for db in DATABASES},
-        "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": machine(),
     }
 
 
@@ -152,8 +153,7 @@ def main() -> None:
         print(json.dumps(incident_rescores(args.incident_only)))
         return
     r = run(args.quick)
-    m = r["machine"]
-    print(f"machine: {m['platform']}, {m['cpu_count']} cpus, python {m['python']}")
+    print(f"machine: {describe()}")
     print(f"TPS {r['n_tps']:,}, observations {r['n_observations']:,}, explained {r['explained_tps']:,}")
     print(f"national app path (scores + explanations + 4-level index): {r['national_s']:.3f} s (goal < 10 s); "
           f"plain NumPy baseline {r['baseline_s']:.3f} s; ratio {r['ratio_vs_baseline']:.1f}x")

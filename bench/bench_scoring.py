@@ -18,14 +18,12 @@ Run: python bench/bench_scoring.py [--quick]
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
-import sys
 import time
 from datetime import date, timedelta
 
 import numpy as np
+from machine import describe, machine
+from timing import median_seconds
 
 from siaga.core.catalogues import BAWASLU_PILKADA_2024, DEFAULT_RULES, INTELKAM_AREA
 from siaga.core.scoring import area_index_levels, score_areas_bulk, score_bulk, score_tps, special_tps
@@ -125,15 +123,6 @@ def baseline(data: dict) -> None:
         np.bincount(tps_area, weights=klass >= 1, minlength=n_areas) / count
 
 
-def _median_seconds(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def single_rescores(data: dict, count: int = 1_000) -> tuple[float, float]:
     """p50, p99 seconds of scoring one TPS from its observations."""
     rng = np.random.default_rng(SEED + 1)
@@ -159,8 +148,8 @@ def run(quick: bool) -> dict:
     data = synthetic(0.1 if quick else 1.0)
     repeats = 3 if quick else 5
     result = national(data)
-    ours = _median_seconds(lambda: national(data), repeats)
-    base = _median_seconds(lambda: baseline(data), repeats)
+    ours = median_seconds(lambda: national(data), repeats)
+    base = median_seconds(lambda: baseline(data), repeats)
     p50, p99 = single_rescores(data)
     klass = result["scores"].klass
     return {
@@ -173,8 +162,7 @@ def run(quick: bool) -> dict:
         "single_p99_ms": p99 * 1e3,
         "class_shares": {name: float(np.mean(klass == k)) for k, name in
                          enumerate(("kurang_rawan", "rawan", "sangat_rawan", "khusus"))},
-        "machine": {"processor": platform.processor() or platform.machine(),
-                    "cpu_count": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": machine(),
     }
 
 
@@ -182,8 +170,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the country, fewer repeats")
     r = run(parser.parse_args().quick)
-    m = r["machine"]
-    print(f"machine: {m['processor']}, {m['cpu_count']} cpus, python {m['python']}")
+    print(f"machine: {describe()}")
     print(f"TPS {r['n_tps']:,}, observations {r['n_observations']:,} "
           f"({r['n_observations'] / r['n_tps']:.2f} per TPS)")
     print(f"national score_bulk + 4-level area index: {r['national_s']:.3f} s "

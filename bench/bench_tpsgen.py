@@ -13,14 +13,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import platform
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import shapely
+from machine import describe, machine
 from shapely.geometry import shape
 
 from siaga.core.codes import is_kelurahan
@@ -87,11 +85,7 @@ def run(quick: bool, data: Path = DEFAULT_DATA) -> dict:
         "tps_per_s": round(len(tps) / gen_s),
         "sultra_polygons_tps": len(sultra_tps),
         "sultra_polygons_s": round(poly_s, 3),
-        "machine": {
-            "processor": platform.processor(),
-            "cpu_count": os.cpu_count(),
-            "python": sys.version.split()[0],
-        },
+        "machine": machine(),
     }
 
 
@@ -108,8 +102,7 @@ def main() -> None:
     print(f"  ratio generate / baseline: {r['ratio_vs_baseline']:.2f}x")
     print(f"  Sultra with polygons: {r['sultra_polygons_tps']:,} TPS in "
           f"{r['sultra_polygons_s']:.2f} s")
-    m = r["machine"]
-    print(f"  machine: {m['processor'] or 'unknown'}, {m['cpu_count']} CPUs, Python {m['python']}")
+    print(f"  machine: {describe()}")
 
 
 if __name__ == "__main__":

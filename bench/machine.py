@@ -4,6 +4,14 @@ import os
 import platform
 
 
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages; other work on a shared machine distorts every figure."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
@@ -17,9 +25,11 @@ def machine() -> dict:
     except (ValueError, OSError):
         pass
     return {"cpu": cpu, "cpus": os.cpu_count(), "memory_gib": memory_gib, "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}"}
+            "system": f"{platform.system()} {platform.release()}", "load_average": load_average()}
 
 
 def describe() -> str:
     m = machine()
-    return f"{m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']} GiB, Python {m['python']}, {m['system']}"
+    load = " ".join(f"{x:.2f}" for x in m["load_average"]) if m["load_average"] else "unknown"
+    return (f"{m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']} GiB, Python {m['python']}, {m['system']}, "
+            f"load average {load}")

@@ -148,3 +148,30 @@ def test_bawaslu_reads_but_cannot_hand_over(user, warehouse_tps, at, client_id):
     assert selectors.item_list(viewer=user("bawaslu")).filter(pk=boxes[0].pk).exists()
     with pytest.raises(PermissionDenied):
         _offer(user("bawaslu"), boxes, _kpu(boxes[0]), _ppk(boxes[0]), at, client_id())
+
+
+def test_a_handover_costs_a_fixed_number_of_queries_whatever_its_size(
+        user, warehouse_tps, at, client_id, django_assert_max_num_queries):
+    """Offer and confirm read, lock and write the items in bulk: one box or all of a TPS cost the same
+    (16 with the savepoints a test transaction adds; it was 25 for one box, plus one per box).
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from siaga.accounts.models import AuditLog
+
+    admin = user("admin")
+    _, boxes = warehouse_tps
+    assert len(boxes) > 2
+    counts = []
+    for group in (boxes[:1], boxes[1:]):
+        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(16):
+            h, code = _offer(admin, group, _kpu(group[0]), _ppk(group[0]), at, client_id())
+            h = services.handover_confirm(actor=admin, handover=h, code=code)
+        counts.append(len(queries))
+        assert sorted(h.received_codes) == sorted(b.code for b in group)
+        audit = AuditLog.objects.filter(object_id=h.client_id).order_by("pk")
+        assert [a.action for a in audit] == ["custody.handover.offer", "custody.handover.confirm"]
+        assert audit[1].before["state"] == "pending" and audit[1].after["items"] == sorted(b.code for b in group)
+    assert counts[0] == counts[1]
+    assert all(item.head_seq == 2 for item in Item.objects.filter(pk__in=[b.pk for b in boxes]))

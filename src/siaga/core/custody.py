@@ -58,6 +58,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 GENESIS = "0" * 64
@@ -457,37 +459,45 @@ def verify(
         for item, seq in cp.advanced.items():
             wanted.setdefault(item, set()).add(seq)
     found: dict[tuple[str, int], str] = {}
-    state: dict[str, tuple[int, str, bytes] | None] = {}  # next seq, last hash hex and bytes
+    state: dict[str, tuple[int, str, bytes] | None] = {}  # next seq, last hash hex and bytes; None once broken
     broken: list[Break] = []
     count = 0
     sha = hashlib.sha256
-    for item, seq, prev, stored, data in events:
-        count += 1
-        if wanted:
-            seqs = wanted.get(item)
+    fresh = (1, GENESIS, _GENESIS_BYTES)
+    # A run of consecutive records of one item is checked in an inner loop with the chain state in locals
+    # (records usually come grouped by item; an interleaved stream just makes shorter runs).
+    for item, records in groupby(events, itemgetter(0)):
+        seqs = wanted.get(item)
+        current = state.get(item, fresh)
+        if current is not None:
+            expected, last, last_bytes = current
+            for _, seq, prev, stored, data in records:
+                count += 1
+                if seqs is not None and seq in seqs and (item, seq) not in found:
+                    found[item, seq] = stored
+                if seq != expected:
+                    reason = "seq_mismatch"
+                elif prev != last:
+                    reason = "prev_mismatch"
+                elif (digest := sha(last_bytes + data).digest()).hex() != stored:
+                    reason = "hash_mismatch"
+                elif (seq == 1 or deep) and not _labels_match(data, item, seq):
+                    reason = "label_mismatch"
+                elif deep and (reason := _deep_reason(data)):
+                    pass
+                else:
+                    expected, last, last_bytes = seq + 1, stored, digest
+                    continue
+                broken.append(Break(item, expected, reason, seq))  # only the first break per item
+                state[item] = None
+                break
+            else:
+                state[item] = (expected, last, last_bytes)
+                continue
+        for _, seq, _prev, stored, _data in records:  # after a break: counted, heads noted, not checked
+            count += 1
             if seqs is not None and seq in seqs and (item, seq) not in found:
                 found[item, seq] = stored
-        current = state.get(item)
-        if current is None:
-            if item in state:  # already broken
-                continue
-            current = (1, GENESIS, _GENESIS_BYTES)
-        expected, last, last_bytes = current
-        if seq != expected:
-            reason = "seq_mismatch"
-        elif prev != last:
-            reason = "prev_mismatch"
-        elif (digest := sha(last_bytes + data).digest()).hex() != stored:
-            reason = "hash_mismatch"
-        elif (deep or seq == 1) and not _labels_match(data, item, seq):
-            reason = "label_mismatch"
-        else:
-            reason = _deep_reason(data) if deep else None
-        if reason:
-            broken.append(Break(item, expected, reason, seq))
-            state[item] = None
-        else:
-            state[item] = (expected + 1, stored, digest)
     return VerifyReport(
         items=len(state),
         events=count,
@@ -501,7 +511,11 @@ def _labels_match(data: bytes, item: str, seq: int) -> bool:
     """The text's top-level item_id and seq, read from the bytes: in schema-valid
     canonical text the first ',"item_id":' is the top-level one (only scalars
     sort before it) and seq is the last key."""
-    label = b',"item_id":' + json.dumps(item, ensure_ascii=False).encode() + b',"kind":'
+    if item.isascii() and item.isprintable() and '"' not in item and "\\" not in item:
+        quoted = b'"' + item.encode() + b'"'  # what json.dumps writes for such a string, without its cost
+    else:
+        quoted = json.dumps(item, ensure_ascii=False).encode()
+    label = b',"item_id":' + quoted + b',"kind":'
     return data.startswith(label, data.find(b',"item_id":')) and data.endswith(b',"seq":%d}' % seq)
 
 

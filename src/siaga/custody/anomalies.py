@@ -32,16 +32,19 @@ def raise_anomaly(*, kind, key, area_code, detail, actor=None, item=None, node=N
 
 
 def _path(item):
-    return outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
+    return outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps_code)
 
 
 def scan_handover(handover, received_items, previous, listed):
     """Anomalies a completed handover shows: wrong node, seals changed, items short.
 
-    ``previous`` maps item id -> (node id before the receipt, seals before).
+    ``previous`` maps item id -> (node id before the receipt, seals before); each received item carries
+    ``tps_code`` (its TPS's code, read along when it was locked).
     """
-    nodes = dict(Node.objects.filter(pk__in={n for n, _ in previous.values() if n}).values_list("pk", "code"))
     origin, destination = handover.from_node.code, handover.to_node.code
+    nodes = {handover.from_node_id: origin, handover.to_node_id: destination}
+    if others := {n for n, _ in previous.values() if n and n not in nodes}:
+        nodes.update(Node.objects.filter(pk__in=others).values_list("pk", "code"))
     for item in received_items:
         node_before, seals_before = previous[item.pk]
         was_at = nodes.get(node_before)

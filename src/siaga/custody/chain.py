@@ -23,11 +23,16 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def lock_items(item_ids: Sequence[int]) -> dict[int, Item]:
-    """Items by id, row-locked in ascending id order for the rest of the transaction."""
+def lock_items(item_ids: Sequence[int] = (), *, handover=None, **annotations) -> dict[int, Item]:
+    """Items by id (or all of ``handover``'s), row-locked in ascending id order for the rest of the transaction.
+
+    Only the item rows are locked; ``annotations`` (e.g. a joined column) are read along.
+    """
     assert transaction.get_connection().in_atomic_block, "lock_items needs a transaction"
-    ids = sorted(set(item_ids))
-    rows = Item.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    rows = Item.objects.select_for_update(of=("self",)).order_by("pk")
+    rows = rows.filter(pk__in=sorted(set(item_ids))) if handover is None else rows.filter(handovers=handover)
+    if annotations:
+        rows = rows.annotate(**annotations)
     return {item.pk: item for item in rows}
 
 

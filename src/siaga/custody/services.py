@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,10 +32,11 @@ def _code_hash(handover_client_id: str, code: str) -> str:
     return hashlib.sha256(f"{handover_client_id}:{code}".encode()).hexdigest()
 
 
-def handover_state(h: Handover) -> dict:
+def handover_state(h: Handover, item_codes) -> dict:
+    """The audited state of ``h``; ``item_codes`` are its items (already in hand, so no query)."""
     return {"client_id": h.client_id, "state": h.state, "from": h.from_node.code, "to": h.to_node.code,
             "giver": h.giver_name, "receiver": h.receiver_name, "method": h.receiver_method,
-            "items": sorted(h.items.values_list("code", flat=True)), "received": h.received_codes}
+            "items": sorted(set(item_codes)), "received": h.received_codes}
 
 
 @transaction.atomic
@@ -65,17 +67,19 @@ def registry_create(*, actor, province_code, election="pemilu", at, envelopes=Tr
     return result
 
 
-def _node(code):
-    node = Node.objects.filter(code=code).first()
-    if node is None:
-        raise ValidationError(_("Unknown node %(code)s.") % {"code": code})
-    return node
+def _nodes(*codes):
+    """The nodes named by ``codes``, in that order (one query)."""
+    found = {n.code: n for n in Node.objects.filter(code__in=set(codes))}
+    for code in codes:
+        if code not in found:
+            raise ValidationError(_("Unknown node %(code)s.") % {"code": code})
+    return [found[c] for c in codes]
 
 
 def _items_for(codes):
     if not codes:
         raise ValidationError(_("A handover needs at least one item."))
-    found = {i.code: i for i in Item.objects.filter(code__in=codes)}
+    found = {i.code: i for i in Item.objects.filter(code__in=codes).only("pk", "code", "desa_code")}
     missing = [c for c in codes if c not in found]
     if missing:
         raise ValidationError(_("Unknown items: %(codes)s.") % {"codes": ", ".join(missing[:10])})
@@ -95,9 +99,9 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
 
     Idempotent on ``client_id``: a retry returns the stored handover and no new code.
     """
-    if existing := Handover.objects.filter(client_id=client_id).first():
-        return existing, None
-    origin, destination = _node(from_node), _node(to_node)
+    if Handover.objects.filter(client_id=client_id).exists():
+        return Handover.objects.get(client_id=client_id), None
+    origin, destination = _nodes(from_node, to_node)
     require_custodian(actor, origin.area_code)
     items = _items_for(list(item_codes))
     for item in items:  # the giver's area bounds the items too, not only the node they say they hold them at
@@ -116,9 +120,11 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
                 seals_seen=seals_seen, condition=condition, escort=escort, mission=mission,
                 code_hash=_code_hash(client_id, code), code_expires_at=timezone.now() + CODE_TTL,
                 giver_confirmed_at=timezone.now())
-            handover.items.set(items)
+            insert_rows(Handover.items.through, ["handover", "item"],
+                        ((handover.pk, pk) for pk in sorted({i.pk for i in items})))
             audit_record(actor=actor, action="custody.handover.offer", obj_type="custody_handover",
-                         obj_id=client_id, area_code=origin.area_code, after=handover_state(handover))
+                         obj_id=client_id, area_code=origin.area_code,
+                         after=handover_state(handover, [i.code for i in items]))
     except IntegrityError:  # a concurrent retry stored it first
         return Handover.objects.get(client_id=client_id), None
     return handover, code
@@ -158,32 +164,38 @@ def _receiver_method(actor, handover, code, signature):
 
 @transaction.atomic
 def handover_confirm(*, actor, handover, code="", signature="", received_codes=None, at=None):
-    """The receiver's half: appends one chain event per received item and moves them to the receiving node."""
-    handover = Handover.objects.select_for_update().select_related("from_node", "to_node").get(pk=handover.pk)
+    """The receiver's half: appends one chain event per received item and moves them to the receiving node.
+
+    Locks the handover row, then its items in ascending id order; a fixed number of queries whatever the
+    number of items (anomalies aside).
+    """
+    handover = (Handover.objects.select_for_update(of=("self",)).select_related("from_node", "to_node")
+                .get(pk=handover.pk))
     if handover.state == HandoverState.COMPLETE:
         return handover
     method = _receiver_method(actor, handover, code, signature)
     require_custodian(actor, handover.to_node.area_code if method == "device" else handover.from_node.area_code)
-    listed = sorted(handover.items.values_list("code", flat=True))
+    locked = chain.lock_items(handover=handover, tps_code=F("tps__code"))
+    listed = sorted(item.code for item in locked.values())
     received = listed if received_codes is None else sorted(set(received_codes))
     if extra := set(received) - set(listed):
         raise ValidationError(_("Items not in this handover: %(codes)s.") % {"codes": ", ".join(sorted(extra))})
-    before = handover_state(handover)
+    before = handover_state(handover, listed)
     handover.state, handover.receiver_method, handover.signature = HandoverState.COMPLETE, method, signature
     handover.received_codes, handover.receiver_confirmed_at = received, at or timezone.now()
     handover.code_hash = ""
-    handover.save()
-    _record_receipt(handover, received)
+    handover.save(update_fields=["state", "receiver_method", "signature", "received_codes",
+                                 "receiver_confirmed_at", "code_hash"])
+    _record_receipt(handover, locked, received)
     audit_record(actor=actor, action="custody.handover.confirm", obj_type="custody_handover",
                  obj_id=handover.client_id, area_code=handover.to_node.area_code, before=before,
-                 after=handover_state(handover))
+                 after=handover_state(handover, listed))
     return handover
 
 
-def _record_receipt(handover, received):
-    """Chain events for the received items, summary moves, and the anomalies this receipt shows."""
-    all_items = list(handover.items.all())
-    locked = chain.lock_items([i.pk for i in all_items])
+def _record_receipt(handover, locked, received):
+    """Chain events for the received items (``locked``: all the handover's items, locked), summary moves,
+    and the anomalies this receipt shows."""
     previous = {pk: (item.node_id, list(item.seals)) for pk, item in locked.items()}
     by_code = {item.code: item for item in locked.values()}
     drafts = []
