@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from siaga.core.codes import tps_code
+from siaga.core.tabular import normal_key
 from siaga.regions.tps_file import (
     FILE_COLUMNS,
     MESSAGES,
@@ -22,7 +23,6 @@ from siaga.regions.tps_file import (
     _COLUMN_VARIANTS,
     _Reader,
     _HEADER_FIELDS,
-    _key,
     read_tps_file,
     render,
     write_tps_file,
@@ -429,9 +429,9 @@ def test_writer_takes_mappings_like_the_export_service(known):
 
 
 def test_header_variants_do_not_collide():
-    keys = [_key(v) for vs in _COLUMN_VARIANTS.values() for v in vs]
+    keys = [normal_key(v) for vs in _COLUMN_VARIANTS.values() for v in vs]
     assert len(set(keys)) == len(keys) == len(_HEADER_FIELDS)
-    assert _key(" Kode_TPS. ") == _key("kode tps") == "kodetps"
+    assert normal_key(" Kode_TPS. ") == normal_key("kode tps") == "kodetps"
 
 
 def test_catalogue_has_both_languages():

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from siaga.accounts.scope import area_contains, user_area
 from siaga.accounts.services import audit_record
+from siaga.core.tabular import ImportRejected
 from siaga.deployment.models import AvailabilityWindow, Personnel, Unit, WindowKind
 from siaga.deployment.services import PLANNER_ROLES, require_planner, unit_strength_set
 from siaga.deployment.tables import problem, read_table
@@ -71,14 +72,6 @@ MESSAGES = {
         "duplicate_unit": "unit {value} already appears on line {first}.",
     },
 }
-
-
-class ImportRejected(Exception):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 def _time(text):

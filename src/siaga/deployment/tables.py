@@ -1,14 +1,24 @@
 """Read a CSV/XLSX table with known columns for the roster and pattern importers.
 
-File decoding, delimiter sniffing and XLSX reading are the TPS reader's
-(siaga.regions.tps_file); this adds a column map per file kind and problems
+File decoding, delimiter sniffing and XLSX reading are siaga.core.tabular's;
+this adds a column map per file kind and problems
 with the file line, the column as written, the value and a message in the
 user's language.
 """
 
 from dataclasses import dataclass, field
 
-from siaga.regions import tps_file
+from siaga.core.tabular import (
+    FILE_MESSAGES,
+    Unreadable,
+    column_keys,
+    message,
+    nonblank,
+    normal_key,
+    open_rows,
+    read_bytes,
+    unneutralise,
+)
 from siaga.regions.tps_file import Problem
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -23,41 +33,25 @@ class Table:
 
 
 def problem(lang, messages, line, column, value, code, **params) -> Problem:
-    text = messages[lang][code].format(value=value, **params)
-    if line is not None:
-        with_column, without_column = tps_file._PREFIX[lang]
-        text = (with_column if column is not None else without_column).format(line=line, column=column) + text
-    return Problem(line, column, value, code, text, params=params)
-
-
-def _rows(data: bytes):
-    if data.startswith(b"PK\x03\x04"):
-        return tps_file._xlsx_rows(data, MAX_BYTES)[1]
-    text, _ = tps_file._decode(data)
-    return tps_file._csv_rows(text, tps_file._sniff_delimiter(text))
+    return Problem(line, column, value, code, message(messages, lang, code, line, column, value, params),
+                   params=params)
 
 
 def read_table(data: bytes, *, filename, variants, required, lang, messages) -> Table:
     """Every row as {field: text}; file problems (unreadable, missing columns) stop the reading."""
     table = Table()
-    names = {tps_file._key(v): f for f, vs in variants.items() for v in vs}
+    names = column_keys(variants)
 
     def file_problem(code, line=None, **params):
-        table.problems.append(Problem(line, None, None, code,
-                                      tps_file._message(lang, code, line, None, None, {"filename": filename, **params})))
+        text = message(FILE_MESSAGES, lang, code, line, None, None, {"filename": filename, **params})
+        table.problems.append(Problem(line, None, None, code, text))
 
     try:
-        if len(data) > MAX_BYTES:
-            raise tps_file._Unreadable("too_large", limit=tps_file._human_size(MAX_BYTES))
-        if not data.strip():
-            raise tps_file._Unreadable("empty_file")
-        for line, cells in _rows(data):
-            if not any(cells):
-                continue
+        for line, cells in nonblank(open_rows(read_bytes(data, MAX_BYTES), MAX_BYTES, sheet_hint="tps").rows):
             if table.header_line is None:
                 columns = {}
                 for i, text in enumerate(cells):
-                    name = names.get(tps_file._key(text))
+                    name = names.get(normal_key(text))
                     if name and name not in columns:
                         columns[name] = i
                         table.headers[name] = text
@@ -68,9 +62,9 @@ def read_table(data: bytes, *, filename, variants, required, lang, messages) -> 
                 if missing:
                     return table
                 continue
-            table.rows.append((line, {f: tps_file._unneutralise(cells[i].strip()) if i < len(cells) else ""
+            table.rows.append((line, {f: unneutralise(cells[i].strip()) if i < len(cells) else ""
                                       for f, i in columns.items()}))
-    except tps_file._Unreadable as exc:
+    except Unreadable as exc:
         file_problem(exc.code, exc.line, **exc.params)
         return table
     if table.header_line is None:

@@ -22,7 +22,6 @@ import io
 import math
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -38,6 +37,19 @@ from siaga.core.codes import (
     split_tps_code,
     tps_code,
     undotted,
+)
+from siaga.core.tabular import (
+    FALLBACK_ENCODINGS,
+    FILE_MESSAGES,
+    Unreadable,
+    column_keys,
+    is_xlsx,
+    message,
+    neutralise,
+    normal_key,
+    open_rows,
+    read_bytes,
+    unneutralise,
 )
 
 Lang = Literal["id", "en"]
@@ -60,7 +72,6 @@ WRITE_COLUMNS = FILE_COLUMNS + ("keterangan",)
 SUGGESTION_CUTOFF = 0.6  # difflib ratio below which a name is no candidate
 MAX_CANDIDATES = 5
 _HEADER_SEARCH_ROWS = 20  # title rows an office may put above the header
-_XLSX_MAX_EXPANSION = 10  # uncompressed/compressed ratio beyond which an XLSX is refused
 
 
 # --------------------------------------------------------------------------- data
@@ -132,13 +143,7 @@ class TpsFileResult:
 # Row templates start lower case after a "Line N, column 'x': " prefix; file templates stand alone.
 MESSAGES: Mapping[str, Mapping[str, str]] = {
     "id": {
-        "too_large": "Berkas '{filename}' melebihi batas ukuran {limit}.",
-        "empty_file": "Berkas '{filename}' kosong.",
-        "not_a_spreadsheet": "Berkas '{filename}' bukan berkas CSV atau XLSX yang dapat dibaca; simpan ulang sebagai .xlsx atau .csv.",
-        "bad_encoding": "Berkas '{filename}' berisi data biner atau karakter yang tidak dapat dibaca.",
-        "encoding_fallback": "Berkas '{filename}' bukan UTF-8; dibaca sebagai {encoding}. Periksa huruf beraksen.",
-        "no_rows": "Berkas '{filename}' hanya berisi judul kolom, tanpa baris data.",
-        "bad_csv": "format CSV rusak (tanda kutip tidak tertutup atau sel terlalu besar); pembacaan berhenti di sini.",
+        **FILE_MESSAGES["id"],
         "missing_column": "kolom wajib '{value}' tidak ditemukan.",
         "duplicate_column": "kolom ini berarti sama dengan kolom '{first}'; hapus salah satunya.",
         "cell_too_long": "isi sel lebih dari {limit} karakter.",
@@ -166,13 +171,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "out_of_scope": "TPS {value} berada di luar wilayah Anda ({area}).",
     },
     "en": {
-        "too_large": "File '{filename}' exceeds the size limit of {limit}.",
-        "empty_file": "File '{filename}' is empty.",
-        "not_a_spreadsheet": "File '{filename}' is not a readable CSV or XLSX file; save it again as .xlsx or .csv.",
-        "bad_encoding": "File '{filename}' contains binary data or unreadable characters.",
-        "encoding_fallback": "File '{filename}' is not UTF-8; read as {encoding}. Check accented letters.",
-        "no_rows": "File '{filename}' has only a header row and no data rows.",
-        "bad_csv": "broken CSV (unclosed quote or oversized cell); reading stopped here.",
+        **FILE_MESSAGES["en"],
         "missing_column": "required column '{value}' not found.",
         "duplicate_column": "this column means the same as column '{first}'; remove one of them.",
         "cell_too_long": "cell is longer than {limit} characters.",
@@ -199,10 +198,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "out_of_scope": "TPS {value} lies outside your area ({area}).",
     },
 }
-_PREFIX = {
-    "id": ("Baris {line}, kolom '{column}': ", "Baris {line}: "),
-    "en": ("Line {line}, column '{column}': ", "Line {line}: "),
-}
 
 
 def render(problem: Problem, lang: Lang = "id") -> str:
@@ -211,20 +206,10 @@ def render(problem: Problem, lang: Lang = "id") -> str:
 
 
 def _message(lang, code, line, column, value, params) -> str:
-    text = MESSAGES[lang][code].format(value=value, **params)
-    if line is None:
-        return text
-    with_column, without_column = _PREFIX[lang]
-    prefix = with_column if column is not None else without_column
-    return prefix.format(line=line, column=column) + text
+    return message(MESSAGES, lang, code, line, column, value, params)
 
 
 # ------------------------------------------------------------------ column names
-
-
-def _key(text: str) -> str:
-    """Header/value key: case, whitespace, underscores and punctuation ignored."""
-    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 # The first variant of each field is the name used when the file lacks the column.
@@ -247,7 +232,7 @@ _COLUMN_VARIANTS: Mapping[str, tuple[str, ...]] = {
     "access": ("akses", "access"),
     "notes": ("keterangan", "notes", "catatan", "ket", "note"),
 }
-_HEADER_FIELDS = {_key(v): f for f, variants in _COLUMN_VARIANTS.items() for v in variants}
+_HEADER_FIELDS = column_keys(_COLUMN_VARIANTS)
 _IDENTITY_COLUMNS = "kode_tps | kode_desa + no_tps"
 _TEXT_FIELDS = ("name", "address", "notes", "desa_name", "kecamatan_name")
 
@@ -268,27 +253,7 @@ _ACCESS = {
 }
 
 
-# --------------------------------------------------------------- formula escape
-
-_FORMULA_START = "=+-@'"  # the quote is included so that escaping is reversible
-
-
-def neutralise(text: str) -> str:
-    """Prefix ``'`` so a spreadsheet shows ``text`` instead of running it as a formula."""
-    return "'" + text if text and text[0] in _FORMULA_START else text
-
-
-def _unneutralise(text: str) -> str:
-    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in _FORMULA_START else text
-
-
 # ------------------------------------------------------------------------ reading
-
-
-class _Unreadable(Exception):
-    def __init__(self, code: str, line: int | None = None, **params: Any) -> None:
-        super().__init__(code)
-        self.code, self.line, self.params = code, line, params
 
 
 def read_tps_file(
@@ -309,34 +274,17 @@ def read_tps_file(
     reader = _Reader(filename, known_desa, _normalise_mapping(desa_mapping), lang, voter_limits)
     result = reader.result
     try:
-        data = _load(path_or_bytes, max_bytes)
-        if data is None:
-            raise _Unreadable("too_large", limit=_human_size(max_bytes))
-        if not data.strip():
-            raise _Unreadable("empty_file")
-        if data.startswith(b"PK\x03\x04"):
-            result.format = "xlsx"
-            result.sheet, rows = _xlsx_rows(data, max_bytes)
-        else:
-            result.format = "csv"
-            text, result.encoding = _decode(data)
-            if result.encoding in ("cp1252", "latin-1"):
-                reader.file_problem("encoding_fallback", "warning", encoding=result.encoding)
-            result.delimiter = _sniff_delimiter(text)
-            rows = _csv_rows(text, result.delimiter)
-        reader.consume(rows)
-    except _Unreadable as exc:
+        data = read_bytes(path_or_bytes, max_bytes)
+        result.format = "xlsx" if is_xlsx(data) else "csv"
+        opened = open_rows(data, max_bytes, sheet_hint="tps")
+        result.encoding, result.delimiter, result.sheet = opened.encoding, opened.delimiter, opened.sheet
+        if result.encoding in FALLBACK_ENCODINGS:
+            reader.file_problem("encoding_fallback", "warning", encoding=result.encoding)
+        reader.consume(opened.rows)
+    except Unreadable as exc:
         reader.file_problem(exc.code, line=exc.line, **exc.params)
     result.suggestions = reader.suggestions()
     return result
-
-
-def _human_size(size: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if size < 1024:
-            return f"{size:g} {unit}"
-        size /= 1024
-    return f"{size:g} GB"
 
 
 def _normalise_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
@@ -347,107 +295,6 @@ def _normalise_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
         except CodeError:
             out[str(file_code).strip()] = str(real_code).strip()
     return out
-
-
-def _load(source, max_bytes: int) -> bytes | None:
-    """The file's bytes, or None when it is larger than ``max_bytes``."""
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-    elif isinstance(source, (str, os.PathLike)):
-        if os.path.getsize(source) > max_bytes:
-            return None
-        with open(source, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    else:  # an open binary file, e.g. an uploaded file
-        data = source.read(max_bytes + 1)
-    return None if len(data) > max_bytes else data
-
-
-# Signatures of files people rename to .csv/.xlsx by mistake.
-_BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"PK\x05\x06", b"PK\x07\x08")
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes; returns (text, encoding name used)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise _Unreadable("bad_encoding") from None
-    if data.startswith(_BINARY_MAGIC):
-        raise _Unreadable("not_a_spreadsheet")
-    if b"\x00" in data[:65536]:
-        raise _Unreadable("bad_encoding")
-    try:
-        bom = data.startswith(b"\xef\xbb\xbf")
-        return data.decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:  # offices on Windows save as cp1252; five bytes are undefined there
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _sniff_delimiter(text: str) -> str:
-    """The most frequent of , ; tab near the start (ties go to the comma)."""
-    sample = text[:65536]
-    return max(",;\t", key=sample.count)
-
-
-def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(line where the record starts, stripped cells)."""
-    # strict: an unclosed quote must be reported, not swallow the rest of the file
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start = 1
-    try:
-        for cells in reader:
-            yield start, list(map(str.strip, cells))  # a quoted cell may span lines
-            start = reader.line_num + 1
-    except csv.Error:
-        raise _Unreadable("bad_csv", line=start) from None
-
-
-def _xlsx_rows(data: bytes, max_bytes: int) -> tuple[str, Iterator[tuple[int, list[str]]]]:
-    """The chosen sheet's title and its (Excel row, cells as text)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-        if expanded > _XLSX_MAX_EXPANSION * max_bytes:  # a zip bomb dressed as XLSX
-            raise _Unreadable("too_large", limit=_human_size(max_bytes))
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheets = book.worksheets
-        sheet = next((s for s in sheets if "tps" in _key(s.title)), sheets[0])
-    except _Unreadable:
-        raise
-    except Exception:  # openpyxl fails on foreign zips in many ways (KeyError, BadZipFile, XML errors...)
-        raise _Unreadable("not_a_spreadsheet") from None
-    sheet.reset_dimensions()  # some writers store a wrong sheet size
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        try:
-            # Read-only iteration yields empty tuples for skipped rows, so the count is the Excel row.
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield line, [_cell_text(v) for v in values]
-        except Exception:
-            raise _Unreadable("not_a_spreadsheet") from None
-        finally:
-            book.close()
-
-    return sheet.title, rows()
-
-
-def _cell_text(value: object) -> str:
-    """A cell as text; Excel numbers lose a spurious '.0' (7405242009001.0)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).strip()
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -520,7 +367,7 @@ class _Reader:
             if not any(texts):
                 continue
             first = first or (line, texts)
-            fields = {_HEADER_FIELDS.get(_key(t)) for t in texts}
+            fields = {_HEADER_FIELDS.get(normal_key(t)) for t in texts}
             if fields & {"code", "desa_code", "number"}:
                 return self._read_header(line, texts)
             if line - first[0] >= _HEADER_SEARCH_ROWS:
@@ -533,7 +380,7 @@ class _Reader:
 
     def _read_header(self, line: int, texts: list[str]) -> bool:
         for index, text in enumerate(texts):
-            name = _HEADER_FIELDS.get(_key(text))
+            name = _HEADER_FIELDS.get(normal_key(text))
             if name is None:
                 if text:
                     self.result.ignored_columns.append(text)
@@ -841,7 +688,7 @@ class _Row:
                 self.problem(name, "bad_text", value=text[:50])
                 text = ""
             elif name in _TEXT_FIELDS:
-                text = _unneutralise(text.replace("\r\n", "\n").replace("\r", "\n"))
+                text = unneutralise(text.replace("\r\n", "\n").replace("\r", "\n"))
             self.cells[name] = text
 
     def text(self, name: str) -> str:
@@ -857,9 +704,9 @@ class _Row:
         text = self.text(name)
         if not text:
             return default
-        value = table.get(text.lower())  # the usual spellings, without the slower _key
+        value = table.get(text.lower())  # the usual spellings, without the slower normal_key
         if value is None:
-            value = table.get(_key(text))
+            value = table.get(normal_key(text))
         if value is None:
             self.problem(name, code)
         return value
@@ -957,3 +804,4 @@ def _write_xlsx(rows, out: IO[bytes]) -> int:
         count += 1
     book.save(out)
     return count
+

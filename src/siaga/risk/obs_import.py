@@ -19,7 +19,17 @@ from django.utils import timezone
 from siaga.accounts.scope import area_contains, user_area
 from siaga.accounts.services import audit_record
 from siaga.core.codes import CodeError, normalize_region_code
-from siaga.regions import tps_file
+from siaga.core.tabular import (
+    FILE_MESSAGES,
+    ImportRejected,
+    Unreadable,
+    column_keys,
+    message,
+    nonblank,
+    normal_key,
+    open_rows,
+    read_bytes,
+)
 from siaga.regions.models import Region, Tps
 from siaga.regions.tps_file import Problem
 from siaga.risk import engine
@@ -39,7 +49,7 @@ COLUMNS = {
     "note": ("keterangan", "catatan", "note", "notes"),
 }
 REQUIRED = ("code", "indicator", "value", "source", "date")
-_HEADER = {tps_file._key(v): f for f, variants in COLUMNS.items() for v in variants}
+_HEADER = column_keys(COLUMNS)
 SOURCES = {"bawaslu": Source.BAWASLU, "intelkam": Source.INTELKAM, "intel": Source.INTELKAM, "kpu": Source.KPU,
            "insiden": Source.INCIDENT, "riwayatinsiden": Source.INCIDENT, "incident": Source.INCIDENT,
            "incidenthistory": Source.INCIDENT}
@@ -88,14 +98,6 @@ MESSAGES = {
 }
 
 
-class ImportRejected(Exception):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
-
-
 @dataclass
 class ImportResult:
     created: int = 0
@@ -137,46 +139,31 @@ class _Reader:
 
     def problem(self, line, column, value, code, **params):
         if code in MESSAGES[self.lang]:
-            text = MESSAGES[self.lang][code].format(value=value, **params)
-            prefix = tps_file._PREFIX[self.lang][0 if column else 1]
-            message = prefix.format(line=line, column=column) + text if line is not None else text
-        else:  # file-level problems share the TPS reader's wording
-            message = tps_file._message(self.lang, code, line, None, value, {"filename": self.filename, **params})
-        self.problems.append(Problem(line=line, column=column, value=value, code=code, message=message,
+            text = message(MESSAGES, self.lang, code, line, column, value, params)
+        else:  # file-level problems share every importer's wording
+            text = message(FILE_MESSAGES, self.lang, code, line, None, value, {"filename": self.filename, **params})
+        self.problems.append(Problem(line=line, column=column, value=value, code=code, message=text,
                                      params=params))
 
     def read(self, data: bytes):
         try:
-            if not data.strip():
-                raise tps_file._Unreadable("empty_file")
-            if len(data) > MAX_BYTES:
-                raise tps_file._Unreadable("too_large", limit=tps_file._human_size(MAX_BYTES))
-            if data.startswith(b"PK\x03\x04"):
-                _, rows = tps_file._xlsx_rows(data, MAX_BYTES)
-            else:
-                text, _ = tps_file._decode(data)
-                rows = tps_file._csv_rows(text, tps_file._sniff_delimiter(text))
-            header_seen = False
-            for line, cells in rows:
-                texts = [tps_file._cell_text(c) for c in cells]
-                if not any(texts):
-                    continue
-                if not header_seen:
-                    header_seen = True
-                    if not self._header(line, texts):
-                        return
-                    continue
+            # an observation sheet is often one of several; a "TPS" sheet is the likely one
+            rows = nonblank(open_rows(read_bytes(data, MAX_BYTES), MAX_BYTES, sheet_hint="tps").rows)
+            header = next(rows, None)
+            if header is None:
+                raise Unreadable("empty_file")
+            if not self._header(*header):
+                return
+            for line, texts in rows:
                 self._row(line, texts)
-            if not header_seen:
-                raise tps_file._Unreadable("empty_file")
             if not self.rows and not self.problems:
-                raise tps_file._Unreadable("no_rows")
-        except tps_file._Unreadable as exc:
+                raise Unreadable("no_rows")
+        except Unreadable as exc:
             self.problem(exc.line, None, None, exc.code, **exc.params)
 
     def _header(self, line, texts) -> bool:
         for i, text in enumerate(texts):
-            name = _HEADER.get(tps_file._key(text))
+            name = _HEADER.get(normal_key(text))
             if name and name not in self.columns:
                 self.columns[name] = (i, text)
         missing = [COLUMNS[name][0] for name in REQUIRED if name not in self.columns]
@@ -203,7 +190,7 @@ class _Reader:
         if indicator is None:
             self.problem(line, values["indicator"][1], values["indicator"][0], "unknown_indicator")
         value = self._value(line, indicator, *values["value"])
-        source = SOURCES.get(tps_file._key(values["source"][0]))
+        source = SOURCES.get(normal_key(values["source"][0]))
         if source is None:
             self.problem(line, values["source"][1], values["source"][0], "bad_source")
         observed_on = self._date(line, *values["date"])
