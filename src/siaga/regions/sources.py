@@ -178,9 +178,13 @@ def repair_geometry(geom) -> tuple[MultiPolygon | None, bool]:
             polygons.extend(shapely.get_parts(part))
         elif isinstance(part, shapely.Polygon) and not part.is_empty:
             polygons.append(part)
-    if not polygons:
+    result = MultiPolygon(polygons) if polygons else None
+    if result is not None and not result.is_valid:
+        # parts of a collection may share an edge, which a MultiPolygon may not: merge them
+        result, repaired = MultiPolygon(list(shapely.get_parts(shapely.unary_union(polygons)))), True
+    if result is None or result.area <= 0:  # a sliver of collinear points is no boundary
         return None, repaired
-    return MultiPolygon(polygons), repaired
+    return result, repaired
 
 
 def _ring(coords, lat_first: bool):
