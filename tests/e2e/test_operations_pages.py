@@ -97,9 +97,11 @@ def test_concurrent_retries_over_http_are_stored_once(server, field_token):
     assert len({data["id"] for _, data in answers}) == 1
 
 
-def test_drill_counts_agree_with_the_server(server):
+@pytest.mark.parametrize("batch, seed", [(1, 11), (25, 12)])
+def test_drill_counts_agree_with_the_server(server, batch, seed):
+    """One request per submission, and TPS events in batches: both reconcile with the server's counts."""
     out = siaga(server, "simulate", "election-day", "--province", "74", "--speed", "0", "--url", server["url"],
-                "--limit-tps", "40", "--json", "--seed", "11")
+                "--limit-tps", "40", "--json", "--seed", str(seed), "--batch", str(batch))
     result = json.loads(out.strip().splitlines()[-1])
     assert result["sent"] == result["accepted"] + result["duplicates"] + result["rejected"]
     assert result["errors"] == 0 and result["duplicates"] > 0

@@ -88,7 +88,7 @@ def test_concurrent_retries_from_threads_store_one_event(user, fresh_tps, cid):
             TpsEvent.objects.filter(client_id=client_id).delete()
             row = TpsStatus.objects.filter(pk=tps.pk).first()
             if row is not None:  # take the row out of its kecamatan's counters too
-                tally.apply(row.kecamatan_code, tally.delta(tally.contribution(row), {}))
+                tally.apply({row.kecamatan_code: tally.delta(tally.contribution(row), {})})
                 row.delete()
             connections.close_all()
         t = threading.Thread(target=cleanup)

@@ -190,6 +190,7 @@ def mentions_outside(response):
         return False
     out = matrix.KABKOTA_OUT
     text = response.content.decode().replace(f'value="{out}"', "").replace(f"wilayah={out}", "")  # the echoed ask
+    text = re.sub(r"TPS \d{13} tidak ditemukan di wilayah Anda", "", text)  # a refusal repeating the asked code
     return matrix.KABKOTA_OUT + "." in text or f'"{matrix.KABKOTA_OUT}"' in text or \
         re.search(r"\b" + matrix.KABKOTA_OUT.replace(".", "") + r"\d{9}\b", text) is not None
 

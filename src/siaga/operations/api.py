@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from siaga.operations import selectors, services, workflow
@@ -37,6 +37,26 @@ class EventOut(Schema):
     tps_code: str
     kind: str
     stage: str
+
+
+class EventBatchIn(Schema):
+    events: list[EventIn] = Field(min_length=1, max_length=services.BATCH_MAX)
+    drill: str | None = None
+
+
+class EventResult(Schema):
+    client_id: str
+    id: int | None
+    created: bool
+    stage: str | None
+    detail: str | None
+
+
+class EventBatchOut(Schema):
+    accepted: int
+    duplicates: int
+    rejected: int
+    results: list[EventResult]
 
 
 class IncidentIn(Schema):
@@ -78,7 +98,7 @@ class TransitionIn(Schema):
 
 
 class DispatchIn(Schema):
-    unit: str
+    unit: str  # a Polri agency code or a reserve's unit code (BRIMOB-74), as in the suggestions
 
 
 def _channel(request):
@@ -109,6 +129,21 @@ def event_post(request, payload: EventIn):
     stage = getattr(event, "stage_after", None) or selectors.tps_status(viewer=request.auth, tps=event.tps)["stage"]
     return (201 if created else 200), {"id": event.pk, "created": created, "tps_code": event.tps.code,
                                        "kind": event.kind, "stage": stage}
+
+
+@router.post("/events/batch", response=EventBatchOut, auth=FIELD_AUTH, summary="Report many TPS events at once")
+def event_batch_post(request, payload: EventBatchIn):
+    """An offline queue, an SMS aggregator or a partner feed sends up to 500 events in one request. Each is
+    stored or refused on its own and answered in order; a client id already stored is a retry (created false)."""
+    outcomes = services.tps_events_record(
+        actor=request.auth, channel=_channel(request), drill_id=payload.drill,
+        submissions=[services.Submission(e.client_id, e.tps_code, e.kind, e.at, e.note, e.exercise)
+                     for e in payload.events])
+    results = [{"client_id": o.client_id, "id": o.event.pk if o.event else None, "created": o.created,
+                "stage": o.stage, "detail": o.problem} for o in outcomes]
+    return {"accepted": sum(o.created for o in outcomes), "duplicates": sum(bool(o.event and not o.created)
+                                                                          for o in outcomes),
+            "rejected": sum(bool(o.problem) for o in outcomes), "results": results}
 
 
 @router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, 400: Problem}, auth=FIELD_AUTH,
@@ -187,7 +222,8 @@ def incident_photo(request, incident_id: int, photo: File[UploadedFile]):
 @router.get("/incidents/{incident_id}/dispatch-suggestions")
 def dispatch_suggestions(request, incident_id: int):
     incident = selectors.incident_get(viewer=request.auth, pk=incident_id)
-    return [{k: s[k] for k in ("code", "name", "distance_km", "eta_minutes")}
+    return [{**{k: s[k] for k in ("code", "name", "kind", "distance_km", "eta_minutes")},
+             "kind_label": str(s["kind_label"]), "teams_left": s.get("teams_left")}
             for s in selectors.dispatch_suggestions(viewer=request.auth, incident=incident)]
 
 
@@ -199,7 +235,9 @@ def dispatch_post(request, incident_id: int, payload: DispatchIn):
         return 400, {"detail": str(problem)}
     except workflow.IllegalTransition as problem:
         return 409, {"detail": str(problem)}
-    return 201, {"id": d.pk, "unit": payload.unit, "status": d.status, "eta_minutes": round(d.eta_minutes, 1),
+    return 201, {"id": d.pk, "unit": payload.unit, "agency": d.unit.code,
+                 "reserve": payload.unit if d.reserve_id else None, "status": d.status,
+                 "eta_minutes": round(d.eta_minutes, 1),
                  "ack_deadline": d.ack_deadline.isoformat()}
 
 

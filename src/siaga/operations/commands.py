@@ -14,6 +14,8 @@ def register(sub):
     p.add_argument("--limit-tps", type=int, help="only the first K TPS")
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--workers", type=int, default=4, help="concurrent connections")
+    p.add_argument("--batch", type=int, default=1,
+                   help="up to N due TPS events per request (the batch endpoint, max 500); 1: one per request")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
 
@@ -84,7 +86,7 @@ def cmd_simulate(args):
     print(f"Latihan / drill {run_id}: {len(tps)} TPS, {len(subs)} kiriman ke / submissions to {args.url}",
           file=sys.stderr)
     counts = drill.drive(subs, url=args.url.rstrip("/"), token=token, run_id=run_id, speed=args.speed,
-                         workers=args.workers)
+                         workers=args.workers, batch=max(1, min(args.batch, 500)))
     server = drill.fetch_json(args.url.rstrip("/"), f"/api/operations/drills/{run_id}", token)
     # What a correct server stores for this stream, to reconcile both counts against.
     result = {**counts, "run": run_id, "tps": len(tps), "expected": expected_counts(subs), "server": server}

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from siaga.core.simulator import Submission
 
 PATHS = {"event": "/api/operations/events", "incident": "/api/operations/incidents"}
+BATCH_PATH = "/api/operations/events/batch"
 RISK_CLASS_NAMES = {0: "kurang_rawan", 1: "rawan", 2: "sangat_rawan", 3: "khusus"}
 # Worker restarting, proxy without a live backend, database restarting: worth another try.
 RETRY_STATUSES = {500, 502, 503, 504}
@@ -30,8 +31,9 @@ def new_run_id() -> str:
 class Sender(threading.Thread):
     """One keep-alive connection posting its share of the stream, in send-time order."""
 
-    def __init__(self, url, token, run_id, counts, lock):
+    def __init__(self, url, token, run_id, counts, lock, batch=1):
         super().__init__(daemon=True)
+        self.batch = batch
         parts = urlsplit(url)
         self.host, self.port = parts.hostname, parts.port or 80
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -40,7 +42,7 @@ class Sender(threading.Thread):
         self.latencies: list[float] = []
 
     def _post(self, conn, path, body):
-        """POST with bounded retries; returns (status, connection, number of resends).
+        """POST with bounded retries; returns (status, answer body, connection, number of resends).
 
         A lost connection or a 5xx answer (worker killed, database restarting) is
         retried with the same body, hence the same client id: the server stores it
@@ -51,40 +53,75 @@ class Sender(threading.Thread):
             try:
                 conn.request("POST", path, body=body, headers=self.headers)
                 response = conn.getresponse()
-                response.read()
+                answer = response.read()
                 if response.status not in RETRY_STATUSES:
-                    return response.status, conn, resends
+                    return response.status, answer, conn, resends
                 status = response.status
             except (http.client.HTTPException, OSError):
                 conn.close()
                 conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
                 status = 599
             if delay is None:
-                return status, conn, resends
+                return status, b"", conn, resends
             resends += 1
             time.sleep(delay)
 
+    def _groups(self):
+        """The inbox in send order: each submission alone, or (batch > 1) events gathered with the events
+        already waiting behind them, up to `batch`, as a phone's queue or an SMS aggregator sends them."""
+        held = []
+        while True:
+            sub = held.pop() if held else self.inbox.get()
+            if sub is None:
+                return
+            group = [sub]
+            while self.batch > 1 and sub.kind == "event" and len(group) < self.batch:
+                try:
+                    following = self.inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if following is None or following.kind != "event":
+                    held.append(following)
+                    break
+                group.append(following)
+            yield group
+
+    def _count(self, key, sub, resends):
+        if key == "duplicates" and resends and not sub.retry:
+            key = "accepted"  # an earlier attempt of this very submission was stored; its answer was lost
+        self.counts[key] += 1
+
     def run(self):
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        while (sub := self.inbox.get()) is not None:
-            body = json.dumps({**sub.payload, "client_id": sub.client_id, "exercise": True, "drill": self.run_id})
+        for group in self._groups():
+            bodies = [{**sub.payload, "client_id": sub.client_id, "exercise": True} for sub in group]
+            if len(group) == 1:
+                path, body = PATHS[group[0].kind], json.dumps({**bodies[0], "drill": self.run_id})
+            else:
+                path, body = BATCH_PATH, json.dumps({"events": bodies, "drill": self.run_id})
             started = time.perf_counter()
-            status, conn, resends = self._post(conn, PATHS[sub.kind], body)
-            self.latencies.append(time.perf_counter() - started)
-            key = {201: "accepted", 200: "duplicates", 400: "rejected"}.get(status, "errors")
-            if key == "duplicates" and resends and not sub.retry:
-                key = "accepted"  # an earlier attempt of this very submission was stored; its answer was lost
+            status, answer, conn, resends = self._post(conn, path, body)
+            self.latencies.extend([time.perf_counter() - started] * len(group))
+            if len(group) > 1 and status == 200:
+                keys = ["rejected" if r["detail"] else "accepted" if r["created"] else "duplicates"
+                        for r in json.loads(answer)["results"]]
+            else:
+                keys = [{201: "accepted", 200: "duplicates", 400: "rejected"}.get(status, "errors")] * len(group)
             with self.lock:
-                self.counts[key] += 1
+                for key, sub in zip(keys, group):
+                    self._count(key, sub, resends)
                 self.counts["resent"] += resends
         conn.close()
 
 
-def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4) -> dict:
-    """Send the stream (sped up `speed` times; 0 = as fast as possible) and count the answers."""
+def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4, batch=1) -> dict:
+    """Send the stream (sped up `speed` times; 0 = as fast as possible) and count the answers.
+
+    batch > 1 sends the TPS events that are due together in batches (the batch endpoint); incidents alone.
+    """
     counts = {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0, "errors": 0, "resent": 0}
     lock = threading.Lock()
-    senders = [Sender(url, token, run_id, counts, lock) for _ in range(workers)]
+    senders = [Sender(url, token, run_id, counts, lock, batch) for _ in range(workers)]
     for s in senders:
         s.start()
     started = time.monotonic()

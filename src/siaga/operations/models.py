@@ -190,10 +190,15 @@ class IncidentPhoto(models.Model):
 
 
 class Dispatch(models.Model):
-    """A unit sent to an incident: ordered, acknowledged, arrived, outcome."""
+    """A unit sent to an incident: ordered, acknowledged, arrived, outcome.
+
+    ``unit`` is the responsible agency (scope rules read it); when a reserve team (Brimob, Dalmas) is sent,
+    ``reserve`` names it and ``unit`` is the reserve's own agency (the Polda)."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatches")
     unit = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    reserve = models.ForeignKey("deployment.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="dispatches")
     status = models.CharField(max_length=12, default="dikirim", db_index=True)
     distance_km = models.FloatField()
     eta_minutes = models.FloatField()

@@ -5,9 +5,10 @@ commander has published it to them.
 """
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from siaga.accounts.models import Agency, AgencyKind, Role
 from siaga.accounts.scope import area_q, code_q, level_q, narrower_area, user_area
@@ -156,12 +157,44 @@ def dispatch_get(*, viewer, pk) -> Dispatch:
     return dispatch
 
 
+ACTIVE_DISPATCH = ("dikirim", "diterima", "tiba")
+# A reserve is sent by the platoon (peleton, about 30 officers); a reserve of 420 available has 14 teams.
+TEAM_SIZE = 30
+AGENCY_KINDS = {"provinsi": "polda", "kabkota": "polres", "kecamatan": "polsek"}
+KIND_LABELS = {"polda": "Polda", "polres": "Polres", "polsek": "Polsek", "polri": "Polri",
+               "brimob": gettext_lazy("Brimob reserve"), "dalmas": gettext_lazy("Dalmas reserve")}
+
+
 def _busy_units():
-    return set(Dispatch.objects.filter(status__in=("dikirim", "diterima", "tiba")).values_list("unit_id", flat=True))
+    """Agencies out on a dispatch of their own (a reserve's dispatch does not tie up its Polda)."""
+    return set(Dispatch.objects.filter(status__in=ACTIVE_DISPATCH, reserve=None).values_list("unit_id", flat=True))
 
 
 def police_units(*, viewer):
     return Agency.objects.filter(code_q(viewer, "area_code"), kind=AgencyKind.POLRI, lat__isnull=False)
+
+
+def reserve_units(*, viewer, province_code=None):
+    """Reserves (Brimob, Dalmas) with ``teams_busy`` = their active dispatches; a team is TEAM_SIZE of
+    ``available``. Limited to the viewer's province (a national viewer: all, or ``province_code``).
+
+    Every viewer whose area lies in the province sees its reserves, down to a Polsek: dispatching is allowed by
+    role (services.COMMAND_ROLES), not by agency level, and a Polsek calling the Polda's reserve to an incident
+    in its own area is the normal request for reinforcement; the incident itself is already scoped to it."""
+    from siaga.deployment.models import RESERVE_KINDS, Unit
+
+    rows = Unit.objects.filter(kind__in=RESERVE_KINDS, lat__isnull=False)
+    if area := user_area(viewer):
+        rows = rows.filter(province_code=area[:2])
+    if province_code:
+        rows = rows.filter(province_code=province_code)
+    return (rows.select_related("agency").order_by("code")
+            .annotate(teams_busy=Count("dispatches", filter=Q(dispatches__status__in=ACTIVE_DISPATCH))))
+
+
+def teams_left(reserve) -> int:
+    """Teams of a reserve from reserve_units() still free to send."""
+    return max(0, reserve.available // TEAM_SIZE - reserve.teams_busy)
 
 
 def travel_minutes(km: float) -> float:
@@ -169,31 +202,62 @@ def travel_minutes(km: float) -> float:
     return float(km) * TRAVEL.road_factor / SPEED_KMH * 60
 
 
+def _candidates(viewer, incident) -> list[dict]:
+    """Agencies without an active dispatch and reserves with a team left, as suggestion rows."""
+    busy = _busy_units()
+    rows = [{"id": pk, "code": code, "name": name, "lat": lat, "lng": lng, "kind": AGENCY_KINDS.get(level, "polri"),
+             "reserve_id": None}
+            for pk, code, name, level, lat, lng in police_units(viewer=viewer).values_list(
+                "id", "code", "name", "level", "lat", "lng") if pk not in busy]
+    rows += [{"id": r.agency_id, "code": r.code, "name": r.name, "lat": r.lat, "lng": r.lng, "kind": r.kind,
+              "reserve_id": r.pk, "teams_left": teams_left(r)}
+             for r in reserve_units(viewer=viewer, province_code=incident.province_code) if teams_left(r)]
+    return [{**row, "kind_label": KIND_LABELS[row["kind"]]} for row in rows]
+
+
 def dispatch_suggestions(*, viewer, incident, limit=5) -> list[dict]:
-    """Available Polri units in the viewer's scope, nearest by travel time first."""
+    """Available Polri agencies and reserve teams in the viewer's scope, nearest by travel time first: the
+    nearest ``limit``, then the reserves further away (two per province), which a commander calls when the
+    local units are not enough.
+
+    Each row: code (what dispatch_create takes), name, kind (polsek/polres/polda or brimob/dalmas), kind_label,
+    id (the responsible agency), reserve_id (None for an agency), distance_km, eta_minutes; reserves add
+    teams_left."""
     if incident.lat is None:
         return []
-    busy = _busy_units()
-    units = [u for u in police_units(viewer=viewer).values("id", "code", "name", "lat", "lng") if u["id"] not in busy]
+    units = _candidates(viewer, incident)
     if not units:
         return []
     km = haversine_km(incident.lat, incident.lng, [u["lat"] for u in units], [u["lng"] for u in units])
     ranked = sorted(({**u, "distance_km": float(d), "eta_minutes": travel_minutes(d)} for u, d in zip(units, km)),
                     key=lambda s: (s["eta_minutes"], s["code"]))
-    return ranked[:limit] if limit else ranked
+    return ranked[:limit] + [s for s in ranked[limit:] if s["reserve_id"]] if limit else ranked
 
 
 def unit_board(*, viewer) -> list[dict]:
-    """Every Polri unit in scope with its current dispatch (if any)."""
+    """Every Polri agency in scope with its current dispatch (if any), then the province's reserves with all
+    their active dispatches and teams left (rows of kind brimob/dalmas)."""
     active = {}
-    for d in (Dispatch.objects.filter(status__in=("dikirim", "diterima", "tiba"), unit__in=police_units(viewer=viewer))
+    for d in (Dispatch.objects.filter(status__in=ACTIVE_DISPATCH, reserve=None, unit__in=police_units(viewer=viewer))
               .select_related("incident").order_by("dispatched_at")):
         active[d.unit_id] = d
-    return [{"unit": unit, "dispatch": active.get(unit.pk)} for unit in police_units(viewer=viewer).order_by("code")]
+    rows = [{"unit": unit, "kind": AGENCY_KINDS.get(unit.level, "polri"), "dispatch": active.get(unit.pk),
+             "dispatches": [active[unit.pk]] if unit.pk in active else []}
+            for unit in police_units(viewer=viewer).order_by("code")]
+    reserves = list(reserve_units(viewer=viewer))
+    sent: dict[int, list] = {}
+    for d in (Dispatch.objects.filter(status__in=ACTIVE_DISPATCH, reserve__in=[r.pk for r in reserves])
+              .select_related("incident").order_by("dispatched_at")):
+        sent.setdefault(d.reserve_id, []).append(d)
+    for r in reserves:
+        dispatches = sent.get(r.pk, [])
+        rows.append({"unit": r, "kind": r.kind, "dispatch": dispatches[0] if dispatches else None,
+                     "dispatches": dispatches, "teams": r.available // TEAM_SIZE, "teams_left": teams_left(r)})
+    return [{**row, "kind_label": KIND_LABELS[row["kind"]]} for row in rows]
 
 
 def open_dispatches(*, viewer, incident):
-    return incident.dispatches.select_related("unit").order_by("-dispatched_at")
+    return incident.dispatches.select_related("unit", "reserve").order_by("-dispatched_at")
 
 
 def drill_stats(*, viewer, run_id) -> dict:

@@ -8,7 +8,8 @@ one again returns the original row and changes nothing.
 
 import hashlib
 import secrets
-from datetime import time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from siaga import features
 from siaga.accounts.models import Agency, Role
-from siaga.accounts.scope import can_see_area
+from siaga.accounts.scope import can_see_area, level_q
 from siaga.accounts.services import audit_record
 from siaga.core import checkins, tps_state
 from siaga.core.codes import normalize_region_code, CodeError
@@ -27,6 +28,7 @@ from siaga.operations.broker import publish_after_commit
 from siaga.operations.models import (MILESTONE_FIELDS, Category, Channel, Dispatch, DrillRun, Incident, IncidentPhoto,
                                      MissedCheckin, SmsGateway, SmsMessage, SmsSender, StatusTally, TpsEvent, TpsStatus,
                                      VotingDay)
+from siaga.regions.models import Tps
 from siaga.regions.selectors import tps_get_by_code
 
 WRITER_ROLES = {Role.ADMIN, Role.COMMANDER, Role.OPERATOR, Role.FIELD, Role.ANALYST}
@@ -34,6 +36,7 @@ COMMAND_ROLES = {Role.ADMIN, Role.COMMANDER, Role.OPERATOR}
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 ACK_MINUTES = 10
+BATCH_MAX = 500  # events per request: one INSERT statement stays far below the databases' parameter limits
 
 
 class Rejected(ValueError):
@@ -67,64 +70,56 @@ def _status_state(row: TpsStatus) -> tps_state.TpsState:
                               suspended=row.suspended, reached=reached)
 
 
-def _locked_status(tps) -> tuple[TpsStatus, bool]:
-    """The TPS's summary row, locked for this transaction, and whether this call created it."""
-    row = _status_for_update(tps.pk)
-    if row is not None:
-        return row, False
-    row = TpsStatus(tps=tps, province_code=tps.province_code, kabkota_code=tps.kabkota_code,
-                    kecamatan_code=tps.kecamatan_code)
-    if _insert_ignoring_conflict(TpsStatus, row, conflict="tps_id", returning="tps_id"):
-        StatusTally.objects.bulk_create([StatusTally(kecamatan_code=tps.kecamatan_code,
-                                                     kabkota_code=tps.kabkota_code,
-                                                     province_code=tps.province_code)], ignore_conflicts=True)
-        return row, True
-    return _status_for_update(tps.pk), False  # a concurrent first event made it
-
-
 # The hot path's statements are written once here rather than compiled by the ORM on every event.
 _STATUS_TABLE = TpsStatus._meta.db_table
 _STATUS_CHANGING = [f for f in TpsStatus._meta.concrete_fields
                     if f.attname not in ("tps_id", "province_code", "kabkota_code", "kecamatan_code")]
 
 
-def _status_for_update(tps_id) -> TpsStatus | None:
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: the transaction locks
-    return next(iter(TpsStatus.objects.raw(f"SELECT * FROM {_STATUS_TABLE} WHERE tps_id = %s{lock}", [tps_id])),
-                None)
+def _status_rows_for_update(tps_ids) -> dict:
+    """{tps_id: TpsStatus}, locked for this transaction in TPS order (SQLite: the transaction locks)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    marks = ", ".join(["%s"] * len(tps_ids))
+    return {row.pk: row for row in TpsStatus.objects.raw(
+        f"SELECT * FROM {_STATUS_TABLE} WHERE tps_id IN ({marks}) ORDER BY tps_id{lock}", list(tps_ids))}
 
 
-def _status_save(row: TpsStatus) -> None:
+def _status_save(rows) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {quote(_STATUS_TABLE)} SET {', '.join(f'{quote(f.column)} = %s' for f in _STATUS_CHANGING)}"
-                       f" WHERE tps_id = %s", [f.get_db_prep_save(getattr(row, f.attname), connection)
-                                               for f in _STATUS_CHANGING] + [row.pk])
+        cursor.executemany(
+            f"UPDATE {quote(_STATUS_TABLE)} SET {', '.join(f'{quote(f.column)} = %s' for f in _STATUS_CHANGING)}"
+            f" WHERE tps_id = %s", [[f.get_db_prep_save(getattr(row, f.attname), connection)
+                                     for f in _STATUS_CHANGING] + [row.pk] for row in rows])
 
 
-def _insert_ignoring_conflict(model, obj, *, conflict, returning) -> int | None:
-    """INSERT ... ON CONFLICT (conflict) DO NOTHING RETURNING: the new row's `returning`, None when it existed.
+def _insert_ignoring_conflict(model, objs, *, conflict, returning) -> list[tuple]:
+    """INSERT ... VALUES (...), (...) ON CONFLICT (conflict) DO NOTHING RETURNING: the new rows' `returning`.
 
-    One statement instead of look-up, insert and savepoint; on PostgreSQL it waits for a concurrent
-    insert of the same key to commit, so a retry racing its original never stores twice.
+    One statement for many rows instead of look-up, insert and savepoint each (values as set on the objects:
+    no auto_now fields here); on PostgreSQL it waits for a
+    concurrent insert of the same key to commit, so a retry racing its original never stores twice. Rows
+    whose key exists (or repeats an earlier row of the same statement) are not returned.
     """
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
     quote = connection.ops.quote_name
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    values = [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                       f"VALUES ({', '.join(['%s'] * len(fields))}) "
-                       f"ON CONFLICT ({quote(conflict)}) DO NOTHING RETURNING {quote(returning)}", values)
-        found = cursor.fetchone()
-    return found[0] if found else None
+                       f"VALUES {', '.join([row] * len(objs))} ON CONFLICT ({quote(conflict)}) DO NOTHING "
+                       f"RETURNING {', '.join(quote(r) for r in returning)}", values)
+        return cursor.fetchall()
 
 
-def _fold(row: TpsStatus, event: TpsEvent) -> None:
-    """Bring the summary row up to date: one step when in order, else re-derive from the stream."""
-    new = tps_state.Event(event.kind, event.at, event.pk)
-    current = _status_state(row)
-    if tps_state.is_in_order(current, new):
-        state = tps_state.apply(current, new)
+def _fold(row: TpsStatus, events: list[TpsEvent]) -> None:
+    """Bring the summary row up to date with new stored events of its TPS: step by step when they all come
+    after everything folded so far, else re-derive from the stream (which holds them already)."""
+    steps = sorted((tps_state.Event(e.kind, e.at, e.pk) for e in events), key=tps_state.order_key)
+    state = _status_state(row)
+    if tps_state.is_in_order(state, steps[0]):
+        for step in steps:
+            state = tps_state.apply(state, step)
         row.anomalies += len(state.anomalies)
     else:
         stream = TpsEvent.objects.filter(tps_id=row.pk).values_list("kind", "at", "pk")
@@ -134,16 +129,70 @@ def _fold(row: TpsStatus, event: TpsEvent) -> None:
     row.disturbed, row.suspended = state.disturbed, state.suspended
     for stage, field in MILESTONE_FIELDS.items():
         setattr(row, field, state.reached.get(stage))
-    row.events += 1
+    row.events += len(events)
 
 
-def tps_event_record(*, actor, client_id, tps_code, kind, at=None, channel=Channel.WEB, note="", exercise=False,
-                     drill_id=None):
-    """Append one TPS event and update its summary row and its kecamatan's counters. Returns (event, created).
+@dataclass(frozen=True)
+class Submission:
+    """One TPS event as a phone, the SMS gateway or a partner feed sends it."""
 
-    This is the voting-day hot path (national peak ~1,500 events/s): one scoped TPS look-up, then one short
-    transaction of INSERT ... ON CONFLICT (client_id) DO NOTHING, the locked summary row, its UPDATE and the
-    counters' UPDATE.
+    client_id: object  # UUID, or its hex text
+    tps_code: str
+    kind: str
+    at: datetime | None = None
+    note: str = ""
+    exercise: bool = False
+
+
+@dataclass
+class Outcome:
+    """What became of one submission: stored (created), a retry of a stored one, or refused (problem)."""
+
+    client_id: str
+    event: TpsEvent | None = None
+    created: bool = False
+    stage: str | None = None
+    problem: str | None = None
+
+
+_CLIENT_ID = TpsEvent._meta.get_field("client_id")  # its to_python gives one text form to UUIDs and hex
+
+
+def _scoped_tps(viewer, codes) -> dict:
+    """{code: Tps} for the codes the viewer may report on (one query; the lowest id where a code repeats)."""
+    found = {}
+    for tps in Tps.objects.filter(level_q(viewer), code__in=codes).order_by("-pk"):
+        found[tps.code] = tps
+    return found
+
+
+def _ensure_status_rows(tps_list) -> set:
+    """Create the missing summary rows (and their kecamatan counters); returns the TPS ids it created.
+
+    Run before any row is locked, in TPS order, so concurrent batches take their locks in one order.
+    """
+    have = set(TpsStatus.objects.filter(pk__in=[t.pk for t in tps_list]).values_list("pk", flat=True))
+    rows = [TpsStatus(tps=t, province_code=t.province_code, kabkota_code=t.kabkota_code,
+                      kecamatan_code=t.kecamatan_code) for t in tps_list if t.pk not in have]
+    if not rows:  # the usual case after the first report of the day: no insert to attempt
+        return set()
+    created = {tps_id for (tps_id,) in _insert_ignoring_conflict(TpsStatus, rows, conflict="tps_id",
+                                                                 returning=("tps_id",))}
+    if created:
+        new = sorted({(t.kecamatan_code, t.kabkota_code, t.province_code) for t in tps_list if t.pk in created})
+        StatusTally.objects.bulk_create([StatusTally(kecamatan_code=k, kabkota_code=kk, province_code=p)
+                                         for k, kk, p in new], ignore_conflicts=True)
+    return created
+
+
+def tps_events_record(*, actor, submissions, channel=Channel.WEB, drill_id=None) -> list[Outcome]:
+    """Append TPS events, update their summary rows and kecamatan counters; one Outcome per submission, in order.
+
+    This is the voting-day hot path (national peak ~1,500 events/s). A batch costs a fixed number of statements
+    whatever its size: the scoped TPS look-up, one INSERT ... ON CONFLICT (client_id) DO NOTHING for the events,
+    the summary rows locked in TPS order, their UPDATEs and one UPDATE per kecamatan's counters. Each submission
+    stands alone: one refused (unknown kind, TPS outside the reporter's area) does not hold back the others, and
+    a client id already stored answers with the original event (a retry) and changes nothing.
 
     Audit: no AuditLog row per field event. The append-only event table is its own audit trail: who
     (reporter, channel), when (received_at; `at` as reported), what (TPS, kind, note), and the state before
@@ -151,33 +200,97 @@ def tps_event_record(*, actor, client_id, tps_code, kind, at=None, channel=Chann
     make by hand (incidents, dispatch, check-in configuration) keep their AuditLog rows.
     """
     require_role(actor, WRITER_ROLES, "melaporkan status TPS")
-    if kind not in tps_state.EVENT_KINDS:
-        _drill(drill_id, "rejected")
-        raise Rejected(f"Jenis laporan '{kind}' tidak dikenal; pilih: {', '.join(tps_state.EVENT_KINDS)}.")
-    try:
-        tps = _tps(actor, tps_code)
-    except Rejected:
-        _drill(drill_id, "rejected")
-        raise
-    event = TpsEvent(client_id=client_id, tps=tps, kind=kind, at=at or timezone.now(), channel=channel,
-                     reporter=actor, note=note[:500], exercise=exercise or bool(drill_id))
+    outcomes = [Outcome(client_id=str(_CLIENT_ID.to_python(s.client_id))) for s in submissions]
+    found = _scoped_tps(actor, {str(s.tps_code).replace(".", "") for s in submissions})
+    now = timezone.now()
+    events = []  # (outcome, event) of the submissions that can be stored
+    for outcome, s in zip(outcomes, submissions):
+        tps = found.get(str(s.tps_code).replace(".", ""))
+        if s.kind not in tps_state.EVENT_KINDS:
+            outcome.problem = f"Jenis laporan '{s.kind}' tidak dikenal; pilih: {', '.join(tps_state.EVENT_KINDS)}."
+        elif tps is None:
+            outcome.problem = f"TPS {s.tps_code} tidak ditemukan di wilayah Anda."
+        else:
+            events.append((outcome, TpsEvent(client_id=s.client_id, tps=tps, kind=s.kind, at=s.at or now,
+                                             received_at=now, channel=channel, reporter=actor, note=s.note[:500],
+                                             exercise=s.exercise or bool(drill_id))))
+    rows, new = {}, []
     with transaction.atomic():
-        event.drill = _drill(drill_id)
-        event.pk = _insert_ignoring_conflict(TpsEvent, event, conflict="client_id", returning="id")
-        if event.pk is not None:
-            row, created = _locked_status(tps)
-            before = {} if created else tally.contribution(row)
-            _fold(row, event)
-            _status_save(row)
-            tally.apply(tps.kecamatan_code, tally.delta(before, tally.contribution(row)))
-    if event.pk is None:  # a retry of a stored event: answer with the original
-        _drill(drill_id, "duplicates")
-        return TpsEvent.objects.select_related("tps").get(client_id=client_id), False
-    event.stage_after = row.stage  # the API answers with it without another query
-    publish_after_commit({"type": "tps", "tps": tps.code, "tps_id": tps.pk, "stage": row.stage,
-                          "disturbed": row.disturbed, "suspended": row.suspended, "area": tps.desa_id,
-                          "lat": tps.lat, "lng": tps.lng, "at": event.at.isoformat(), "exercise": event.exercise})
-    return event, True
+        drill = _drill(drill_id)
+        if events:
+            for _, event in events:
+                event.drill = drill
+            # In submission order: ids follow it, so events of the same time fold in the order they were sent.
+            stored = {str(_CLIENT_ID.to_python(c)): pk for pk, c in _insert_ignoring_conflict(
+                TpsEvent, [event for _, event in events], conflict="client_id", returning=("id", "client_id"))}
+            for outcome, event in events:
+                event.pk = stored.pop(outcome.client_id, None)  # pop: a client id repeated in the batch is a retry
+                if event.pk is not None:
+                    outcome.event, outcome.created = event, True
+                    new.append(event)
+            rows = _fold_into_status(new)
+    for outcome in outcomes:
+        if outcome.created:
+            outcome.stage = rows[outcome.event.tps_id].stage
+    _answer_retries(outcomes, [outcome for outcome, _ in events if not outcome.created])
+    counts = {"rejected": sum(1 for o in outcomes if o.problem), "duplicates": sum(1 for o in outcomes if o.event
+                                                                                   and not o.created)}
+    if drill and any(counts.values()):
+        DrillRun.objects.filter(pk=drill.pk).update(**{k: F(k) + n for k, n in counts.items() if n})
+    exercise = {event.tps_id for event in new if event.exercise}
+    for row in rows.values():  # one live update per TPS, with its state after the batch
+        tps = row.tps
+        publish_after_commit({"type": "tps", "tps": tps.code, "tps_id": tps.pk, "stage": row.stage,
+                              "disturbed": row.disturbed, "suspended": row.suspended, "area": tps.desa_id,
+                              "lat": tps.lat, "lng": tps.lng, "at": row.last_event_at.isoformat(),
+                              "exercise": tps.pk in exercise})
+    return outcomes
+
+
+def _fold_into_status(new_events) -> dict:
+    """Fold stored events into their TPS's summary rows (locked in TPS order) and the kecamatan counters."""
+    by_tps = {}
+    for event in new_events:
+        by_tps.setdefault(event.tps_id, []).append(event)
+    if not by_tps:
+        return {}
+    tps_list = sorted({event.tps_id: event.tps for event in new_events}.values(), key=lambda t: t.pk)
+    created = _ensure_status_rows(tps_list)
+    rows = _status_rows_for_update(sorted(by_tps))
+    changes = {}
+    for tps in tps_list:
+        row = rows[tps.pk]
+        row.tps = tps
+        before = {} if tps.pk in created else tally.contribution(row)
+        _fold(row, by_tps[tps.pk])
+        counters = changes.setdefault(tps.kecamatan_code, {})
+        for column, n in tally.delta(before, tally.contribution(row)).items():
+            counters[column] = counters.get(column, 0) + n
+    _status_save(rows.values())
+    tally.apply({kecamatan: {c: n for c, n in counts.items() if n} for kecamatan, counts in changes.items()})
+    return rows
+
+
+def _answer_retries(outcomes, retries) -> None:
+    """Fill the retries (client id already stored) with their original events, in one query."""
+    if not retries:
+        return
+    originals = {str(e.client_id): e for e in
+                 TpsEvent.objects.select_related("tps").filter(client_id__in=[o.client_id for o in retries])}
+    for outcome in retries:
+        outcome.event = originals[outcome.client_id]
+
+
+def tps_event_record(*, actor, client_id, tps_code, kind, at=None, channel=Channel.WEB, note="", exercise=False,
+                     drill_id=None):
+    """One TPS event (see tps_events_record); returns (event, created), raises Rejected when refused."""
+    (outcome,) = tps_events_record(actor=actor, submissions=[Submission(client_id, tps_code, kind, at, note, exercise)],
+                                   channel=channel, drill_id=drill_id)
+    if outcome.problem:
+        raise Rejected(outcome.problem)
+    if outcome.created:
+        outcome.event.stage_after = outcome.stage  # the API answers with it without another query
+    return outcome.event, outcome.created
 
 
 # --- check-in windows -------------------------------------------------------------------------------------------
@@ -480,22 +593,28 @@ def incident_photo_add(*, actor, incident_id, upload):
 
 @transaction.atomic
 def dispatch_create(*, actor, incident_id, unit_code, now=None):
-    """Send a unit to an incident; it must acknowledge within ACK_MINUTES."""
+    """Send a Polri agency or a reserve team (deployment Unit code, Brimob/Dalmas) to an incident; it must
+    acknowledge within ACK_MINUTES. A reserve's dispatch records the reserve and its agency as ``unit``."""
+    from siaga.deployment.models import RESERVE_KINDS, Unit
     from siaga.operations.selectors import dispatch_suggestions
 
     require_role(actor, COMMAND_ROLES, "mengirim satuan")
     incident = _locked_incident(actor, incident_id)
-    choice = next((s for s in dispatch_suggestions(viewer=actor, incident=incident, limit=None)
-                   if s["code"] == unit_code), None)
+    # Lock the reserve so that two commanders cannot both send its last team.
+    list(Unit.objects.select_for_update().filter(code=unit_code, kind__in=RESERVE_KINDS).values_list("pk"))
+    matches = [s for s in dispatch_suggestions(viewer=actor, incident=incident, limit=None) if s["code"] == unit_code]
+    choice = next((s for s in matches if s["reserve_id"] is None), matches[0] if matches else None)
     if choice is None:
         raise Rejected(f"Satuan {unit_code} tidak tersedia atau di luar wilayah Anda.")
     now = now or timezone.now()
-    dispatch = Dispatch.objects.create(incident=incident, unit_id=choice["id"], distance_km=choice["distance_km"],
-                                       eta_minutes=choice["eta_minutes"], dispatched_at=now,
-                                       ack_deadline=now + timedelta(minutes=ACK_MINUTES), dispatched_by=actor)
+    dispatch = Dispatch.objects.create(incident=incident, unit_id=choice["id"], reserve_id=choice["reserve_id"],
+                                       distance_km=choice["distance_km"], eta_minutes=choice["eta_minutes"],
+                                       dispatched_at=now, ack_deadline=now + timedelta(minutes=ACK_MINUTES),
+                                       dispatched_by=actor)
     audit_record(actor=actor, action="dispatch.create", obj_type="dispatch", obj_id=dispatch.pk,
                  area_code=incident.kecamatan_code,
-                 after={"incident": incident.pk, "unit": unit_code, "eta_minutes": round(choice["eta_minutes"], 1)})
+                 after={"incident": incident.pk, "unit": unit_code, "kind": choice["kind"],
+                        "agency": dispatch.unit.code, "eta_minutes": round(choice["eta_minutes"], 1)})
     publish_after_commit({"type": "dispatch", "id": dispatch.pk, "incident": incident.pk, "status": dispatch.status,
                           "area": incident.kecamatan_code})
     return dispatch

@@ -33,18 +33,22 @@ def delta(before: dict, after: dict) -> dict:
     return {column: n for column, n in changes.items() if n}
 
 
-def apply(kecamatan_code: str, changes: dict) -> None:
-    """Add the changes to a kecamatan's counters (the row must exist), in the caller's transaction."""
-    if not changes:
+def apply(changes: dict) -> None:
+    """Add {kecamatan_code: changes} to the counters (the rows must exist), in the caller's transaction.
+
+    One statement text for any set of changes, sent for every kecamatan at once (a pipeline on PostgreSQL),
+    in code order so concurrent writers lock the rows in the same order.
+    """
+    rows = [(kecamatan, counts) for kecamatan, counts in sorted(changes.items()) if counts]
+    if not rows:
         return
     from siaga.operations.models import StatusTally
 
     quote = connection.ops.quote_name
-    columns = sorted(changes)  # a fixed text per set of columns keeps the statement cacheable
-    assignments = ", ".join(f"{quote(c)} = {quote(c)} + %s" for c in columns)
+    assignments = ", ".join(f"{quote(c)} = {quote(c)} + %s" for c in COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {quote(StatusTally._meta.db_table)} SET {assignments} WHERE kecamatan_code = %s",
-                       [changes[c] for c in columns] + [kecamatan_code])
+        cursor.executemany(f"UPDATE {quote(StatusTally._meta.db_table)} SET {assignments} WHERE kecamatan_code = %s",
+                           [[counts.get(c, 0) for c in COLUMNS] + [kecamatan] for kecamatan, counts in rows])
 
 
 def recount_query(status_rows):
