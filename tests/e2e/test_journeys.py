@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-import urllib.request
 
 import openpyxl
 import pytest
@@ -171,17 +170,38 @@ def test_incident_reported_from_the_field_and_closed_by_the_command_post(page, s
 
 
 def test_box_handed_over_to_the_tps_and_its_chain_verified(page, sign_in, server):
+    """The PPS officer hands the box over on the node page; the KPPS chair confirms with the one-time code."""
     item, giver_node, tps_node = "7401011001002-presiden", "PPS-74.01.01.1001", "TPS-7401011001002"
-    token = json.loads(siaga(server, "user", "pps.e2e", "--agency", "KPU-74.01", "--role", "operator", "--area",
-                             "74.01.01", "--password", "siaga-demo-2024", "--token", "e2e"))["token"]
-    body = {"client_id": "journey-handover-1", "client_seq": 1, "device": "hp-pps", "at": "2024-02-14T06:30:00+08:00",
-            "item_codes": [item], "from_node": giver_node, "to_node": tps_node, "receiver_name": "Ketua KPPS 002",
-            "seals_seen": {}, "condition": "baik", "escort": "Bhabinkamtibmas", "signature": "ttd-ketua-kpps"}
-    request = urllib.request.Request(server["url"] + "/api/custody/handovers", data=json.dumps(body).encode(),
-                                     headers={"Authorization": f"Bearer {token}",
-                                              "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200
+    siaga(server, "user", "pps.e2e", "--agency", "KPU-74.01", "--role", "operator", "--area", "74.01.01",
+          "--password", "siaga-demo-2024")
+    sign_in("pps.e2e")
+    nav(page, "/kotak-suara/")
+    page.fill("main form.filters input[name=q]", "7401011001002")
+    page.press("main form.filters input[name=q]", "Enter")
+    page.wait_for_selector("[data-testid=found]")
+    page.locator("[data-testid=found] a", has_text=item).click()
+    page.wait_for_url(re.compile(rf"/kotak-suara/barang/{item}/"))
+    page.get_by_test_id("now-at").locator("a").click()
+    page.wait_for_url(re.compile(rf"/kotak-suara/simpul/{giver_node}/"))
+    form = page.get_by_test_id("handover-form")
+    for box in form.locator("input[name=items]").all():  # every item here comes ticked: keep only this box
+        box.set_checked(box.get_attribute("value") == item)
+    page.fill("[data-testid=handover-to]", tps_node)
+    form.locator("input[name=receiver_name]").fill("Ketua KPPS 002")
+    form.locator("input[name=escort]").fill("Bhabinkamtibmas")
+    shot(page, "custody-handover-1-form")
+    page.click("[data-testid=handover-submit]")
+    page.wait_for_url(re.compile(r"/kotak-suara/serah-terima/[0-9a-f-]{36}/$"))
+    assert page.get_by_test_id("handover-state").inner_text() == "menunggu konfirmasi"
+    code = page.get_by_test_id("handover-code").inner_text()
+    assert re.fullmatch(r"\d{6}", code)
+    shot(page, "custody-handover-2-code")
+    page.fill("[data-testid=confirm-code]", code)
+    page.click("[data-testid=confirm-submit]")
+    page.wait_for_selector("[data-testid=handover-state]:text-is('selesai')")
+    assert item in page.get_by_test_id("handover-items").inner_text()
+    shot(page, "custody-handover-3-confirmed")
+    sign_out(page)
     sign_in("ppk.kolaka")
     nav(page, "/kotak-suara/")
     page.fill("main form.filters input[name=q]", "7401011001002")

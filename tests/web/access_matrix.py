@@ -63,7 +63,6 @@ REPORT = {"title": "Uji akses", "text": "Laporan uji akses.", "source_reliabilit
           "classification": "terbatas", "shared_agencies": [KPU_AGENCY], "shared_roles": []}
 HANDOVER = {"client_id": "acl-handover-1", "client_seq": 1, "device": "uji", "at": "2024-02-14T08:00:00+08:00",
             "receiver_name": "Penerima uji", "seals_seen": {}, "condition": "baik", "escort": "", "signature": ""}
-
 CASES = {
     # --- foundation: sign-in, regions, TPS ---
     "home": page("home"),
@@ -269,6 +268,10 @@ CASES = {
         "client_id": "ac1ac1ac-0000-4000-8000-000000000002", "tps_code": "<tps_code.in>", "kind": "buka"}),
     "POST /api/operations/events@out": api("POST", "/operations/events", ["operations"], json={
         "client_id": "ac1ac1ac-0000-4000-8000-000000000002", "tps_code": "<tps_code.out>", "kind": "buka"}),
+    "POST /api/operations/events/batch@in": api("POST", "/operations/events/batch", ["operations"], json={"events": [
+        {"client_id": "ac1ac1ac-0000-4000-8000-000000000003", "tps_code": "<tps_code.in>", "kind": "buka"}]}),
+    "POST /api/operations/events/batch@out": api("POST", "/operations/events/batch", ["operations"], json={"events": [
+        {"client_id": "ac1ac1ac-0000-4000-8000-000000000003", "tps_code": "<tps_code.out>", "kind": "buka"}]}),
     "POST /api/operations/incidents@in": api("POST", "/operations/incidents", ["operations"],
                                              json={**INCIDENT, "tps_code": "<tps_code.in>"}),
     "POST /api/operations/incidents@out": api("POST", "/operations/incidents", ["operations"],
@@ -329,6 +332,22 @@ CASES = {
     "custody:node@out": page("custody:node", kwargs={"code": "<node.out>"}),
     "custody:labels@in": page("custody:labels", kwargs={"code": "<node.in>"}),
     "custody:labels@out": page("custody:labels", kwargs={"code": "<node.out>"}),
+    # The handover form takes items held at the node: in the demo <item.in> is at TPS-7401011001001 and
+    # <item.out> in the KPU warehouse of 74.02.
+    "custody:handover_new@in": page(
+        "custody:handover_new", "POST", ["custody"], kwargs={"code": "TPS-7401011001001"},
+        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000010", "items": ["<item.in>"], "to_node": "<node.in>",
+              "receiver_name": "Penerima uji", "condition": "baik"}),
+    "custody:handover_new@out": page(
+        "custody:handover_new", "POST", ["custody"], kwargs={"code": f"KPU-{KABKOTA_OUT}"},
+        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000011", "items": ["<item.out>"], "to_node": "<node.out>",
+              "receiver_name": "Penerima uji", "condition": "baik"}),
+    "custody:handover@in": page("custody:handover", kwargs={"client_id": "<handover.in>"}),
+    "custody:handover@pending": page("custody:handover", kwargs={"client_id": "<handover.pending>"}),
+    "custody:handover_confirm@in": page("custody:handover_confirm", "POST", ["custody"],
+                                        kwargs={"client_id": "<handover.in>"}, data={"signature": "ttd-uji"}),
+    "custody:handover_confirm@pending": page("custody:handover_confirm", "POST", ["custody"],
+                                             kwargs={"client_id": "<handover.pending>"}, data={"signature": "ttd-uji"}),
     "custody:anomalies": page("custody:anomalies"),
     "custody:anomaly_resolve@in": page("custody:anomaly_resolve", "POST", ["custody"],
                                        kwargs={"pk": "<anomaly.in>"}, data={"note": "uji"}),
@@ -509,6 +528,8 @@ operations:after_action@out-xlsx                                         200    
 operations:after_action@in-pdf                                           200      200      200      200      200      403      200      200      login
 POST /api/operations/events@in                                           201*     201*     201*     201*     201*     400      403      403      401
 POST /api/operations/events@out                                          201*     201*     201*     400      400      400      403      403      401
+POST /api/operations/events/batch@in                                     200*     200*     200*     200*     200*     200      403      403      401
+POST /api/operations/events/batch@out                                    200*     200*     200*     200      200      200      403      403      401
 POST /api/operations/incidents@in                                        201*     201*     201*     201*     201*     400      403      403      401
 POST /api/operations/incidents@out                                       201*     201*     201*     400      400      400      403      403      401
 GET /api/operations/incidents                                            200      200      200      200      200      200      200      200      401
@@ -541,6 +562,12 @@ custody:node@in                                                          200    
 custody:node@out                                                         200      200      200      404      404      404      200      200      login
 custody:labels@in                                                        200      200      200      200      200      404      200      200      login
 custody:labels@out                                                       200      200      200      404      404      404      200      200      login
+custody:handover_new@in                                                  302*     302*     302*     302*     404      302*     302*     403      login
+custody:handover_new@out                                                 302*     302*     302*     404      404      404      302*     403      login
+custody:handover@in                                                      200      200      200      200      200      404      200      200      login
+custody:handover@pending                                                 200      200      200      200      404      200      200      200      login
+custody:handover_confirm@in                                              302      302      302      302      302      404      302      302      login
+custody:handover_confirm@pending                                         302*     302*     302*     302*     404      302*     302*     403      login
 custody:anomalies                                                        200      200      200      200      200      200      200      200      login
 custody:anomaly_resolve@in                                               302*     302*     302*     302*     404      302*     302*     302      login
 custody:missions                                                         200      200      200      200      200      200      200      200      login

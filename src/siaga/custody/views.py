@@ -1,13 +1,18 @@
-"""Custody pages: where every box is, a box's journey, a node with its reconciliation and labels,
-anomalies, escort missions, and the public checkpoint roots."""
+"""Custody pages: where every box is, a box's journey, a node with its reconciliation, labels and the
+handover form, a handover with its confirmation, anomalies, escort missions, and the public checkpoint roots."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from siaga.custody import selectors, services
+from siaga.custody.access import item_q, require_custodian
+from siaga.custody.forms import HandoverForm, next_nodes
 from siaga.custody.labels import label_svg
 from siaga.custody.missions import mission_eta_hours
 from siaga.custody.models import NodeKind
@@ -39,10 +44,93 @@ def item_detail(request, code):
 @login_required
 def node_detail(request, code):
     node = selectors.node_get(viewer=request.user, code=code)
-    items = selectors.item_list(viewer=request.user, node=node)
-    return render(request, "custody/node.html", {
-        "node": node, "items": items[:LIST_LIMIT], "count": items.count(),
-        "reconciliation": selectors.reconciliation(viewer=request.user, node=node)})
+    return _node_page(request, node)
+
+
+def _may_give(user, node) -> bool:
+    """Whether to offer the handover form; the service checks again (and the items' areas) on submit."""
+    try:
+        require_custodian(user, node.area_code)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _node_page(request, node, form=None, error="", status=200):
+    q = request.GET.get("q", "").strip()
+    items = selectors.item_list(viewer=request.user, node=node, search=q)
+    shown = list(items[:LIST_LIMIT])
+    context = {"node": node, "items": shown, "count": items.count(), "q": q, "error": error,
+               "reconciliation": selectors.reconciliation(viewer=request.user, node=node),
+               "pending": selectors.handover_list(viewer=request.user, state="pending")
+               .filter(Q(from_node=node) | Q(to_node=node))[:LIST_LIMIT]}
+    if shown and _may_give(request.user, node):
+        form = form or HandoverForm(items=items)
+        context.update(form=form, rows=form.rows(shown), next_nodes=next_nodes(node, shown))
+    return render(request, "custody/node.html", context, status=status)
+
+
+def _problem(exc):
+    """(message, status) for a refusal of a service or a form."""
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("Access denied."), 403
+    return "; ".join(exc.messages), 400
+
+
+def _code_key(client_id):
+    return f"custody-handover-code:{client_id}"
+
+
+@login_required
+@require_POST
+def handover_new(request, code):
+    """The giver's half from the node page; a resubmitted form (same client_id) finds its stored handover."""
+    node = selectors.node_get(viewer=request.user, code=code)
+    form = HandoverForm(request.POST, items=selectors.item_list(viewer=request.user, node=node))
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.problems())
+        handover, one_time = services.handover_offer(actor=request.user, from_node=node.code, at=timezone.now(),
+                                                     **form.offer_kwargs())
+    except (ValidationError, PermissionDenied) as exc:
+        error, status = _problem(exc)
+        return _node_page(request, node, form=form, error=error, status=status)
+    if one_time:
+        request.session[_code_key(handover.client_id)] = one_time
+    else:
+        messages.info(request, _("This form was already sent: here is the handover it recorded."))
+    return redirect("custody:handover", client_id=handover.client_id)
+
+
+@login_required
+def handover_detail(request, client_id):
+    handover = selectors.handover_get(viewer=request.user, client_id=client_id)
+    return _handover_page(request, handover, code=request.session.pop(_code_key(client_id), None))
+
+
+def _handover_page(request, handover, code=None, error="", status=200):
+    items = handover.items.filter(item_q(request.user)).order_by("code")
+    return render(request, "custody/handover.html", {
+        "handover": handover, "code": code, "error": error,
+        "items": [(i, handover.seals_seen.get(i.code, i.seals), i.code in handover.received_codes) for i in items],
+    }, status=status)
+
+
+@login_required
+@require_POST
+def handover_confirm(request, client_id):
+    """The receiver's half: their one-time code, or their signature name when they have no account."""
+    handover = selectors.handover_get(viewer=request.user, client_id=client_id)
+    try:
+        handover = services.handover_confirm(actor=request.user, handover=handover,
+                                             code=request.POST.get("code", "").strip(),
+                                             signature=request.POST.get("signature", "").strip())
+    except (ValidationError, PermissionDenied) as exc:
+        error, status = _problem(exc)
+        return _handover_page(request, handover, error=error, status=status)
+    messages.success(request, _("Handover complete: the items are recorded at %(node)s.")
+                     % {"node": handover.to_node.name})
+    return redirect("custody:handover", client_id=client_id)
 
 
 @login_required

@@ -1,0 +1,141 @@
+"""Handovers from the web pages: the giver's form on the node page, the handover page, its confirmation."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from siaga.accounts.models import Agency, AuditLog, Role
+from siaga.accounts.services import user_upsert
+from siaga.custody.chain import verify_database
+from siaga.custody.models import Anomaly, Event, Handover, Item
+
+# The demo's showcase: this box was left out of its TPS's receipt and is still at its PPS.
+GIVER, BOX, PPS, TPS = "ppk.kolaka", "7401011001002-presiden", "PPS-74.01.01.1001", "TPS-7401011001002"
+
+
+def _form_of(response):
+    """The values the node page prefills: client_id, ticked items, seals per item."""
+    html = response.content.decode()
+    client_id = re.search(r'name="client_id" value="([0-9a-f-]{36})"', html)[1]
+    ticked = re.findall(r'type="checkbox" name="items" value="([^"]+)" checked', html)
+    seals = dict(re.findall(r'name="seals-([^"]+)" value="([^"]*)"', html))
+    return client_id, ticked, seals
+
+
+def _offer(client, client_id, seals=None, **extra):
+    box = Item.objects.get(code=BOX)
+    data = {"client_id": client_id, "items": [BOX], "to_node": TPS, "receiver_name": "Ketua KPPS 002",
+            "condition": "baik", "escort": "Bhabinkamtibmas", f"seals-{BOX}": seals or ", ".join(box.seals), **extra}
+    return client.post(reverse("custody:node", args=[PPS]) + "serah-terima/", data)
+
+
+def _code(client, client_id):
+    page = client.get(reverse("custody:handover", args=[client_id])).content.decode()
+    found = re.search(r'data-testid="handover-code">(\d{6})<', page)
+    return found[1] if found else None
+
+
+@pytest.fixture
+def giver(client_as):
+    return client_as(GIVER)
+
+
+def test_node_page_offers_the_form_with_the_items_ticked_and_a_fresh_client_id(giver):
+    first = giver.get(reverse("custody:node", args=[PPS]))
+    client_id, ticked, seals = _form_of(first)
+    assert first.status_code == 200 and "Serah terima" in first.content.decode()
+    assert BOX in ticked and seals[BOX] == ", ".join(Item.objects.get(code=BOX).seals)
+    assert f'<option value="{TPS}">' in first.content.decode()  # the next node on the box's route
+    assert _form_of(giver.get(reverse("custody:node", args=[PPS])))[0] != client_id
+
+
+def test_offer_then_confirm_with_the_code_appends_to_the_chain(giver):
+    before = Item.objects.get(code=BOX).head_seq
+    client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
+    response = _offer(giver, client_id)
+    assert response.status_code == 302 and response["Location"] == reverse("custody:handover", args=[client_id])
+    page = giver.get(response["Location"]).content.decode()
+    code = re.search(r'data-testid="handover-code">(\d{6})<', page)[1]
+    assert "menunggu konfirmasi" in page and "Ketua KPPS 002" in page and BOX in page
+    assert _code(giver, client_id) is None  # shown once
+    done = giver.post(reverse("custody:handover_confirm", args=[client_id]), {"code": code})
+    assert done.status_code == 302
+    handover = Handover.objects.get(client_id=client_id)
+    assert (handover.state, handover.receiver_method, handover.received_codes) == ("complete", "code", [BOX])
+    box = Item.objects.get(code=BOX)
+    assert (box.head_seq, box.node.code, box.holder) == (before + 1, TPS, "Ketua KPPS 002")
+    last = box.events.get(seq=box.head_seq)
+    assert (last.kind, last.handover_id) == ("handover", handover.pk)
+    assert "selesai" in giver.get(done["Location"]).content.decode()
+    report = verify_database()
+    assert report.ok and not report.broken
+
+
+def test_the_same_form_sent_twice_makes_one_handover(giver):
+    client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
+    first, second = _offer(giver, client_id), _offer(giver, client_id)
+    assert first["Location"] == second["Location"] == reverse("custody:handover", args=[client_id])
+    assert Handover.objects.filter(client_id=client_id).count() == 1
+    assert AuditLog.objects.filter(action="custody.handover.offer", object_id=client_id).count() == 1
+    assert _code(giver, client_id) is not None  # the retry kept the first code for the page
+
+
+def test_wrong_code_is_refused_with_a_message_and_no_chain_event(giver):
+    client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
+    _offer(giver, client_id)
+    code = _code(giver, client_id)
+    events = Event.objects.filter(item__code=BOX).count()
+    wrong = giver.post(reverse("custody:handover_confirm", args=[client_id]),
+                       {"code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 403
+    assert "Kode konfirmasi salah atau sudah kedaluwarsa." in wrong.content.decode()
+    assert Event.objects.filter(item__code=BOX).count() == events
+    assert Handover.objects.get(client_id=client_id).state == "pending"
+
+
+def test_service_refusals_show_on_the_node_page_and_write_nothing(giver):
+    client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
+    unknown = _offer(giver, client_id, to_node="TPS-0000000000000")
+    assert unknown.status_code == 400 and "Simpul TPS-0000000000000 tidak dikenal." in unknown.content.decode()
+    nameless = _offer(giver, client_id, receiver_name="")
+    assert nameless.status_code == 400 and "Sebutkan nama penerima." in nameless.content.decode()
+    elsewhere = _offer(giver, client_id, items=["7401011001001-presiden"])  # not at this node
+    assert elsewhere.status_code == 400
+    assert not Handover.objects.filter(client_id=client_id).exists()
+
+
+def test_a_seal_typed_differently_is_recorded_and_raises_the_anomaly(giver):
+    client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
+    _offer(giver, client_id, seals="S-LAIN-01")
+    giver.post(reverse("custody:handover_confirm", args=[client_id]), {"code": _code(giver, client_id)})
+    box = Item.objects.get(code=BOX)
+    assert json.loads(box.events.get(seq=box.head_seq).canonical)["seals"] == ["S-LAIN-01"]
+    assert Anomaly.objects.filter(item=box, kind="seal_changed", state="open").exists()
+
+
+def test_users_of_another_area_get_404_and_watchers_403(client_as, giver):
+    client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
+    _offer(giver, client_id)
+    user_upsert(actor=None, username="kpu-konawe", password="", role=Role.OPERATOR,
+                agency=Agency.objects.get(code="KPU-74.02"), area_code="74.02")
+    other = client_as("kpu-konawe")
+    assert other.get(reverse("custody:node", args=[PPS])).status_code == 404
+    assert _offer(other, "5b7f3c2e-0000-4000-8000-000000000001").status_code == 404
+    assert other.get(reverse("custody:handover", args=[client_id])).status_code == 404
+    assert other.post(reverse("custody:handover_confirm", args=[client_id]), {"signature": "x"}).status_code == 404
+    watcher = client_as("bawaslu")  # sees custody, may not change it
+    assert 'data-testid="handover-form"' not in watcher.get(reverse("custody:node", args=[PPS])).content.decode()
+    refused = _offer(watcher, "5b7f3c2e-0000-4000-8000-000000000002")
+    assert refused.status_code == 403 and "tidak boleh mengubahnya" in refused.content.decode()
+    confirm = watcher.post(reverse("custody:handover_confirm", args=[client_id]), {"signature": "x"})
+    assert confirm.status_code == 403
+    assert Handover.objects.get(client_id=client_id).state == "pending"
+    assert not Handover.objects.filter(client_id__startswith="5b7f3c2e").exists()
+
+
+def test_pages_speak_english_when_asked(giver):
+    giver.cookies["django_language"] = "en"
+    page = giver.get(reverse("custody:node", args=[PPS])).content.decode()
+    assert "Receiving node" in page and "Simpul penerima" not in page
