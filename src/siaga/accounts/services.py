@@ -5,19 +5,18 @@ from django.db import transaction
 from siaga.accounts.models import Agency, ApiToken, AuditLog, User
 
 
-def audit_record(*, actor, action, obj_type, obj_id, area_code="", before=None, after=None, note=""):
-    """Append one audit entry. Call inside the transaction that makes the change."""
-    return AuditLog.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=getattr(actor, "username", None) or "system",
-        action=action,
-        object_type=obj_type,
-        object_id=str(obj_id),
-        area_code=area_code,
-        before=before,
-        after=after,
-        note=note,
-    )
+def audit_entry(*, actor, action, obj_type, obj_id, area_code="", before=None, after=None, note="") -> AuditLog:
+    """One audit entry, not yet saved (for writers that store many at once)."""
+    return AuditLog(actor=actor if actor is not None and actor.pk else None,
+                    actor_name=getattr(actor, "username", None) or "system", action=action, object_type=obj_type,
+                    object_id=str(obj_id), area_code=area_code, before=before, after=after, note=note)
+
+
+def audit_record(**entry) -> AuditLog:
+    """Append one audit entry (audit_entry's arguments). Call inside the transaction that makes the change."""
+    log = audit_entry(**entry)
+    log.save(force_insert=True)
+    return log
 
 
 def _agency_state(agency):
