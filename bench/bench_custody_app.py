@@ -21,10 +21,10 @@
    PEAK_HANDOVERS_PER_S (the national peak, 40/s), each handover's latency counted
    from when it was due.
 
-Runs against DATABASE_URL (PostgreSQL recommended) in a scratch database
-"<name>_bench_custody" that it creates and drops.
+Runs against DATABASE_URL (default: the local PostgreSQL server; a sqlite:// URL for SQLite) in a
+scratch database "<name>_bench_custody" that it creates and drops.
 
-    DATABASE_URL=postgres://root@127.0.0.1:5432/test python bench/bench_custody_app.py [--quick]
+    python bench/bench_custody_app.py [--quick]
 """
 
 from __future__ import annotations
@@ -53,10 +53,11 @@ WORKERS = 4
 # (one handover per TPS, its boxes together) within about six hours: 820,161 / 21,600 s = 38/s.
 PEAK_HANDOVERS_PER_S = 40
 VERIFY_ROUNDS = 3
+DEFAULT_PG = "postgres://root@127.0.0.1:5432/siaga"
 
 
 def _scratch_database():
-    url = os.environ.get("DATABASE_URL", "")
+    url = os.environ.get("DATABASE_URL") or DEFAULT_PG  # the goal is stated for PostgreSQL
     if not url.startswith("postgres"):
         os.environ["SIAGA_HOME"] = tempfile.mkdtemp(prefix="bench_custody_")
         os.environ.pop("DATABASE_URL", None)

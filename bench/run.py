@@ -50,6 +50,8 @@ def discover():
 def _flatten(data, prefix=""):
     for key, value in data.items():
         name = f"{prefix}{key}"
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):  # e.g. one entry per scenario
+            value = {str(v.get("name", v.get("scenario", i))): v for i, v in enumerate(value)}
         if isinstance(value, dict):
             if key != "machine":
                 yield from _flatten(value, name + ".")

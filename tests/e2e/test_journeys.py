@@ -169,18 +169,23 @@ def test_incident_reported_from_the_field_and_closed_by_the_command_post(page, s
     assert not failed(page)
 
 
+def open_box(page, item):
+    """Find a box by its TPS code on the custody page and open its journey."""
+    nav(page, "/kotak-suara/")
+    page.fill("main form.filters input[name=q]", item[:13])
+    page.press("main form.filters input[name=q]", "Enter")
+    page.wait_for_selector("[data-testid=found]")
+    page.locator("[data-testid=found] a", has_text=item).click()
+    page.wait_for_url(re.compile(rf"/kotak-suara/barang/{item}/"))
+
+
 def test_box_handed_over_to_the_tps_and_its_chain_verified(page, sign_in, server):
     """The PPS officer hands the box over on the node page; the KPPS chair confirms with the one-time code."""
     item, giver_node, tps_node = "7401011001002-presiden", "PPS-74.01.01.1001", "TPS-7401011001002"
     siaga(server, "user", "pps.e2e", "--agency", "KPU-74.01", "--role", "operator", "--area", "74.01.01",
           "--password", "siaga-demo-2024")
     sign_in("pps.e2e")
-    nav(page, "/kotak-suara/")
-    page.fill("main form.filters input[name=q]", "7401011001002")
-    page.press("main form.filters input[name=q]", "Enter")
-    page.wait_for_selector("[data-testid=found]")
-    page.locator("[data-testid=found] a", has_text=item).click()
-    page.wait_for_url(re.compile(rf"/kotak-suara/barang/{item}/"))
+    open_box(page, item)
     page.get_by_test_id("now-at").locator("a").click()
     page.wait_for_url(re.compile(rf"/kotak-suara/simpul/{giver_node}/"))
     form = page.get_by_test_id("handover-form")
@@ -203,12 +208,7 @@ def test_box_handed_over_to_the_tps_and_its_chain_verified(page, sign_in, server
     shot(page, "custody-handover-3-confirmed")
     sign_out(page)
     sign_in("ppk.kolaka")
-    nav(page, "/kotak-suara/")
-    page.fill("main form.filters input[name=q]", "7401011001002")
-    page.press("main form.filters input[name=q]", "Enter")
-    page.wait_for_selector("[data-testid=found]")
-    page.locator("[data-testid=found] a", has_text=item).click()
-    page.wait_for_url(re.compile(rf"/kotak-suara/barang/{item}/"))
+    open_box(page, item)
     assert tps_node in page.get_by_test_id("journey").inner_text()
     assert "7401011001002" in page.get_by_test_id("now-at").inner_text() or tps_node in page.content()
     shot(page, "custody-1-box-at-tps")
