@@ -31,15 +31,26 @@ def _offer(client, client_id, seals=None, **extra):
     return client.post(reverse("custody:node", args=[PPS]) + "serah-terima/", data)
 
 
-def _code(client, client_id):
-    page = client.get(reverse("custody:handover", args=[client_id])).content.decode()
-    found = re.search(r'data-testid="handover-code">(\d{6})<', page)
+def _shown_code(response):
+    found = re.search(r'data-testid="handover-code">(\d{6})<', response.content.decode())
     return found[1] if found else None
 
 
 @pytest.fixture
 def giver(client_as):
     return client_as(GIVER)
+
+
+@pytest.fixture
+def receiver(client_as):
+    """The KPPS chair, with an account of their own (own client: the giver's stays signed in)."""
+    from django.test import Client
+
+    user = user_upsert(actor=None, username="kpps.002", password="", role=Role.OPERATOR,
+                       agency=Agency.objects.get(code="KPU-74.01"), area_code="74.01.01")
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def test_node_page_offers_the_form_with_the_items_ticked_and_a_fresh_client_id(giver):
@@ -51,15 +62,17 @@ def test_node_page_offers_the_form_with_the_items_ticked_and_a_fresh_client_id(g
     assert _form_of(giver.get(reverse("custody:node", args=[PPS])))[0] != client_id
 
 
-def test_offer_then_confirm_with_the_code_appends_to_the_chain(giver):
+def test_offer_then_confirm_with_the_code_from_the_receivers_page_appends_to_the_chain(giver, receiver):
     before = Item.objects.get(code=BOX).head_seq
     client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
-    response = _offer(giver, client_id)
+    response = _offer(giver, client_id, receiver="kpps.002")
     assert response.status_code == 302 and response["Location"] == reverse("custody:handover", args=[client_id])
-    page = giver.get(response["Location"]).content.decode()
-    code = re.search(r'data-testid="handover-code">(\d{6})<', page)[1]
-    assert "menunggu konfirmasi" in page and "Ketua KPPS 002" in page and BOX in page
-    assert _code(giver, client_id) is None  # shown once
+    page = giver.get(response["Location"])
+    # The giver never holds the proof of the receiver's consent: no code on the giver's page.
+    assert _shown_code(page) is None and 'data-testid="confirm-code"' in page.content.decode()
+    assert "menunggu konfirmasi" in page.content.decode() and BOX in page.content.decode()
+    code = _shown_code(receiver.post(reverse("custody:handover_code", args=[client_id])))
+    assert code is not None
     done = giver.post(reverse("custody:handover_confirm", args=[client_id]), {"code": code})
     assert done.status_code == 302
     handover = Handover.objects.get(client_id=client_id)
@@ -73,19 +86,29 @@ def test_offer_then_confirm_with_the_code_appends_to_the_chain(giver):
     assert report.ok and not report.broken
 
 
+def test_the_named_receiver_confirms_signed_in_and_only_they_get_a_code(giver, receiver):
+    client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
+    _offer(giver, client_id, receiver="kpps.002")
+    refused = giver.post(reverse("custody:handover_code", args=[client_id]))
+    assert refused.status_code == 403 and _shown_code(refused) is None
+    assert 'data-testid="confirm-device"' in receiver.get(reverse("custody:handover", args=[client_id])).content.decode()
+    assert receiver.post(reverse("custody:handover_confirm", args=[client_id])).status_code == 302
+    handover = Handover.objects.get(client_id=client_id)
+    assert (handover.state, handover.receiver_method) == ("complete", "device")
+
+
 def test_the_same_form_sent_twice_makes_one_handover(giver):
     client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
     first, second = _offer(giver, client_id), _offer(giver, client_id)
     assert first["Location"] == second["Location"] == reverse("custody:handover", args=[client_id])
     assert Handover.objects.filter(client_id=client_id).count() == 1
     assert AuditLog.objects.filter(action="custody.handover.offer", object_id=client_id).count() == 1
-    assert _code(giver, client_id) is not None  # the retry kept the first code for the page
 
 
-def test_wrong_code_is_refused_with_a_message_and_no_chain_event(giver):
+def test_wrong_code_is_refused_with_a_message_and_no_chain_event(giver, receiver):
     client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
-    _offer(giver, client_id)
-    code = _code(giver, client_id)
+    _offer(giver, client_id, receiver="kpps.002")
+    code = _shown_code(receiver.post(reverse("custody:handover_code", args=[client_id])))
     events = Event.objects.filter(item__code=BOX).count()
     wrong = giver.post(reverse("custody:handover_confirm", args=[client_id]),
                        {"code": "000000" if code != "000000" else "111111"})
@@ -108,8 +131,8 @@ def test_service_refusals_show_on_the_node_page_and_write_nothing(giver):
 
 def test_a_seal_typed_differently_is_recorded_and_raises_the_anomaly(giver):
     client_id = _form_of(giver.get(reverse("custody:node", args=[PPS])))[0]
-    _offer(giver, client_id, seals="S-LAIN-01")
-    giver.post(reverse("custody:handover_confirm", args=[client_id]), {"code": _code(giver, client_id)})
+    _offer(giver, client_id, seals="S-LAIN-01")  # a receiver without an account: they sign
+    giver.post(reverse("custody:handover_confirm", args=[client_id]), {"signature": "Ketua KPPS 002"})
     box = Item.objects.get(code=BOX)
     assert json.loads(box.events.get(seq=box.head_seq).canonical)["seals"] == ["S-LAIN-01"]
     assert Anomaly.objects.filter(item=box, kind="seal_changed", state="open").exists()

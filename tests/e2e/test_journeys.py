@@ -180,10 +180,12 @@ def open_box(page, item):
 
 
 def test_box_handed_over_to_the_tps_and_its_chain_verified(page, sign_in, server):
-    """The PPS officer hands the box over on the node page; the KPPS chair confirms with the one-time code."""
+    """The PPS officer hands the box over on the node page; the KPPS chair, signed in on their own, shows a
+    one-time code that the PPS officer enters to record the receipt."""
     item, giver_node, tps_node = "7401011001002-presiden", "PPS-74.01.01.1001", "TPS-7401011001002"
-    siaga(server, "user", "pps.e2e", "--agency", "KPU-74.01", "--role", "operator", "--area", "74.01.01",
-          "--password", "siaga-demo-2024")
+    for name in ("pps.e2e", "kpps.e2e"):
+        siaga(server, "user", name, "--agency", "KPU-74.01", "--role", "operator", "--area", "74.01.01",
+              "--password", "siaga-demo-2024")
     sign_in("pps.e2e")
     open_box(page, item)
     page.get_by_test_id("now-at").locator("a").click()
@@ -193,14 +195,24 @@ def test_box_handed_over_to_the_tps_and_its_chain_verified(page, sign_in, server
         box.set_checked(box.get_attribute("value") == item)
     page.fill("[data-testid=handover-to]", tps_node)
     form.locator("input[name=receiver_name]").fill("Ketua KPPS 002")
+    form.locator("input[name=receiver]").fill("kpps.e2e")
     form.locator("input[name=escort]").fill("Bhabinkamtibmas")
     shot(page, "custody-handover-1-form")
     page.click("[data-testid=handover-submit]")
     page.wait_for_url(re.compile(r"/kotak-suara/serah-terima/[0-9a-f-]{36}/$"))
+    handover_url = page.url
     assert page.get_by_test_id("handover-state").inner_text() == "menunggu konfirmasi"
+    assert page.get_by_test_id("handover-code").count() == 0  # the giver never sees the receiver's code
+    sign_out(page)
+    sign_in("kpps.e2e")
+    page.goto(handover_url)
+    page.click("[data-testid=show-code]")
     code = page.get_by_test_id("handover-code").inner_text()
     assert re.fullmatch(r"\d{6}", code)
-    shot(page, "custody-handover-2-code")
+    shot(page, "custody-handover-2-receivers-code")
+    sign_out(page)
+    sign_in("pps.e2e")
+    page.goto(handover_url)
     page.fill("[data-testid=confirm-code]", code)
     page.click("[data-testid=confirm-submit]")
     page.wait_for_selector("[data-testid=handover-state]:text-is('selesai')")

@@ -348,6 +348,8 @@ CASES = {
                                         kwargs={"client_id": "<handover.in>"}, data={"signature": "ttd-uji"}),
     "custody:handover_confirm@pending": page("custody:handover_confirm", "POST", ["custody"],
                                              kwargs={"client_id": "<handover.pending>"}, data={"signature": "ttd-uji"}),
+    "custody:handover_code@pending": page("custody:handover_code", "POST", ["custody"],
+                                          kwargs={"client_id": "<handover.pending>"}),
     "custody:anomalies": page("custody:anomalies"),
     "custody:anomaly_resolve@in": page("custody:anomaly_resolve", "POST", ["custody"],
                                        kwargs={"pk": "<anomaly.in>"}, data={"note": "uji"}),
@@ -568,6 +570,7 @@ custody:handover@in                                                      200    
 custody:handover@pending                                                 200      200      200      200      404      200      200      200      login
 custody:handover_confirm@in                                              302      302      302      302      302      404      302      302      login
 custody:handover_confirm@pending                                         302*     302*     302*     302*     404      302*     302*     403      login
+custody:handover_code@pending                                            403      403      403      403      404      403      403      403      login
 custody:anomalies                                                        200      200      200      200      200      200      200      200      login
 custody:anomaly_resolve@in                                               302*     302*     302*     302*     404      302*     302*     302      login
 custody:missions                                                         200      200      200      200      200      200      200      200      login

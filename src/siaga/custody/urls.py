@@ -11,6 +11,7 @@ urlpatterns = [
     path("simpul/<str:code>/serah-terima/", views.handover_new, name="handover_new"),
     path("serah-terima/<str:client_id>/", views.handover_detail, name="handover"),
     path("serah-terima/<str:client_id>/konfirmasi/", views.handover_confirm, name="handover_confirm"),
+    path("serah-terima/<str:client_id>/kode/", views.handover_code, name="handover_code"),
     path("anomali/", views.anomaly_index, name="anomalies"),
     path("anomali/<int:pk>/selesai/", views.anomaly_resolve, name="anomaly_resolve"),
     path("pengawalan/", views.mission_index, name="missions"),

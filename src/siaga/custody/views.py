@@ -77,10 +77,6 @@ def _problem(exc):
     return "; ".join(exc.messages), 400
 
 
-def _code_key(client_id):
-    return f"custody-handover-code:{client_id}"
-
-
 @login_required
 @require_POST
 def handover_new(request, code):
@@ -95,25 +91,37 @@ def handover_new(request, code):
     except (ValidationError, PermissionDenied) as exc:
         error, status = _problem(exc)
         return _node_page(request, node, form=form, error=error, status=status)
-    if one_time:
-        request.session[_code_key(handover.client_id)] = one_time
-    else:
+    # The offer's own code is not shown: the giver must not hold what proves the receiver's consent. The
+    # receiver confirms signed in, or shows the giver a code from their own device, or signs (no account).
+    if one_time is None:
         messages.info(request, _("This form was already sent: here is the handover it recorded."))
     return redirect("custody:handover", client_id=handover.client_id)
 
 
 @login_required
 def handover_detail(request, client_id):
-    handover = selectors.handover_get(viewer=request.user, client_id=client_id)
-    return _handover_page(request, handover, code=request.session.pop(_code_key(client_id), None))
+    return _handover_page(request, selectors.handover_get(viewer=request.user, client_id=client_id))
 
 
 def _handover_page(request, handover, code=None, error="", status=200):
     items = handover.items.filter(item_q(request.user)).order_by("code")
     return render(request, "custody/handover.html", {
-        "handover": handover, "code": code, "error": error,
+        "handover": handover, "code": code, "error": error, "is_receiver": handover.receiver_id == request.user.pk,
         "items": [(i, handover.seals_seen.get(i.code, i.seals), i.code in handover.received_codes) for i in items],
     }, status=status)
+
+
+@login_required
+@require_POST
+def handover_code(request, client_id):
+    """A one-time code on the named receiver's own page, for the giver to enter on theirs."""
+    handover = selectors.handover_get(viewer=request.user, client_id=client_id)
+    try:
+        code = services.handover_code_for(viewer=request.user, handover=handover)
+    except PermissionDenied as exc:
+        error, status = _problem(exc)
+        return _handover_page(request, handover, error=error, status=status)
+    return _handover_page(request, handover, code=code)
 
 
 @login_required
