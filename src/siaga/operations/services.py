@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from siaga import features
 from siaga.accounts.models import Agency, Role
-from siaga.accounts.scope import can_see_area, level_q
+from siaga.accounts.scope import can_see_area
 from siaga.accounts.services import audit_record
 from siaga.core import checkins, tps_state
 from siaga.core.codes import normalize_region_code, CodeError
@@ -28,8 +28,7 @@ from siaga.operations.broker import publish_after_commit
 from siaga.operations.models import (MILESTONE_FIELDS, Category, Channel, Dispatch, DrillRun, Incident, IncidentPhoto,
                                      MissedCheckin, SmsGateway, SmsMessage, SmsSender, StatusTally, TpsEvent, TpsStatus,
                                      VotingDay)
-from siaga.regions.models import Tps
-from siaga.regions.selectors import tps_get_by_code
+from siaga.regions.selectors import tps_by_codes, tps_code, tps_get_by_code
 
 WRITER_ROLES = {Role.ADMIN, Role.COMMANDER, Role.OPERATOR, Role.FIELD, Role.ANALYST}
 COMMAND_ROLES = {Role.ADMIN, Role.COMMANDER, Role.OPERATOR}
@@ -158,14 +157,6 @@ class Outcome:
 _CLIENT_ID = TpsEvent._meta.get_field("client_id")  # its to_python gives one text form to UUIDs and hex
 
 
-def _scoped_tps(viewer, codes) -> dict:
-    """{code: Tps} for the codes the viewer may report on (one query; the lowest id where a code repeats)."""
-    found = {}
-    for tps in Tps.objects.filter(level_q(viewer), code__in=codes).order_by("-pk"):
-        found[tps.code] = tps
-    return found
-
-
 def _ensure_status_rows(tps_list) -> set:
     """Create the missing summary rows (and their kecamatan counters); returns the TPS ids it created.
 
@@ -201,11 +192,11 @@ def tps_events_record(*, actor, submissions, channel=Channel.WEB, drill_id=None)
     """
     require_role(actor, WRITER_ROLES, "melaporkan status TPS")
     outcomes = [Outcome(client_id=str(_CLIENT_ID.to_python(s.client_id))) for s in submissions]
-    found = _scoped_tps(actor, {str(s.tps_code).replace(".", "") for s in submissions})
+    found = tps_by_codes(viewer=actor, codes=[s.tps_code for s in submissions])
     now = timezone.now()
     events = []  # (outcome, event) of the submissions that can be stored
     for outcome, s in zip(outcomes, submissions):
-        tps = found.get(str(s.tps_code).replace(".", ""))
+        tps = found.get(tps_code(s.tps_code))
         if s.kind not in tps_state.EVENT_KINDS:
             outcome.problem = f"Jenis laporan '{s.kind}' tidak dikenal; pilih: {', '.join(tps_state.EVENT_KINDS)}."
         elif tps is None:

@@ -78,14 +78,28 @@ def tps_get(*, viewer, pk) -> Tps:
     return tps
 
 
+def tps_code(code) -> str:
+    """A TPS code as stored: 13 digits, dots (as people write it) removed."""
+    return str(code).replace(".", "")
+
+
 def tps_get_by_code(*, viewer, code, election=None) -> Tps:
-    rows = Tps.objects.filter(level_q(viewer)).filter(code=str(code).replace(".", ""))
+    rows = Tps.objects.filter(level_q(viewer)).filter(code=tps_code(code))
     if election:
         rows = rows.filter(election=election)
     tps = rows.first()
     if tps is None:
         raise Http404(code)
     return tps
+
+
+def tps_by_codes(*, viewer, codes) -> dict:
+    """{stored code: Tps} of the codes the viewer may see, in one query; where a code has a Pemilu and a
+    Pilkada TPS, the first made (as tps_get_by_code picks it)."""
+    found = {}
+    for tps in Tps.objects.filter(level_q(viewer), code__in={tps_code(c) for c in codes}).order_by("-pk"):
+        found[tps.code] = tps
+    return found
 
 
 def tps_stats(*, viewer, province=None, election=None) -> dict:
