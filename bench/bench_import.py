@@ -5,7 +5,8 @@
 It prepares its own database (created if missing), loads the national hierarchy,
 generates the calibrated national TPS file, then measures in the same run:
   baseline  COPY of the file's rows into a bare table with the same columns
-  import    `siaga tps import` path: read, validate every row, scope, write (COPY), audit
+  import    `siaga tps import` path: read, validate every row (in one process per core, as the
+            command does), scope, write (COPY; indexes and key checks rebuilt after a first load), audit
   read      the read and validation alone (the part of the import before any write)
   re-import the same file (nothing to write), then a copy with every 10th row's DPT changed
             (updates in place with one audit entry per changed row)
@@ -87,6 +88,7 @@ def run(quick: bool = False, database_url: str = DEFAULT_URL) -> dict:
     from siaga.regions.tps_import import _gc_paused, known_desa, tps_import
 
     provinces = QUICK_PROVINCES if quick else None
+    workers = os.cpu_count() or 1  # as `siaga tps import` reads
     regions_load(source=default_source(), provinces=provinces)
     Tps.objects.all().delete()
     ImportBatch.objects.all().delete()
@@ -96,22 +98,23 @@ def run(quick: bool = False, database_url: str = DEFAULT_URL) -> dict:
         baseline = _raw_copy_seconds(csv_path)
         data = csv_path.read_bytes()
         started = time.perf_counter()
-        result = tps_import(actor=cli_actor(), data=data, filename=csv_path.name)
+        result = tps_import(actor=cli_actor(), data=data, filename=csv_path.name, workers=workers)
         seconds = time.perf_counter() - started
         assert result.created == rows == Tps.objects.count(), (result, rows)
         started = time.perf_counter()
-        again = tps_import(actor=cli_actor(), data=data, filename=csv_path.name)
+        again = tps_import(actor=cli_actor(), data=data, filename=csv_path.name, workers=workers)
         reimport = time.perf_counter() - started
         assert again.unchanged == rows
         with _gc_paused():  # as the import reads
             started = time.perf_counter()
-            read = read_tps_file(data, filename=csv_path.name, known_desa=known_desa(), desa_mapping={})
+            read = read_tps_file(data, filename=csv_path.name, known_desa=known_desa(), desa_mapping={},
+                                 workers=workers)
             read_seconds = time.perf_counter() - started
         assert len(read.rows) == rows
         del read
         changed_data, changed_rows = _every_tenth_changed(data)
         started = time.perf_counter()
-        changed = tps_import(actor=cli_actor(), data=changed_data, filename="changed.csv")
+        changed = tps_import(actor=cli_actor(), data=changed_data, filename="changed.csv", workers=workers)
         changed_seconds = time.perf_counter() - started
         assert (changed.updated, changed.unchanged) == (changed_rows, rows - changed_rows), changed
     return {"name": "tps_import", "rows": rows, "import_s": round(seconds, 2), "rows_per_s": round(rows / seconds),
@@ -119,7 +122,7 @@ def run(quick: bool = False, database_url: str = DEFAULT_URL) -> dict:
             "ratio_import_to_copy": round(seconds / baseline, 2), "read_s": round(read_seconds, 2),
             "ratio_read_to_copy": round(read_seconds / baseline, 2), "reimport_unchanged_s": round(reimport, 2),
             "changed_rows": changed_rows, "reimport_changed_s": round(changed_seconds, 2),
-            "goal": "import within 5x of raw COPY", "machine": machine()}
+            "workers": workers, "goal": "import within 5x of raw COPY", "machine": machine()}
 
 
 def main():

@@ -1,15 +1,20 @@
 """The shared CSV/XLSX reader, on bytes and files as offices send them."""
 
+import csv
 import io
 import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from siaga.core.tabular import (
     FILE_MESSAGES,
     Unreadable,
     column_keys,
+    csv_pieces,
+    csv_rows,
     decode,
     message,
     neutralise,
@@ -79,6 +84,32 @@ def test_unclosed_quote_names_its_line():
     with pytest.raises(Unreadable) as caught:
         rows_of(b'kode,nama\n1,A\n2,"B\n3,C\n')
     assert (caught.value.code, caught.value.line) == ("bad_csv", 3)
+
+
+def all_rows(pieces):
+    return [row for piece in pieces for row in piece]
+
+
+@given(records=st.lists(st.lists(st.text(alphabet='ab ,;"\n\r', max_size=6), min_size=1, max_size=4), max_size=12),
+       terminator=st.sampled_from(["\n", "\r\n", "\r"]), parts=st.integers(1, 5))
+def test_csv_pieces_read_as_the_whole_property(records, terminator, parts):
+    """Cut anywhere the pieces choose, quoted line breaks and all, they give the whole file's rows and lines."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator=terminator).writerows(records)
+    text = out.getvalue()
+    pieces = csv_pieces(text, ",", parts)
+    assert 1 <= len(pieces) <= parts
+    assert all_rows(pieces) == list(csv_rows(text, ","))
+
+
+def test_a_stray_quote_never_cuts_a_cell_silently():
+    """A quote inside an unquoted cell misleads the cut into a quoted cell: the piece before says so."""
+    text = 'a,5" layar\nb,"dua\nbaris"\nc,d\n'
+    whole = list(csv_rows(text, ","))
+    assert whole[1] == (2, ["b", "dua\nbaris"])
+    with pytest.raises(Unreadable) as broken:  # two parts cut inside "dua|baris"
+        all_rows(csv_pieces(text, ",", 2))
+    assert broken.value.code == "bad_csv"
 
 
 def test_size_limit_on_bytes_file_and_stream(tmp_path):

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from siaga.core.codes import tps_code
+from siaga.regions import tps_file
 from siaga.core.tabular import normal_key
 from siaga.regions.tps_file import (
     FILE_COLUMNS,
@@ -587,12 +588,34 @@ def test_fast_path_agrees_with_full_checks_property(identity, voters, others, re
         assert fast.rows == full.rows
         assert fast.problems == full.problems
         assert fast.suggestions == full.suggestions
+        with monkeypatch_module.context() as patch:  # in pieces, whatever joins them (or sends them back)
+            patch.setattr(tps_file, "PARALLEL_MIN_CHARS", 0)
+            assert read(lang=lang, workers=data.draw(st.integers(2, 4))) == fast
 
 
 @pytest.fixture(scope="module")
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as patch:
         yield patch
+
+
+@pytest.mark.parametrize(("rows", "whole_reads"), [
+    (["7405242009001", "7405242009002", "7405242009003", "7405242009004"], 1),
+    (["7405242009001", "7405242009002", "7405242009003", "7405242009001"], 2),  # one TPS in both pieces
+], ids=["pieces join", "duplicate across pieces"])
+def test_a_file_read_in_pieces_is_read_as_one(monkeypatch, known, rows, whole_reads):
+    """Pieces are read in worker processes and joined; when they cannot join, the file is read whole."""
+    content = "\n".join([HEADER, *(f"{code},,,TPS,,250,,,pemilu,,,,normal" for code in rows)]).encode()
+    reads = []
+    original = tps_file.read_tps_file
+    monkeypatch.setattr(tps_file, "read_tps_file", lambda *a, **kw: reads.append(kw.get("workers", 1)) or original(
+        *a, **kw))
+    one = read_tps_file(content, filename="t.csv", known_desa=known)
+    monkeypatch.setattr(tps_file, "PARALLEL_MIN_CHARS", 0)
+    reads.clear()
+    assert read_tps_file(content, filename="t.csv", known_desa=known, workers=2) == one
+    assert len(reads) == whole_reads - 1  # the call above is the first read; a whole read calls itself again
+    assert [p.code for p in one.problems] == ["duplicate_tps"] * (whole_reads - 1)
 
 
 def test_fast_path_takes_plain_rows(monkeypatch, known):

@@ -138,6 +138,7 @@ class Opened:
     encoding: str | None = None  # CSV only
     delimiter: str | None = None  # CSV only
     sheet: str | None = None  # XLSX only
+    text: str | None = None  # CSV only: the decoded file, for csv_pieces
 
 
 def read_bytes(source: str | os.PathLike | bytes | IO[bytes], max_bytes: int) -> bytes:
@@ -161,7 +162,7 @@ def open_rows(data: bytes, max_bytes: int, *, sheet_hint: str = "") -> Opened:
         return Opened(rows, sheet=sheet)
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
-    return Opened(csv_rows(text, delimiter), encoding=encoding, delimiter=delimiter)
+    return Opened(csv_rows(text, delimiter), encoding=encoding, delimiter=delimiter, text=text)
 
 
 def nonblank(rows: Rows) -> Rows:
@@ -211,17 +212,46 @@ def sniff_delimiter(text: str) -> str:
     return max(",;\t", key=sample.count)
 
 
-def csv_rows(text: str, delimiter: str) -> Rows:
-    """(line where the record starts, stripped cells)."""
+def csv_rows(text: str, delimiter: str, first_line: int = 1) -> Rows:
+    """(line where the record starts, stripped cells); ``text`` starts on file line ``first_line``."""
     # strict: an unclosed quote must be reported, not swallow the rest of the file
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start = 1
+    start = first_line
     try:
         for cells in reader:
             yield start, list(map(str.strip, cells))  # a quoted cell may span lines
-            start = reader.line_num + 1
+            start = first_line + reader.line_num
     except csv.Error:
         raise Unreadable("bad_csv", line=start) from None
+
+
+def csv_pieces(text: str, delimiter: str, parts: int) -> list[Rows]:
+    """The rows of ``text`` in up to ``parts`` pieces of about equal size, cut between records.
+
+    A line break is taken as a cut between records when an even number of quote characters
+    comes before it. Were that wrong (a stray quote inside an unquoted cell), the piece
+    before the cut would end inside a quoted cell and raise Unreadable("bad_csv"), as
+    csv_rows is strict: a bad cut shows, it never changes cells silently.
+    """
+    pieces, start, line, quotes = [], 0, 1, 0
+    for k in range(1, parts):
+        cut = text.find("\n", max(start, len(text) * k // parts))
+        while cut != -1 and (quotes + text.count('"', start, cut)) % 2:
+            cut = text.find("\n", cut + 1)
+        if cut == -1:
+            break
+        cut += 1
+        quotes += text.count('"', start, cut)
+        pieces.append(csv_rows(text[start:cut], delimiter, line))
+        line += _line_breaks(text, start, cut)
+        start = cut
+    pieces.append(csv_rows(text[start:], delimiter, line))
+    return pieces
+
+
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """Line breaks as csv counts lines: \\n, \\r and \\r\\n each end one."""
+    return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
 
 
 def xlsx_rows(data: bytes, max_bytes: int, *, sheet_hint: str = "") -> tuple[str, Rows]:

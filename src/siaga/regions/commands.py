@@ -1,5 +1,6 @@
 """`siaga regions ...` and `siaga tps ...`."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -99,7 +100,7 @@ def cmd_tps_import(args):
     bar = progress_bar(None, "TPS")
     try:
         result = tps_import(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name,
-                            desa_mapping=mapping, lang=args.lang, progress=bar.update)
+                            desa_mapping=mapping, lang=args.lang, progress=bar.update, workers=os.cpu_count() or 1)
     except ImportRejected as rejected:
         bar.close()
         errors = [problem_dict(p) for p in rejected.problems]

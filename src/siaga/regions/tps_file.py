@@ -20,6 +20,7 @@ import csv
 import difflib
 import io
 import math
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -43,6 +44,7 @@ from siaga.core.tabular import (
     FILE_MESSAGES,
     Unreadable,
     column_keys,
+    csv_pieces,
     is_xlsx,
     message,
     neutralise,
@@ -72,6 +74,7 @@ WRITE_COLUMNS = FILE_COLUMNS + ("keterangan",)
 SUGGESTION_CUTOFF = 0.6  # difflib ratio below which a name is no candidate
 MAX_CANDIDATES = 5
 _HEADER_SEARCH_ROWS = 20  # title rows an office may put above the header
+PARALLEL_MIN_CHARS = 4_000_000  # about 40,000 rows; a smaller file is read before a worker would start
 
 
 # --------------------------------------------------------------------------- data
@@ -265,11 +268,14 @@ def read_tps_file(
     lang: Lang = "id",
     max_bytes: int = DEFAULT_MAX_BYTES,
     voter_limits: Mapping[str, int] = VOTER_LIMITS,
+    workers: int = 1,
 ) -> TpsFileResult:
     """Read and check a TPS list (CSV or XLSX, recognised by content, not name).
 
     ``known_desa`` is keyed by dotted desa code; ``desa_mapping`` maps a code
-    found in the file (dotted or not) to the real code to use instead.
+    found in the file (dotted or not) to the real code to use instead. With
+    ``workers`` > 1 a large CSV is read in that many pieces at once, in forked
+    processes (so not from a threaded server); the result is the same.
     """
     reader = _Reader(filename, known_desa, _normalise_mapping(desa_mapping), lang, voter_limits)
     result = reader.result
@@ -280,7 +286,13 @@ def read_tps_file(
         result.encoding, result.delimiter, result.sheet = opened.encoding, opened.delimiter, opened.sheet
         if result.encoding in FALLBACK_ENCODINGS:
             reader.file_problem("encoding_fallback", "warning", encoding=result.encoding)
-        reader.consume(opened.rows)
+        if workers > 1 and opened.text and len(opened.text) >= PARALLEL_MIN_CHARS:
+            if not reader.consume_pieces(csv_pieces(opened.text, opened.delimiter, workers)):
+                # The pieces did not join up (a TPS in two pieces, a broken CSV): read it whole.
+                return read_tps_file(data, filename=filename, known_desa=known_desa, desa_mapping=desa_mapping,
+                                     lang=lang, max_bytes=max_bytes, voter_limits=voter_limits)
+        else:
+            reader.consume(opened.rows)
     except Unreadable as exc:
         reader.file_problem(exc.code, line=exc.line, **exc.params)
     result.suggestions = reader.suggestions()
@@ -350,16 +362,71 @@ class _Reader:
     # -- structure
 
     def consume(self, rows: Iterator[tuple[int, list[str]]]) -> None:
-        if not self._find_header(rows):
-            return
+        if self._find_header(rows) and not self._data(rows):
+            self.file_problem("no_rows")
+
+    def _data(self, rows: Iterator[tuple[int, list[str]]]) -> int:
+        """Check the data rows; returns how many were not blank."""
         data_rows = 0
         for line, texts in rows:
             if any(texts):
                 data_rows += 1
                 if not self._fast_row(line, texts):
                     self._row(line, texts)
-        if data_rows == 0:
+        return data_rows
+
+    def consume_pieces(self, pieces: list[Iterator[tuple[int, list[str]]]]) -> bool:
+        """Consume a file's pieces, the first here and the others in forked workers.
+
+        False, with this reader's state spoilt, when they do not join up as one read would
+        have gone: a piece unreadable, or one TPS in two pieces (a duplicate the pieces
+        could not see). Every other finding is per row, or first-come per desa.
+        """
+        first, *others = pieces
+        if not self._find_header(first):
+            return True
+        fork = multiprocessing.get_context("fork")  # the workers inherit the header read here
+        workers = []
+        for rows in others:
+            receive, send = fork.Pipe(duplex=False)
+            process = fork.Process(target=self._piece_worker, args=(rows, send), daemon=True)
+            process.start()
+            send.close()
+            workers.append((process, receive))
+        try:
+            data_rows = self._data(first)
+            found = [receive.recv() for _, receive in workers]
+        except (Unreadable, EOFError):  # EOFError: a worker died without an answer
+            return False
+        finally:
+            for process, _ in workers:
+                process.terminate()
+                process.join()
+        if None in found:
+            return False
+        seen = [self.seen, *(f[3] for f in found)]
+        if sum(map(len, seen)) != len(set().union(*seen)):
+            return False
+        for count, rows, problems, _, unknown in found:
+            data_rows += count
+            self.result.rows.extend(map(TpsRow._make, rows))
+            self.result.problems.extend(problems)
+            for code, note in unknown.items():
+                self.unknown.setdefault(code, note)
+        if not data_rows:
             self.file_problem("no_rows")
+        return True
+
+    def _piece_worker(self, rows, send) -> None:
+        """In a forked worker: check one piece from a clean slate and send back what it found."""
+        self.result.rows, self.result.problems, self.seen, self.unknown = [], [], {}, {}
+        try:
+            count = self._data(rows)
+        except Unreadable:
+            send.send(None)
+            return
+        # plain tuples pickle several times faster than named ones
+        send.send((count, [tuple(row) for row in self.result.rows], self.result.problems, self.seen, self.unknown))
 
     def _find_header(self, rows) -> bool:
         first = None

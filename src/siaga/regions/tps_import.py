@@ -6,12 +6,14 @@ one transaction. Rows go to the database straight from the reader's TpsRow
 tuples, without model instances: on PostgreSQL new rows through COPY (and
 changed rows through COPY into a temporary table, then one UPDATE), the
 fastest way in for a national file (820,161 rows); elsewhere (SQLite) through
-executemany. Audit entries for changed rows are written in bulk.
+executemany. Audit entries for changed rows are written in bulk. A file that
+at least doubles a large registry (a first national load) has the table's
+indexes and key checks built once after the COPY (bulk_load).
 """
 
 import gc
 import hashlib
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -21,9 +23,11 @@ from siaga.accounts.models import REGISTRY_EDITOR_ROLES, AuditLog
 from siaga.accounts.scope import area_contains, user_area
 from siaga.accounts.services import audit_entry, audit_record
 from siaga.core.codes import parent_code
+from siaga.regions.bulk_load import indexes_rebuilt_after
 from siaga.regions.models import ImportBatch, Region, Tps
 from siaga.regions.tps_file import DesaRef, Problem, read_tps_file, render
 
+BULK_MIN_ROWS = 50_000  # below this, keeping indexes up to date row by row costs little
 # The columns a file sets; compared to decide updated or unchanged.
 FIELDS = ("desa_id", "number", "name", "address", "voters", "voters_male", "voters_female",
           "special", "lat", "lng", "access", "notes")
@@ -86,11 +90,15 @@ def _scope_problems(user, rows, lang):
     return problems
 
 
-def tps_import(*, actor, data: bytes, filename: str, desa_mapping=None, lang="id", progress=None) -> ImportResult:
-    """Validate a TPS file completely, then write every row or none."""
+def tps_import(*, actor, data: bytes, filename: str, desa_mapping=None, lang="id", progress=None,
+               workers=1) -> ImportResult:
+    """Validate a TPS file completely, then write every row or none.
+
+    ``workers`` > 1 reads a large file in forked processes: for the command line, not a threaded server.
+    """
     with _gc_paused():
         parsed = read_tps_file(data, filename=filename, known_desa=known_desa(), desa_mapping=desa_mapping or {},
-                               lang=lang)
+                               lang=lang, workers=workers)
         errors = [p for p in parsed.problems if p.severity == "error"] or _scope_problems(actor, parsed.rows, lang)
         if errors:
             raise ImportRejected(errors, parsed.suggestions)
@@ -219,7 +227,7 @@ def _write(actor, rows, filename, sha256, progress):
     result = ImportResult(created=len(created), updated=len(changed), unchanged=unchanged)
     if not created and not changed:
         return result
-    with transaction.atomic():
+    with transaction.atomic(), _bulk_load(len(created)):
         batch = ImportBatch.objects.create(kind="tps", filename=filename[:255], sha256=sha256, actor=actor,
                                            created=len(created), updated=len(changed), unchanged=unchanged)
         if created:
@@ -237,6 +245,16 @@ def _write(actor, rows, filename, sha256, progress):
                             "updated": len(changed), "unchanged": unchanged})
     result.batch_id = batch.pk
     return result
+
+
+def bulk_wanted(new_rows: int, table_rows: int) -> bool:
+    """Whether to rebuild the indexes after the load (bulk_load) rather than keep them up to date row by row:
+    when the load is large and at least doubles the registry, so the rebuild never costs more than it saves."""
+    return new_rows >= BULK_MIN_ROWS and new_rows >= table_rows
+
+
+def _bulk_load(new_rows):
+    return indexes_rebuilt_after(Tps) if new_rows and bulk_wanted(new_rows, Tps.objects.count()) else nullcontext()
 
 
 def _common_area(rows):
