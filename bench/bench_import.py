@@ -84,11 +84,11 @@ def run(quick: bool = False, database_url: str = DEFAULT_URL) -> dict:
     from siaga.regions.demo import generate_tps_file
     from siaga.regions.loader import default_source, regions_load
     from siaga.regions.models import ImportBatch, Tps
-    from siaga.regions.tps_file import read_tps_file
+    from siaga.regions.tps_file import default_workers, read_tps_file
     from siaga.regions.tps_import import _gc_paused, known_desa, tps_import
 
     provinces = QUICK_PROVINCES if quick else None
-    workers = os.cpu_count() or 1  # as `siaga tps import` reads
+    workers = default_workers()  # as `siaga tps import` reads
     regions_load(source=default_source(), provinces=provinces)
     Tps.objects.all().delete()
     ImportBatch.objects.all().delete()

@@ -129,6 +129,7 @@ def test_an_import_through_the_rebuild_stores_what_the_row_by_row_import_stores(
             yielded.append(rebuilt)
             yield rebuilt
 
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 1)
     monkeypatch.setattr(importer, "bulk_wanted", lambda new_rows, table_rows: True)
     monkeypatch.setattr(importer, "indexes_rebuilt_after", spy)
     before = definitions(TABLE) if connection.vendor == "postgresql" else None

@@ -1,6 +1,5 @@
 """`siaga regions ...` and `siaga tps ...`."""
 
-import os
 import sys
 from pathlib import Path
 
@@ -91,6 +90,7 @@ def _read_mapping(path):
 def cmd_tps_import(args):
     from dataclasses import asdict
 
+    from siaga.regions.tps_file import default_workers
     from siaga.regions.tps_import import ImportRejected, problem_dict, tps_import
 
     path = Path(args.file)
@@ -100,7 +100,7 @@ def cmd_tps_import(args):
     bar = progress_bar(None, "TPS")
     try:
         result = tps_import(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name,
-                            desa_mapping=mapping, lang=args.lang, progress=bar.update, workers=os.cpu_count() or 1)
+                            desa_mapping=mapping, lang=args.lang, progress=bar.update, workers=default_workers())
     except ImportRejected as rejected:
         bar.close()
         errors = [problem_dict(p) for p in rejected.problems]

@@ -75,6 +75,7 @@ SUGGESTION_CUTOFF = 0.6  # difflib ratio below which a name is no candidate
 MAX_CANDIDATES = 5
 _HEADER_SEARCH_ROWS = 20  # title rows an office may put above the header
 PARALLEL_MIN_CHARS = 4_000_000  # about 40,000 rows; a smaller file is read before a worker would start
+MAX_WORKERS = 8  # pieces of a national file stay large enough to be worth a process
 
 
 # --------------------------------------------------------------------------- data
@@ -297,6 +298,12 @@ def read_tps_file(
         reader.file_problem(exc.code, line=exc.line, **exc.params)
     result.suggestions = reader.suggestions()
     return result
+
+
+def default_workers() -> int:
+    """Processes to read a large file with: the CPUs this process may run on."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, MAX_WORKERS)
 
 
 def _normalise_mapping(mapping: Mapping[str, str]) -> dict[str, str]:

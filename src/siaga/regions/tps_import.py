@@ -254,7 +254,9 @@ def bulk_wanted(new_rows: int, table_rows: int) -> bool:
 
 
 def _bulk_load(new_rows):
-    return indexes_rebuilt_after(Tps) if new_rows and bulk_wanted(new_rows, Tps.objects.count()) else nullcontext()
+    if new_rows < BULK_MIN_ROWS:  # spares a small import the COUNT over the registry
+        return nullcontext()
+    return indexes_rebuilt_after(Tps) if bulk_wanted(new_rows, Tps.objects.count()) else nullcontext()
 
 
 def _common_area(rows):
