@@ -179,3 +179,18 @@ def test_document_download_page(client_as, operation):
 
     assert Document(io.BytesIO(response.content)).paragraphs[0].text.startswith("RENCANA PENGAMANAN")
     assert client_as("kpu").get(f"/rencana/{operation.pk}/dokumen.exe").status_code == 404
+
+
+def test_a_polres_reads_the_polda_plan_with_its_own_area_situation(user, operation):
+    """The province's plan, read by Polres Kolaka: the situation table is that of kab/kota 74.01, not 74."""
+    from siaga.planning.document import plan_content
+    from siaga.risk.models import AreaRisk
+
+    def situation(viewer):
+        section = dict(plan_content(viewer=viewer, operation=operation)["sections"])["1. Situasi dan kerawanan"]
+        return dict(next(block for block in section if block[0] == "table")[2])
+
+    kolaka, province = situation(user("polres.kolaka")), situation(user("intelkam"))
+    assert kolaka["Wilayah"].startswith("74.01 ") and province["Wilayah"].startswith("74 ")
+    assert kolaka["TPS dinilai"] == str(AreaRisk.objects.get(region_id="74.01").tps)
+    assert int(kolaka["TPS dinilai"]) < int(province["TPS dinilai"])

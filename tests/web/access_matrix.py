@@ -472,8 +472,8 @@ GET /api/deployment/plans/{pk}/posts@in                                  200    
 GET /api/deployment/plans/{pk}/posts@out                                 200      200      200      403      403      403      200      200      401
 planning:index                                                           200      200      200      200      200      200      200      200      login
 planning:operation@province                                              200      200      200      200      200      200      200      200      login
-planning:document@province                                               200      200      200      403      403      403      200      200      login
-planning:document@province-pdf                                           200      200      200      403      403      403      200      200      login
+planning:document@province                                               200      200      200      200      200      200      200      200      login
+planning:document@province-pdf                                           200      200      200      200      200      200      200      200      login
 planning:stage_edit@province                                             302*     302*     302*     302      302      302      302      302      login
 planning:threat@province                                                 200      200      200      200      200      200      200      200      login
 planning:threat@out                                                      200      200      200      404      404      404      200      200      login
