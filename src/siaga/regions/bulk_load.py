@@ -11,7 +11,8 @@ the transaction if one breaks it: the same rows are accepted either way. The
 primary key stays, so tables that refer to this one are not touched.
 
 It needs the table's owner (the role that runs the migrations) and holds an
-ACCESS EXCLUSIVE lock on the table until commit, so readers of the table
+ACCESS EXCLUSIVE lock on the table, and on the tables its foreign keys point
+to (dropping a key locks both ends), until commit: readers of those tables
 wait for the load. When the role does not own the table, or the lock is not
 granted within ``LOCK_WAIT``, the load goes row by row as usual.
 """
