@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from siaga.accounts.scope import area_contains, narrower_area
+from siaga.accounts.scope import area_contains, narrower_area, readable_area
 from siaga.regions import selectors
 from siaga.regions.models import Tps
 
@@ -64,3 +64,9 @@ def test_narrower_area_refuses_widening(user):
     assert narrower_area(kolaka, "74.01.04") == "74.01.04"
     with pytest.raises(PermissionDenied):
         narrower_area(kolaka, "74")
+
+
+def test_readable_area_is_the_viewers_part_of_a_wider_area(user):
+    kolaka, polda = user("polres.kolaka"), user("intelkam")
+    assert [readable_area(kolaka, a) for a in ("74", "", "74.01", "74.01.04")] == ["74.01", "74.01", "74.01", "74.01.04"]
+    assert [readable_area(polda, a) for a in ("74", "", "74.01")] == ["74", "74", "74.01"]

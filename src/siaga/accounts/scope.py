@@ -60,6 +60,12 @@ def level_q(user, fields: dict[str, str] = LEVEL_FIELDS, prefix: str = "") -> Q:
     return area_q(user_area(user), fields, prefix)
 
 
+def readable_area(user, area: str) -> str:
+    """``area`` when the user sees all of it, else their own area: the part of a wider area (a Polda's
+    operation) that a Polres or Polsek reads."""
+    return area if can_see_area(user, area) else user_area(user)
+
+
 def narrower_area(user, requested: str | None) -> str:
     """The area to show: the requested one when it lies inside the user's scope."""
     area = user_area(user)
@@ -69,4 +75,4 @@ def narrower_area(user, requested: str | None) -> str:
     return requested
 
 
-__all__ = ["LEVELS", "area_contains", "area_q", "level_q", "can_see_area", "code_q", "narrower_area", "require_area", "user_area"]
+__all__ = ["LEVELS", "area_contains", "area_q", "level_q", "can_see_area", "code_q", "narrower_area", "readable_area", "require_area", "user_area"]

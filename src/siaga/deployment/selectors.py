@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.http import Http404
 
 from siaga.accounts.models import AgencyKind
-from siaga.accounts.scope import area_contains, can_see_area, code_q, narrower_area, user_area  # noqa: F401 (area_contains used by views)
+from siaga.accounts.scope import area_contains, code_q, narrower_area, readable_area, user_area  # noqa: F401 (area_contains used by views)
 from siaga.core.codes import parent_code
-from siaga.deployment.models import PatternSet, Personnel, Plan, PlanAssignment, PlanBko, PlanPost, Unit
+from siaga.deployment.models import PatternSet, Personnel, Plan, PlanAssignment, PlanBko, Unit
 
 
 def sees_names(viewer) -> bool:
@@ -169,7 +169,7 @@ def unit_table(*, viewer, plan, area=None):
 
 def _plan_for(viewer, area):
     """The newest plan for an operation's area, or for the viewer's own part of it when that is narrower."""
-    return plan_latest(viewer=viewer, area=area if area and can_see_area(viewer, area) else None)
+    return plan_latest(viewer=viewer, area=readable_area(viewer, area))
 
 
 def personnel_summary(*, viewer, area):

@@ -8,10 +8,9 @@ accounts); partners see the resulting classes and indices, not the findings.
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Q
-from django.http import Http404
 
 from siaga.accounts.models import AgencyKind
-from siaga.accounts.scope import area_q, can_see_area, code_q, level_q, narrower_area, user_area
+from siaga.accounts.scope import area_q, code_q, level_q, narrower_area, readable_area
 from siaga.core.scoring import BAND_LABELS
 from siaga.regions.selectors import region_get, tps_get_by_code
 from siaga.risk.models import AreaRisk, CatalogueVersion, ClassChange, Indicator, Observation, RiskIncident, Source, TpsRisk
@@ -117,7 +116,7 @@ def kabkota_summary(*, viewer, province, top=3):
 def area_summary(*, viewer, area):
     """Labelled figures of an area's vulnerability for reports (the planning app's situation table): of the
     asked area, or of the viewer's own part of it when that is narrower (a Polres reading the Polda's plan)."""
-    code = area if area and can_see_area(viewer, area) else user_area(viewer)
+    code = readable_area(viewer, area)
     if not code:
         return None
     region, risk = area_risk_get(viewer=viewer, code=code)
