@@ -47,8 +47,17 @@ def test_kpu_gets_404_for_a_secret_report_and_nothing_is_logged(user):
     report = IntelReport.objects.get(title=SECRET)
     before = ReportRead.objects.filter(report=report).count()
     with pytest.raises(Http404):
-        selectors.report_get(viewer=user("kpu"), pk=report.pk)
+        services.report_open(reader=user("kpu"), pk=report.pk)
     assert ReportRead.objects.filter(report=report).count() == before
+
+
+def test_selectors_only_read_and_the_open_service_logs(user):
+    before = ReportRead.objects.count()
+    listed = list(selectors.report_list(viewer=user("intelkam")))
+    selectors.report_get(viewer=user("intelkam"), pk=listed[0].pk)
+    assert listed and ReportRead.objects.count() == before
+    opened = services.reports_open(reader=user("intelkam"), via="list")
+    assert ReportRead.objects.count() == before + len(opened) == before + len(listed)
 
 
 def test_pages_api_and_search_hide_secret_reports_from_kpu(client_as):
@@ -90,7 +99,7 @@ def test_plan_document_for_kpu_leaves_out_secret_reports(user):
 
 def test_every_read_is_logged_with_its_channel(user, client_as):
     report = IntelReport.objects.get(title=SHARED)
-    selectors.report_get(viewer=user("kpu"), pk=report.pk)
+    services.report_open(reader=user("kpu"), pk=report.pk)
     client_as("kpu").get(f"/api/coordination/reports/{report.pk}")
     vias = list(ReportRead.objects.filter(report=report, reader_name="kpu").values_list("via", flat=True))
     assert "page" in vias and "api" in vias

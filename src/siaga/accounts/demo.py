@@ -14,9 +14,9 @@ def _short(name):
 
 
 def demo_agencies(*, actor, province):
-    """Polda, one Polres per kab/kota, one Polsek per kecamatan, KPU, Bawaslu, TNI, Pemprov."""
-    from siaga.regions.models import Region
+    """Polda, one Polres per kab/kota, one Polsek per kecamatan, KPU, Bawaslu, TNI, Pemprov.
 
+    `province` is a regions Region walked through `children`, so accounts needs no import of regions."""
     code = province.code
     polda = agency_upsert(actor=actor, code=f"POLDA-{code}", name=f"Polda {province.name}", kind=AgencyKind.POLRI,
                           level=AgencyLevel.PROVINCE, area_code=code, lat=province.lat, lng=province.lng)
@@ -28,14 +28,14 @@ def demo_agencies(*, actor, province):
                   level=AgencyLevel.PROVINCE, area_code=code)
     agency_upsert(actor=actor, code=f"PEMDA-{code}", name=f"Pemerintah Provinsi {province.name}",
                   kind=AgencyKind.PEMDA, level=AgencyLevel.PROVINCE, area_code=code)
-    for kab in Region.objects.filter(parent=province):
+    for kab in province.children.all():
         prefix = "Polresta" if kab.kind == "kota" else "Polres"
         polres = agency_upsert(actor=actor, code=f"POLRES-{kab.code}", name=f"{prefix} {_short(kab.name)}",
                                kind=AgencyKind.POLRI, level=AgencyLevel.KABKOTA, area_code=kab.code, parent=polda,
                                lat=kab.lat, lng=kab.lng)
         agency_upsert(actor=actor, code=f"KPU-{kab.code}", name=f"KPU {kab.name}", kind=AgencyKind.KPU,
                       level=AgencyLevel.KABKOTA, area_code=kab.code)
-        for kec in Region.objects.filter(parent=kab):
+        for kec in kab.children.all():
             agency_upsert(actor=actor, code=f"POLSEK-{kec.code}", name=f"Polsek {kec.name}", kind=AgencyKind.POLRI,
                           level=AgencyLevel.KECAMATAN, area_code=kec.code, parent=polres, lat=kec.lat, lng=kec.lng)
     return polda

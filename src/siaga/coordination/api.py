@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Router, Schema
 
+from siaga.accounts.schemas import Problem
 from siaga.coordination import selectors, services
-from siaga.web.schemas import Problem
 
 router = Router(tags=["coordination"])
 
@@ -78,12 +78,12 @@ class ActionItemOut(Schema):
 
 @router.get("/reports", response=list[ReportOut])
 def reports(request, q: str = ""):
-    return selectors.report_list(viewer=request.auth, search=q, via="api")
+    return services.reports_open(reader=request.auth, search=q, via="api")
 
 
 @router.get("/reports/{pk}", response=ReportOut)
 def report(request, pk: int):
-    return selectors.report_get(viewer=request.auth, pk=pk, via="api")
+    return services.report_open(reader=request.auth, pk=pk, via="api")
 
 
 @router.post("/reports", response={201: ReportOut, 400: Problem})

@@ -7,5 +7,10 @@ class CoordinationConfig(AppConfig):
     label = "coordination"
     verbose_name = _("Coordination")
 
+    def ready(self):
+        from siaga.coordination import plan_providers
+
+        plan_providers.register_all()
+
 
 NAV = [(_("Coordination"), "coordination:index")]

@@ -26,10 +26,9 @@ def _readable(viewer):
     return IntelReport.objects.filter(readable_q(reader, shared))
 
 
-def report_list(*, viewer, search="", threat=None, stage=None, via="list"):
-    """Reports the viewer may read, newest first; each returned report's read is logged."""
-    from siaga.coordination.services import report_reads_log
-
+def report_list(*, viewer, search="", threat=None, stage=None):
+    """Reports the viewer may read, newest first. A read shown to someone goes through
+    services.reports_open, which logs it (a selector only reads)."""
     rows = _readable(viewer).select_related("author_agency", "stage")
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(text__icontains=search))
@@ -37,19 +36,14 @@ def report_list(*, viewer, search="", threat=None, stage=None, via="list"):
         rows = rows.filter(threats=threat)
     if stage is not None:
         rows = rows.filter(stage=stage)
-    rows = list(rows)
-    report_reads_log(reader=viewer, reports=rows, via=via)
     return rows
 
 
-def report_get(*, viewer, pk, via="page") -> IntelReport:
+def report_get(*, viewer, pk) -> IntelReport:
     """One report, or 404 when it does not exist or the viewer may not read it (existence is not revealed)."""
-    from siaga.coordination.services import report_reads_log
-
     report = _readable(viewer).select_related("author_agency", "stage").filter(pk=pk).first()
     if report is None:
         raise Http404(pk)
-    report_reads_log(reader=viewer, reports=[report], via=via)
     return report
 
 

@@ -10,6 +10,7 @@ from siaga.accounts.models import Role
 from siaga.accounts.scope import can_see_area
 from siaga.accounts.services import audit_record
 from siaga.planning.access import require_agency_member, require_editor
+from siaga.coordination import selectors
 from siaga.coordination.clearance import LEVEL, clearance, reader_of
 from siaga.coordination.models import (ActionItem, ActionStatus, Attendance, Decision, IntelReport, Liaison,
                                        Meeting, Referral, ReferralStatus, ReportRead)
@@ -163,6 +164,20 @@ def report_reads_log(*, reader, reports, via):
                                                reader_name=reader.username, at=now, via=via) for r in reports])
 
 
+def reports_open(*, reader, via, **filters) -> list[IntelReport]:
+    """The reports `selectors.report_list(**filters)` gives the reader, each read logged with its channel."""
+    reports = list(selectors.report_list(viewer=reader, **filters))
+    report_reads_log(reader=reader, reports=reports, via=via)
+    return reports
+
+
+def report_open(*, reader, pk, via="page") -> IntelReport:
+    """One report for the reader (404 when unreadable), its read logged."""
+    report = selectors.report_get(viewer=reader, pk=pk)
+    report_reads_log(reader=reader, reports=[report], via=via)
+    return report
+
+
 def _referral_state(referral):
     return {"from": referral.from_agency.code, "to": referral.to_agency.code, "subject": referral.subject,
             "deadline": _iso(referral.deadline), "status": referral.status,
@@ -230,10 +245,8 @@ def is_overdue(referral, today: date) -> bool:
 def referrals_escalate(*, actor, today: date) -> list[Referral]:
     """Escalate every overdue open referral in the actor's area to the recipient's parent agency
     (or the sender's when the recipient has none): status, audit entry, visible to that parent."""
-    from siaga.coordination.selectors import referral_list
-
     escalated = []
-    for referral in referral_list(viewer=actor).filter(deadline__lt=today).select_related(
+    for referral in selectors.referral_list(viewer=actor).filter(deadline__lt=today).select_related(
             "to_agency__parent", "from_agency__parent"):
         if not is_overdue(referral, today):
             continue

@@ -53,7 +53,7 @@ def action_item_done(request, pk):
 @login_required
 def report_index(request):
     search = request.GET.get("q", "").strip()
-    reports = selectors.report_list(viewer=request.user, search=search, via="search" if search else "list")
+    reports = services.reports_open(reader=request.user, search=search, via="search" if search else "list")
     return render(request, "coordination/reports.html", {
         **_base(request), "reports": reports, "search": search,
         "clearance": ["", "biasa", "terbatas", "rahasia"][clearance(reader_of(request.user))]})
@@ -84,7 +84,7 @@ def report_new(request):
 
 @login_required
 def report_detail(request, pk):
-    report = selectors.report_get(viewer=request.user, pk=pk)
+    report = services.report_open(reader=request.user, pk=pk)
     return render(request, "coordination/report.html", {
         **_base(request), "report": report, "reads": selectors.report_reads(viewer=request.user, report=report)[:20]})
 

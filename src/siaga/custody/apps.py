@@ -7,5 +7,12 @@ class CustodyConfig(AppConfig):
     label = "custody"
     verbose_name = _("Ballot-box custody")
 
+    def ready(self):
+        # planning sits below and asks its registry for this KPI (it never imports custody)
+        from siaga.custody.selectors import kpi_escort_coverage
+        from siaga.planning.providers import register_kpi
+
+        register_kpi("escort_coverage", kpi_escort_coverage)
+
 
 NAV = [(_("Ballot boxes"), "custody:index")]

@@ -158,3 +158,16 @@ def checkpoint_list():
 
 def event_count(*, viewer):
     return Event.objects.filter(item_q(viewer, "item__")).count()
+
+
+def kpi_escort_coverage(*, viewer, operation, **_):
+    """Share (%) of the legs of the escort missions in the operation's area (the part the viewer reads)
+    whose mission has at least one escort assigned; None when there is no leg."""
+    from siaga.accounts.scope import readable_area
+    from siaga.core.kpi import share
+    from siaga.custody.models import MissionLeg
+
+    area = readable_area(viewer, operation.area_code)
+    legs = MissionLeg.objects.filter(mission__in=mission_list(viewer=viewer).filter(
+        Q(area_code=area) | Q(area_code__startswith=area + ".")))
+    return share(legs.filter(mission__escorts__isnull=False).distinct().count(), legs.count())

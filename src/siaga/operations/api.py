@@ -16,7 +16,7 @@ from siaga.operations import selectors, services, workflow
 from siaga.operations.auth import FIELD_AUTH
 from siaga.operations.models import Channel
 from siaga.operations.geojson import status_feature_collection
-from siaga.web.schemas import Problem
+from siaga.accounts.schemas import Problem
 
 router = Router(tags=["operations"])
 

@@ -5,7 +5,7 @@ commander has published it to them.
 """
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -270,3 +270,15 @@ def drill_stats(*, viewer, run_id) -> dict:
     found = incidents(viewer=viewer).filter(drill=run).count()
     return {"run": run.pk, "accepted": events + found, "events": events, "incidents": found,
             "duplicates": run.duplicates, "rejected": run.rejected}
+
+
+def kpi_response_time(*, viewer, operation, **_):
+    """Median minutes from an incident's report to the first unit on scene, over the real (not exercise,
+    not merged) incidents of the operation's area the viewer reads; None before any unit has arrived."""
+    from siaga.accounts.scope import readable_area
+    from siaga.core.kpi import median_minutes
+
+    rows = (incidents(viewer=viewer, area=readable_area(viewer, operation.area_code), include_exercise=False)
+            .filter(duplicate_of__isnull=True).annotate(first_arrival=Min("dispatches__arrived_at"))
+            .filter(first_arrival__isnull=False).values_list("reported_at", "first_arrival"))
+    return median_minutes([(arrived - reported).total_seconds() / 60 for reported, arrived in rows])

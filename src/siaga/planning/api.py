@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema
 
 from siaga.planning import selectors, services
-from siaga.web.schemas import Problem
+from siaga.accounts.schemas import Problem
 
 router = Router(tags=["planning"])
 

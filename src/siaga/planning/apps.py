@@ -7,5 +7,13 @@ class PlanningConfig(AppConfig):
     label = "planning"
     verbose_name = _("Security plan")
 
+    def ready(self):
+        from django.core import checks
+
+        from siaga.planning import kpi_sources, providers
+
+        kpi_sources.register_own()
+        checks.register(providers.check_providers)
+
 
 NAV = [(_("Plan"), "planning:index")]

@@ -2,8 +2,8 @@
 
 The content is assembled once as plain sections (heading, paragraphs, tables) from
 the viewer's selectors, so the document shows exactly what the viewer may see:
-intelligence comes through coordination's report_list (clearance, sharing, read
-log with via="document").
+intelligence comes through the section coordination registers in
+siaga.planning.providers (its clearance, sharing and read log with via="document").
 """
 
 import io
@@ -12,9 +12,8 @@ from pathlib import Path
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from siaga import features
 from siaga.core.risk_matrix import level_name
-from siaga.planning import selectors
+from siaga.planning import providers, selectors
 from siaga.planning.models import ContingencyStatus
 
 FORMATS = {
@@ -26,7 +25,7 @@ STATUS_ID = {"met": "tercapai", "at_risk": "mendekati target", "missed": "belum 
 TREND_ID = {"improving": "membaik", "worsening": "memburuk", "flat": "tetap", None: "-"}
 
 
-def _d(value):
+def day_text(value):
     return date_format(value, "j F Y") if value else "-"
 
 
@@ -50,10 +49,10 @@ def plan_content(*, viewer, operation) -> dict:
     return {
         "title": f"RENCANA PENGAMANAN {operation.name.upper()}",
         "meta": [f"Penyelenggara: {operation.organiser.name}",
-                 f"Pemilihan: {operation.get_election_display()} · Periode {_d(operation.starts_on)} s.d. "
-                 f"{_d(operation.ends_on)}",
+                 f"Pemilihan: {operation.get_election_display()} · Periode {day_text(operation.starts_on)} s.d. "
+                 f"{day_text(operation.ends_on)}",
                  f"Disusun untuk: {viewer.get_full_name() or viewer.username}"
-                 f"{' (' + viewer.agency.name + ')' if viewer.agency else ''} · {_d(timezone.localdate())}"],
+                 f"{' (' + viewer.agency.name + ')' if viewer.agency else ''} · {day_text(timezone.localdate())}"],
         "sections": sections,
     }
 
@@ -73,7 +72,7 @@ def _situation(viewer, operation, threats):
 
 def _threats_by_stage(operation, threats):
     blocks = [("table", ["Tahapan", "Mulai", "Selesai"],
-               [[s.get_kind_display(), _d(s.starts_on), _d(s.ends_on)] for s in operation.stages.all()])]
+               [[s.get_kind_display(), day_text(s.starts_on), day_text(s.ends_on)] for s in operation.stages.all()])]
     rows = [[t.stage.get_kind_display() if t.stage else "Semua tahapan", t.title, t.get_category_display(),
              t.area_code, f"{t.likelihood}x{t.impact}={t.score} ({level_name(t.level)})", t.owner.name,
              t.get_status_display()] for t in threats]
@@ -83,7 +82,7 @@ def _threats_by_stage(operation, threats):
 
 
 def _mitigations(viewer, operation, threats):
-    rows = [[t.title, m.action, m.owner.name, _d(m.due_on), m.get_status_display()]
+    rows = [[t.title, m.action, m.owner.name, day_text(m.due_on), m.get_status_display()]
             for t in threats for m in t.mitigations.all()]
     kpis = [[k["name"] + (f" — {k['mitigation'].action}" if k["mitigation"] else ""), _num(k["target"], k["unit"]),
              _num(k["current"], k["unit"]), STATUS_ID[k["status"]], TREND_ID[k["trend"]]]
@@ -116,31 +115,13 @@ def _contingencies(threats):
 
 
 def _coordination(viewer, operation):
-    coordination = features.module("coordination", "selectors")
-    if coordination is None:
-        return [("p", "Modul koordinasi tidak tersedia.")]
-    meetings = coordination.meeting_list(viewer=viewer).filter(operation=operation)
-    blocks = [("table", ["Tanggal", "Rapat", "Tempat", "Keputusan"],
-               [[_d(m.held_at), m.title, m.place, "; ".join(d.text for d in m.decisions.all())] for m in meetings])]
-    items = coordination.action_item_list(viewer=viewer).filter(meeting__operation=operation)
-    blocks.append(("table", ["Tindak lanjut", "Instansi", "Petugas", "Batas waktu", "Status"],
-                   [[i.text, i.owner.name, i.person, _d(i.due_on), i.get_status_display()] for i in items]))
-    liaisons = coordination.liaison_list(viewer=viewer)
-    blocks.append(("table", ["Instansi", "Perwira penghubung", "Jabatan", "Telepon"],
-                   [[li.agency.name, li.name, li.position, li.phone] for li in liaisons]))
-    return blocks
+    section = providers.hook("document.coordination")
+    return section(viewer=viewer, operation=operation) if section else [("p", "Modul koordinasi tidak tersedia.")]
 
 
 def _intel(viewer, operation):
-    coordination = features.module("coordination", "selectors")
-    if coordination is None:
-        return [("p", "Modul koordinasi tidak tersedia.")]
-    reports = [r for r in coordination.report_list(viewer=viewer, via="document")
-               if r.stage is None or r.stage.operation_id == operation.pk]
-    if not reports:
-        return [("p", "Tidak ada laporan informasi yang dapat diakses pembaca dokumen ini.")]
-    return [("table", ["Tanggal", "Laporan", "Wilayah", "Nilai", "Klasifikasi"],
-             [[_d(r.created_at), r.title, r.area_code, r.grade, r.classification.upper()] for r in reports])]
+    section = providers.hook("document.intel")
+    return section(viewer=viewer, operation=operation) if section else [("p", "Modul koordinasi tidak tersedia.")]
 
 
 def render_docx(content) -> bytes:

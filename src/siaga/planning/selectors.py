@@ -2,7 +2,7 @@
 
 An operation or threat is visible when its area lies inside the viewer's area or
 encloses it: a Polres works inside the Polda's operation. Intelligence linked to
-a threat is read through coordination's selectors, so clearance applies there.
+a threat is opened through services.threat_reports_open (coordination's clearance and read log).
 """
 
 from datetime import date
@@ -16,7 +16,7 @@ from siaga import features
 from siaga.accounts.scope import code_q, user_area
 from siaga.core import kpi as kpi_math
 from siaga.core.risk_matrix import Rated, level_counts, matrix, rank
-from siaga.planning.kpi_sources import kpi_value, provider
+from siaga.planning.kpi_sources import kpi_value
 from siaga.planning.models import Contingency, Kpi, Operation, Stage, Threat
 
 
@@ -82,12 +82,6 @@ def risk_overview(threats) -> dict:
     return {"matrix": matrix(rated), "levels": level_counts(rated)}
 
 
-def threat_intel(*, viewer, threat, via="page"):
-    """Intelligence reports linked to a threat that the viewer may read (reads logged)."""
-    coordination = features.module("coordination", "selectors")
-    return coordination.report_list(viewer=viewer, threat=threat, via=via) if coordination else []
-
-
 def contingency_get(*, viewer, pk) -> Contingency:
     contingency = Contingency.objects.filter(pk=pk).select_related("threat").first()
     if contingency is None:
@@ -109,7 +103,7 @@ def kpi_report(*, viewer, operation, today: date | None = None) -> list[dict]:
         points = [(s.taken_at, s.value) for s in kpi.snapshots.all()]
         rows.append({
             "kpi": kpi, "name": kpi.get_source_display(), "mitigation": kpi.mitigation, "target": kpi.target,
-            "unit": kpi.unit, "current": value, "has_source": provider(kpi.source) is not None,
+            "unit": kpi.unit, "current": value,
             "status": (status := kpi_math.status(value, kpi.target, kpi.higher_is_better)),
             "trend": (trend := kpi_math.trend(points + [(timezone.now(), value)], kpi.higher_is_better)),
             "status_label": KPI_STATUS[status], "trend_label": KPI_TREND[trend],

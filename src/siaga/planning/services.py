@@ -8,11 +8,19 @@ from django.utils import timezone
 
 from siaga.accounts.services import audit_record
 from siaga.core.risk_matrix import RiskGradeError, risk_score
+from siaga.planning import providers
 from siaga.planning.access import require_editor
 from siaga.planning.kpi_sources import kpi_value
 from siaga.planning.models import (Contingency, ContingencyStatus, ContingencyStep, Kpi, KpiSnapshot, Mitigation,
                                    Operation, Stage, StageKind, TaskForce, Threat, ThreatCategory, ThreatStatus,
                                    WorkStatus)
+
+
+def threat_reports_open(*, reader, threat, via="page"):
+    """Intelligence reports linked to a threat that the reader may read; coordination logs each read.
+    Empty when coordination is not installed."""
+    reports = providers.hook("threat.intel")
+    return reports(viewer=reader, threat=threat, via=via) if reports else []
 
 
 def _iso(value):

@@ -70,7 +70,7 @@ def threat_detail(request, pk):
     return render(request, "planning/threat.html", {
         **_base(request), "threat": threat, "mitigations": threat.mitigations.select_related("owner"),
         "contingencies": threat.contingencies.prefetch_related("steps"),
-        "intel": selectors.threat_intel(viewer=request.user, threat=threat),
+        "intel": services.threat_reports_open(reader=request.user, threat=threat),
     })
 
 

@@ -48,8 +48,12 @@ def cmd_regions_load(args):
     from siaga.regions.loader import default_source, regions_load
 
     source = args.source or default_source()
-    result = regions_load(source=source, provinces=set(args.province) if args.province else None,
-                          actor=cli_actor(), show_progress=True)
+    bar = progress_bar(None, "wilayah")
+    try:
+        result = regions_load(source=source, provinces=set(args.province) if args.province else None,
+                              actor=cli_actor(), progress=bar.update)
+    finally:
+        bar.close()
     if args.json:
         print_json(result)
     else:

@@ -30,17 +30,12 @@ def _values(record):
             record.geometry is not None)
 
 
-def regions_load(*, source, provinces=None, actor=None, show_progress=False) -> dict:
-    """Read a source and store it. Returns counts of created, updated and unchanged regions."""
-    progress = None
-    if show_progress:
-        from siaga.cli import progress_bar
+def regions_load(*, source, provinces=None, actor=None, progress=None) -> dict:
+    """Read a source and store it. Returns counts of created, updated and unchanged regions.
 
-        progress = progress_bar(None, "wilayah")
-    data = read_source(source, provinces=provinces, cache_dir=settings.SIAGA_HOME / "sources",
-                       progress=progress.update if progress else None)
-    if progress:
-        progress.close()
+    `progress(n)`, when given, is told of each n regions read (the command line passes its progress bar's update).
+    """
+    data = read_source(source, provinces=provinces, cache_dir=settings.SIAGA_HOME / "sources", progress=progress)
     existing = {code: tuple(values) for code, *values in Region.objects.values_list("code", *_FIELDS)}
     geometries = dict(RegionGeometry.objects.values_list("region_id", "geojson")) if existing else {}
     created, updated, new_geoms, changed_geoms = [], [], [], []

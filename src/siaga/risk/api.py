@@ -4,12 +4,12 @@ import json
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from siaga.accounts.schemas import Problem
 from siaga.regions.api import feature_collection
 from siaga.regions.selectors import region_get, tps_get_by_code
 from siaga.risk import exports, selectors, services
@@ -87,13 +87,14 @@ def observation_upsert(request, body: ObservationIn):
     return {"id": obs.pk, **services.observation_state(obs)}
 
 
-@router.post("/observations/import", summary="Import an observation file (CSV/XLSX): all rows or none")
+@router.post("/observations/import", summary="Import an observation file (CSV/XLSX): all rows or none",
+             response={200: dict, 422: Problem})
 def observation_import(request, file: File[UploadedFile]):
     try:
         result = observations_import(actor=request.auth, data=file.read(), filename=file.name, lang=lang())
     except ImportRejected as rejected:
-        return JsonResponse({"created": 0, "updated": 0, "unchanged": 0,
-                             "errors": [problem_dict(p) for p in rejected.problems]}, status=422)
+        problems = [problem_dict(p) for p in rejected.problems]
+        return 422, {"detail": [p["message"] for p in problems], "problems": problems}
     return result.as_dict()
 
 

@@ -96,8 +96,9 @@ def serve(host, port, threads=8):
     from django.conf import settings
     from waitress import serve as waitress_serve
 
-    from siaga.config.wsgi import application
+    from django.core.wsgi import get_wsgi_application
 
+    application = get_wsgi_application()
     if settings.PRODUCTION:
         from django.core.management import call_command
 
