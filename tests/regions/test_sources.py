@@ -18,8 +18,6 @@ from siaga.regions.sources import (
     PUBLIC_BOUNDARIES_BASE,
     PUBLIC_HIERARCHY_BASE,
     SourceError,
-    _build_multipolygon,
-    _remote_url,
     iter_sql_rows,
     parse_dms,
     read_boundary_sql,
@@ -29,6 +27,8 @@ from siaga.regions.sources import (
     read_islands_csv,
     read_source,
 )
+from siaga.regions.sources.download import remote_url
+from siaga.regions.sources.geometry import build_multipolygon
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 BOUNDARIES = DATA / "origin" / "wilayah_boundaries"
@@ -271,7 +271,7 @@ def test_degenerate_geometry_is_dropped_not_fatal(tmp_path):
 @given(st.lists(st.lists(st.tuples(st.integers(-5, 5), st.integers(-5, 5)), max_size=8), min_size=1, max_size=3),
        st.booleans())
 def test_any_ring_soup_gives_valid_polygons_or_none(rings, lat_first):
-    geometry, repaired, dropped = _build_multipolygon([rings], lat_first=lat_first)
+    geometry, repaired, dropped = build_multipolygon([rings], lat_first=lat_first)
     if geometry is None:
         assert dropped
     else:
@@ -456,11 +456,11 @@ def test_required_file_missing_on_the_server(tmp_path):
 
 
 def test_public_urls():
-    assert _remote_url("public", "hierarchy/villages.csv") == PUBLIC_HIERARCHY_BASE + "villages.csv"
-    assert (_remote_url("public", "origin/wilayah_boundaries/kel/74/wilayah_boundaries_kel_74.71.sql")
+    assert remote_url("public", "hierarchy/villages.csv") == PUBLIC_HIERARCHY_BASE + "villages.csv"
+    assert (remote_url("public", "origin/wilayah_boundaries/kel/74/wilayah_boundaries_kel_74.71.sql")
             == PUBLIC_BOUNDARIES_BASE + "kel/74/wilayah_boundaries_kel_74.71.sql")
-    assert _remote_url("public", "national/desa_centroids.csv") is None
-    assert _remote_url("http://host/x/", "hierarchy/provinces.csv") == "http://host/x/hierarchy/provinces.csv"
+    assert remote_url("public", "national/desa_centroids.csv") is None
+    assert remote_url("http://host/x/", "hierarchy/provinces.csv") == "http://host/x/hierarchy/provinces.csv"
     with pytest.raises(SourceError, match="cache_dir"):
         read_source("public")
 
