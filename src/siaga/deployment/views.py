@@ -16,12 +16,13 @@ from siaga.deployment.pattern_import import pattern_import
 from siaga.deployment.plans import moves_between, post_codes_of, stored_as_planner_plan
 from siaga.deployment.roster_import import ImportRejected, personnel_import
 from siaga.regions.models import Tps
+from siaga.regions.selectors import page_area
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _area(request):
-    return request.GET.get("wilayah", "").strip() or user_area(request.user)
+    return page_area(viewer=request.user, requested=request.GET.get("wilayah"))
 
 
 def _lang(request):
@@ -49,7 +50,7 @@ def index(request):
 def plan_new(request):
     if request.method != "POST":
         return redirect("deployment:index")
-    area = request.POST.get("wilayah") or user_area(request.user)
+    area = page_area(viewer=request.user, requested=request.POST.get("wilayah"))
     try:
         plan = services.plan_generate(actor=request.user, area=area)
     except PlanningError as exc:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from siaga.operations import report, selectors, services, workflow
 from siaga.operations.models import Category
-from siaga.regions.selectors import region_roots
+from siaga.regions.selectors import page_area
 
 ACTION_BUTTONS = {"verify": gettext_lazy("Verify"), "assign": gettext_lazy("Assign"),
                   "act": gettext_lazy("Action taken"), "close": gettext_lazy("Close"),
@@ -20,8 +20,7 @@ ACTION_BUTTONS = {"verify": gettext_lazy("Verify"), "assign": gettext_lazy("Assi
 
 
 def _area(request):
-    roots = list(region_roots(viewer=request.user))
-    return request.GET.get("wilayah") or (roots[0].code if roots else "")
+    return page_area(viewer=request.user, requested=request.GET.get("wilayah"))
 
 
 @login_required

@@ -28,6 +28,17 @@ def region_roots(*, viewer):
     return Region.objects.filter(level=Level.PROVINSI)
 
 
+def page_area(*, viewer, requested: str | None = None) -> str:
+    """The area a page shows: the one asked for (`?wilayah=`), else the viewer's own area, and for a
+    national viewer the first province they see. Every app's pages use this, so the default is the same
+    on each page; the selectors called with it still check that the viewer may read the area."""
+    requested = (requested or "").strip()
+    if requested:
+        return requested
+    root = region_roots(viewer=viewer).order_by("code").values_list("code", flat=True).first()
+    return root or ""
+
+
 def region_children(*, viewer, region):
     return Region.objects.filter(parent=region).filter(code_q(viewer))
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from siaga.core.scoring import BAND_LABELS
-from siaga.regions.selectors import region_roots
+from siaga.regions.selectors import page_area
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator, Source
 from siaga.risk.obs_import import ImportRejected, observations_import
@@ -19,8 +19,7 @@ from siaga.risk.presenters import class_label, lang, tps_explanation
 
 
 def _area(request):
-    roots = list(region_roots(viewer=request.user))
-    return request.GET.get("wilayah") or (roots[0].code if roots else "")
+    return page_area(viewer=request.user, requested=request.GET.get("wilayah"))
 
 
 @login_required

@@ -41,7 +41,7 @@ def region_detail(request, code):
 @login_required
 def tps_map(request):
     roots = list(selectors.region_roots(viewer=request.user))
-    area = request.GET.get("wilayah") or (roots[0].code if roots else "")
+    area = selectors.page_area(viewer=request.user, requested=request.GET.get("wilayah"))
     region = selectors.region_get(viewer=request.user, code=area) if area else None
     return render(request, "web/map.html", {"region": region, "roots": roots})
 
