@@ -20,7 +20,7 @@ A user reads a report only when all three hold:
 
 So a KPU user never reads a rahasia report (clearance), nor a terbatas police
 report that was not shared with KPU (need to know). Every read is logged in
-ReportRead (selectors.report_open / report_list with `log_via`).
+ReportRead by services.report_open / reports_open (with the channel, `via`); the selectors only read.
 """
 
 from __future__ import annotations
