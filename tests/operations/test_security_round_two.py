@@ -232,6 +232,61 @@ def test_an_impossible_incident_is_refused_with_its_reason(user, cid, change, re
 
 # --- 11. overlapping batches wait for each other instead of deadlocking ------------------------------------------
 
+def test_a_batch_inserts_in_one_global_order_whatever_the_order_sent(user, fresh_tps, cid):
+    """Two batches holding the same client ids insert them in the same order (TPS, then client id): neither can
+    hold a key the other needs before the one it waits for, the condition of a deadlock."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    tps = fresh_tps(3)
+    items = [services.Submission(cid(), t.code, kind, None) for t in tps for kind in ("logistik", "buka")]
+    orders = []
+    for batch in (items, items[::-1], random.Random(11).sample(items, len(items))):
+        with CaptureQueriesContext(db) as queries:
+            services.tps_events_record(actor=user("kapolda"), submissions=batch)
+        inserts = [q["sql"] for q in queries.captured_queries if "operations_tpsevent" in q["sql"]
+                   and q["sql"].startswith("INSERT")]
+        for insert in inserts:  # the later batches are retries: they insert nothing, in the same order
+            found = {str(s.client_id): insert.find(str(s.client_id).replace("-", "")) for s in batch}
+            if -1 in found.values():
+                found = {c: insert.find(c) for c in found}
+            orders.append(sorted(found, key=found.get))
+    tps_of = {str(s.client_id): next(t.pk for t in tps if t.code == s.tps_code) for s in items}
+    assert orders == [sorted(tps_of, key=lambda c: (tps_of[c], c))] * 3
+
+
+def test_a_serialisation_failure_is_run_again_transparently(db):
+    """A deadlock victim's transaction is rolled back whole: the write runs again instead of answering 500."""
+    from django.db import OperationalError
+
+    from siaga.operations.services.statements import retrying
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    calls = []
+
+    @retrying
+    def write():
+        calls.append(1)
+        if len(calls) < 3:
+            try:
+                raise Deadlock("deadlock detected")
+            except Deadlock as cause:
+                raise OperationalError("deadlock detected") from cause
+        return "stored"
+
+    assert connection.in_atomic_block  # the test's own transaction: a retry is impossible inside it...
+    with pytest.raises(OperationalError):
+        write()
+    calls.clear()
+    connection.in_atomic_block = False  # ...so pretend, for this pure check, that the write owns its transaction
+    try:
+        assert write() == "stored" and len(calls) == 3
+    finally:
+        connection.in_atomic_block = True
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="threads need separate connections to a server database (SQLite serialises writers)")
 def test_overlapping_batches_in_different_orders_never_deadlock(user, fresh_tps):

@@ -188,6 +188,8 @@ def _workflow_call(call):
 
 @router.post("/incidents/{incident_id}/transition", response={200: IncidentOut, 409: Problem})
 def incident_transition(request, incident_id: int, payload: TransitionIn):
+    if payload.action in workflow.ACTIONS:
+        services.require(request.auth, payload.action)  # who may, before which unit: a refusal names no unit
     assign_to = None
     if payload.assign_to:
         assign_to = selectors.police_units(viewer=request.auth).filter(code=payload.assign_to).first()
