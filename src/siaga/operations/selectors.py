@@ -194,8 +194,8 @@ def reserve_units(*, viewer, province_code=None):
     ``available``. Limited to the viewer's province (a national viewer: all, or ``province_code``).
 
     Every viewer whose area lies in the province sees its reserves, down to a Polsek: dispatching is allowed by
-    the authority table (authority.py: `dispatch`), not by agency level, and a Polsek calling the Polda's reserve to an incident
-    in its own area is the normal request for reinforcement; the incident itself is already scoped to it."""
+    the authority table (authority.py: `dispatch`), not by agency level, and a Polsek calling the Polda's reserve
+    to an incident in its own area is the normal request for reinforcement; the incident is already scoped."""
     from siaga.deployment.models import RESERVE_KINDS, Unit
 
     rows = Unit.objects.filter(kind__in=RESERVE_KINDS, lat__isnull=False)
