@@ -68,15 +68,14 @@ def plausible_window(voting_day: date | None) -> tuple[date, date]:
 
 
 def time_problem(at: datetime | None, voting_day: date | None, what="Waktu laporan") -> str | None:
-    """Why a reported time cannot be stored (None: it can). Naive times are refused, as are times so far off
-    that they cannot be converted to UTC (year 1 at +14:00, year 9999 at -12:00)."""
+    """Why a reported time cannot be stored (None: it can): outside the plausible window, or so far off that it
+    cannot be converted to UTC (year 1 at +14:00, year 9999 at -12:00). A time without zone is local time, as
+    Django stores it."""
     if at is None:
         return None
-    if at.tzinfo is None or at.utcoffset() is None:
-        return f"{what} {at.isoformat()} tanpa zona waktu; tulis misalnya 2024-02-14T07:00:00+08:00."
     first, last = plausible_window(voting_day)
     try:
-        day = at.astimezone(timezone.get_current_timezone()).date()
+        day = timezone.localtime(at if timezone.is_aware(at) else timezone.make_aware(at)).date()
     except (OverflowError, ValueError):
         day = None
     if day is None or not first <= day <= last:
