@@ -199,6 +199,17 @@ def test_an_implausible_event_time_is_refused_with_its_reason(user, fresh_tps, c
     assert not TpsEvent.objects.filter(tps=tps).exists()
 
 
+def test_a_report_dated_now_is_plausible_whatever_the_configured_voting_day(user, fresh_tps, cid):
+    """The demo's voting day is in 2024; a phone used today reports today's time (the field page does)."""
+    from django.utils import timezone
+
+    client = _bearer(user("kapolda"))
+    (tps,) = fresh_tps()
+    r = _post(client, EVENTS, {"client_id": str(cid()), "tps_code": tps.code, "kind": "buka",
+                               "at": timezone.now().isoformat()})
+    assert r.status_code == 201, r.content
+
+
 def test_one_bad_timestamp_does_not_sink_the_batch(user, fresh_tps, cid):
     client = _bearer(user("kapolda"))
     tps = fresh_tps(3)

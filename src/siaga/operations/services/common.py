@@ -17,8 +17,9 @@ from siaga.operations import authority, selectors
 from siaga.operations.models import DrillRun
 from siaga.regions.selectors import tps_get_by_code
 
-# Reports may be dated this many days before or after the province's voting day (VotingDay); a province
-# without a configured day is judged against today. Wide enough for logistics before and recounts after.
+# Reports may be dated this many days before or after the province's voting day (VotingDay), or before or after
+# today (a phone reports in real time, also in a drill or demo held on another day than the configured one).
+# Wide enough for logistics before and recounts after; 2099, year 1 or year 9999 are refused.
 PLAUSIBLE_DAYS = 30
 
 
@@ -61,26 +62,27 @@ def drill_run(drill_id, counter=None):
     return run
 
 
-def plausible_window(voting_day: date | None) -> tuple[date, date]:
-    """First and last day (inclusive) on which a report of that voting day may be dated."""
-    centre = voting_day or timezone.localdate()
-    return centre - timedelta(days=PLAUSIBLE_DAYS), centre + timedelta(days=PLAUSIBLE_DAYS)
+def plausible_windows(voting_day: date | None) -> list[tuple[date, date]]:
+    """First and last day (inclusive) of each span a report of that voting day may be dated in."""
+    centres = {timezone.localdate()} | ({voting_day} if voting_day else set())
+    return [(c - timedelta(days=PLAUSIBLE_DAYS), c + timedelta(days=PLAUSIBLE_DAYS)) for c in sorted(centres)]
 
 
 def time_problem(at: datetime | None, voting_day: date | None, what="Waktu laporan") -> str | None:
-    """Why a reported time cannot be stored (None: it can): outside the plausible window, or so far off that it
+    """Why a reported time cannot be stored (None: it can): outside the plausible windows, or so far off that it
     cannot be converted to UTC (year 1 at +14:00, year 9999 at -12:00). A time without zone is local time, as
     Django stores it."""
     if at is None:
         return None
-    first, last = plausible_window(voting_day)
+    windows = plausible_windows(voting_day)
     try:
         day = timezone.localtime(at if timezone.is_aware(at) else timezone.make_aware(at)).date()
     except (OverflowError, ValueError):
         day = None
-    if day is None or not first <= day <= last:
-        return (f"{what} {at.isoformat()} di luar rentang yang masuk akal ({first.isoformat()} sampai "
-                f"{last.isoformat()}, {PLAUSIBLE_DAYS} hari sekitar hari pemungutan).")
+    if day is None or not any(first <= day <= last for first, last in windows):
+        spans = " atau ".join(f"{first.isoformat()} sampai {last.isoformat()}" for first, last in windows)
+        return (f"{what} {at.isoformat()} di luar rentang yang masuk akal ({spans}: {PLAUSIBLE_DAYS} hari sekitar "
+                f"hari pemungutan atau hari ini).")
     return None
 
 
