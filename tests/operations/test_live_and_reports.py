@@ -1,5 +1,6 @@
 """Live updates go out after commit (in-process and through Redis); the after-action report files."""
 
+import json
 import queue
 import re
 
@@ -8,6 +9,7 @@ import redis
 
 from siaga.operations import broker as broker_module
 from siaga.operations import report, services
+from siaga.operations.selectors import live_visibility
 from siaga.operations.stream import events
 
 
@@ -27,15 +29,22 @@ def test_update_is_published_only_after_commit(user, fresh_tps, cid, django_capt
         local.unsubscribe(subscription)
 
 
-def test_stream_filters_by_scope_and_partner_rule():
+@pytest.mark.parametrize("username, shown", [
+    ("polres.kolaka", {"tps a", "incident 1", "incident 2", "dispatch 3"}),  # police: everything of its area
+    ("ppk.kolaka", {"tps a", "incident 2"}),  # a KPU operator: published incidents only, no dispatches
+    ("kpu", {"tps a", "tps b", "incident 2"}),  # a partner of the province: its whole area, published only
+])
+def test_stream_filters_by_scope_and_agency_authority(user, username, shown):
     q = queue.Queue()
-    for m in ({"type": "tps", "area": "74.01.04.2001", "tps": "a"}, {"type": "tps", "area": "74.02.01.2001", "tps": "b"},
-              {"type": "incident", "area": "74.01.04", "published": False, "id": 1},
-              {"type": "incident", "area": "74.01.04", "published": True, "id": 2}):
+    for m in ({"type": "tps", "area": "74.01.01.2001", "tps": "a"}, {"type": "tps", "area": "74.02.01.2001", "tps": "b"},
+              {"type": "incident", "area": "74.01.01", "published": False, "id": 1},
+              {"type": "incident", "area": "74.01.01", "published": True, "id": 2},
+              {"type": "dispatch", "area": "74.01.01", "incident": 1, "id": 3}):
         q.put(m)
-    out = "".join(events(q, "74.01", partner=True, max_seconds=0.5))
-    assert '"tps": "a"' in out and '"tps": "b"' not in out
-    assert '"id": 2' in out and '"id": 1' not in out
+    out = "".join(events(q, live_visibility(viewer=user(username)), max_seconds=0.5))
+    got = {f"{m['type']} {m.get('tps') or m['id']}" for m in
+           (json.loads(line[6:]) for line in out.splitlines() if line.startswith("data: "))}
+    assert got == shown
 
 
 def test_redis_broker_reaches_another_process_subscriber():

@@ -257,6 +257,14 @@ CASES = {
                                        kwargs={"pk": "<incident.in>"}, data={"action": "publish"}),
     "operations:incident_act@out": page("operations:incident_act", "POST", ["operations"],
                                         kwargs={"pk": "<incident.out>"}, data={"action": "publish"}),
+    # Command actions go by agency x role x action (operations/authority.py): each one, for each column.
+    "operations:incident_act@in-verify": page("operations:incident_act", "POST", ["operations"],
+                                              kwargs={"pk": "<incident.in>"}, data={"action": "verify"}),
+    "operations:incident_act@in-invalidate": page("operations:incident_act", "POST", ["operations"],
+                                                  kwargs={"pk": "<incident.in>"}, data={"action": "invalidate"}),
+    "operations:incident_act@in-dispatch": page("operations:incident_act", "POST", ["operations"],
+                                                kwargs={"pk": "<incident.in>"},
+                                                data={"action": "dispatch", "unit": "BRIMOB-74"}),
     "operations:field": page("operations:field"),
     "operations:service_worker": page("operations:service_worker"),
     "operations:units": page("operations:units"),
@@ -285,6 +293,19 @@ CASES = {
     "POST /api/operations/incidents/{incident_id}/transition@out": api(
         "POST", "/operations/incidents/{incident_id}/transition", ["operations"],
         path="/operations/incidents/<incident.out>/transition", json={"action": "verify"}),
+    "POST /api/operations/incidents/{incident_id}/transition@in-verify": api(
+        "POST", "/operations/incidents/{incident_id}/transition", ["operations"],
+        path="/operations/incidents/<incident.in>/transition", json={"action": "verify"}),
+    "POST /api/operations/incidents/{incident_id}/transition@in-assign": api(
+        "POST", "/operations/incidents/{incident_id}/transition", ["operations"],
+        path="/operations/incidents/<incident.in>/transition",
+        json={"action": "assign", "assign_to": "POLRES-74.01"}),
+    "POST /api/operations/incidents/{incident_id}/transition@in-invalidate": api(
+        "POST", "/operations/incidents/{incident_id}/transition", ["operations"],
+        path="/operations/incidents/<incident.in>/transition", json={"action": "invalidate"}),
+    "POST /api/operations/incidents/{incident_id}/dispatch@in": api(
+        "POST", "/operations/incidents/{incident_id}/dispatch", ["operations"],
+        path="/operations/incidents/<incident.in>/dispatch", json={"unit": "BRIMOB-74"}),
     "POST /api/operations/incidents/{incident_id}/merge/{into_id}@out": api(
         "POST", "/operations/incidents/{incident_id}/merge/{into_id}", ["operations"],
         path="/operations/incidents/<incident.out>/merge/<incident.in>"),
@@ -518,10 +539,13 @@ operations:command@out                                                   200    
 operations:stream                                                        200      200      200      200      200      200      200      200      401
 operations:incident_index                                                200      200      200      200      200      200      200      200      login
 operations:incident_index@out                                            200      200      200      403      403      403      200      200      login
-operations:incident_detail@in                                            200      200      200      200      404      200      404      404      login
+operations:incident_detail@in                                            200      200      200      200      404      404      404      404      login
 operations:incident_detail@out                                           200      200      200      404      404      404      404      404      login
-operations:incident_act@in                                               302*     302      302*     302*     302      302*     302      302      login
-operations:incident_act@out                                              302      302      302      404      302      404      302      302      login
+operations:incident_act@in                                               302*     302      302*     302*     302      302      302      302      login
+operations:incident_act@out                                              302      302      302      404      302      302      302      302      login
+operations:incident_act@in-verify                                        302      302      302      302      302      302      302      302      login
+operations:incident_act@in-invalidate                                    302*     302*     302*     302*     302      302      302      302      login
+operations:incident_act@in-dispatch                                      302*     302      302*     302*     302      302      302      302      login
 operations:field                                                         200      200      200      200      200      200      200      200      login
 operations:service_worker                                                200      200      200      200      200      200      200      200      200
 operations:units                                                         200      200      200      200      200      200      200      200      login
@@ -536,18 +560,22 @@ POST /api/operations/incidents@in                                        201*   
 POST /api/operations/incidents@out                                       201*     201*     201*     400      400      400      403      403      401
 GET /api/operations/incidents                                            200      200      200      200      200      200      200      200      401
 GET /api/operations/incidents@out                                        200      200      200      403      403      403      200      200      401
-GET /api/operations/incidents/{incident_id}@in                           200      200      200      200      404      200      404      404      401
+GET /api/operations/incidents/{incident_id}@in                           200      200      200      200      404      404      404      404      401
 GET /api/operations/incidents/{incident_id}@out                          200      200      200      404      404      404      404      404      401
-POST /api/operations/incidents/{incident_id}/transition@out              200*     200*     200*     404      403      404      403      403      401
-POST /api/operations/incidents/{incident_id}/merge/{into_id}@out         200*     200*     200*     404      403      404      403      403      401
-POST /api/operations/incidents/{incident_id}/publish@in                  200*     403      200*     200*     403      200*     403      403      401
-POST /api/operations/incidents/{incident_id}/publish@out                 409      403      409      404      403      404      403      403      401
-POST /api/operations/incidents/{incident_id}/lock@out                    200*     200*     200*     404      403      404      403      403      401
+POST /api/operations/incidents/{incident_id}/transition@out              200*     200*     200*     404      403      403      403      403      401
+POST /api/operations/incidents/{incident_id}/transition@in-verify        409      409      409      409      403      403      403      403      401
+POST /api/operations/incidents/{incident_id}/transition@in-assign        200*     200*     200*     200*     403      403      403      403      401
+POST /api/operations/incidents/{incident_id}/transition@in-invalidate    200*     200*     200*     200*     403      403      403      403      401
+POST /api/operations/incidents/{incident_id}/merge/{into_id}@out         200*     200*     200*     404      403      403      403      403      401
+POST /api/operations/incidents/{incident_id}/publish@in                  200*     403      200*     200*     403      403      403      403      401
+POST /api/operations/incidents/{incident_id}/publish@out                 409      403      409      404      403      403      403      403      401
+POST /api/operations/incidents/{incident_id}/lock@out                    200*     200*     200*     404      403      403      403      403      401
 POST /api/operations/incidents/{incident_id}/photos@out                  201*     201*     201*     404      404      404      403      403      401
-GET /api/operations/incidents/{incident_id}/dispatch-suggestions@in      200      200      200      200      404      200      404      404      401
+GET /api/operations/incidents/{incident_id}/dispatch-suggestions@in      200      200      200      200      404      404      404      404      401
 GET /api/operations/incidents/{incident_id}/dispatch-suggestions@out     200      200      200      404      404      404      404      404      401
-POST /api/operations/incidents/{incident_id}/dispatch@out                201*     403      201*     404      403      404      403      403      401
-POST /api/operations/dispatches/{dispatch_id}/{step}@missing             404      404      404      404      404      404      403      403      401
+POST /api/operations/incidents/{incident_id}/dispatch@in                 201*     403      201*     201*     403      403      403      403      401
+POST /api/operations/incidents/{incident_id}/dispatch@out                201*     403      201*     404      403      403      403      403      401
+POST /api/operations/dispatches/{dispatch_id}/{step}@missing             404      404      404      404      404      403      403      403      401
 GET /api/operations/summary                                              200      200      200      200      200      200      200      200      401
 GET /api/operations/summary@out                                          200      200      200      403      403      403      200      200      401
 GET /api/operations/map@in                                               200      200      200      200      200      403      200      200      401

@@ -1,7 +1,8 @@
 """JSON API of voting day (thin: parse, call one service or selector, shape).
 
 Field submissions answer 201 when stored and 200 with the original row when
-the same client id was already stored (a retry).
+the same reporter sent the same client id for the same place before (a retry);
+a client id of someone else's report answers 409 without its content.
 """
 
 from datetime import datetime
@@ -116,7 +117,7 @@ def _incident_out(incident, created=False):
             "possible_duplicates": list(services.duplicate_candidates(incident).values_list("pk", flat=True)[:10])}
 
 
-@router.post("/events", response={200: EventOut, 201: EventOut, 400: Problem}, auth=FIELD_AUTH,
+@router.post("/events", response={200: EventOut, 201: EventOut, 400: Problem, 409: Problem}, auth=FIELD_AUTH,
              summary="Report a TPS stage or flag")
 def event_post(request, payload: EventIn):
     try:
@@ -124,6 +125,8 @@ def event_post(request, payload: EventIn):
             actor=request.auth, client_id=payload.client_id, tps_code=payload.tps_code, kind=payload.kind,
             at=payload.at, channel=_channel(request), note=payload.note, exercise=payload.exercise,
             drill_id=payload.drill)
+    except services.Conflict as problem:
+        return 409, {"detail": str(problem)}
     except services.Rejected as problem:
         return 400, {"detail": str(problem)}
     stage = getattr(event, "stage_after", None) or selectors.tps_status(viewer=request.auth, tps=event.tps)["stage"]
@@ -134,7 +137,8 @@ def event_post(request, payload: EventIn):
 @router.post("/events/batch", response=EventBatchOut, auth=FIELD_AUTH, summary="Report many TPS events at once")
 def event_batch_post(request, payload: EventBatchIn):
     """An offline queue, an SMS aggregator or a partner feed sends up to 500 events in one request. Each is
-    stored or refused on its own and answered in order; a client id already stored is a retry (created false)."""
+    stored or refused on its own and answered in order (a refusal says why in `detail`); the reporter's own
+    client id already stored for the same TPS is a retry (created false); anyone else's is refused."""
     outcomes = services.tps_events_record(
         actor=request.auth, channel=_channel(request), drill_id=payload.drill,
         submissions=[services.Submission(e.client_id, e.tps_code, e.kind, e.at, e.note, e.exercise)
@@ -146,8 +150,8 @@ def event_batch_post(request, payload: EventBatchIn):
             "rejected": sum(bool(o.problem) for o in outcomes), "results": results}
 
 
-@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, 400: Problem}, auth=FIELD_AUTH,
-             summary="Report an incident")
+@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, 400: Problem, 409: Problem},
+             auth=FIELD_AUTH, summary="Report an incident")
 def incident_post(request, payload: IncidentIn):
     try:
         incident, created = services.incident_report(
@@ -155,6 +159,8 @@ def incident_post(request, payload: IncidentIn):
             description=payload.description, tps_code=payload.tps_code, area_code=payload.area_code,
             lat=payload.lat, lng=payload.lng, occurred_at=payload.occurred_at, channel=_channel(request),
             exercise=payload.exercise, drill_id=payload.drill)
+    except services.Conflict as problem:
+        return 409, {"detail": str(problem)}
     except services.Rejected as problem:
         return 400, {"detail": str(problem)}
     return (201 if created else 200), _incident_out(incident, created)
@@ -182,6 +188,8 @@ def _workflow_call(call):
 
 @router.post("/incidents/{incident_id}/transition", response={200: IncidentOut, 409: Problem})
 def incident_transition(request, incident_id: int, payload: TransitionIn):
+    if payload.action in workflow.ACTIONS:
+        services.require(request.auth, payload.action)  # who may, before which unit: a refusal names no unit
     assign_to = None
     if payload.assign_to:
         assign_to = selectors.police_units(viewer=request.auth).filter(code=payload.assign_to).first()

@@ -115,10 +115,13 @@ def cmd_sms_gateway(args):
 
 def cmd_sms_sender(args):
     from siaga.accounts.models import User
-    from siaga.operations.services import sms_sender_register
+    from siaga.operations.services import Rejected, sms_sender_register
 
     user = User.objects.filter(username=args.username).first()
     if user is None:
         raise CommandError(f"pengguna '{args.username}' tidak ditemukan / user not found")
-    sms_sender_register(actor=cli_actor(), phone=args.phone, user=user)
-    print_json({"phone": args.phone, "user": user.username})
+    try:
+        phone = sms_sender_register(actor=cli_actor(), phone=args.phone, user=user)
+    except Rejected as problem:
+        raise CommandError(f"{problem} / '{args.phone}' is not an Indonesian mobile number (0812..., +62 812...)")
+    print_json({"phone": phone, "user": user.username})

@@ -23,9 +23,7 @@ def after_action(*, viewer, area=None, now=None) -> dict:
     punctuality = []
     day = selectors.voting_day_for(area or viewer.area_code or "")
     if day is not None:
-        from siaga.operations.services import voting_day_windows
-
-        for window in voting_day_windows(day):
+        for window in selectors.voting_day_windows(day):
             deadline = checkins.deadline_utc(day.date, window.deadline_local, day.timezone)
             field = MILESTONE_FIELDS[window.milestone]
             reported = rows.filter(**{f"{field}__isnull": False})

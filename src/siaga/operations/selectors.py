@@ -1,8 +1,12 @@
 """Reads of voting day, every one scoped by the viewer's area and agency.
 
-Partner agencies (KPU, Bawaslu: role "mitra") see an incident only once a
-commander has published it to them.
+Partner agencies (KPU, Bawaslu, TNI, Pemda) and partner roles see an incident
+only once a police commander has published it to them, or when they reported
+it themselves (authority.py: `see_unpublished`). The live stream filters its
+messages by the same rule (live_visibility).
 """
+
+from datetime import time
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q, Sum
@@ -10,12 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from siaga.accounts.models import Agency, AgencyKind, Role
-from siaga.accounts.scope import area_q, code_q, level_q, narrower_area, user_area
+from siaga.accounts.models import Agency, AgencyKind
+from siaga.accounts.scope import area_contains, area_q, code_q, level_q, narrower_area, user_area
 from siaga.core import checkins, tps_state
 from siaga.core.codes import region_level
 from siaga.core.geo import TravelModel, haversine_km
-from siaga.operations import tally, workflow
+from siaga.operations import authority, tally, workflow
 from siaga.operations.models import (MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, StatusTally, TpsStatus,
                                      VotingDay)
 from siaga.regions.models import Tps
@@ -35,8 +39,8 @@ def _scoped(viewer, rows, area=None):
 
 def incidents(*, viewer, area=None, include_exercise=True):
     rows = _scoped(viewer, Incident.objects.all(), area)
-    if viewer.role == Role.PARTNER:
-        rows = rows.filter(published_at__isnull=False)
+    if not authority.may(viewer, "see_unpublished"):
+        rows = rows.filter(Q(published_at__isnull=False) | Q(reporter=viewer))
     if not include_exercise:
         rows = rows.filter(exercise=False)
     return rows.select_related("tps", "assigned_to", "lock_holder", "reporter")
@@ -101,6 +105,19 @@ def voting_day_for(area: str):
     return VotingDay.objects.filter(province_code=area[:2]).first() if area else VotingDay.objects.first()
 
 
+def voting_dates(province_codes) -> dict:
+    """{province code: its voting date} for the provinces that configured one (VotingDay)."""
+    return dict(VotingDay.objects.filter(province_code__in=set(province_codes)).values_list("province_code", "date"))
+
+
+def voting_day_windows(day: VotingDay) -> list[checkins.Window]:
+    return [checkins.Window(w["milestone"], time.fromisoformat(w["deadline"])) for w in day.windows]
+
+
+def voting_day_escalation(day: VotingDay) -> list[checkins.EscalationStep]:
+    return [checkins.EscalationStep(int(s["after_minutes"]), s["level"]) for s in day.escalation]
+
+
 def summary(*, viewer, area=None, now=None) -> dict:
     """The command-post counters: TPS by stage, missing check-ins, open incidents, overdue items."""
     now = now or timezone.now()
@@ -113,8 +130,6 @@ def summary(*, viewer, area=None, now=None) -> dict:
     missing = {}
     day = voting_day_for(area or user_area(viewer) or "")
     if day is not None:
-        from siaga.operations.services import voting_day_escalation, voting_day_windows
-
         for window, deadline in checkins.passed_windows(day.date, day.timezone, now, voting_day_windows(day)):
             field = MILESTONE_FIELDS[window.milestone]
             missing[window.milestone] = {
@@ -179,8 +194,8 @@ def reserve_units(*, viewer, province_code=None):
     ``available``. Limited to the viewer's province (a national viewer: all, or ``province_code``).
 
     Every viewer whose area lies in the province sees its reserves, down to a Polsek: dispatching is allowed by
-    role (services.COMMAND_ROLES), not by agency level, and a Polsek calling the Polda's reserve to an incident
-    in its own area is the normal request for reinforcement; the incident itself is already scoped to it."""
+    the authority table (authority.py: `dispatch`), not by agency level, and a Polsek calling the Polda's reserve
+    to an incident in its own area is the normal request for reinforcement; the incident is already scoped."""
     from siaga.deployment.models import RESERVE_KINDS, Unit
 
     rows = Unit.objects.filter(kind__in=RESERVE_KINDS, lat__isnull=False)
@@ -282,3 +297,21 @@ def kpi_response_time(*, viewer, operation, **_):
             .filter(duplicate_of__isnull=True).annotate(first_arrival=Min("dispatches__arrived_at"))
             .filter(first_arrival__isnull=False).values_list("reported_at", "first_arrival"))
     return median_minutes([(arrived - reported).total_seconds() / 60 for reported, arrived in rows])
+
+
+def live_visibility(*, viewer):
+    """A test `message -> bool` for the live stream of this viewer: messages of its area only; incident
+    messages of unpublished incidents, and every dispatch, only for those who may see unpublished incidents
+    (partners see published incidents only). Decided once when the stream opens: it then needs no database."""
+    area = viewer.area_code or ""
+    sees_unpublished = authority.may(viewer, "see_unpublished")
+
+    def visible(message: dict) -> bool:
+        if not sees_unpublished:
+            if message.get("type") == "dispatch":
+                return False
+            if message.get("type") == "incident" and not message.get("published"):
+                return False
+        return area_contains(area, message.get("area") or "")
+
+    return visible

@@ -11,9 +11,9 @@ import time
 from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 
-from siaga.accounts.models import ApiToken, Role
-from siaga.accounts.scope import area_contains
+from siaga.accounts.models import ApiToken
 from siaga.operations.broker import broker
+from siaga.operations.selectors import live_visibility
 
 KEEPALIVE_SECONDS = 15
 MAX_SECONDS = 300
@@ -30,13 +30,8 @@ def stream_user(request):
     return None
 
 
-def visible(message: dict, area: str, partner: bool) -> bool:
-    if partner and message.get("type") == "incident" and not message.get("published"):
-        return False
-    return area_contains(area, message.get("area") or "")
-
-
-def events(subscription, area, partner, max_seconds=MAX_SECONDS):
+def events(subscription, visible, max_seconds=MAX_SECONDS):
+    """The stream's text; `visible(message)` (selectors.live_visibility) decides what this viewer receives."""
     yield "retry: 2000\n: open\n\n"
     deadline = time.monotonic() + max_seconds
     try:
@@ -46,7 +41,7 @@ def events(subscription, area, partner, max_seconds=MAX_SECONDS):
             except queue.Empty:
                 yield ": keepalive\n\n"
                 continue
-            if visible(message, area, partner):
+            if visible(message):
                 yield f"event: {message['type']}\ndata: {json.dumps(message, default=str)}\n\n"
     finally:
         broker().unsubscribe(subscription)
@@ -56,10 +51,10 @@ def live_stream(request):
     user = stream_user(request)
     if user is None:
         return HttpResponse("Masuk dulu / sign in first", status=401, content_type="text/plain; charset=utf-8")
-    area, partner = user.area_code or "", user.role == Role.PARTNER
+    visible = live_visibility(viewer=user)
     subscription = broker().subscribe()
     connection.close()  # the stream needs no database; do not hold a connection for minutes
-    response = StreamingHttpResponse(events(subscription, area, partner), content_type="text/event-stream")
+    response = StreamingHttpResponse(events(subscription, visible), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response

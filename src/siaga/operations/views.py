@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.operations import report, selectors, services, workflow
+from siaga.operations import authority, report, selectors, services, workflow
 from siaga.operations.models import Category
 from siaga.regions.selectors import page_area
 
@@ -45,14 +45,17 @@ def incident_index(request):
 @login_required
 def incident_detail(request, pk):
     incident = selectors.incident_get(viewer=request.user, pk=pk)
+    may = authority.allowed(request.user)  # only the buttons the authority table lets this user press
     return render(request, "operations/incident_detail.html", {
         "incident": incident, "now": timezone.now(), "status_label": workflow.STATUS_LABELS[incident.status],
-        "actions": [(a, ACTION_BUTTONS[a]) for a in workflow.allowed_actions(incident.status)],
+        "may": may,
+        "actions": [(a, ACTION_BUTTONS[a]) for a in workflow.allowed_actions(incident.status) if a in may],
         "due": workflow.response_due(incident.reported_at, incident.severity),
         "overdue": workflow.is_overdue(incident.reported_at, incident.severity, incident.action_at, timezone.now()),
         "duplicates": services.duplicate_candidates(incident).filter(
             pk__in=selectors.incidents(viewer=request.user).values("pk")),
-        "suggestions": selectors.dispatch_suggestions(viewer=request.user, incident=incident),
+        "suggestions": selectors.dispatch_suggestions(viewer=request.user, incident=incident)
+        if "dispatch" in may else [],
         "dispatches": selectors.open_dispatches(viewer=request.user, incident=incident),
         "units": selectors.police_units(viewer=request.user).order_by("code"),
     })

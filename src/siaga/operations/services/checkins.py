@@ -1,0 +1,83 @@
+"""Check-in windows: the voting day's configuration and the sweep that flags and escalates missing reports."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from siaga.accounts.models import Agency, Role
+from siaga.accounts.services import audit_record
+from siaga.core import checkins
+from siaga.operations.broker import publish_after_commit
+from siaga.operations.models import MILESTONE_FIELDS, MissedCheckin, TpsStatus, VotingDay
+from siaga.operations.selectors import voting_day_escalation, voting_day_windows
+from siaga.operations.services.common import require_role
+
+
+@transaction.atomic
+def voting_day_configure(*, actor, province_code, date, tz="Asia/Makassar", windows=None, escalation=None):
+    require_role(actor, {Role.ADMIN}, "mengatur hari pemungutan")
+    windows = windows or [{"milestone": w.milestone, "deadline": w.deadline_local.strftime("%H:%M")}
+                          for w in checkins.DEFAULT_WINDOWS]
+    escalation = escalation or [{"after_minutes": s.after_minutes, "level": s.level}
+                                for s in checkins.DEFAULT_ESCALATION]
+    day = VotingDay.objects.filter(province_code=province_code).first()
+    before = day and {"date": str(day.date), "timezone": day.timezone, "windows": day.windows,
+                      "escalation": day.escalation}
+    after = {"date": str(date), "timezone": tz, "windows": windows, "escalation": escalation}
+    if before == after:
+        return day
+    day, _ = VotingDay.objects.update_or_create(province_code=province_code, defaults=dict(
+        date=date, timezone=tz, windows=windows, escalation=escalation))
+    audit_record(actor=actor, action="votingday.configure", obj_type="voting_day", obj_id=province_code,
+                 area_code=province_code, before=before, after=after)
+    return day
+
+
+_ESCALATION_AGENCY = {"polsek": "POLSEK-{kec}", "polres": "POLRES-{kab}", "polda": "POLDA-{prov}"}
+
+
+@transaction.atomic
+def checkin_sweep(*, actor, province_code, now=None) -> dict:
+    """Flag TPS whose milestone report is missing after its deadline; escalate the flags; resolve late arrivals."""
+    from siaga.regions.models import Tps
+
+    now = now or timezone.now()
+    day = VotingDay.objects.filter(province_code=province_code).first()
+    if day is None:
+        return {"flagged": 0, "escalated": 0, "resolved": 0}
+    steps = voting_day_escalation(day)
+    agencies = dict(Agency.objects.filter(area_code__startswith=province_code).values_list("code", "pk"))
+    counts = {"flagged": 0, "escalated": 0, "resolved": 0}
+    for window, deadline in checkins.passed_windows(day.date, day.timezone, now, voting_day_windows(day)):
+        field = MILESTONE_FIELDS[window.milestone]
+        level = checkins.escalation_level(deadline, now, steps)
+        reported = TpsStatus.objects.filter(province_code=province_code, **{f"{field}__isnull": False})
+        resolved = MissedCheckin.objects.filter(milestone=window.milestone, resolved_at=None,
+                                                tps_id__in=reported.values("pk")).update(resolved_at=now)
+        counts["resolved"] += resolved
+        flagged = set(MissedCheckin.objects.filter(milestone=window.milestone, province_code=province_code)
+                      .values_list("tps_id", flat=True))
+        missing = (Tps.objects.filter(province_code=province_code).exclude(pk__in=reported.values("pk"))
+                   .values_list("pk", "code", "kabkota_code", "kecamatan_code", "desa_id"))
+        new = []
+        for pk, code, kab, kec, desa in missing:
+            if pk in flagged:
+                continue
+            agency = agencies.get(_ESCALATION_AGENCY[level].format(kec=kec, kab=kab, prov=province_code))
+            new.append(MissedCheckin(tps_id=pk, province_code=province_code, kabkota_code=kab, kecamatan_code=kec, milestone=window.milestone,
+                                     deadline=deadline, level=level, escalated_to_id=agency, flagged_at=now))
+        MissedCheckin.objects.bulk_create(new, batch_size=2000)
+        counts["flagged"] += len(new)
+        stale = MissedCheckin.objects.filter(milestone=window.milestone, resolved_at=None,
+                                             province_code=province_code).exclude(level=level)
+        column = {"polsek": "kecamatan_code", "polres": "kabkota_code", "polda": "province_code"}[level]
+        for code in set(stale.values_list(column, flat=True)):
+            agency = agencies.get(_ESCALATION_AGENCY[level].format(kec=code, kab=code, prov=code))
+            counts["escalated"] += stale.filter(**{column: code}).update(level=level, escalated_to_id=agency)
+        if new:
+            publish_after_commit({"type": "checkin", "milestone": window.milestone, "area": province_code,
+                                  "missing": len(new)})
+    if any(counts.values()):
+        audit_record(actor=actor, action="checkin.sweep", obj_type="voting_day", obj_id=province_code,
+                     area_code=province_code, after={**counts, "at": now.isoformat()})
+    return counts
+
