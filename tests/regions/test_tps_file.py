@@ -332,7 +332,7 @@ def test_xlsx_zip_bomb_is_refused(tmp_path, known):
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * 2_000_000)
     assert len(buffer.getvalue()) < 100_000
     result = read_file(tmp_path, known, "tps.xlsx", buffer.getvalue(), max_bytes=100_000)
-    assert triples(result) == [(None, None, None, "too_large")]
+    assert triples(result) == [(None, None, None, "overexpanded")]
 
 
 # ----------------------------------------------------------- unknown desa codes

@@ -39,6 +39,7 @@ from siaga.core.codes import (
     tps_code,
     undotted,
 )
+from siaga.core.importkit import Problem, ProblemList, Severity, match_header
 from siaga.core.tabular import (
     FALLBACK_ENCODINGS,
     FILE_MESSAGES,
@@ -55,7 +56,6 @@ from siaga.core.tabular import (
 )
 
 Lang = Literal["id", "en"]
-Severity = Literal["error", "warning"]
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # a national Pemilu list as CSV is ~90 MB
 MAX_CELL_CHARS = 1000
@@ -108,17 +108,6 @@ class TpsRow(NamedTuple):  # a tuple: a national file makes 820,161 of them
     notes: str = ""
 
 
-@dataclass(slots=True)  # mutable: a caller may re-render ``message`` in another language
-class Problem:
-    line: int | None  # CSV line (header = 1) or Excel row; None for the whole file
-    column: str | None  # header text as written in the file
-    value: str | None
-    code: str
-    message: str
-    severity: Severity = "error"
-    params: Mapping[str, Any] = field(default_factory=dict)  # extra message fields
-
-
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     file_code: str  # dotted desa code as found in the file
@@ -129,7 +118,7 @@ class Suggestion:
 @dataclass(slots=True)
 class TpsFileResult:
     rows: list[TpsRow]  # only rows without errors
-    problems: list[Problem]
+    problems: ProblemList  # the first MAX_PROBLEMS; .total and .errors count them all
     suggestions: list[Suggestion]
     format: str | None = None  # csv | xlsx
     encoding: str | None = None  # CSV only
@@ -139,7 +128,7 @@ class TpsFileResult:
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not self.problems.errors
 
 
 # ----------------------------------------------------------------------- messages
@@ -149,7 +138,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "id": {
         **FILE_MESSAGES["id"],
         "missing_column": "kolom wajib '{value}' tidak ditemukan.",
-        "duplicate_column": "kolom ini berarti sama dengan kolom '{first}'; hapus salah satunya.",
         "cell_too_long": "isi sel lebih dari {limit} karakter.",
         "bad_text": "nilai berisi karakter kontrol yang tidak diizinkan.",
         "missing_value": "nilai wajib diisi.",
@@ -177,7 +165,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "en": {
         **FILE_MESSAGES["en"],
         "missing_column": "required column '{value}' not found.",
-        "duplicate_column": "this column means the same as column '{first}'; remove one of them.",
         "cell_too_long": "cell is longer than {limit} characters.",
         "bad_text": "value contains control characters that are not allowed.",
         "missing_value": "a value is required.",
@@ -216,17 +203,21 @@ def _message(lang, code, line, column, value, params) -> str:
 # ------------------------------------------------------------------ column names
 
 
-# The first variant of each field is the name used when the file lacks the column.
-# A bare 'No' is deliberately absent: offices use it for the running row number.
+# The first variant of each field is the name used when the file lacks the column. Variants
+# include the headers of KPU's and Bawaslu's own exports (KELURAHAN/DESA, KODE DESA/KEL, NO. TPS,
+# JML DPT, TOTAL DPT; DPT L and DPT P match "dpt (l)" and "dpt (p)"). When only DPT L and DPT P are given, DPT is their sum.
+# A bare 'No' is deliberately absent: offices use it for the running row number (importkit ignores it).
 _COLUMN_VARIANTS: Mapping[str, tuple[str, ...]] = {
     "code": ("kode_tps", "tps code", "kode", "id_tps"),
-    "desa_code": ("kode_desa", "kode_kel", "kode_kelurahan", "kode desa/kelurahan", "desa code", "village code"),
+    "desa_code": ("kode_desa", "kode_kel", "kode_kelurahan", "kode desa/kelurahan", "kode kelurahan/desa",
+                  "kode desa/kel", "kode kel/desa", "desa code", "village code"),
     "number": ("no_tps", "nomor tps", "tps", "tps number", "tps no"),
     "name": ("nama_tps", "nama", "name", "tps name"),
-    "desa_name": ("nama_desa", "desa", "kelurahan", "desa/kelurahan", "nama kelurahan", "village", "village name"),
+    "desa_name": ("nama_desa", "desa", "kelurahan", "desa/kelurahan", "kelurahan/desa", "kel/desa", "desa/kel",
+                  "nama kelurahan", "nama desa/kelurahan", "nama kelurahan/desa", "village", "village name"),
     "kecamatan_name": ("nama_kecamatan", "kecamatan", "kec", "district", "subdistrict"),
     "address": ("alamat", "address", "lokasi", "location"),
-    "voters": ("dpt", "jumlah dpt", "voters", "total voters", "jumlah pemilih", "l+p"),
+    "voters": ("dpt", "jumlah dpt", "jml dpt", "total dpt", "voters", "total voters", "jumlah pemilih", "l+p"),
     "voters_male": ("dpt_laki", "dpt laki-laki", "laki-laki", "laki", "l", "male", "dpt (l)"),
     "voters_female": ("dpt_perempuan", "perempuan", "p", "female", "dpt (p)"),
     "election": ("jenis_pemilihan", "pemilihan", "election", "election type"),
@@ -235,6 +226,12 @@ _COLUMN_VARIANTS: Mapping[str, tuple[str, ...]] = {
     "lng": ("lng", "lon", "long", "longitude", "bujur"),
     "access": ("akses", "access"),
     "notes": ("keterangan", "notes", "catatan", "ket", "note"),
+    # Context columns of KPU exports: known, so not refused, but not read (the codes say it all).
+    "province_name": ("provinsi", "nama provinsi", "prov", "province"),
+    "kabkota_name": ("kabupaten/kota", "kab/kota", "kabupaten", "kota", "nama kabupaten/kota", "regency"),
+    "province_code": ("kode provinsi", "kode prov", "province code"),
+    "kabkota_code": ("kode kabupaten/kota", "kode kab/kota", "kode kab", "regency code"),
+    "kecamatan_code": ("kode_kecamatan", "kode kec", "district code"),
 }
 _HEADER_FIELDS = column_keys(_COLUMN_VARIANTS)
 _IDENTITY_COLUMNS = "kode_tps | kode_desa + no_tps"
@@ -346,7 +343,7 @@ class _Reader:
     def __init__(self, filename, known_desa, mapping, lang, voter_limits) -> None:
         self.filename, self.known, self.mapping = filename, known_desa, mapping
         self.lang, self.limits = lang, voter_limits
-        self.result = TpsFileResult(rows=[], problems=[], suggestions=[])
+        self.result = TpsFileResult(rows=[], problems=ProblemList(), suggestions=[])
         self.columns: dict[str, int] = {}  # field -> cell index
         self.headers: dict[str, str] = {}  # field -> header text in the file
         self.seen: dict[tuple[str, str], int] = {}  # (TPS code, election) -> first line
@@ -417,7 +414,7 @@ class _Reader:
         for count, rows, problems, _, unknown in found:
             data_rows += count
             self.result.rows.extend(map(TpsRow._make, rows))
-            self.result.problems.extend(problems)
+            self.result.problems.merge(problems)
             for code, note in unknown.items():
                 self.unknown.setdefault(code, note)
         if not data_rows:
@@ -426,7 +423,7 @@ class _Reader:
 
     def _piece_worker(self, rows, send) -> None:
         """In a forked worker: check one piece from a clean slate and send back what it found."""
-        self.result.rows, self.result.problems, self.seen, self.unknown = [], [], {}, {}
+        self.result.rows, self.result.problems, self.seen, self.unknown = [], ProblemList(), {}, {}
         try:
             count = self._data(rows)
         except Unreadable:
@@ -453,15 +450,11 @@ class _Reader:
         return False
 
     def _read_header(self, line: int, texts: list[str]) -> bool:
-        for index, text in enumerate(texts):
-            name = _HEADER_FIELDS.get(normal_key(text))
-            if name is None:
-                if text:
-                    self.result.ignored_columns.append(text)
-            elif name in self.columns:
-                self.problem(line, text, text, "duplicate_column", first=self.headers[name])
-            else:
-                self.columns[name], self.headers[name] = index, text
+        header = match_header(line, texts, _COLUMN_VARIANTS, _HEADER_FIELDS)
+        self.columns, self.headers = header.columns, header.names
+        self.result.ignored_columns = header.ignored
+        for text, code, params in header.problems:
+            self.problem(line, text if code == "duplicate_column" else None, text, code, **params)
         missing = []
         if "code" not in self.columns:
             missing += [f for f in ("desa_code", "number") if f not in self.columns]
@@ -472,7 +465,7 @@ class _Reader:
         # index -1 is the "" that _fast_row appends, so an absent column reads as empty
         self.fast_cells = itemgetter(*(self.columns.get(f, -1) for f in _FAST_FIELDS))
         self.fast_width = max(self.columns.values(), default=-1) + 1
-        return not missing
+        return not (missing or header.problems)
 
     # -- one plain, valid data row
 
