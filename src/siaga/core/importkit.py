@@ -100,8 +100,9 @@ class ImportRejected(Exception):
     """The file has problems; nothing was written. ``problems`` holds at most MAX_PROBLEMS, ``total`` counts all;
     when some were left out, a last ``more_problems`` entry says how many."""
 
-    def __init__(self, problems: Iterable[Problem], suggestions: Iterable = (), *, lang: str = "id") -> None:
-        total = getattr(problems, "total", None)
+    def __init__(self, problems: Iterable[Problem], suggestions: Iterable = (), *, lang: str = "id",
+                 total: int | None = None) -> None:
+        total = total or getattr(problems, "total", None)
         problems = list(problems)
         total = max(total or 0, len(problems))
         kept = problems[:MAX_PROBLEMS]
