@@ -589,7 +589,7 @@ def test_fast_path_agrees_with_full_checks_property(identity, voters, others, re
         assert fast.problems == full.problems
         assert fast.suggestions == full.suggestions
         with monkeypatch_module.context() as patch:  # in pieces, whatever joins them (or sends them back)
-            patch.setattr(tps_file, "PARALLEL_MIN_CHARS", 0)
+            patch.setattr(tps_file.parallel, "PARALLEL_MIN_CHARS", 0)
             assert read(lang=lang, workers=data.draw(st.integers(2, 4))) == fast
 
 
@@ -607,11 +607,11 @@ def test_a_file_read_in_pieces_is_read_as_one(monkeypatch, known, rows, whole_re
     """Pieces are read in worker processes and joined; when they cannot join, the file is read whole."""
     content = "\n".join([HEADER, *(f"{code},,,TPS,,250,,,pemilu,,,,normal" for code in rows)]).encode()
     reads = []
-    original = tps_file.read_tps_file
-    monkeypatch.setattr(tps_file, "read_tps_file", lambda *a, **kw: reads.append(kw.get("workers", 1)) or original(
+    original = tps_file.reader.read_tps_file
+    monkeypatch.setattr(tps_file.reader, "read_tps_file", lambda *a, **kw: reads.append(kw.get("workers", 1)) or original(
         *a, **kw))
     one = read_tps_file(content, filename="t.csv", known_desa=known)
-    monkeypatch.setattr(tps_file, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(tps_file.parallel, "PARALLEL_MIN_CHARS", 0)
     reads.clear()
     assert read_tps_file(content, filename="t.csv", known_desa=known, workers=2) == one
     assert len(reads) == whole_reads - 1  # the call above is the first read; a whole read calls itself again

@@ -94,7 +94,7 @@ def state():
 HOSTILE_FILES = {
     "binary_garbage": (bytes(range(256)) * 50, {"bad_encoding", "not_a_spreadsheet"}),
     "png_renamed": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, {"bad_encoding", "not_a_spreadsheet"}),
-    "zip_bomb": (zip_bomb(), {"not_a_spreadsheet", "too_large"}),
+    "zip_bomb": (zip_bomb(), {"not_a_spreadsheet", "overexpanded"}),
     "empty": (b"", {"empty_file"}),
     "header_only": (HEADER.encode(), {"no_rows"}),
     "wrong_code": (csv_bytes(row(1).replace(DESA, "74O1041001", 1)), {"bad_code", "conflict_code"}),

@@ -3,8 +3,9 @@
 Columns: operasi, kelas, polri_per_pos, tps_per_pos_min, tps_per_pos_max,
 linmas_per_tps, optional tni_per_pos and gabung_desa, and provinsi (default:
 ``province``, else the importer's province; a national user such as the
-command-line account names it, once, instead of getting an error per row). Each (province, operation) in the file becomes a new
-pattern version unless it equals the version in force.
+command-line account without either is told so once, not once per row).
+Each (province, operation) in the file becomes a new pattern version unless
+it equals the version in force.
 """
 
 from django.db import transaction
