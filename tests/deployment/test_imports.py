@@ -172,3 +172,16 @@ def test_pattern_import_as_the_command_line_account(user, tmp_path, capsys):
         main(["pola", "import", str(path), "--province", "74"])
     assert code.value.code in (0, None)
     assert PatternSet.objects.filter(province_code="74", operation="Uji CLI").count() == 1
+
+
+@pytest.mark.django_db
+def test_importers_take_a_path_or_an_open_file_and_report_progress(user, tmp_path):
+    """What a background job needs: a stored upload's path (or file) in, rows done out."""
+    path = tmp_path / "kekuatan.csv"
+    path.write_bytes(b"kode_unit,kekuatan,tersedia\nPOLSEK-74.01.04,40,31\n")
+    done = []
+    result = personnel_import(actor=user("admin"), data=path, filename=path.name, progress=done.append)
+    assert (result["kind"], done) == ("counts", [1])
+    with open(path, "rb") as fh:
+        assert personnel_import(actor=user("admin"), data=fh, filename=path.name)["unchanged"] == 1
+    assert Unit.objects.get(code="POLSEK-74.01.04").available == 31

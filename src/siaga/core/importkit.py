@@ -13,10 +13,11 @@ The rules every importer follows through this kit:
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from siaga.core.tabular import (
     FILE_MESSAGES,
@@ -31,6 +32,8 @@ from siaga.core.tabular import (
 )
 
 Severity = Literal["error", "warning"]
+Source = str | os.PathLike | bytes | IO[bytes]  # what every importer accepts: bytes, a path or an open file
+Progress = Callable[[int], Any] | None  # called with a count of rows done, e.g. by a background job
 MAX_PROBLEMS = 1000
 ROW_NUMBER_KEYS = frozenset({"no", "nourut", "nomorurut"})  # normal_key of a running row number's header
 _BREAK_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -45,6 +48,17 @@ class Problem:
     message: str
     severity: Severity = "error"
     params: Mapping[str, Any] = field(default_factory=dict)  # extra message fields
+
+
+def file_bytes(source: Source, max_bytes: int) -> bytes:
+    """The bytes of ``source``, at most one past ``max_bytes``, so the reader refuses an oversized file
+    (tabular.read_bytes) without it ever being read whole."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as fh:
+            return fh.read(max_bytes + 1)
+    return source.read(max_bytes + 1)
 
 
 def problem_dict(problem: Problem) -> dict:

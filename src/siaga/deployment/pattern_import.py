@@ -12,7 +12,15 @@ from django.db import transaction
 
 from siaga.accounts.scope import area_contains, user_area
 from siaga.core import planner
-from siaga.core.importkit import ImportRejected, ProblemList, make_problem, read_table
+from siaga.core.importkit import (
+    ImportRejected,
+    Progress,
+    ProblemList,
+    Source,
+    file_bytes,
+    make_problem,
+    read_table,
+)
 from siaga.deployment.services import PLANNER_ROLES, pattern_set_save
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -103,8 +111,9 @@ def _row(add, line, row, default_province):
     return province, row["operation"], {"klass": klass, **values, "allow_neighbour_desa": merge}
 
 
-def pattern_import(*, actor, data: bytes, filename: str, lang="id", tni_assist=None, province=None) -> dict:
-    table = read_table(data, filename=filename, variants=VARIANTS, required=REQUIRED, lang=lang,
+def pattern_import(*, actor, data: Source, filename: str, lang="id", tni_assist=None, province=None,
+                   progress: Progress = None) -> dict:
+    table = read_table(file_bytes(data, MAX_BYTES), filename=filename, variants=VARIANTS, required=REQUIRED, lang=lang,
                        messages=MESSAGES, max_bytes=MAX_BYTES)
     if table.problems:
         raise ImportRejected(table.problems, lang=lang)
@@ -143,7 +152,10 @@ def pattern_import(*, actor, data: bytes, filename: str, lang="id", tni_assist=N
                 classes=", ".join(planner.CLASS_NAMES[c].replace("_", " ") for c in missing))
     if problems:
         raise ImportRejected(problems, lang=lang)
-    return _write(actor, sets, filename, tni_assist)
+    result = _write(actor, sets, filename, tni_assist)
+    if progress:
+        progress(len(table.rows))
+    return result
 
 
 @transaction.atomic

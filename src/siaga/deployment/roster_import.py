@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from siaga.accounts.scope import area_contains, user_area
 from siaga.accounts.services import audit_record
-from siaga.core.importkit import ImportRejected, ProblemList, make_problem, read_table
+from siaga.core.importkit import (
+    ImportRejected,
+    Progress,
+    ProblemList,
+    Source,
+    file_bytes,
+    make_problem,
+    read_table,
+)
 from siaga.deployment.models import AvailabilityWindow, Personnel, Unit, WindowKind
 from siaga.deployment.services import PLANNER_ROLES, require_planner, unit_strength_set
 
@@ -191,10 +199,12 @@ def _counts(check, rows):
     return counts
 
 
-def personnel_import(*, actor, data: bytes, filename: str, lang="id") -> dict:
-    """Check the whole file, then write every row or none. Returns counts of what changed."""
-    table = read_table(data, filename=filename, variants=VARIANTS, required=("unit",), lang=lang,
-                       messages=MESSAGES, max_bytes=MAX_BYTES)
+def personnel_import(*, actor, data: Source, filename: str, lang="id", progress: Progress = None) -> dict:
+    """Check the whole file (bytes, a path or an open file), then write every row or none.
+
+    Returns counts of what changed; ``progress`` hears the rows done (for a background job)."""
+    table = read_table(file_bytes(data, MAX_BYTES), filename=filename, variants=VARIANTS, required=("unit",),
+                       lang=lang, messages=MESSAGES, max_bytes=MAX_BYTES)
     if not table.problems:
         required = ROSTER_REQUIRED if "nrp" in table.headers else COUNTS_REQUIRED
         for name in (f for f in required if f not in table.headers):
@@ -209,11 +219,15 @@ def personnel_import(*, actor, data: bytes, filename: str, lang="id") -> dict:
         people, windows = _roster(check, table.rows)
         if check.problems:
             raise ImportRejected(check.problems, lang=lang)
-        return _write_roster(actor, people, windows, filename)
-    counts = _counts(check, table.rows)
-    if check.problems:
-        raise ImportRejected(check.problems, lang=lang)
-    return _write_counts(actor, counts, check.units)
+        result = _write_roster(actor, people, windows, filename)
+    else:
+        counts = _counts(check, table.rows)
+        if check.problems:
+            raise ImportRejected(check.problems, lang=lang)
+        result = _write_counts(actor, counts, check.units)
+    if progress:
+        progress(len(table.rows))
+    return result
 
 
 def _common_area(a, b):

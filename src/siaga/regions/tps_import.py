@@ -22,10 +22,18 @@ from siaga.accounts.models import REGISTRY_EDITOR_ROLES, AuditLog
 from siaga.accounts.scope import area_contains, user_area
 from siaga.accounts.services import audit_entry, audit_record
 from siaga.core.codes import parent_code
-from siaga.core.importkit import ImportRejected, ImportResult, ProblemList, problem_dict  # noqa: F401 (callers)
+from siaga.core.importkit import (  # noqa: F401 (problem_dict: for the callers)
+    ImportRejected,
+    ImportResult,
+    Progress,
+    ProblemList,
+    Source,
+    file_bytes,
+    problem_dict,
+)
 from siaga.regions.bulk_load import indexes_rebuilt_after
 from siaga.regions.models import ImportBatch, Region, Tps
-from siaga.regions.tps_file import DesaRef, Problem, read_tps_file, render
+from siaga.regions.tps_file import DEFAULT_MAX_BYTES, DesaRef, Problem, read_tps_file, render
 
 BULK_MIN_ROWS = 50_000  # below this, keeping indexes up to date row by row costs little
 # The columns a file sets; compared to decide updated or unchanged.
@@ -63,12 +71,13 @@ def _scope_problems(user, rows, lang):
     return problems
 
 
-def tps_import(*, actor, data: bytes, filename: str, desa_mapping=None, lang="id", progress=None,
+def tps_import(*, actor, data: Source, filename: str, desa_mapping=None, lang="id", progress: Progress = None,
                workers=1) -> ImportResult:
-    """Validate a TPS file completely, then write every row or none.
+    """Validate a TPS file (bytes, a path or an open file) completely, then write every row or none.
 
     ``workers`` > 1 reads a large file in forked processes: for the command line, not a threaded server.
     """
+    data = file_bytes(data, DEFAULT_MAX_BYTES)
     with _gc_paused():
         parsed = read_tps_file(data, filename=filename, known_desa=known_desa(), desa_mapping=desa_mapping or {},
                                lang=lang, workers=workers)

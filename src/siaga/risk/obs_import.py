@@ -20,7 +20,16 @@ from django.utils import timezone
 from siaga.accounts.scope import area_contains, user_area
 from siaga.accounts.services import audit_record
 from siaga.core.codes import CodeError, normalize_region_code
-from siaga.core.importkit import ImportRejected, ImportResult, ProblemList, make_problem, match_header
+from siaga.core.importkit import (
+    ImportRejected,
+    ImportResult,
+    Progress,
+    ProblemList,
+    Source,
+    file_bytes,
+    make_problem,
+    match_header,
+)
 from siaga.core.importkit import problem_dict  # noqa: F401 (the API and command line render with it)
 from siaga.core.tabular import Unreadable, column_keys, nonblank, normal_key, open_rows, read_bytes
 from siaga.regions.models import Region, Tps
@@ -266,12 +275,14 @@ def _scope(reader: _Reader, actor):
             reader.problem(row.line, reader.columns["code"][1], row.code, "out_of_scope", area=area or "-")
 
 
-def observations_import(*, actor, data: bytes, filename: str, lang: str = "id") -> ObservationImportResult:
+def observations_import(*, actor, data: Source, filename: str, lang: str = "id",
+                        progress: Progress = None) -> ObservationImportResult:
     """Check a whole observation file, then write every row or none and re-score what changed.
 
     Every problem is found in one pass: rows well formed are also looked up in the registry and
     checked against the user's area, whatever other rows hold.
     """
+    data = file_bytes(data, MAX_BYTES)
     reader = _Reader(filename, lang, active_indicators(), timezone.localdate())
     reader.read(data)
     if reader.rows:
@@ -280,7 +291,10 @@ def observations_import(*, actor, data: bytes, filename: str, lang: str = "id") 
     if reader.problems:
         reader.problems.sort(key=lambda p: (p.line or 0))
         raise ImportRejected(reader.problems, lang=lang)
-    return _write(actor, reader.rows, filename, hashlib.sha256(data).hexdigest())
+    result = _write(actor, reader.rows, filename, hashlib.sha256(data).hexdigest())
+    if progress:
+        progress(len(reader.rows))
+    return result
 
 
 def _key_of(row: _Row):
