@@ -165,6 +165,7 @@ def _roster(check, rows):
         if window:
             windows[nrp].add(window)
     _foreign_officers(check, people, first)
+    check.problems.sort(key=lambda p: p.line or 0)
     return people, windows
 
 
