@@ -185,3 +185,13 @@ def test_importers_take_a_path_or_an_open_file_and_report_progress(user, tmp_pat
     with open(path, "rb") as fh:
         assert personnel_import(actor=user("admin"), data=fh, filename=path.name)["unchanged"] == 1
     assert Unit.objects.get(code="POLSEK-74.01.04").available == 31
+
+
+@pytest.mark.django_db
+def test_a_roster_with_more_broken_rows_than_the_cap_is_refused_cleanly(user):
+    from siaga.core.importkit import MAX_PROBLEMS
+
+    data = b"nrp,pangkat,nama,kode_unit\n" + b"1,,,POLSEK-99.01.01\n" * 600  # 4 problems a row
+    with pytest.raises(ImportRejected) as exc:
+        personnel_import(actor=user("admin"), data=data, filename="rusak.csv")
+    assert exc.value.total == 2400 and len(exc.value.problems) == MAX_PROBLEMS + 1

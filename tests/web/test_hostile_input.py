@@ -154,6 +154,29 @@ def test_hostile_workbooks_are_refused_in_little_memory(tmp_path):
     assert report["peak_mb"] < 300, report
 
 
+def test_api_upload_of_the_bomb_and_of_a_broken_file_answers_briefly(user):
+    """Issue 19.3 came through the API as a KPU operator; issue 19.12: error lists are capped."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from siaga.accounts.services import token_issue
+    from siaga.core.importkit import MAX_PROBLEMS
+
+    def upload(name, data, username):
+        _, raw = token_issue(actor=None, user=user(username), name="hostile")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}").post(
+            "/api/risk/observations/import", {"file": SimpleUploadedFile(name, data)})
+
+    response = upload("obs.xlsx", HOSTILE_FILES["under_limit_zip_bomb"][0], "kpu")
+    assert response.status_code == 422 and "overexpanded" in [e["code"] for e in response.json()["errors"]]
+    broken = b"kode,indikator,nilai,sumber,tanggal\n" + b"x,y,z,w,v\n" * 20_000  # 5 problems a row
+    response = upload("obs.csv", broken, "admin")
+    errors = response.json()["errors"]
+    assert response.status_code == 422 and len(errors) == MAX_PROBLEMS + 1
+    assert errors[-1]["code"] == "more_problems" and "100000" in errors[-1]["message"]
+    assert len(response.content) < 400_000
+
+
 def test_good_rows_beside_a_bad_one_are_not_written(user):
     before = state()
     with pytest.raises(ImportRejected) as rejected:

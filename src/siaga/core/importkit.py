@@ -75,7 +75,9 @@ def make_problem(messages: Mapping[str, Mapping[str, str]], lang: str, line: int
 
 
 class ProblemList(list):
-    """Problems as found: the first ``limit`` kept, every one counted (``total``, ``errors``)."""
+    """Problems as found: the first ``limit`` kept, every one counted (``total``, ``errors``).
+
+    Ask ``total`` (not ``len``) whether a step found something: the length stops at ``limit``."""
 
     def __init__(self, problems: Iterable[Problem] = (), limit: int = MAX_PROBLEMS) -> None:
         super().__init__()

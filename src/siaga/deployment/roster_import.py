@@ -129,7 +129,7 @@ class _Check:
 def _roster(check, rows):
     people, windows, first = {}, {}, {}
     for line, row in rows:
-        before = len(check.problems)
+        before = check.problems.total
         nrp = row["nrp"]
         if not NRP_RE.fullmatch(nrp):
             check.add(line, "nrp", nrp, "bad_nrp")
@@ -153,7 +153,7 @@ def _roster(check, rows):
                 check.add(line, "end", end_text, "bad_window")
             else:
                 window = (kind, start, end)
-        if len(check.problems) > before:
+        if check.problems.total > before:
             continue
         details = (row["rank"], row["name"], unit.pk, row.get("function", ""))
         if nrp in people and people[nrp] != details:
@@ -180,7 +180,7 @@ def _foreign_officers(check, people, first):
 def _counts(check, rows):
     counts, first = {}, {}
     for line, row in rows:
-        before = len(check.problems)
+        before = check.problems.total
         unit = check.unit(line, row)
         available = _count(row["available"])
         strength = _count(row["strength"]) if row.get("strength") else None
@@ -190,7 +190,7 @@ def _counts(check, rows):
             check.add(line, "strength", row["strength"], "bad_count")
         elif strength is not None and available is not None and available > strength:
             check.add(line, "available", available, "over_strength", strength=strength)
-        if len(check.problems) > before:
+        if check.problems.total > before:
             continue
         if unit.code in first:
             check.add(line, "unit", unit.code, "duplicate_unit", first=first[unit.code])

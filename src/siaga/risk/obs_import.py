@@ -164,14 +164,14 @@ class _Reader:
         return text, header
 
     def _row(self, line, texts):
-        before = len(self.problems)
+        before = self.problems.total
         values = {}
         for name in REQUIRED:
             text, header = self._cell(texts, name)
             if not text:
                 self.problem(line, header, "", "missing_value")
             values[name] = (text, header)
-        if len(self.problems) > before:
+        if self.problems.total > before:
             return
         indicator = self.indicators.get(values["indicator"][0].upper())
         if indicator is None:
@@ -183,7 +183,7 @@ class _Reader:
         observed_on = self._date(line, *values["date"])
         code = self._code(line, indicator, *values["code"])
         note = self._cell(texts, "note")[0][:500]
-        if len(self.problems) > before:
+        if self.problems.total > before:
             return
         key = (code, indicator.pk, source)
         if key in self.seen:
