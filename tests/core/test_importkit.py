@@ -22,12 +22,20 @@ def test_problem_list_keeps_the_first_and_counts_all_and_pickles():
     problems = ProblemList(limit=3)
     for i in range(5):
         problems.append(Problem(i, None, None, "x", "m", "warning" if i == 4 else "error"))
-    assert [p.line for p in problems] == [0, 1, 2] and (problems.total, problems.errors) == (5, 4)
+    assert [p.line for p in problems] == [0, 1, 2, 4] and (problems.total, problems.errors) == (5, 4)
     copy = pickle.loads(pickle.dumps(problems))
     assert copy == problems and (copy.total, copy.errors, copy.limit) == (5, 4, 3)
     merged = ProblemList(limit=10)
     merged.merge(copy)
-    assert (len(merged), merged.total, merged.errors) == (3, 5, 4)
+    assert (len(merged), merged.total, merged.errors) == (4, 5, 4)
+
+
+def test_warnings_never_crowd_out_errors():
+    problems = ProblemList(limit=2)
+    for i in range(5):
+        problems.append(Problem(i, None, None, "w", "m", "warning"))
+    problems.append(Problem(9, None, None, "e", "m"))
+    assert [p.line for p in problems] == [0, 1, 9] and (problems.total, problems.errors) == (6, 1)
 
 
 def test_rejection_says_how_many_were_left_out():

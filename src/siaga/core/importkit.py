@@ -75,19 +75,24 @@ def make_problem(messages: Mapping[str, Mapping[str, str]], lang: str, line: int
 
 
 class ProblemList(list):
-    """Problems as found: the first ``limit`` kept, every one counted (``total``, ``errors``).
+    """Problems as found: the first ``limit`` errors and the first ``limit`` warnings kept, every one counted
+    (``total``, ``errors``), so warnings never crowd out the errors that refuse a file.
 
-    Ask ``total`` (not ``len``) whether a step found something: the length stops at ``limit``."""
+    Ask ``total`` (not ``len``) whether a step found something: the length stops growing."""
 
     def __init__(self, problems: Iterable[Problem] = (), limit: int = MAX_PROBLEMS) -> None:
         super().__init__()
-        self.limit, self.total, self.errors = limit, 0, 0
+        self.limit, self.total, self.errors, self.kept_errors = limit, 0, 0, 0
         self.extend(problems)
 
     def append(self, problem: Problem) -> None:
         self.total += 1
-        self.errors += problem.severity == "error"
-        if len(self) < self.limit:
+        if problem.severity == "error":
+            self.errors += 1
+            if self.kept_errors < self.limit:
+                self.kept_errors += 1
+                super().append(problem)
+        elif len(self) - self.kept_errors < self.limit:
             super().append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
@@ -109,6 +114,7 @@ def _problem_list(items, limit, total, errors) -> ProblemList:
     out = ProblemList(limit=limit)
     list.extend(out, items)
     out.total, out.errors = total, errors
+    out.kept_errors = sum(p.severity == "error" for p in items)
     return out
 
 
