@@ -4,7 +4,8 @@ Bytes in (bounded by ``max_bytes``), rows out as ``(line, [cell text])`` with
 the file line (CSV, where the record starts) or Excel row. CSV may be UTF-8,
 UTF-16 or a Windows code page, delimited by ``,`` ``;`` or tab. A file that
 cannot be read raises ``Unreadable``, whose code has a message in
-``FILE_MESSAGES``. No Django here.
+``FILE_MESSAGES``. What importers share beyond reading cells (problems, header
+rules, rejection) is in siaga.core.importkit. No Django here.
 """
 
 from __future__ import annotations
@@ -76,14 +77,6 @@ LINE_PREFIX: Mapping[str, tuple[str, str]] = {
     "id": ("Baris {line}, kolom '{column}': ", "Baris {line}: "),
     "en": ("Line {line}, column '{column}': ", "Line {line}: "),
 }
-
-
-class ImportRejected(Exception):
-    """The file has problems (``problems``, each with line, column and message); nothing was written."""
-
-    def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 class Unreadable(Exception):
