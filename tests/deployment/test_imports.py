@@ -99,3 +99,99 @@ def test_pattern_import_versions_and_keeps_each_number(user):
              for r in current.rules.all()}
     assert rules == {0: (2, 4, 4, 6, 0), 1: (4, 2, 2, 8, 0), 2: (6, 2, 2, 8, 1), 3: (2, 1, 1, 2, 0)}
     assert current.tni_assist
+
+
+@pytest.mark.django_db
+def test_polres_cannot_pull_an_officer_of_another_polres_into_its_unit(user):
+    """Issue 19.5: only the destination unit was checked, so Polres Kolaka moved, renamed and cleared
+    an officer of Polres 74.02. An NRP recorded outside the importer's area is now an error."""
+    from siaga.accounts.models import AuditLog
+
+    personnel_import(actor=user("admin"), filename="konawe.csv", data=(
+        "nrp,pangkat,nama,kode_unit,fungsi,jenis,mulai,selesai\n"
+        "99000031,Briptu,Petugas Konawe,POLSEK-74.02.01,Samapta,cuti,2024-02-13 00:00,2024-02-15 00:00\n").encode())
+    officer = Personnel.objects.get(nrp="99000031")
+    state = (officer.unit_id, officer.name, officer.windows.count())
+    data = f"nrp,pangkat,nama,kode_unit\n{officer.nrp},Bripda,Nama Baru,POLSEK-74.01.04\n".encode()
+    audits = AuditLog.objects.count()
+    with pytest.raises(ImportRejected) as exc:
+        personnel_import(actor=user("polres.kolaka"), data=data, filename="tarik.csv")
+    [problem] = exc.value.problems
+    assert (problem.code, problem.line, problem.column, problem.value) == ("person_out_of_scope", 2, "nrp",
+                                                                           officer.nrp)
+    assert officer.unit.code in problem.message and "74.01" in problem.message
+    officer.refresh_from_db()
+    assert (officer.unit_id, officer.name, officer.windows.count()) == state
+    assert AuditLog.objects.count() == audits
+
+
+@pytest.mark.django_db
+def test_a_move_inside_the_area_is_audited_where_both_units_see_it(user):
+    from siaga.accounts.models import AuditLog
+
+    data = b"nrp,pangkat,nama,kode_unit\n99000011,Bripda,Uji Pindah,POLSEK-74.01.04\n"
+    personnel_import(actor=user("polres.kolaka"), data=data, filename="a.csv")
+    other = Unit.objects.filter(area_code__startswith="74.01.", code__startswith="POLSEK").exclude(
+        code="POLSEK-74.01.04").order_by("code").first()
+    moved = data.replace(b"POLSEK-74.01.04", other.code.encode())
+    assert personnel_import(actor=user("polres.kolaka"), data=moved, filename="b.csv")["updated"] == 1
+    entry = AuditLog.objects.filter(action="personnel.import", object_id="99000011").order_by("-pk").first()
+    assert entry.area_code == "74.01"  # holds 74.01.04 and the new Polsek's kecamatan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header, code, column", [
+    ("nrp,pangkat,nama,kode_unit,nama,fungsi", "duplicate_column", "nama"),  # issue 19.12: fungsi was blanked
+    ("nrp,pangkat,nama,kode_unit,fungsi,golongan darah", "unknown_column", None),
+    ('nrp,pangkat,nama,kode_unit,"fung\nsi (jabatan)"', "unreadable_column", None),
+])
+def test_roster_header_problems_are_errors_not_blank_columns(user, header, code, column):
+    data = f"{header}\n99000021,Bripda,Andi,POLSEK-74.01.04,Budi,Samapta\n".encode()
+    with pytest.raises(ImportRejected) as exc:
+        personnel_import(actor=user("admin"), data=data, filename="kepala.csv")
+    [problem] = exc.value.problems
+    assert (problem.code, problem.line, problem.column) == (code, 1, column)
+    assert not Personnel.objects.filter(nrp="99000021").exists()
+
+
+@pytest.mark.django_db
+def test_pattern_import_as_the_command_line_account(user, tmp_path, capsys):
+    """Issue 20: as the national command-line account every row failed with "kode provinsi ''"."""
+    from siaga.cli import main
+
+    path = tmp_path / "pola.csv"
+    path.write_text("operasi,kelas,polri_per_pos,tps_per_pos_min,tps_per_pos_max,linmas_per_tps\n"
+                    "Uji CLI,kurang rawan,2,4,4,6\nUji CLI,rawan,4,2,2,8\n"
+                    "Uji CLI,sangat rawan,6,2,2,8\nUji CLI,khusus,2,1,1,2\n")
+    with pytest.raises(SystemExit) as code:
+        main(["pola", "import", str(path)])
+    err = capsys.readouterr().err
+    assert code.value.code == 1 and "1 problem(s)" in err and "Baris 1: 4 baris tanpa provinsi" in err
+    assert not PatternSet.objects.filter(operation="Uji CLI").exists()
+    with pytest.raises(SystemExit) as code:
+        main(["pola", "import", str(path), "--province", "74"])
+    assert code.value.code in (0, None)
+    assert PatternSet.objects.filter(province_code="74", operation="Uji CLI").count() == 1
+
+
+@pytest.mark.django_db
+def test_importers_take_a_path_or_an_open_file_and_report_progress(user, tmp_path):
+    """What a background job needs: a stored upload's path (or file) in, rows done out."""
+    path = tmp_path / "kekuatan.csv"
+    path.write_bytes(b"kode_unit,kekuatan,tersedia\nPOLSEK-74.01.04,40,31\n")
+    done = []
+    result = personnel_import(actor=user("admin"), data=path, filename=path.name, progress=done.append)
+    assert (result["kind"], done) == ("counts", [1])
+    with open(path, "rb") as fh:
+        assert personnel_import(actor=user("admin"), data=fh, filename=path.name)["unchanged"] == 1
+    assert Unit.objects.get(code="POLSEK-74.01.04").available == 31
+
+
+@pytest.mark.django_db
+def test_a_roster_with_more_broken_rows_than_the_cap_is_refused_cleanly(user):
+    from siaga.core.importkit import MAX_PROBLEMS
+
+    data = b"nrp,pangkat,nama,kode_unit\n" + b"1,,,POLSEK-99.01.01\n" * 600  # 4 problems a row
+    with pytest.raises(ImportRejected) as exc:
+        personnel_import(actor=user("admin"), data=data, filename="rusak.csv")
+    assert exc.value.total == 2400 and len(exc.value.problems) == MAX_PROBLEMS + 1

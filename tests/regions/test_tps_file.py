@@ -332,7 +332,7 @@ def test_xlsx_zip_bomb_is_refused(tmp_path, known):
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * 2_000_000)
     assert len(buffer.getvalue()) < 100_000
     result = read_file(tmp_path, known, "tps.xlsx", buffer.getvalue(), max_bytes=100_000)
-    assert triples(result) == [(None, None, None, "too_large")]
+    assert triples(result) == [(None, None, None, "overexpanded")]
 
 
 # ----------------------------------------------------------- unknown desa codes
@@ -589,7 +589,7 @@ def test_fast_path_agrees_with_full_checks_property(identity, voters, others, re
         assert fast.problems == full.problems
         assert fast.suggestions == full.suggestions
         with monkeypatch_module.context() as patch:  # in pieces, whatever joins them (or sends them back)
-            patch.setattr(tps_file, "PARALLEL_MIN_CHARS", 0)
+            patch.setattr(tps_file.parallel, "PARALLEL_MIN_CHARS", 0)
             assert read(lang=lang, workers=data.draw(st.integers(2, 4))) == fast
 
 
@@ -607,11 +607,11 @@ def test_a_file_read_in_pieces_is_read_as_one(monkeypatch, known, rows, whole_re
     """Pieces are read in worker processes and joined; when they cannot join, the file is read whole."""
     content = "\n".join([HEADER, *(f"{code},,,TPS,,250,,,pemilu,,,,normal" for code in rows)]).encode()
     reads = []
-    original = tps_file.read_tps_file
-    monkeypatch.setattr(tps_file, "read_tps_file", lambda *a, **kw: reads.append(kw.get("workers", 1)) or original(
+    original = tps_file.reader.read_tps_file
+    monkeypatch.setattr(tps_file.reader, "read_tps_file", lambda *a, **kw: reads.append(kw.get("workers", 1)) or original(
         *a, **kw))
     one = read_tps_file(content, filename="t.csv", known_desa=known)
-    monkeypatch.setattr(tps_file, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(tps_file.parallel, "PARALLEL_MIN_CHARS", 0)
     reads.clear()
     assert read_tps_file(content, filename="t.csv", known_desa=known, workers=2) == one
     assert len(reads) == whole_reads - 1  # the call above is the first read; a whole read calls itself again
@@ -634,3 +634,90 @@ def test_fast_path_takes_plain_rows(monkeypatch, known):
     assert [p.code for p in result.problems] == ["duplicate_tps"]
     assert [r.line for r in result.rows] == [2, 3, 4]
     assert full_checks == [5]
+
+
+# ----------------------------------------------------- KPU headers and re-coded desa (issue 20)
+
+
+def recoded_desa(known):
+    """A desa whose name is unique in its kab/kota, and a code for it under another kecamatan there."""
+    by_kabkota: dict[str, list[DesaRef]] = {}
+    for ref in known.values():
+        by_kabkota.setdefault(ref.kabkota_code, []).append(ref)
+    for kabkota, refs in sorted(by_kabkota.items()):
+        names = [r.name.upper() for r in refs]
+        for desa in sorted(refs, key=lambda r: r.code):
+            if names.count(desa.name.upper()) != 1:
+                continue
+            neighbour = next(r for r in sorted(refs, key=lambda r: r.code) if r.kecamatan_code != desa.kecamatan_code)
+            kecamatan = neighbour.kecamatan_code
+            new_code = next(f"{kecamatan}.{n}" for n in range(2090, 2999) if f"{kecamatan}.{n}" not in known)
+            return desa, neighbour, new_code
+    raise AssertionError("no unique desa name")
+
+
+def test_kpu_file_with_recoded_desa_gets_that_desa_first(tmp_path, known):
+    """KPU's own header order (KELURAHAN/DESA) and a desa re-coded into another kecamatan of its kab/kota:
+    the file's desa name is compared with every desa of the kab/kota, and the same-name desa comes first."""
+    desa, neighbour, new_code = recoded_desa(known)
+    content = ("PROVINSI;KABUPATEN/KOTA;KECAMATAN;KELURAHAN/DESA;KODE KEL;NO. TPS;DPT L;DPT P\n"
+               f"SULAWESI TENGGARA;X;{neighbour.kecamatan_name};{desa.name.upper()};{new_code.replace('.', '')};1;"
+               "100;95\n")
+    result = read_file(tmp_path, known, "kpu.csv", content.encode())
+    assert triples(result) == [(2, "KODE KEL", new_code.replace(".", ""), "unknown_desa")]
+    [suggestion] = result.suggestions
+    assert suggestion.file_code == new_code and suggestion.file_name == desa.name.upper()
+    assert suggestion.candidates[0] == (desa.code, desa.name, 1.0)
+    assert all(score < 1.0 for _, _, score in suggestion.candidates[1:])
+    # mapped as suggested, the same file reads, and DPT is DPT L + DPT P
+    mapped = read_file(tmp_path, known, "kpu.csv", content.encode(), desa_mapping={new_code: desa.code})
+    assert mapped.problems == []
+    [row] = mapped.rows
+    assert (row.desa_code, row.number, row.voters, row.voters_male, row.voters_female) == (desa.code, 1, 195, 100, 95)
+
+
+@pytest.mark.parametrize("header", ["KELURAHAN/DESA", "DESA/KELURAHAN", "KEL/DESA", "NAMA KELURAHAN"])
+def test_kpu_desa_name_headers(tmp_path, known, header):
+    result = read_file(tmp_path, known, "tps.csv", f"KODE DESA/KEL,NOMOR TPS,JML DPT,{header}\n"
+                       "7405242009,TPS 2,150,Lalonggasu\n".encode())
+    [warning] = result.problems  # the name is read, and compared with the desa of that code
+    assert (warning.code, warning.column, result.rows[0].voters) == ("desa_name_mismatch", header, 150)
+
+
+def test_kpu_total_dpt_and_tps_headers(tmp_path, known):
+    result = read_file(tmp_path, known, "tps.csv", b"KODE KEL,TPS,TOTAL DPT,DPT L,DPT P\n7405242009,3,190,100,90\n")
+    assert result.problems == []
+    assert (result.rows[0].code, result.rows[0].voters) == ("7405242009003", 190)
+
+
+# ------------------------------------------------------- headers are never dropped (issue 19.12)
+
+
+def test_a_header_split_by_a_line_break_still_matches(tmp_path, known):
+    result = read_file(tmp_path, known, "tps.csv", b'kode_tps,dpt,"nama\ntps"\n7405242009001,10,TPS Pasar\n')
+    assert result.problems == [] and result.rows[0].name == "TPS Pasar"
+
+
+@pytest.mark.parametrize("header, code, message", [
+    ('"nama_tps\n(sesuai SK)"', "unreadable_column", "judul kolom 'nama_tps⏎(sesuai SK)' berisi pindah baris"),
+    ("nama tps lama", "unknown_column", "judul kolom 'nama tps lama' tidak dikenal"),
+])
+def test_a_header_that_matches_nothing_is_an_error_not_a_blank_column(tmp_path, known, header, code, message):
+    content = f"kode_tps,dpt,{header}\n" + "".join(f"740524200900{i},10,TPS {i}\n" for i in range(1, 6))
+    result = read_file(tmp_path, known, "tps.csv", content.encode())
+    assert [(p.line, p.code) for p in result.problems] == [(1, code)]
+    assert message in result.problems[0].message and "nama_tps" in result.problems[0].message
+    assert result.rows == []  # nothing read with the names blank
+
+
+def test_problem_list_is_capped_and_counts_the_rest(tmp_path, known):
+    from siaga.core.importkit import MAX_PROBLEMS, ImportRejected
+
+    content = "kode_tps,dpt\n" + "".join(f"7405242009{i % 999 + 1:03d},-1\n" for i in range(5000))
+    result = read_file(tmp_path, known, "tps.csv", content.encode())
+    assert len(result.problems) == MAX_PROBLEMS and result.problems.total == result.problems.errors > 5000
+    rejected = ImportRejected(result.problems, lang="en")
+    assert len(rejected.problems) == MAX_PROBLEMS + 1 and rejected.total == result.problems.total
+    assert rejected.problems[-1].message == (
+        f"… and {rejected.total - MAX_PROBLEMS} more problems ({rejected.total} in all); "
+        "fix the ones above and import again.")

@@ -135,3 +135,23 @@ def test_summary_page_and_cli(client_as, capsys):
         main(["risk", "score", "--province", "74", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert data["tps"] == 8154 and set(data["by_class"]) == {"kurang_rawan", "rawan", "sangat_rawan", "khusus"}
+
+
+def test_every_problem_is_reported_in_one_pass(user):
+    """Issue 20: format, registry and area problems came in three rounds; "mungkin" was "bukan angka"."""
+    inside = _kolaka_tps().code
+    outside = Tps.objects.filter(kabkota_code="74.03", election="pemilu").order_by("code").first().code
+    problems = _rejected(user("polres.kolaka"), HEADER + f"{inside},P24.LOG.01,mungkin,bawaslu,2024-02-01\n"
+                         "7401010000999,P24.HAK.01,1,bawaslu,2024-02-01\n"
+                         f"{outside},P24.HAK.01,1,bawaslu,2024-02-01\n")
+    assert [(p.line, p.code) for p in problems] == [(2, "bad_bool"), (3, "unknown_tps"), (4, "out_of_scope")]
+    assert "ya, tidak" in problems[0].message and "bukan angka" not in problems[0].message
+
+
+@pytest.mark.parametrize("header, code", [
+    ("kode,indikator,nilai,sumber,tanggal,nilai\n", "duplicate_column"),
+    ('kode,indikator,nilai,sumber,tanggal,"kete\nrangan lain"\n', "unreadable_column"),
+])
+def test_header_problems_are_errors(user, header, code):
+    problems = _rejected(user("admin"), header + f"{_kolaka_tps().code},P24.HAK.01,1,bawaslu,2024-02-01,2\n")
+    assert [(p.line, p.code) for p in problems] == [(1, code)]

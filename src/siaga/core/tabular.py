@@ -4,7 +4,8 @@ Bytes in (bounded by ``max_bytes``), rows out as ``(line, [cell text])`` with
 the file line (CSV, where the record starts) or Excel row. CSV may be UTF-8,
 UTF-16 or a Windows code page, delimited by ``,`` ``;`` or tab. A file that
 cannot be read raises ``Unreadable``, whose code has a message in
-``FILE_MESSAGES``. No Django here.
+``FILE_MESSAGES``. What importers share beyond reading cells (problems, header
+rules, rejection) is in siaga.core.importkit. No Django here.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ Rows = Iterator[tuple[int, list[str]]]
 
 XLSX_MAGIC = b"PK\x03\x04"
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")  # worth a warning: accented letters may be wrong
-_XLSX_MAX_EXPANSION = 10  # uncompressed/compressed ratio beyond which an XLSX is refused
+# An XLSX is a zip; these bound what opening one may cost, whatever its size on disk.
+# Real workbooks inflate 5-20 times (Excel's own, openpyxl's): 100 leaves room and stops a bomb.
+XLSX_MAX_EXPANSION = 100  # inflated / compressed, for the archive and for each member above 1 MB
+XLSX_MAX_EXPANDED_FACTOR = 10  # and never more than 10 x the importer's size cap in all
+# openpyxl holds the shared-string table in memory (~60 bytes a string plus its text): capped so
+# a workbook costs at most ~150 MB there. A larger list is better sent as CSV, which streams.
+XLSX_MAX_SHARED_STRINGS = 1_000_000
+XLSX_MAX_SHARED_BYTES = 64 * 1024 * 1024
+MAX_CELLS = 20_000_000  # cells read from one sheet (a national TPS list has ~13 million)
 # Signatures of files people rename to .csv/.xlsx by mistake.
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"PK\x05\x06", b"PK\x07\x08")
 
@@ -38,6 +47,13 @@ FILE_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "encoding_fallback": "Berkas '{filename}' bukan UTF-8; dibaca sebagai {encoding}. Periksa huruf beraksen.",
         "no_rows": "Berkas '{filename}' hanya berisi judul kolom, tanpa baris data.",
         "bad_csv": "format CSV rusak (tanda kutip tidak tertutup atau sel terlalu besar); pembacaan berhenti di sini.",
+        "overexpanded": "Berkas '{filename}' mengembang menjadi {size} saat dibuka ({ratio}× ukurannya, batas {limit}×); berkas seperti ini tidak dibaca. Simpan ulang dari Excel atau kirim sebagai .csv.",
+        "too_many_strings": "Berkas '{filename}' memuat daftar teks yang terlalu besar untuk dibaca (batas {limit} teks atau {size}); kirim sebagai .csv.",
+        "too_many_cells": "Berkas '{filename}' memuat lebih dari {limit} sel; bagi berkas atau kirim sebagai .csv.",
+        "unknown_column": "judul kolom '{value}' tidak dikenal; ganti dengan judul yang dikenal ({known}) atau hapus kolom itu.",
+        "unreadable_column": "judul kolom '{value}' berisi pindah baris atau karakter kontrol dan tidak cocok dengan kolom mana pun; tulis judul dalam satu baris ({known}).",
+        "duplicate_column": "kolom ini berarti sama dengan kolom '{first}'; hapus salah satunya.",
+        "more_problems": "… dan {more} masalah lain (seluruhnya {total}); perbaiki yang di atas lalu impor ulang.",
     },
     "en": {
         "too_large": "File '{filename}' exceeds the size limit of {limit}.",
@@ -47,6 +63,13 @@ FILE_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "encoding_fallback": "File '{filename}' is not UTF-8; read as {encoding}. Check accented letters.",
         "no_rows": "File '{filename}' has only a header row and no data rows.",
         "bad_csv": "broken CSV (unclosed quote or oversized cell); reading stopped here.",
+        "overexpanded": "File '{filename}' inflates to {size} when opened ({ratio}× its size, limit {limit}×); such files are not read. Save it again from Excel or send it as .csv.",
+        "too_many_strings": "File '{filename}' holds a text table too large to read (limit {limit} texts or {size}); send it as .csv.",
+        "too_many_cells": "File '{filename}' holds more than {limit} cells; split the file or send it as .csv.",
+        "unknown_column": "column header '{value}' is unknown; use a known header ({known}) or remove the column.",
+        "unreadable_column": "column header '{value}' contains a line break or control characters and matches no column; write the header on one line ({known}).",
+        "duplicate_column": "this column means the same as column '{first}'; remove one of them.",
+        "more_problems": "… and {more} more problems ({total} in all); fix the ones above and import again.",
     },
 }
 # (with a column, without) before a row message.
@@ -54,14 +77,6 @@ LINE_PREFIX: Mapping[str, tuple[str, str]] = {
     "id": ("Baris {line}, kolom '{column}': ", "Baris {line}: "),
     "en": ("Line {line}, column '{column}': ", "Line {line}: "),
 }
-
-
-class ImportRejected(Exception):
-    """The file has problems (``problems``, each with line, column and message); nothing was written."""
-
-    def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 class Unreadable(Exception):
@@ -155,10 +170,10 @@ def is_xlsx(data: bytes) -> bool:
     return data.startswith(XLSX_MAGIC)
 
 
-def open_rows(data: bytes, max_bytes: int, *, sheet_hint: str = "") -> Opened:
-    """Rows of an XLSX or CSV (recognised by content, not name); see ``xlsx_rows`` for ``sheet_hint``."""
+def open_rows(data: bytes, max_bytes: int, *, sheet_hint: str = "", max_cells: int = MAX_CELLS) -> Opened:
+    """Rows of an XLSX or CSV (recognised by content, not name); see ``xlsx_rows`` for the options."""
     if is_xlsx(data):
-        sheet, rows = xlsx_rows(data, max_bytes, sheet_hint=sheet_hint)
+        sheet, rows = xlsx_rows(data, max_bytes, sheet_hint=sheet_hint, max_cells=max_cells)
         return Opened(rows, sheet=sheet)
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
@@ -254,16 +269,16 @@ def _line_breaks(text: str, start: int, end: int) -> int:
     return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
 
 
-def xlsx_rows(data: bytes, max_bytes: int, *, sheet_hint: str = "") -> tuple[str, Rows]:
-    """The chosen sheet's title and its (Excel row, cells as text).
+def xlsx_rows(data: bytes, max_bytes: int, *, sheet_hint: str = "", max_cells: int = MAX_CELLS) -> tuple[str, Rows]:
+    """The chosen sheet's title and its (Excel row, cells as text), streamed.
 
     The first sheet whose title contains ``sheet_hint`` (compared by normal_key) is read, else the first.
+    The archive is checked before openpyxl opens it (check_xlsx_archive), and reading stops with
+    Unreadable("too_many_cells") after ``max_cells`` cells.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-        if expanded > _XLSX_MAX_EXPANSION * max_bytes:  # a zip bomb dressed as XLSX
-            raise Unreadable("too_large", limit=human_size(max_bytes))
+            check_xlsx_archive(archive, len(data), max_bytes)
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheets = book.worksheets
         hint = normal_key(sheet_hint)
@@ -275,13 +290,60 @@ def xlsx_rows(data: bytes, max_bytes: int, *, sheet_hint: str = "") -> tuple[str
     sheet.reset_dimensions()  # some writers store a wrong sheet size
 
     def rows() -> Rows:
+        cells = 0
         try:
             # Read-only iteration yields empty tuples for skipped rows, so the count is the Excel row.
             for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells += len(values)
+                if cells > max_cells:
+                    raise Unreadable("too_many_cells", limit=f"{max_cells:,}")
                 yield line, [cell_text(v) for v in values]
+        except Unreadable:
+            raise
         except Exception:
             raise Unreadable("not_a_spreadsheet") from None
         finally:
             book.close()
 
     return sheet.title, rows()
+
+
+_SHARED_STRING_RE = re.compile(rb"<(?:\w+:)?si[\s>/]")
+
+
+def check_xlsx_archive(archive: zipfile.ZipFile, size: int, max_bytes: int) -> None:
+    """Refuse a zip that would cost far more to open than its size says (a zip bomb dressed as XLSX).
+
+    The inflated size is compared with the file's own size (and each large member's with its own
+    compressed size), never only with the importer's cap: 474 MB of shared strings fit in 1.1 MB.
+    Declared sizes can be trusted as bounds: zipfile stops and fails at a member's declared size.
+    """
+    members = archive.infolist()
+    expanded = sum(info.file_size for info in members)
+    worst = max(members, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
+    too_dense = worst is not None and worst.file_size > max(XLSX_MAX_EXPANSION * worst.compress_size, 1 << 20)
+    if expanded > XLSX_MAX_EXPANSION * size or too_dense or expanded > XLSX_MAX_EXPANDED_FACTOR * max_bytes:
+        raise Unreadable("overexpanded", size=human_size(expanded), ratio=round(expanded / max(size, 1)),
+                         limit=XLSX_MAX_EXPANSION)
+    for info in members:
+        if info.filename.lower().endswith("sharedstrings.xml"):
+            _check_shared_strings(archive, info)
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """openpyxl loads every shared string at once: count them first, streaming (1 MB at a time)."""
+    too_many = Unreadable("too_many_strings", limit=f"{XLSX_MAX_SHARED_STRINGS:,}",
+                          size=human_size(XLSX_MAX_SHARED_BYTES))
+    if info.file_size > XLSX_MAX_SHARED_BYTES:
+        raise too_many
+    count, tail = 0, b""
+    with archive.open(info) as member:
+        while chunk := member.read(1 << 20):
+            block = tail + chunk
+            count += len(_SHARED_STRING_RE.findall(block))
+            tail = block[-16:]
+            count -= len(_SHARED_STRING_RE.findall(tail))  # counted again with the next chunk
+            if count > XLSX_MAX_SHARED_STRINGS:
+                raise too_many
+    if count + len(_SHARED_STRING_RE.findall(tail)) > XLSX_MAX_SHARED_STRINGS:
+        raise too_many

@@ -30,6 +30,7 @@ def register(sub):
     pola = sub.add_parser("pola", help="security patterns").add_subparsers(dest="action", required=True)
     p = pola.add_parser("import", help="import security patterns per class (CSV/XLSX): a new version")
     p.add_argument("file")
+    p.add_argument("--province", help="province of rows without a provinsi column (default: the user's)")
     p.add_argument("--lang", choices=["id", "en"], default="id")
     p.add_argument("--as", dest="actor")
     p.add_argument("--json", action="store_true")
@@ -68,22 +69,24 @@ def cmd_plan_deploy(args):
 
 def cmd_import(args):
     from siaga.deployment.pattern_import import pattern_import
-    from siaga.deployment.roster_import import ImportRejected, personnel_import
+    from siaga.core.importkit import ImportRejected, problem_dict
+    from siaga.deployment.roster_import import personnel_import
 
     path = Path(args.file)
     if not path.is_file():
         raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
     run = personnel_import if args.importer == "personnel" else pattern_import
+    extra = {"province": args.province} if args.importer == "pattern" else {}
     try:
-        result = run(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name, lang=args.lang)
+        result = run(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name, lang=args.lang,
+                     **extra)
     except ImportRejected as rejected:
-        errors = [{"line": p.line, "column": p.column, "value": p.value, "code": p.code, "message": p.message}
-                  for p in rejected.problems]
+        errors = [problem_dict(p) for p in rejected.problems]
         if args.json:
             print_json({"errors": errors})
         else:
             title = "Tidak ada yang disimpan" if args.lang == "id" else "Nothing was saved"
-            print(f"{title}: {len(errors)} problem(s) in {path.name}", file=sys.stderr)
+            print(f"{title}: {rejected.total} problem(s) in {path.name}", file=sys.stderr)
             for e in errors:
                 print(f"  {e['message']}", file=sys.stderr)
         return 1

@@ -2,17 +2,28 @@
 
 Columns: operasi, kelas, polri_per_pos, tps_per_pos_min, tps_per_pos_max,
 linmas_per_tps, optional tni_per_pos and gabung_desa, and provinsi (default:
-the importer's province). Each (province, operation) in the file becomes a new
-pattern version unless it equals the version in force.
+``province``, else the importer's province; a national user such as the
+command-line account without either is told so once, not once per row).
+Each (province, operation) in the file becomes a new pattern version unless
+it equals the version in force.
 """
 
 from django.db import transaction
 
 from siaga.accounts.scope import area_contains, user_area
 from siaga.core import planner
-from siaga.deployment.roster_import import ImportRejected
+from siaga.core.importkit import (
+    ImportRejected,
+    Progress,
+    ProblemList,
+    Source,
+    file_bytes,
+    make_problem,
+    read_table,
+)
 from siaga.deployment.services import PLANNER_ROLES, pattern_set_save
-from siaga.deployment.tables import problem, read_table
+
+MAX_BYTES = 20 * 1024 * 1024
 
 VARIANTS = {
     "province": ("provinsi", "kode_provinsi", "province"),
@@ -47,6 +58,7 @@ MESSAGES = {
         "out_of_scope": "provinsi {value} berada di luar wilayah Anda ({area}).",
         "not_allowed": "Pengguna '{value}' tidak berwenang mengubah pola pengamanan.",
         "bad_province": "kode provinsi '{value}' tidak valid (dua angka, mis. 74).",
+        "no_province": "{value} baris tanpa provinsi, dan akun '{user}' berlaku nasional: isi kolom 'provinsi' (mis. 74) atau pilih provinsi (--province).",
     },
     "en": {
         "missing_column": "required column '{value}' not found.",
@@ -61,6 +73,7 @@ MESSAGES = {
         "out_of_scope": "province {value} lies outside your area ({area}).",
         "not_allowed": "User '{value}' may not change security patterns.",
         "bad_province": "province code '{value}' is not valid (two digits, e.g. 74).",
+        "no_province": "{value} rows lack a province and user '{user}' is national: fill the 'provinsi' column (e.g. 74) or choose a province (--province).",
     },
 }
 
@@ -68,7 +81,9 @@ MESSAGES = {
 def _row(add, line, row, default_province):
     before = add.count
     province = row.get("province") or default_province
-    if not (len(province) == 2 and province.isdigit()):
+    if not province:
+        add.no_province += 1  # reported once for the file
+    elif not (len(province) == 2 and province.isdigit()):
         add(line, "province", province, "bad_province")
     if not row["operation"]:
         add(line, "operation", "", "missing_value")
@@ -91,30 +106,31 @@ def _row(add, line, row, default_province):
     merge = BOOLS.get(row.get("allow_neighbour_desa", "").lower())
     if merge is None:
         add(line, "allow_neighbour_desa", row["allow_neighbour_desa"], "bad_bool")
-    if add.count > before:
+    if add.count > before or not province:
         return None
     return province, row["operation"], {"klass": klass, **values, "allow_neighbour_desa": merge}
 
 
-def pattern_import(*, actor, data: bytes, filename: str, lang="id", tni_assist=None) -> dict:
-    table = read_table(data, filename=filename, variants=VARIANTS, required=REQUIRED, lang=lang,
-                       messages=MESSAGES)
+def pattern_import(*, actor, data: Source, filename: str, lang="id", tni_assist=None, province=None,
+                   progress: Progress = None) -> dict:
+    table = read_table(file_bytes(data, MAX_BYTES), filename=filename, variants=VARIANTS, required=REQUIRED, lang=lang,
+                       messages=MESSAGES, max_bytes=MAX_BYTES)
     if table.problems:
-        raise ImportRejected(table.problems)
+        raise ImportRejected(table.problems, lang=lang)
     if actor.role not in PLANNER_ROLES:
-        raise ImportRejected([problem(lang, MESSAGES, None, None, actor.username, "not_allowed")])
-    problems = []
+        raise ImportRejected([make_problem(MESSAGES, lang, None, None, actor.username, "not_allowed")])
+    problems = ProblemList()
 
     def add(line, field, value, code, **params):
         column = table.headers.get(field) if field else None
-        problems.append(problem(lang, MESSAGES, line, column, value, code, **params))
+        problems.append(make_problem(MESSAGES, lang, line, column, value, code, **params))
         add.count += 1
 
-    add.count = 0
+    add.count = add.no_province = 0
     area = user_area(actor)
     sets, first = {}, {}
     for line, row in table.rows:
-        parsed = _row(add, line, row, area[:2])
+        parsed = _row(add, line, row, (province or area)[:2])
         if parsed is None:
             continue
         province, operation, rule = parsed
@@ -127,14 +143,19 @@ def pattern_import(*, actor, data: bytes, filename: str, lang="id", tni_assist=N
             continue
         first[key] = line
         sets.setdefault((province, operation), []).append(rule)
+    if add.no_province:
+        add(table.header_line, None, add.no_province, "no_province", user=actor.username)
     for (province, operation), rules in sets.items() if not problems else ():  # broken rows hide classes
         missing = sorted(set(planner.CLASS_NAMES) - {r["klass"] for r in rules})
         if missing:
             add(table.header_line, "operation", operation, "missing_class",
                 classes=", ".join(planner.CLASS_NAMES[c].replace("_", " ") for c in missing))
     if problems:
-        raise ImportRejected(problems)
-    return _write(actor, sets, filename, tni_assist)
+        raise ImportRejected(problems, lang=lang)
+    result = _write(actor, sets, filename, tni_assist)
+    if progress:
+        progress(len(table.rows))
+    return result
 
 
 @transaction.atomic

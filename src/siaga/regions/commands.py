@@ -113,7 +113,7 @@ def cmd_tps_import(args):
                         "suggestions": [asdict(s) for s in rejected.suggestions]})
         else:
             title = "Tidak ada yang disimpan" if args.lang == "id" else "Nothing was saved"
-            print(f"{title}: {len(errors)} problem(s) in {path.name}", file=sys.stderr)
+            print(f"{title}: {rejected.total} problem(s) in {path.name}", file=sys.stderr)
             for p in rejected.problems:
                 print(f"  {p.message}", file=sys.stderr)
             for s in rejected.suggestions:

@@ -68,10 +68,10 @@ class Access(models.TextChoices):
     ISLAND = "island", _("Island")
 
 
-class ImportBatch(models.Model):
-    """One accepted import of a file: who, when, which file, what it changed."""
+class ImportBatchBase(models.Model):
+    """One accepted import of a file: who, when, which file, what it changed. Each importer that
+    keeps its batches (TPS here, observations in risk) has a table of this shape."""
 
-    kind = models.CharField(max_length=20)
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -79,6 +79,15 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ImportBatch(ImportBatchBase):
+    """A TPS import."""
+
+    kind = models.CharField(max_length=20)
 
 
 class Tps(models.Model):

@@ -14,7 +14,6 @@ indexes and key checks built once after the COPY (bulk_load).
 import gc
 import hashlib
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
 from operator import attrgetter
 
 from django.db import connection, transaction
@@ -23,9 +22,18 @@ from siaga.accounts.models import REGISTRY_EDITOR_ROLES, AuditLog
 from siaga.accounts.scope import area_contains, user_area
 from siaga.accounts.services import audit_entry, audit_record
 from siaga.core.codes import parent_code
+from siaga.core.importkit import (  # noqa: F401 (problem_dict: for the callers)
+    ImportRejected,
+    ImportResult,
+    Progress,
+    ProblemList,
+    Source,
+    file_bytes,
+    problem_dict,
+)
 from siaga.regions.bulk_load import indexes_rebuilt_after
 from siaga.regions.models import ImportBatch, Region, Tps
-from siaga.regions.tps_file import DesaRef, Problem, read_tps_file, render
+from siaga.regions.tps_file import DEFAULT_MAX_BYTES, DesaRef, Problem, read_tps_file, render
 
 BULK_MIN_ROWS = 50_000  # below this, keeping indexes up to date row by row costs little
 # The columns a file sets; compared to decide updated or unchanged.
@@ -34,33 +42,6 @@ FIELDS = ("desa_id", "number", "name", "address", "voters", "voters_male", "vote
 # The TpsRow attributes holding FIELDS, in the same order.
 _row_values = attrgetter("desa_code", "number", "name", "address", "voters", "voters_male", "voters_female",
                          "special", "lat", "lng", "access", "notes")
-
-
-class ImportRejected(Exception):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, problems, suggestions=()):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
-        self.suggestions = list(suggestions)
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    batch_id: int | None = None
-    warnings: list = field(default_factory=list)
-
-    def as_dict(self):
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "errors": [],
-                "warnings": [problem_dict(w) for w in self.warnings], "batch": self.batch_id}
-
-
-def problem_dict(problem: Problem) -> dict:
-    return {"line": problem.line, "column": problem.column, "value": problem.value, "code": problem.code,
-            "message": problem.message}
 
 
 def known_desa(province_codes=None) -> dict[str, DesaRef]:
@@ -82,7 +63,7 @@ def _scope_problems(user, rows, lang):
     outside = {d for d in {row.desa_code for row in rows} if not area_contains(area, d)}  # per desa, not per TPS
     if outside:
         found += [(row.line, row.code, "out_of_scope") for row in rows if row.desa_code in outside]
-    problems = []
+    problems = ProblemList()
     for line, value, code in found:
         problem = Problem(line=line, column=None, value=value, code=code, message="", params={"area": area})
         problem.message = render(problem, lang)
@@ -90,18 +71,22 @@ def _scope_problems(user, rows, lang):
     return problems
 
 
-def tps_import(*, actor, data: bytes, filename: str, desa_mapping=None, lang="id", progress=None,
+def tps_import(*, actor, data: Source, filename: str, desa_mapping=None, lang="id", progress: Progress = None,
                workers=1) -> ImportResult:
-    """Validate a TPS file completely, then write every row or none.
+    """Validate a TPS file (bytes, a path or an open file) completely, then write every row or none.
 
     ``workers`` > 1 reads a large file in forked processes: for the command line, not a threaded server.
     """
+    data = file_bytes(data, DEFAULT_MAX_BYTES)
     with _gc_paused():
         parsed = read_tps_file(data, filename=filename, known_desa=known_desa(), desa_mapping=desa_mapping or {},
                                lang=lang, workers=workers)
-        errors = [p for p in parsed.problems if p.severity == "error"] or _scope_problems(actor, parsed.rows, lang)
+        errors = [p for p in parsed.problems if p.severity == "error"]
         if errors:
-            raise ImportRejected(errors, parsed.suggestions)
+            raise ImportRejected(errors, parsed.suggestions, lang=lang, total=parsed.problems.errors)
+        errors = _scope_problems(actor, parsed.rows, lang)
+        if errors:
+            raise ImportRejected(errors, lang=lang)
         result = _write(actor, parsed.rows, filename, hashlib.sha256(data).hexdigest(), progress)
     result.warnings = [p for p in parsed.problems if p.severity != "error"]
     return result

@@ -90,7 +90,7 @@ def cmd_import(args):
                         "errors": [problem_dict(p) for p in rejected.problems]})
         else:
             title = "Tidak ada yang disimpan" if args.lang == "id" else "Nothing was saved"
-            print(f"{title}: {len(rejected.problems)} problem(s) in {path.name}", file=sys.stderr)
+            print(f"{title}: {rejected.total} problem(s) in {path.name}", file=sys.stderr)
             for p in rejected.problems:
                 print(f"  {p.message}", file=sys.stderr)
         return 1

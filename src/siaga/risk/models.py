@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from siaga.regions.models import ImportBatchBase
+
 
 class Target(models.TextChoices):
     TPS = "tps", "TPS"
@@ -83,16 +85,8 @@ class Indicator(models.Model):
         return f"{self.code} {self.name_id}"
 
 
-class ObservationBatch(models.Model):
+class ObservationBatch(ImportBatchBase):
     """One accepted observation file."""
-
-    filename = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
 
 
 class Observation(models.Model):

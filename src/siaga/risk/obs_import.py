@@ -1,16 +1,17 @@
 """Import observation files (CSV or XLSX): every row checked, then all rows written or none.
 
 Same guarantees as the TPS import (siaga.regions.tps_import), whose file
-reading it shares: each problem names its line, column and value in the
-user's language; a re-import of the same file changes nothing; a user imports
-only inside their area. Columns (Indonesian or English headers, any order):
+reading and importer kit it shares: each problem names its line, column and
+value in the user's language, and every problem of a file (format, registry,
+area) is reported in one pass; a re-import of the same file changes nothing;
+a user imports only inside their area. Columns (Indonesian or English headers, any order):
 kode (TPS code, or region code for area indicators), indikator, nilai,
 sumber, tanggal, keterangan (optional).
 """
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -19,19 +20,19 @@ from django.utils import timezone
 from siaga.accounts.scope import area_contains, user_area
 from siaga.accounts.services import audit_record
 from siaga.core.codes import CodeError, normalize_region_code
-from siaga.core.tabular import (
-    FILE_MESSAGES,
+from siaga.core.importkit import (
     ImportRejected,
-    Unreadable,
-    column_keys,
-    message,
-    nonblank,
-    normal_key,
-    open_rows,
-    read_bytes,
+    ImportResult,
+    Progress,
+    ProblemList,
+    Source,
+    file_bytes,
+    make_problem,
+    match_header,
 )
+from siaga.core.importkit import problem_dict  # noqa: F401 (the API and command line render with it)
+from siaga.core.tabular import Unreadable, column_keys, nonblank, normal_key, open_rows, read_bytes
 from siaga.regions.models import Region, Tps
-from siaga.regions.tps_file import Problem
 from siaga.risk import engine
 from siaga.risk.models import Indicator, Observation, ObservationBatch, Source
 from siaga.risk.services import EDITOR_ROLES, observation_state, value_problem
@@ -99,21 +100,11 @@ MESSAGES = {
 
 
 @dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    batch_id: int | None = None
+class ObservationImportResult(ImportResult):
     rescored_tps: int = 0
-    errors: list = field(default_factory=list)
 
     def as_dict(self):
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "errors": [],
-                "batch": self.batch_id, "rescored_tps": self.rescored_tps}
-
-
-def problem_dict(p: Problem) -> dict:
-    return {"line": p.line, "column": p.column, "value": p.value, "code": p.code, "message": p.message}
+        return {**super().as_dict(), "rescored_tps": self.rescored_tps}
 
 
 @dataclass
@@ -132,18 +123,14 @@ class _Row:
 class _Reader:
     def __init__(self, filename, lang, indicators, today):
         self.filename, self.lang, self.indicators, self.today = filename, lang, indicators, today
-        self.problems: list[Problem] = []
+        self.problems = ProblemList()
         self.rows: list[_Row] = []
         self.columns: dict[str, tuple[int, str]] = {}
         self.seen: dict[tuple, int] = {}
 
     def problem(self, line, column, value, code, **params):
-        if code in MESSAGES[self.lang]:
-            text = message(MESSAGES, self.lang, code, line, column, value, params)
-        else:  # file-level problems share every importer's wording
-            text = message(FILE_MESSAGES, self.lang, code, line, None, value, {"filename": self.filename, **params})
-        self.problems.append(Problem(line=line, column=column, value=value, code=code, message=text,
-                                     params=params))
+        self.problems.append(make_problem(MESSAGES, self.lang, line, column, value, code, filename=self.filename,
+                                          **params))
 
     def read(self, data: bytes):
         try:
@@ -162,14 +149,14 @@ class _Reader:
             self.problem(exc.line, None, None, exc.code, **exc.params)
 
     def _header(self, line, texts) -> bool:
-        for i, text in enumerate(texts):
-            name = _HEADER.get(normal_key(text))
-            if name and name not in self.columns:
-                self.columns[name] = (i, text)
+        header = match_header(line, texts, COLUMNS, _HEADER)
+        self.columns = {name: (i, header.names[name]) for name, i in header.columns.items()}
+        for text, code, params in header.problems:
+            self.problem(line, text if code == "duplicate_column" else None, text, code, **params)
         missing = [COLUMNS[name][0] for name in REQUIRED if name not in self.columns]
         for name in missing:
             self.problem(line, None, name, "missing_column")
-        return not missing
+        return not (missing or header.problems)
 
     def _cell(self, texts, name):
         i, header = self.columns.get(name, (None, name))
@@ -177,14 +164,14 @@ class _Reader:
         return text, header
 
     def _row(self, line, texts):
-        before = len(self.problems)
+        before = self.problems.total
         values = {}
         for name in REQUIRED:
             text, header = self._cell(texts, name)
             if not text:
                 self.problem(line, header, "", "missing_value")
             values[name] = (text, header)
-        if len(self.problems) > before:
+        if self.problems.total > before:
             return
         indicator = self.indicators.get(values["indicator"][0].upper())
         if indicator is None:
@@ -196,7 +183,7 @@ class _Reader:
         observed_on = self._date(line, *values["date"])
         code = self._code(line, indicator, *values["code"])
         note = self._cell(texts, "note")[0][:500]
-        if len(self.problems) > before:
+        if self.problems.total > before:
             return
         key = (code, indicator.pk, source)
         if key in self.seen:
@@ -207,12 +194,13 @@ class _Reader:
 
     def _value(self, line, indicator, text, header):
         flag = BOOLS.get(text.casefold())
-        if flag is not None and (indicator is None or indicator.kind == "bool"):
+        is_bool = indicator is not None and indicator.kind == "bool"
+        if flag is not None and (indicator is None or is_bool):
             return flag
         try:
             value = float(text.replace(",", "."))
-        except ValueError:
-            self.problem(line, header, text, "bad_value")
+        except ValueError:  # "mungkin" for a yes/no indicator is no yes/no, not "no number"
+            self.problem(line, header, text, "bad_bool" if is_bool else "bad_value")
             return None
         if indicator is not None and (code := value_problem(indicator.kind, value)):
             self.problem(line, header, text, code)
@@ -287,25 +275,33 @@ def _scope(reader: _Reader, actor):
             reader.problem(row.line, reader.columns["code"][1], row.code, "out_of_scope", area=area or "-")
 
 
-def observations_import(*, actor, data: bytes, filename: str, lang: str = "id") -> ImportResult:
-    """Check a whole observation file, then write every row or none and re-score what changed."""
+def observations_import(*, actor, data: Source, filename: str, lang: str = "id",
+                        progress: Progress = None) -> ObservationImportResult:
+    """Check a whole observation file, then write every row or none and re-score what changed.
+
+    Every problem is found in one pass: rows well formed are also looked up in the registry and
+    checked against the user's area, whatever other rows hold.
+    """
+    data = file_bytes(data, MAX_BYTES)
     reader = _Reader(filename, lang, active_indicators(), timezone.localdate())
     reader.read(data)
-    if not reader.problems:
+    if reader.rows:
         _resolve(reader)
-    if not reader.problems:
-        _scope(reader, actor)
+    _scope(reader, actor)
     if reader.problems:
         reader.problems.sort(key=lambda p: (p.line or 0))
-        raise ImportRejected(reader.problems)
-    return _write(actor, reader.rows, filename, hashlib.sha256(data).hexdigest())
+        raise ImportRejected(reader.problems, lang=lang)
+    result = _write(actor, reader.rows, filename, hashlib.sha256(data).hexdigest())
+    if progress:
+        progress(len(reader.rows))
+    return result
 
 
 def _key_of(row: _Row):
     return (row.indicator.pk, row.target_id, row.source)
 
 
-def _write(actor, rows, filename, sha256) -> ImportResult:
+def _write(actor, rows, filename, sha256) -> ObservationImportResult:
     tps_ids = {r.target_id for r in rows if isinstance(r.target_id, int)}
     region_ids = {r.target_id for r in rows if isinstance(r.target_id, str)}
     existing = {}
@@ -320,7 +316,7 @@ def _write(actor, rows, filename, sha256) -> ImportResult:
             created.append(row)
         elif (obs.value, obs.observed_on, obs.note) != (row.value, row.observed_on, row.note):
             changed.append((obs, row))
-    result = ImportResult(created=len(created), updated=len(changed),
+    result = ObservationImportResult(created=len(created), updated=len(changed),
                           unchanged=len(rows) - len(created) - len(changed))
     if not created and not changed:
         return result
