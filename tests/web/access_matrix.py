@@ -248,7 +248,7 @@ CASES = {
     # --- operations (voting day) ---
     "operations:command": page("operations:command"),
     "operations:command@out": page("operations:command", query={"wilayah": KABKOTA_OUT}),
-    "operations:stream": page("operations:stream", endless=True),  # Server-Sent Events: one role per test
+    "operations:stream": page("operations:stream"),  # live updates: short polls
     "operations:incident_index": page("operations:incident_index"),
     "operations:incident_index@out": page("operations:incident_index", query={"wilayah": KABKOTA_OUT}),
     "operations:incident_detail@in": page("operations:incident_detail", kwargs={"pk": "<incident.in>"}),

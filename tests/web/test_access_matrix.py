@@ -229,8 +229,8 @@ def send(client, case, path, query, symbols):
                                                                                       symbols))
     if response.streaming:
         # Read through the test client's wrapper, which closes the response without closing the test's
-        # database connection; of the endless live stream only its opening line (the rest ends with the test).
-        next(iter(response.streaming_content)) if case.get("endless") else b"".join(response.streaming_content)
+        # database connection.
+        b"".join(response.streaming_content)
     return response
 
 
@@ -289,7 +289,7 @@ def test_table_and_cases_match():
         assert set(row) == set(matrix.ROLES), key
 
 
-@pytest.mark.parametrize("key", sorted(k for k, case in matrix.CASES.items() if not case.get("endless")))
+@pytest.mark.parametrize("key", sorted(matrix.CASES))
 def test_access(key, client, users):
     observed, changed = run_row(key, client, users, _symbols())
     expected = matrix.EXPECTED.get(key)
@@ -299,15 +299,6 @@ def test_access(key, client, users):
     assert (observed, sorted(changed)) == (wanted, writes if matrix.CASES[key]["method"] != "GET" else []), (
         f"{key}\n  observed: {matrix.format_row(key, observed, changed)}"
         f"\n  expected: {matrix.format_row(key, wanted, writes)}")
-
-
-@pytest.mark.parametrize("key", sorted(k for k, case in matrix.CASES.items() if case.get("endless")))
-@pytest.mark.parametrize("role", matrix.ROLES)
-def test_endless_stream_access(key, role, client, users):
-    """The live stream lets go of the database connection when it opens (it may stay open for minutes), which
-    on PostgreSQL ends the test's transaction: so one role per test."""
-    observed, _changed = run_row(key, client, users, _symbols(), roles=[role])
-    assert observed[role] == matrix.EXPECTED[key][role], (key, role, observed[role])
 
 
 def test_admin_site_is_for_staff_only(client, users):

@@ -102,8 +102,20 @@ def serve(host, port, threads=8):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
+    start_background()
     print(f"Siaga berjalan di / running at http://{host}:{port}/  (Ctrl+C untuk berhenti / to stop)", flush=True)
     waitress_serve(application, host=host, port=port, threads=threads, ident="siaga")
+
+
+def start_background():
+    """What a server process runs beside its requests, started before the first one."""
+    from siaga import features
+
+    if live := features.module("operations", "broker"):
+        ready = getattr(live.broker(), "ready", None)  # with Redis: listening before the first page polls
+        if ready is not None and not ready.wait(5):
+            print("Redis belum tersambung / not connected yet: live updates from other workers follow later",
+                  file=sys.stderr)
 
 
 def cmd_serve(args):
