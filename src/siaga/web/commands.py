@@ -110,7 +110,11 @@ def serve(host, port, threads=8):
 def start_background():
     """What a server process runs beside its requests, started before the first one."""
     from siaga import features
+    from siaga.jobs.services import jobs_recover, wake
 
+    if failed := jobs_recover():
+        print(f"{failed} tugas terhenti ditandai gagal / interrupted job(s) marked failed", file=sys.stderr)
+    wake()  # the job runner: picks up jobs that were waiting when the server stopped
     if live := features.module("operations", "broker"):
         ready = getattr(live.broker(), "ready", None)  # with Redis: listening before the first page polls
         if ready is not None and not ready.wait(5):
