@@ -105,6 +105,16 @@ def _upload(name, body, content_type):
     return lambda: SimpleUploadedFile(name, body, content_type=content_type)
 
 
+def _polres_job():
+    """A finished import of the Polres Kolaka operator: its owner and the province's administrator see it."""
+    from siaga.accounts.models import User
+    from siaga.jobs.models import Job
+
+    owner = User.objects.get(username=matrix.USERS["polres"])
+    return Job.objects.get_or_create(owner=owner, kind="risk.observations", defaults={
+        "area_code": owner.area_code, "state": "done", "result": {"created": 1}, "filename": "observasi.csv"})[0]
+
+
 def _symbols():
     """Placeholder -> value: real demo objects inside (74.01, or 74.01.04) and outside (74.02, 74.03...) the areas."""
     from siaga.coordination.models import ActionItem, IntelReport, Meeting, Referral
@@ -124,6 +134,7 @@ def _symbols():
         "tps_code.out": lambda: _first(Tps.objects.filter(kabkota_code=kab_out), "code"),
         "indicator": lambda: _first(Indicator.objects.filter(catalogue__active=True), "code"),
         "indicator.pk": lambda: _first(Indicator.objects.filter(catalogue__active=True)),
+        "job.polres": lambda: _polres_job().pk,
         "file.observations": _upload("observasi.csv", b"tps,indikator,nilai\n", "text/csv"),
         "file.roster": _upload("personel.csv", b"nrp,nama\n", "text/csv"),
         "file.photo": _upload("foto.jpg", b"\xff\xd8\xff\xe0 not really a photo", "image/jpeg"),
