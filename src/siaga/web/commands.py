@@ -104,7 +104,10 @@ def serve(host, port, threads=8):
         call_command("collectstatic", interactive=False, verbosity=0)
     start_background()
     print(f"Siaga berjalan di / running at http://{host}:{port}/  (Ctrl+C untuk berhenti / to stop)", flush=True)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="siaga")
+    # Open connections cost no thread (only requests do): hundreds of command-post pages keep theirs alive
+    # between polls, so allow many more than waitress's 100, watched with poll() rather than select().
+    waitress_serve(application, host=host, port=port, threads=threads, ident="siaga", connection_limit=2000,
+                   asyncore_use_poll=True, backlog=2048)
 
 
 def start_background():

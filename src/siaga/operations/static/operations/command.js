@@ -34,7 +34,7 @@
     if (node) node.textContent = value;
   };
   // Counters are the costliest ask: at most one every SUMMARY_MS, however busy the feed.
-  const SUMMARY_MS = 10000;
+  const SUMMARY_MS = 30000;
   let pending = null, lastSummary = 0;
   const refresh = () => {
     if (pending) return;
