@@ -40,13 +40,14 @@ NATIONAL_TPS = 820_161
 KINDS = ("logistik", "buka", "pemungutan", "penghitungan", "selesai", "serah")
 
 
-def ensure_database():
+def ensure_database(name=DB_NAME):
+    """The demo database `name` on the bench PostgreSQL (built once, then only migrated); its environment."""
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone():
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
-    env = {**os.environ, "DATABASE_URL": f"{PG}/{DB_NAME}", "SIAGA_HOME": str(Path("/tmp") / DB_NAME)}
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f"CREATE DATABASE {name}")
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{name}", "SIAGA_HOME": str(Path("/tmp") / name)}
     with psycopg.connect(env["DATABASE_URL"]) as conn:
         prepared = conn.execute("SELECT to_regclass('operations_votingday') IS NOT NULL").fetchone()[0] and \
             conn.execute("SELECT count(*) FROM operations_votingday").fetchone()[0] > 0

@@ -16,6 +16,7 @@ from functools import cache
 # label -> URL prefix of its pages, in demo and navigation order.
 FEATURE_APPS = {
     "accounts": None,
+    "jobs": "tugas/",  # background jobs (imports from the web), on the accounts floor
     "regions": None,
     "risk": "kerawanan/",
     "deployment": "personel/",

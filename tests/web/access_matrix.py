@@ -101,12 +101,18 @@ CASES = {
     "GET /api/tps/{code}@in": api("GET", "/tps/{code}", path="/tps/<tps_code.in>"),
     "GET /api/tps/{code}@out": api("GET", "/tps/{code}", path="/tps/<tps_code.out>"),
 
+    # --- background jobs (imports from the web): the owner's own, and an administrator's of the area ---
+    "jobs:list": page("jobs:list"),
+    "jobs:detail@polres": page("jobs:detail", kwargs={"pk": "<job.polres>"}),
+    "GET /api/jobs/": api("GET", "/jobs/"),
+    "GET /api/jobs/{job_id}@polres": api("GET", "/jobs/{job_id}", path="/jobs/<job.polres>"),
+
     # --- risk ---
     "risk:map": page("risk:map"),
     "risk:map@out": page("risk:map", query={"wilayah": KABKOTA_OUT}),
     "risk:summary": page("risk:summary"),
     "risk:import": page("risk:import"),
-    "risk:import@post": page("risk:import", "POST", ["risk"], data={"file": "<file.observations>"}),
+    "risk:import@post": page("risk:import", "POST", ["risk", "jobs"], data={"file": "<file.observations>"}),
     "risk:tps@in": page("risk:tps", kwargs={"code": "<tps_code.in>"}),
     "risk:tps@out": page("risk:tps", kwargs={"code": "<tps_code.out>"}),
     "risk:tps@post-in": page("risk:tps", "POST", ["risk"], kwargs={"code": "<tps_code.in>"},
@@ -133,7 +139,7 @@ CASES = {
                                           json={**OBSERVATION, "tps": "<tps_code.in>"}),
     "POST /api/risk/observations@out": api("POST", "/risk/observations", ["risk"],
                                            json={**OBSERVATION, "tps": "<tps_code.out>"}),
-    "POST /api/risk/observations/import": api("POST", "/risk/observations/import", ["risk"],
+    "POST /api/risk/observations/import": api("POST", "/risk/observations/import", ["risk", "jobs"],
                                               data={"file": "<file.observations>"}),
     "POST /api/risk/incidents@in": api("POST", "/risk/incidents", ["risk"],
                                        json={**RISK_INCIDENT, "tps": "<tps_code.in>"}),
@@ -149,7 +155,7 @@ CASES = {
     "deployment:whatif@save-out": page("deployment:whatif", "POST", ["deployment"],
                                        data={"wilayah": OUT, "save": "1"}),
     "deployment:units": page("deployment:units"),
-    "deployment:units@import": page("deployment:units", "POST", ["deployment"],
+    "deployment:units@import": page("deployment:units", "POST", ["deployment", "jobs"],
                                     data={"kind": "personel", "file": "<file.roster>"}),
     "deployment:export_polsek@in": page("deployment:export_polsek", kwargs={
         "pk": "<plan.province>", "code": "<unit.in>", "fmt": "xlsx"}),
@@ -248,7 +254,7 @@ CASES = {
     # --- operations (voting day) ---
     "operations:command": page("operations:command"),
     "operations:command@out": page("operations:command", query={"wilayah": KABKOTA_OUT}),
-    "operations:stream": page("operations:stream", endless=True),  # Server-Sent Events: one role per test
+    "operations:stream": page("operations:stream"),  # live updates: short polls
     "operations:incident_index": page("operations:incident_index"),
     "operations:incident_index@out": page("operations:incident_index", query={"wilayah": KABKOTA_OUT}),
     "operations:incident_detail@in": page("operations:incident_detail", kwargs={"pk": "<incident.in>"}),
@@ -442,11 +448,15 @@ GET /api/tps/points@in                                                   200    
 GET /api/tps/points@out                                                  200      200      200      200      200      200      200      200      401
 GET /api/tps/{code}@in                                                   200      200      200      200      200      404      200      200      401
 GET /api/tps/{code}@out                                                  200      200      200      404      404      404      200      200      401
+jobs:list                                                                200      200      200      200      200      200      200      200      login
+jobs:detail@polres                                                       200      404      404      200      404      404      404      404      login
+GET /api/jobs/                                                           200      200      200      200      200      200      200      200      401
+GET /api/jobs/{job_id}@polres                                            200      404      404      200      404      404      404      404      401
 risk:map                                                                 200      200      200      200      200      200      200      200      login
 risk:map@out                                                             200      200      200      404      404      404      200      200      login
 risk:summary                                                             200      200      200      200      200      200      200      200      login
 risk:import                                                              200      200      200      200      200      200      200      200      login
-risk:import@post                                                         200      200      200      200      200      200      200      200      login
+risk:import@post                                                         302*     302*     302*     302*     302*     302*     302*     302*     login
 risk:tps@in                                                              200      200      200      200      200      404      200      200      login
 risk:tps@out                                                             200      200      200      404      404      404      200      200      login
 risk:tps@post-in                                                         302      302      403      302      403      404      403      403      login
@@ -467,7 +477,7 @@ GET /api/risk/changes@in                                                 200    
 GET /api/risk/changes@out                                                200      200      200      403      403      403      200      200      401
 POST /api/risk/observations@in                                           422      422      403      422      403      404      403      403      401
 POST /api/risk/observations@out                                          422      422      403      404      404      404      403      403      401
-POST /api/risk/observations/import                                       422      422      422      422      422      422      422      422      401
+POST /api/risk/observations/import                                       202*     202*     202*     202*     202*     202*     202*     202*     401
 POST /api/risk/incidents@in                                              200*     200*     403      200*     403      404      403      403      401
 POST /api/risk/incidents@out                                             200*     200*     403      404      404      404      403      403      401
 deployment:index                                                         200      200      200      200      200      200      200      200      login
@@ -477,7 +487,7 @@ deployment:plan_new@out                                                  302    
 deployment:whatif                                                        200      200      200      200      200      200      200      200      login
 deployment:whatif@save-out                                               200      403      200      403      403      403      403      403      login
 deployment:units                                                         200      200      200      200      200      200      200      200      login
-deployment:units@import                                                  302      302      302      302      302      302      302      302      login
+deployment:units@import                                                  302*     302*     302*     302*     302*     302*     302*     302*     login
 deployment:export_polsek@in                                              200      200      200      200      200      404      200      200      login
 deployment:export_polsek@in-pdf                                          200      200      200      200      200      404      200      200      login
 deployment:export_polsek@out                                             200      200      200      404      404      404      200      200      login

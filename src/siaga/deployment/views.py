@@ -12,9 +12,8 @@ from siaga.accounts.scope import user_area
 from siaga.core.planner import CLASS_NAMES, PlanningError
 from siaga.deployment import exports, selectors, services
 from siaga.deployment.forms import parse_whatif
-from siaga.deployment.pattern_import import pattern_import
 from siaga.deployment.plans import moves_between, post_codes_of, stored_as_planner_plan
-from siaga.deployment.roster_import import ImportRejected, personnel_import
+from siaga.jobs.views import submit_and_show
 from siaga.regions.models import Tps
 from siaga.regions.selectors import page_area
 
@@ -107,19 +106,11 @@ def units(request):
     area = _area(request)
     if request.method == "POST":
         upload = request.FILES.get("file")
-        importer = personnel_import if request.POST.get("kind") == "personel" else pattern_import
         if upload is None:
             messages.error(request, _("Choose a file to import."))
-        else:
-            try:
-                result = importer(actor=request.user, data=upload.read(), filename=upload.name,
-                                  lang=_lang(request))
-                messages.success(request, _("Imported: %(r)s") % {"r": result})
-            except ImportRejected as rejected:
-                messages.error(request, _("Nothing was saved: %(n)s problem(s).") % {"n": len(rejected.problems)})
-                for p in rejected.problems[:50]:
-                    messages.error(request, p.message)
-        return redirect(request.get_full_path())
+            return redirect(request.get_full_path())
+        kind = "deployment.personnel" if request.POST.get("kind") == "personel" else "deployment.patterns"
+        return submit_and_show(request, kind=kind, upload=upload, lang=_lang(request), back=request.get_full_path())
     unit_rows = selectors.unit_list(viewer=request.user, area=area if len(area) >= 5 else None)
     return render(request, "deployment/units.html", {
         "area": area, "units": unit_rows, "people": selectors.personnel_list(viewer=request.user)[:500],

@@ -1,49 +1,71 @@
-"""Live-update fan-out: every web worker's browsers receive every committed change.
+"""Live-update fan-out: every web worker's pages see every committed change.
 
-In-process (the default, one embedded server) keeps one queue per open
-stream. With settings.REDIS_URL, messages go through Redis pub/sub so that
-several `siaga serve` processes share them; each process holds one Redis
-subscription and fans out to its own streams.
+Each process keeps the most recent messages in a numbered ring (`Ring`); the
+command-post pages ask for what came after the number they saw last (short
+polling, see stream.py), so no open page holds a server thread.
+
+In-process (the default, one embedded server) numbers messages itself. With
+settings.REDIS_URL, messages go through Redis pub/sub so that several `siaga
+serve` processes share them; Redis numbers each message as it publishes it
+(one counter, atomically with the publish), so every process's ring carries the
+same numbers and a page may poll any of the processes.
 """
 
 import json
 import logging
 import queue
+import secrets
 import threading
+from collections import deque
 from functools import cache
 
 from django.conf import settings
 
 CHANNEL = "siaga:operations"
+SEQUENCE_KEY = "siaga:operations:seq"
+RING_SIZE = 2000  # at a few hundred events a second, several seconds of history: more than one poll interval
+# Number and publish in one step, so that Redis delivers messages in the order of their numbers.
+PUBLISH_NUMBERED = "local n = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', KEYS[2], n .. ' ' .. ARGV[1]) return n"
 log = logging.getLogger(__name__)
 
 
 class InProcessBroker:
+    """Numbers committed messages and keeps the latest RING_SIZE of them for the pages that poll."""
+
     def __init__(self):
-        self._lock = threading.Lock()
-        self._queues: set[queue.Queue] = set()
+        self._changed = threading.Condition()
+        self._ring: deque[tuple[int, dict]] = deque(maxlen=RING_SIZE)
+        self._seq = 0
+        # Numbers restart with the process: a page holding a number from another run starts afresh.
+        self.epoch = secrets.token_hex(4)
 
     def publish(self, message: dict) -> None:
         self.deliver(message)
 
-    def deliver(self, message: dict) -> None:
-        with self._lock:
-            targets = list(self._queues)
-        for q in targets:
-            try:
-                q.put_nowait(message)
-            except queue.Full:  # a stalled browser loses updates rather than memory
-                pass
+    def deliver(self, message: dict, seq: int | None = None) -> None:
+        with self._changed:
+            # Never backwards: a number from Redis below one given locally while Redis was away moves up.
+            self._seq = max(seq or 0, self._seq + 1)
+            self._ring.append((self._seq, message))
+            self._changed.notify_all()
 
-    def subscribe(self) -> queue.Queue:
-        q = queue.Queue(maxsize=1000)
-        with self._lock:
-            self._queues.add(q)
-        return q
+    def latest(self) -> int:
+        return self._seq
 
-    def unsubscribe(self, q: queue.Queue) -> None:
-        with self._lock:
-            self._queues.discard(q)
+    def after(self, seq: int) -> tuple[int, list[dict], bool]:
+        """(latest number, messages numbered above `seq`, complete): complete is False when some were
+        dropped from the ring already or `seq` is not one of this run's numbers."""
+        with self._changed:
+            latest, ring = self._seq, list(self._ring) if seq < self._seq else []
+        if seq > latest:
+            return latest, [], False
+        first = ring[0][0] if ring else latest + 1
+        return latest, [m for n, m in ring if n > seq], seq >= first - 1
+
+    def wait_after(self, seq: int, timeout: float) -> bool:
+        """Block until a message numbered above `seq` is in (for tests and tools, never in a request)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._seq > seq, timeout)
 
 
 class RedisBroker(InProcessBroker):
@@ -51,14 +73,16 @@ class RedisBroker(InProcessBroker):
         super().__init__()
         import redis
 
+        self.epoch = "redis"  # the numbers are Redis's, shared by every process
         self._errors = redis.RedisError
         self._redis = redis.Redis.from_url(url, socket_connect_timeout=2)
-        self._listener = None
-        self._ready = threading.Event()
+        self._publish = self._redis.register_script(PUBLISH_NUMBERED)
+        self.ready = threading.Event()
         self._publish_failing = False
         # Requests hand messages to one sender thread: a slow or absent Redis never holds up a request.
         self._outbox: queue.Queue = queue.Queue(maxsize=10_000)
         threading.Thread(target=self._send_forever, daemon=True, name="siaga-redis-sender").start()
+        threading.Thread(target=self._listen, daemon=True, name="siaga-redis-listener").start()
 
     def publish(self, message: dict) -> None:
         try:
@@ -72,23 +96,15 @@ class RedisBroker(InProcessBroker):
 
     def _send(self, message: dict) -> None:
         try:
-            self._redis.publish(CHANNEL, json.dumps(message, default=str))
+            self._publish(keys=[SEQUENCE_KEY, CHANNEL], args=[json.dumps(message, default=str)])
             self._publish_failing = False
         except self._errors:
-            # Redis is down: the change is committed already; this worker's own streams
-            # still get it, other workers' browsers catch up on their next reload.
+            # Redis is down: the change is committed already; this worker's own pages
+            # still get it, other workers' pages catch up with their next counters refresh.
             if not self._publish_failing:
-                log.warning("redis unavailable; live updates reach this worker's streams only")
+                log.warning("redis unavailable; live updates reach this worker's pages only")
             self._publish_failing = True
             self.deliver(message)
-
-    def subscribe(self) -> queue.Queue:
-        with self._lock:
-            if self._listener is None or not self._listener.is_alive():
-                self._listener = threading.Thread(target=self._listen, daemon=True, name="siaga-redis-listener")
-                self._listener.start()
-        self._ready.wait(5)  # a stream opened now must not miss what is published next
-        return super().subscribe()
 
     def _listen(self):
         while True:
@@ -97,13 +113,14 @@ class RedisBroker(InProcessBroker):
                 pubsub.subscribe(CHANNEL)
                 for item in pubsub.listen():
                     if item["type"] == "subscribe":
-                        self._ready.set()
+                        self.ready.set()
                     elif item["type"] == "message":
-                        self.deliver(json.loads(item["data"]))
+                        seq, _, payload = item["data"].partition(b" ")
+                        self.deliver(json.loads(payload), int(seq))
             except Exception:  # Redis restarted: resubscribe
-                if self._ready.is_set():  # once per outage, not once per reconnect attempt
+                if self.ready.is_set():  # once per outage, not once per reconnect attempt
                     log.exception("redis listener lost its connection")
-                self._ready.clear()
+                self.ready.clear()
                 threading.Event().wait(1)
 
 

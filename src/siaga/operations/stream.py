@@ -1,22 +1,28 @@
-"""Server-Sent Events: committed changes pushed to open browsers, filtered by the viewer's scope.
+"""Live updates by short polling: committed changes for open pages, filtered by the viewer's scope.
 
-Each open stream holds one server thread, so a stream ends after MAX_SECONDS
-and the browser's EventSource reconnects by itself (after `retry` ms).
+A page asks every few seconds for the messages after the last number it saw
+(`If-None-Match: "<cursor>"` or `?since=<cursor>`); the answer is 304 when
+nothing happened, else the visible messages and the new cursor. Each ask is a
+short request, so open pages hold no server thread between asks, and a gate
+keeps live asks from ever taking every thread: at most LIVE_MAX_INFLIGHT at once
+in a process and LIVE_MAX_INFLIGHT_PER_USER per user; past either the answer is
+429 with Retry-After, so page loads and the field API are always served.
 """
 
-import json
-import queue
-import time
+import threading
+from contextlib import contextmanager
 
-from django.db import connection
-from django.http import HttpResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.views.decorators.http import require_GET
 
 from siaga.accounts.models import ApiToken
 from siaga.operations.broker import broker
 from siaga.operations.selectors import live_visibility
 
-KEEPALIVE_SECONDS = 15
-MAX_SECONDS = 300
+POLL_SECONDS = 3  # how often a visible page asks (pages hidden behind other tabs ask far less)
+MAX_MESSAGES = 200  # per answer: the newest; a page that missed more refreshes its counters instead
+BUSY_RETRY_SECONDS = 5
 
 
 def stream_user(request):
@@ -30,31 +36,83 @@ def stream_user(request):
     return None
 
 
-def events(subscription, visible, max_seconds=MAX_SECONDS):
-    """The stream's text; `visible(message)` (selectors.live_visibility) decides what this viewer receives."""
-    yield "retry: 2000\n: open\n\n"
-    deadline = time.monotonic() + max_seconds
-    try:
-        while (remaining := deadline - time.monotonic()) > 0:
-            try:
-                message = subscription.get(timeout=min(KEEPALIVE_SECONDS, remaining))
-            except queue.Empty:
-                yield ": keepalive\n\n"
-                continue
-            if visible(message):
-                yield f"event: {message['type']}\ndata: {json.dumps(message, default=str)}\n\n"
-    finally:
-        broker().unsubscribe(subscription)
+class Gate:
+    """Counts requests in flight per key and admits at most `cap` (a setting) for each key at once."""
+
+    def __init__(self, setting: str, default: int):
+        self._lock = threading.Lock()
+        self._setting, self._default = setting, default
+        self.inflight: dict = {}
+
+    @contextmanager
+    def enter(self, key="all"):
+        """Yields whether this request may go on; a refused one holds nothing."""
+        with self._lock:
+            admitted = self.inflight.get(key, 0) < getattr(settings, self._setting, self._default)
+            if admitted:
+                self.inflight[key] = self.inflight.get(key, 0) + 1
+        try:
+            yield admitted
+        finally:
+            if admitted:
+                with self._lock:
+                    if left := self.inflight.pop(key) - 1:
+                        self.inflight[key] = left
 
 
-def live_stream(request):
-    user = stream_user(request)
-    if user is None:
-        return HttpResponse("Masuk dulu / sign in first", status=401, content_type="text/plain; charset=utf-8")
-    visible = live_visibility(viewer=user)
-    subscription = broker().subscribe()
-    connection.close()  # the stream needs no database; do not hold a connection for minutes
-    response = StreamingHttpResponse(events(subscription, visible), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
+process_gate = Gate("LIVE_MAX_INFLIGHT", 4)  # of `siaga serve`'s 8 threads: half stay for pages and the field API
+user_gate = Gate("LIVE_MAX_INFLIGHT_PER_USER", 2)
+
+
+def _busy():
+    response = HttpResponse("Sibuk, coba lagi / busy, try again", status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
+
+
+def parse_cursor(text: str, epoch: str) -> int | None:
+    """The number in "<epoch>.<number>" of this run, else None (a first ask, or a number from another run)."""
+    text = text.strip().removeprefix("W/").strip('"')
+    run, _, number = text.rpartition(".")
+    return int(number) if run == epoch and number.isdigit() else None
+
+
+def updates(cursor: str, visible) -> dict:
+    """What a viewer gets after `cursor`: {cursor, messages, reset}; `visible(message)` is
+    selectors.live_visibility of that viewer.
+
+    reset: messages may have been missed (ring overrun, server restart): refresh the counters."""
+    live = broker()
+    seq = parse_cursor(cursor, live.epoch)
+    if seq is None:
+        latest, messages, complete = live.latest(), [], not cursor
+    else:
+        latest, messages, complete = live.after(seq)
+    shown = [m for m in messages if visible(m)]
+    return {"cursor": f"{live.epoch}.{latest}", "messages": shown[-MAX_MESSAGES:],
+            "reset": not complete or len(shown) > MAX_MESSAGES, "poll": POLL_SECONDS}
+
+
+@require_GET
+def live_updates(request):
+    with process_gate.enter() as admitted:  # before any database work: a refusal costs nothing
+        if not admitted:
+            return _busy()
+        user = stream_user(request)
+        if user is None:
+            return HttpResponse("Masuk dulu / sign in first", status=401, content_type="text/plain; charset=utf-8")
+        with user_gate.enter(user.pk) as mine:
+            return _answer(request, user) if mine else _busy()
+
+
+def _answer(request, user):
+    cursor = request.GET.get("since") or request.headers.get("If-None-Match", "")
+    data = updates(cursor, live_visibility(viewer=user))
+    etag = f'"{data["cursor"]}"'
+    if not data["messages"] and not data["reset"] and cursor.strip().removeprefix("W/") in (etag, data["cursor"]):
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse(data)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
     return response

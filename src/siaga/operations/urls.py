@@ -5,7 +5,7 @@ from siaga.operations import stream, views
 app_name = "operations"
 urlpatterns = [
     path("", views.command, name="command"),
-    path("stream/", stream.live_stream, name="stream"),
+    path("stream/", stream.live_updates, name="stream"),
     path("insiden/", views.incident_index, name="incident_index"),
     path("insiden/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("insiden/<int:pk>/aksi/", views.incident_act, name="incident_act"),

@@ -10,11 +10,11 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from siaga.accounts.schemas import Problem
+from siaga.jobs.api import job_accepted
 from siaga.regions.api import feature_collection
 from siaga.regions.selectors import region_get, tps_get_by_code
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator
-from siaga.risk.obs_import import ImportRejected, observations_import, problem_dict
 from siaga.risk.presenters import lang, tps_explanation
 
 router = Router(tags=["risk"])
@@ -87,15 +87,10 @@ def observation_upsert(request, body: ObservationIn):
     return {"id": obs.pk, **services.observation_state(obs)}
 
 
-@router.post("/observations/import", summary="Import an observation file (CSV/XLSX): all rows or none",
-             response={200: dict, 422: Problem})
+@router.post("/observations/import", summary="Import an observation file (CSV/XLSX) as a background job: "
+             "202 with the job; all rows or none, outcome at /api/jobs/{id}")
 def observation_import(request, file: File[UploadedFile]):
-    try:
-        result = observations_import(actor=request.auth, data=file.read(), filename=file.name, lang=lang())
-    except ImportRejected as rejected:
-        problems = [problem_dict(p) for p in rejected.problems]
-        return 422, {"detail": [p["message"] for p in problems], "problems": problems}
-    return result.as_dict()
+    return job_accepted(actor=request.auth, kind="risk.observations", upload=file, lang=lang())
 
 
 @router.post("/incidents", summary="Record an incident at a TPS (re-scores it)")

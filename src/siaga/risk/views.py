@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from siaga.core.scoring import BAND_LABELS
-from siaga.regions.selectors import page_area
+from siaga.jobs.views import submit_and_show
+from siaga.regions.selectors import page_area, region_roots
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator, Source
-from siaga.risk.obs_import import ImportRejected, observations_import
 from siaga.risk.presenters import class_label, lang, tps_explanation
 
 
@@ -78,15 +78,11 @@ def _observation_post(request, tps):
 
 @login_required
 def observation_import(request):
-    context = {"can_edit": services.can_edit(request.user)}
+    """The form; a posted file is imported as a background job, whose page shows progress and the outcome."""
     if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        try:
-            result = observations_import(actor=request.user, data=upload.read(), filename=upload.name, lang=lang())
-            context["result"] = result.as_dict()
-        except ImportRejected as rejected:
-            context["problems"] = rejected.problems
-    return render(request, "risk/import.html", context)
+        return submit_and_show(request, kind="risk.observations", upload=request.FILES["file"], lang=lang(),
+                               back="risk:import")
+    return render(request, "risk/import.html", {"can_edit": services.can_edit(request.user)})
 
 
 def _download(content, content_type, filename):

@@ -103,8 +103,27 @@ def serve(host, port, threads=8):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
+    start_background()
     print(f"Siaga berjalan di / running at http://{host}:{port}/  (Ctrl+C untuk berhenti / to stop)", flush=True)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="siaga")
+    # Open connections cost no thread (only requests do): hundreds of command-post pages keep theirs alive
+    # between polls, so allow many more than waitress's 100, watched with poll() rather than select().
+    waitress_serve(application, host=host, port=port, threads=threads, ident="siaga", connection_limit=2000,
+                   asyncore_use_poll=True, backlog=2048)
+
+
+def start_background():
+    """What a server process runs beside its requests, started before the first one."""
+    from siaga import features
+    from siaga.jobs.services import jobs_recover, wake
+
+    if failed := jobs_recover():
+        print(f"{failed} tugas terhenti ditandai gagal / interrupted job(s) marked failed", file=sys.stderr)
+    wake()  # the job runner: picks up jobs that were waiting when the server stopped
+    if live := features.module("operations", "broker"):
+        ready = getattr(live.broker(), "ready", None)  # with Redis: listening before the first page polls
+        if ready is not None and not ready.wait(5):
+            print("Redis belum tersambung / not connected yet: live updates from other workers follow later",
+                  file=sys.stderr)
 
 
 def cmd_serve(args):
