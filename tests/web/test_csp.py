@@ -57,6 +57,13 @@ def test_every_kind_of_response_carries_the_strict_policy(client_as, client):
         assert p["img-src"] == ["'self'", "data:", "blob:"]
 
 
+def test_tps_map_and_risk_map_each_read_their_own_points(client_as):
+    """Both endpoints were named tps_points, so /peta/ drew the risk points (no DPT, links to /tps/undefined/)."""
+    client = client_as("kapolda")
+    assert 'data-points="/api/tps/points?area=74.01"' in client.get(reverse("tps_map") + "?wilayah=74.01").content.decode()
+    assert 'data-points="/api/risk/tps-points?area=74.01' in client.get(reverse("risk:map") + "?wilayah=74.01").content.decode()
+
+
 def test_field_page_reads_its_messages_from_data_attributes(client_as):
     html = client_as("polres.kolaka").get(reverse("operations:field")).content.decode()
     assert re.search(r'data-msg-bad-tps="[^"]*13[^"]*"', html)
