@@ -2,6 +2,9 @@
 
 The server runs as a separate process on the embedded SQLite default, exactly as a
 user starts it; the test database of the Django tests is not involved.
+
+Every page is served with a strict Content-Security-Policy (no 'unsafe-eval'), so a test waits with
+selectors or `expect(...)`, never `page.wait_for_function("...")`, whose predicate Playwright evals.
 """
 
 import os

@@ -6,7 +6,7 @@ import re
 def test_plan_page_map_table_and_whatif(page, sign_in):
     sign_in("admin")
     page.goto("/personel/?wilayah=74.01")
-    page.wait_for_function("document.getElementById('map').dataset.posts > 0")
+    page.wait_for_selector("#map[data-posts]:not([data-posts='0'])", state="attached")
     assert int(page.locator("#map").get_attribute("data-posts")) > 10
     assert page.locator("[data-testid=unit-table] tbody tr").count() > 5
     page.goto("/personel/simulasi/?wilayah=74.01")

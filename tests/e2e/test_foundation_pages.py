@@ -39,7 +39,7 @@ def test_map_draws_boundaries_and_tps_from_local_assets_only(sign_in, server):
     requested = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto("/peta/")
-    page.wait_for_function("document.getElementById('map').dataset.points_loaded !== undefined")
+    page.wait_for_selector("#map[data-points_loaded]", state="attached")
     map_el = page.locator("#map")
     # Kolaka's 12 kecamatan are drawn and its TPS are points; nothing came from outside.
     assert int(map_el.get_attribute("data-regions")) == 12

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import openpyxl
+from playwright.sync_api import expect
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS
@@ -57,12 +58,11 @@ def test_commander_maps_the_province(page, sign_in):
     assert page.locator("main a[href^='/wilayah/74.']").count() == 17  # its kab/kota
     shot(page, "commander-1-province")
     nav(page, "/peta/")
-    page.wait_for_function("document.querySelector('.leaflet-container') !== null")
+    page.wait_for_selector(".leaflet-container", state="attached")
     shot(page, "commander-2-tps-map")
     nav(page, "/kerawanan/")
-    page.wait_for_function("document.getElementById('risk-map').dataset.areas_loaded !== undefined")
-    page.wait_for_function("document.getElementById('risk-map').dataset.points_loaded !== undefined",
-                           timeout=60000)
+    page.wait_for_selector("#risk-map[data-areas_loaded]", state="attached")
+    page.wait_for_selector("#risk-map[data-points_loaded]", state="attached", timeout=60000)
     assert int(page.locator("#risk-map").get_attribute("data-areas_loaded")) == 17
     assert "Indeks wilayah" in page.get_by_test_id("area-index").inner_text()
     shot(page, "commander-3-risk-map")
@@ -154,7 +154,7 @@ def test_incident_reported_from_the_field_and_closed_by_the_command_post(page, s
     page.select_option("#incident-form select[name=severity]", "2")
     page.fill("#incident-form input[name=description]", description)
     page.click("#incident-form button[type=submit]")
-    page.wait_for_function("document.getElementById('sent-count').textContent === '1'", timeout=15000)
+    expect(page.locator("#sent-count")).to_have_text("1", timeout=15000)
     shot(page, "field-1-incident-sent")
     nav(page, "/operasi/")
     page.click("a[href='/operasi/insiden/']")

@@ -10,6 +10,7 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import free_port
 
@@ -57,8 +58,7 @@ def test_live_feed_reaches_the_command_page_without_reload(sign_in, field_token,
                      {"client_id": str(uuid.uuid4()), "tps_code": TPS_A, "kind": "buka"})
     assert status == 201
     page.wait_for_selector(f"#feed li:has-text('TPS {TPS_A}: buka')", timeout=10000)
-    page.wait_for_function(f"Number(document.querySelector('[data-testid=stage-buka]').textContent) === {before + 1}",
-                           timeout=10000)
+    expect(page.get_by_test_id("stage-buka")).to_have_text(str(before + 1), timeout=10000)
     assert page.evaluate("window.__marker") == "same page"  # updated in place, no reload
     assert not [u for u in page.failed_requests if "stream" not in u]
 
@@ -75,7 +75,7 @@ def test_field_page_keeps_reports_offline_and_sends_them_once_online(sign_in, se
     assert page.get_by_test_id("queue-count").inner_text() == "1"
     assert page.evaluate("JSON.parse(localStorage.getItem('siaga.field.queue'))[0].body.tps_code") == code
     page.context.set_offline(False)
-    page.wait_for_function("document.querySelector('[data-testid=sent-count]').textContent === '1'", timeout=20000)
+    expect(page.get_by_test_id("sent-count")).to_have_text("1", timeout=20000)
     assert page.get_by_test_id("queue-count").inner_text() == "0"
 
 

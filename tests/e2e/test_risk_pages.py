@@ -12,8 +12,8 @@ def test_risk_map_colours_areas_and_tps_then_opens_a_tps(sign_in, server):
     requested = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto("/kerawanan/")
-    page.wait_for_function("document.getElementById('risk-map').dataset.points_loaded !== undefined")
-    page.wait_for_function("document.getElementById('risk-map').dataset.areas_loaded !== undefined")
+    page.wait_for_selector("#risk-map[data-points_loaded]", state="attached")
+    page.wait_for_selector("#risk-map[data-areas_loaded]", state="attached")
     el = page.locator("#risk-map")
     assert int(el.get_attribute("data-areas_loaded")) == 12  # Kolaka's kecamatan
     assert int(el.get_attribute("data-points_loaded")) > 100
@@ -25,7 +25,7 @@ def test_risk_map_colours_areas_and_tps_then_opens_a_tps(sign_in, server):
     page.check("input[name=kelas][value='2']")
     page.click("form.filters button")
     page.wait_for_url("**kelas=2**")
-    page.wait_for_function("document.getElementById('risk-map').dataset.points_loaded !== undefined")
+    page.wait_for_selector("#risk-map[data-points_loaded]", state="attached")
     assert 0 < int(page.locator("#risk-map").get_attribute("data-points_loaded")) < 100
 
 

@@ -17,6 +17,7 @@ import dj_database_url
 import xstatic.pkg.leaflet
 
 from siaga import features
+from siaga.config.csp import tile_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SIAGA_HOME = Path(os.environ.get("SIAGA_HOME", Path.home() / ".siaga")).expanduser()
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "ninja",
     *(f"siaga.{label}" for label in features.present()),
     "siaga.web",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "siaga.web.middleware.RejectNulCharacters",
@@ -153,6 +156,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SIAGA_MAP_TILE_URL = os.environ.get("SIAGA_MAP_TILE_URL", "")
+
+# Content-Security-Policy on every response: scripts and styles only from our own static files
+# (no inline script, handler or style attribute), so a name that slips into a page as HTML cannot run.
+# Leaflet and Swagger UI set styles through the DOM (element.style), which the policy allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *tile_source(SIAGA_MAP_TILE_URL)],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 SIAGA_REGION_SOURCE = os.environ.get("SIAGA_REGION_SOURCE", "")
 
 SESSION_COOKIE_HTTPONLY = True

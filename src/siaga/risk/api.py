@@ -53,7 +53,8 @@ def tps_risk(request, code: str):
     return tps_explanation(tps, risk)
 
 
-@router.get("/tps-points", summary="Scored TPS of an area as GeoJSON points, filterable by class and indicator")
+@router.get("/tps-points", url_name="risk_tps_points",
+            summary="Scored TPS of an area as GeoJSON points, filterable by class and indicator")
 def tps_points(request, area: str, klass: str = "", indicator: str = ""):
     classes = [int(k) for k in klass.split(",") if k.strip().isdigit()] or None
     return feature_collection(json.dumps(f) for f in exports.tps_features(request.auth, area, classes,

@@ -10,10 +10,10 @@
   let map = null;
 
   const el = document.getElementById("map");
-  if (el && window.L) {
-    map = L.map(el, { preferCanvas: true });
-    if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
-    fetch(el.dataset.points, { credentials: "same-origin" }).then((r) => r.json()).then((geo) => {
+  if (el && window.SiagaMap) {
+    const { create, load, content, fit } = window.SiagaMap;
+    map = create(el);
+    load(el.dataset.points).then((geo) => {
       const layer = L.geoJSON(geo, {
         pointToLayer: (f, latlng) => {
           const m = L.circleMarker(latlng, { radius: 4, weight: 1, color: "#0f172a",
@@ -21,10 +21,9 @@
           markers[f.properties.kode] = m;
           return m;
         },
-        onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.nama} (${f.properties.kode})`),
+        onEachFeature: (f, layer) => layer.bindTooltip(() => content([[`${f.properties.nama} (${f.properties.kode})`]])),
       }).addTo(map);
-      if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
-      else map.setView([-4, 122], 7);
+      if (!fit(map, layer)) map.setView([-4, 122], 7);
       el.dataset.points_loaded = geo.features.length;
     });
   }

@@ -3,7 +3,10 @@
 (function () {
   const root = document.getElementById("field");
   if (!root) return;
-  const MSG = window.SIAGA_MSG;
+  // Translated messages come from the page's data-msg-* attributes (no inline script under the CSP).
+  const d = root.dataset;
+  const MSG = { online: d.msgOnline, offline: d.msgOffline, badTps: d.msgBadTps, queued: d.msgQueued,
+                sent: d.msgSent, refused: d.msgRefused };
   const KEY = "siaga.field.queue";
   const load = () => JSON.parse(localStorage.getItem(KEY) || "[]");
   const save = (q) => { localStorage.setItem(KEY, JSON.stringify(q)); show(); };
