@@ -80,11 +80,14 @@ def handover_create(request, payload: HandoverIn):
 
 @router.post("/handovers/{client_id}/confirm", response=HandoverOut)
 def handover_confirm(request, client_id: str, payload: ConfirmIn):
+    """The receiver's confirmation: a wrong code is counted; 5 lock the handover, 10 by one user answer 429."""
     handover = selectors.handover_get(viewer=request.auth, client_id=client_id)
     try:
         handover = services.handover_confirm(actor=request.auth, handover=handover, **payload.dict())
     except ValidationError as exc:
         _invalid(exc)
+    except services.CodeRefused as exc:
+        raise HttpError(exc.status, str(exc)) from None
     return _out(handover)
 
 

@@ -73,7 +73,7 @@ def _node_page(request, node, form=None, error="", status=200):
 def _problem(exc):
     """(message, status) for a refusal of a service or a form."""
     if isinstance(exc, PermissionDenied):
-        return str(exc) or _("Access denied."), 403
+        return str(exc) or _("Access denied."), getattr(exc, "status", 403)
     return "; ".join(exc.messages), 400
 
 
