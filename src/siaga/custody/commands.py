@@ -122,14 +122,14 @@ def cmd_registry(args):
 
     from siaga.custody.services import registry_create
 
-    translation.activate(args.lang)
-    try:
-        result = registry_create(actor=cli_actor(args.actor), province_code=args.province, election=args.election,
-                                 at=timezone.now())
-    except ValidationError as exc:
-        raise CommandError("; ".join(exc.messages)) from None
-    except PermissionDenied as exc:
-        raise CommandError(str(exc)) from None
+    with translation.override(args.lang):
+        try:
+            result = registry_create(actor=cli_actor(args.actor), province_code=args.province,
+                                     election=args.election, at=timezone.now())
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
     print_json(result) if args.json else print(result)
 
 

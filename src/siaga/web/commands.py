@@ -102,6 +102,10 @@ def serve(host, port, threads=8):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
+    from siaga import features
+
+    if custody_timer := features.module("custody", "timer"):
+        custody_timer.start()  # signed custody checkpoints on a short timer
     print(f"Siaga berjalan di / running at http://{host}:{port}/  (Ctrl+C untuk berhenti / to stop)", flush=True)
     waitress_serve(application, host=host, port=port, threads=threads, ident="siaga")
 
