@@ -186,3 +186,11 @@ def where(request, kind: str = "", area: str = ""):
 def checkpoints(request):
     """Public: roots, counts and times only."""
     return list(selectors.checkpoint_list()[:200])
+
+
+@router.get("/checkpoints/key", auth=None)
+def checkpoint_key(request):
+    """Public: the Ed25519 key that signs the checkpoints (pass it to the standalone verifier's --key)."""
+    from siaga.custody.keys import custody_key
+
+    return {"public_key": custody_key().public_hex}

@@ -187,4 +187,7 @@ def mission_index(request):
 
 def public_checkpoints(request):
     """No sign-in: only roots, counts and times, for anyone to compare with a published copy."""
-    return render(request, "custody/checkpoints.html", {"checkpoints": selectors.checkpoint_list()[:200]})
+    from siaga.custody.keys import custody_key
+
+    return render(request, "custody/checkpoints.html", {"checkpoints": selectors.checkpoint_list()[:200],
+                                                        "public_key": custody_key().public_hex})
