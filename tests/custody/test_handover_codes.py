@@ -76,7 +76,7 @@ def test_five_wrong_codes_on_the_page_lock_the_handover_and_each_is_audited(give
     assert Handover.objects.get(client_id="kode-1").state == "complete"
 
 
-def test_the_api_locks_too_and_a_user_guessing_across_handovers_gets_429(giver):
+def test_the_api_locks_too_and_a_user_guessing_across_handovers_gets_429(giver, receiver):
     first, second, third = (_offer(giver, f"kode-api-{n}") for n in (1, 2, 3))
     for handover in (first, second):
         for _ in range(services.CODE_ATTEMPTS):

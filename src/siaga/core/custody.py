@@ -55,7 +55,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import groupby
@@ -589,6 +589,7 @@ def summary_breaks(
     items: Iterable[tuple[str, int, str, Any]],
     handovers: Iterable[tuple[str, Sequence[str], Mapping[str, Any]]],
     handover_events: Mapping[str, Sequence[tuple[str, int, Mapping[str, Any]]]],
+    skip: Set[str] = frozenset(),
 ) -> list[Break]:
     """Summary records that disagree with the chains (the rules ``standalone_verify.py`` repeats).
 
@@ -597,7 +598,8 @@ def summary_breaks(
     they part; a node that is not the last event's is ``node_mismatch``. ``handovers``: (handover id,
     items received, fields) where fields are what each of its events must say; ``handover_events``:
     handover id -> (item, seq, event) for every event naming it. A handover whose events name other items
-    or say other things is ``handover_mismatch`` at its first event (by item).
+    or say other things is ``handover_mismatch`` at its first event (by item). Items in ``skip`` or with a
+    finding above (their chain is already broken, and reported there) are left out of that comparison.
     """
     breaks = []
     for item, seq, head, node in items:
@@ -607,16 +609,19 @@ def summary_breaks(
             breaks.append(Break(item, at, "stored_head", at))
         elif node != found_node:
             breaks.append(Break(item, seq, "node_mismatch", seq))
+    skip = set(skip) | {b.item_id for b in breaks}
     listed = set()
     for handover, received, fields in handovers:
         listed.add(handover)
-        events = sorted(handover_events.get(handover, ()), key=itemgetter(0, 1))
-        at = _handover_disagreement(events, received, fields)
+        events = sorted((e for e in handover_events.get(handover, ()) if e[0] not in skip), key=itemgetter(0, 1))
+        at = _handover_disagreement(events, [item for item in received if item not in skip], fields)
         if at is not None:
             breaks.append(Break(*at, "handover_mismatch", at[1]))
     for handover in sorted(set(handover_events) - listed):  # events naming a handover with no record
-        item, seq, _ = min(handover_events[handover], key=itemgetter(0, 1))
-        breaks.append(Break(item, seq, "handover_mismatch", seq))
+        named = [e for e in handover_events[handover] if e[0] not in skip]
+        if named:
+            item, seq, _ = min(named, key=itemgetter(0, 1))
+            breaks.append(Break(item, seq, "handover_mismatch", seq))
     return breaks
 
 

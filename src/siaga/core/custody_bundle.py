@@ -173,7 +173,7 @@ def _is_str(value: Any) -> bool:
     return True
 
 
-def _summary_breaks(directory: str | Path) -> list:
+def _summary_breaks(directory: str | Path, skip: set[str]) -> list:
     """The items' and handovers' summaries against the events (when the bundle has them)."""
     base = Path(directory)
     items, handovers = base / ITEMS_FILE, base / HANDOVERS_FILE
@@ -206,7 +206,7 @@ def _summary_breaks(directory: str | Path) -> list:
                     and isinstance(rec["fields"], dict)):
                 raise BundleError(f"{where}: a field has the wrong type")
             handover_rows.append((rec["handover"], received, rec["fields"]))
-    return summary_breaks(last, item_rows, handover_rows, named)
+    return summary_breaks(last, item_rows, handover_rows, named, skip)
 
 
 def read_public_key(directory: str | Path) -> str | None:
@@ -236,7 +236,7 @@ def verify_bundle(
     use = key or own
     report = verify(read_events(directory), read_checkpoints(directory), deep=deep, public_key=use,
                     published=published, covered=use is not None)
-    merge_breaks(report, _summary_breaks(directory))
+    merge_breaks(report, _summary_breaks(directory, {b.item_id for b in report.broken}))
     if key and own and own != key:
         report.checkpoint_breaks.insert(0, CheckpointBreak(0, "key_mismatch", detail=own))
     return report

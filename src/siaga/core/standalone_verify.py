@@ -45,7 +45,8 @@ bundle and read on its own. The rules it checks:
   "fields"}: every event whose payload names the handover (kind "handover") must
   carry each of "fields", and those events' items must be "received"; else
   "handover_mismatch" at the first such event (by item, then seq). Only the earliest
-  finding per item is reported.
+  finding per item is reported, and items whose chain is already broken are left
+  out of the handover comparison.
 """
 
 from __future__ import annotations
@@ -455,7 +456,7 @@ def verify_bundle(directory, key=None, published=()):
                 breaks[position] = {**bad, "reason": "signature_invalid"}
             elif not signature and position == len(checkpoints) and position not in breaks:
                 breaks[position] = {**bad, "reason": "signature_missing"}
-    merge(broken, summary_breaks(directory))
+    merge(broken, summary_breaks(directory, {b["item"] for b in broken}))
     listed = [breaks[k] for k in sorted(breaks)]
     if key and own and own != key:
         listed.insert(0, {"checkpoint": 0, "reason": "key_mismatch", "item": None, "seq": None, "detail": own})
@@ -478,7 +479,7 @@ def verify_bundle(directory, key=None, published=()):
     }
 
 
-def summary_breaks(directory):
+def summary_breaks(directory, skip):
     """The items' and handovers' summaries against the events (when the bundle has them)."""
     if not (os.path.exists(f"{directory}/items.jsonl") or os.path.exists(f"{directory}/handovers.jsonl")):
         return []
@@ -507,6 +508,7 @@ def summary_breaks(directory):
                 found.append({"item": rec["item"], "seq": at, "reason": "stored_head", "record_seq": at})
             elif rec["node"] != found_node:
                 found.append({"item": rec["item"], "seq": seq, "reason": "node_mismatch", "record_seq": seq})
+    skip = set(skip) | {b["item"] for b in found}
     listed = set()
     if os.path.exists(f"{directory}/handovers.jsonl"):
         for where, rec in records(f"{directory}/handovers.jsonl", ({"handover", "received", "fields"},)):
@@ -515,13 +517,16 @@ def summary_breaks(directory):
                     and isinstance(fields, dict)):
                 raise Unreadable(f"{where}: a field has the wrong type")
             listed.add(rec["handover"])
-            events = sorted(named.get(rec["handover"], ()), key=lambda e: (e[0], e[1]))
-            at = handover_disagreement(events, received, fields)
+            events = sorted((e for e in named.get(rec["handover"], ()) if e[0] not in skip),
+                            key=lambda e: (e[0], e[1]))
+            at = handover_disagreement(events, [item for item in received if item not in skip], fields)
             if at is not None:
                 found.append({"item": at[0], "seq": at[1], "reason": "handover_mismatch", "record_seq": at[1]})
     for handover in sorted(set(named) - listed):
-        item, seq, _ = min(named[handover], key=lambda e: (e[0], e[1]))
-        found.append({"item": item, "seq": seq, "reason": "handover_mismatch", "record_seq": seq})
+        unbroken = [e for e in named[handover] if e[0] not in skip]
+        if unbroken:
+            item, seq, _ = min(unbroken, key=lambda e: (e[0], e[1]))
+            found.append({"item": item, "seq": seq, "reason": "handover_mismatch", "record_seq": seq})
     return found
 
 

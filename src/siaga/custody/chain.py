@@ -147,7 +147,8 @@ def verify_database(*, deep: bool = False, published=()) -> core.VerifyReport:
     tags = integrity.TagCheck(key)
     report = core.verify(tags.watch(stored_events_tagged()), stored_checkpoints(), deep=deep,
                          public_key=key.public_hex, published=published)
-    core.merge_breaks(report, tags.breaks + integrity.head_breaks(tags.last) + integrity.handover_breaks())
+    core.merge_breaks(report, tags.breaks + integrity.head_breaks(tags.last))
+    core.merge_breaks(report, integrity.handover_breaks(skip={b.item_id for b in report.broken}))
     return report
 
 

@@ -93,7 +93,7 @@ def _record(handover):
     return handover.client_id, received, fields
 
 
-def handover_breaks() -> list[core.Break]:
+def handover_breaks(skip=frozenset()) -> list[core.Break]:
     """Handovers (complete, or named by an event) whose record differs from their chain events."""
     ids = set(Handover.objects.filter(state="complete").values_list("pk", flat=True))
     ids |= set(Event.objects.filter(handover__isnull=False).values_list("handover_id", flat=True).distinct())
@@ -111,5 +111,5 @@ def handover_breaks() -> list[core.Break]:
             except ValueError:
                 event = {}
             events.setdefault(by_pk[handover_id], []).append((code, seq, event))
-        breaks += core.summary_breaks({}, (), records, events)
+        breaks += core.summary_breaks({}, (), records, events, skip)
     return breaks
