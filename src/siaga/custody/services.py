@@ -87,7 +87,7 @@ def registry_create(*, actor, province_code, election="pemilu", at, envelopes=Tr
     if fresh:
         audit_record(actor=actor, action="custody.registry.create", obj_type="custody_registry",
                      obj_id=f"{province_code}:{election}", area_code=province_code, after=result)
-        transaction.on_commit(checkpoint_after_commit)
+        transaction.on_commit(checkpoint_after_commit, robust=True)
     return result
 
 
@@ -214,7 +214,7 @@ def handover_confirm(*, actor, handover, code="", signature="", received_codes=N
     except _WrongCode:
         _code_failed(actor, handover)
     if appended and checkpoint:
-        transaction.on_commit(checkpoint_after_commit)
+        transaction.on_commit(checkpoint_after_commit, robust=True)
     return handover
 
 
@@ -303,7 +303,7 @@ def handover_sync(*, actor, records):
     for record in ordered:
         results.append((record["client_id"], _sync_one(actor, record)))
     if any(result == "stored" for _, result in results):
-        transaction.on_commit(checkpoint_after_commit)  # one checkpoint for the batch
+        transaction.on_commit(checkpoint_after_commit, robust=True)  # one checkpoint for the batch
     return results
 
 
@@ -343,7 +343,7 @@ def seal_replace(*, actor, item, old, new, reason, at):
     chain.save_heads([locked])
     audit_record(actor=actor, action="custody.seal.replace", obj_type="custody_item", obj_id=locked.code,
                  area_code=locked.kecamatan_code, before=before, after={"seals": seals, "reason": reason})
-    transaction.on_commit(checkpoint_after_commit)
+    transaction.on_commit(checkpoint_after_commit, robust=True)
     return locked
 
 
@@ -363,7 +363,7 @@ def event_correct(*, actor, item, seq, reason, changes, at):
     chain.save_heads([locked])
     audit_record(actor=actor, action="custody.event.correct", obj_type="custody_item", obj_id=locked.code,
                  area_code=locked.kecamatan_code, after={"seq": event.seq, "corrects": seq, "reason": reason})
-    transaction.on_commit(checkpoint_after_commit)
+    transaction.on_commit(checkpoint_after_commit, robust=True)
     return event
 
 
