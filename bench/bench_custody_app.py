@@ -96,7 +96,7 @@ def _fill_chains(at):
     """Extend every registered item to EVENTS_PER_ITEM events, inserted in bulk with real chains."""
     from siaga.core import custody as core
     from siaga.custody.bulk import insert_rows
-    from siaga.custody.chain import utc_text
+    from siaga.custody.chain import event_tag, utc_text
     from siaga.custody.models import Event, Item
 
     stamp = utc_text(at)
@@ -108,15 +108,19 @@ def _fill_chains(at):
                                  seals=["S1"], payload={"handover": f"h{seq}"})
             stored = core.store_event(head, ev)
             head = stored.hash
-            rows.append((pk, seq, stored.prev_hash, stored.hash, stored.canonical.decode(), "handover", at))
+            rows.append((pk, seq, stored.prev_hash, stored.hash, stored.canonical.decode(), event_tag(stored.hash),
+                         "handover", at))
         new_heads.append((EVENTS_PER_ITEM, head, pk))
-    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "kind", "recorded_at"], rows)
+    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "tag", "kind", "recorded_at"], rows)
     from django.db import connection
 
     with connection.cursor() as cur:
         cur.executemany("UPDATE custody_item SET head_seq = %s, head_hash = %s WHERE id = %s", new_heads)
         if connection.vendor == "postgresql":  # planner statistics, as autovacuum gives a loaded database
             cur.execute("ANALYZE")
+    from siaga.custody.services import checkpoint_auto
+
+    checkpoint_auto()  # as the timer would: the handovers that follow find a signed checkpoint over these
 
 
 def bench_verify(quick):

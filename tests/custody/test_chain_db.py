@@ -47,7 +47,7 @@ def test_verify_database_reports_clean_then_checkpoint_covers_new_heads(user, wa
 
 
 def _verify(capsys):
-    code = commands.cmd_verify(argparse.Namespace(deep=False, json=True))
+    code = commands.cmd_verify(argparse.Namespace(deep=False, json=True, root=[]))
     return code, json.loads(capsys.readouterr().out)
 
 

@@ -411,6 +411,7 @@ CASES = {
     "GET /api/custody/where": api("GET", "/custody/where"),
     "GET /api/custody/where@out": api("GET", "/custody/where", query={"area": KABKOTA_OUT}),
     "GET /api/custody/checkpoints": api("GET", "/custody/checkpoints"),
+    "GET /api/custody/checkpoints/key": api("GET", "/custody/checkpoints/key"),
 }
 
 # The expected outcomes, one row per case; columns as ROLES.
@@ -630,6 +631,7 @@ GET /api/custody/anomalies                                               200    
 GET /api/custody/where                                                   200      200      200      200      200      200      200      200      401
 GET /api/custody/where@out                                               200      200      200      200      200      200      200      200      401
 GET /api/custody/checkpoints                                             200      200      200      200      200      200      200      200      200
+GET /api/custody/checkpoints/key                                         200      200      200      200      200      200      200      200      200
 """
 
 

@@ -15,3 +15,8 @@ def audit_list(*, viewer, object_type=None, object_id=None):
     if object_id:
         rows = rows.filter(object_id=str(object_id))
     return rows
+
+
+def own_action_count(*, viewer, action, since) -> int:
+    """How many times ``viewer`` did ``action`` since ``since`` (their own trail, whatever its area): rate limits."""
+    return AuditLog.objects.filter(actor=viewer, action=action, at__gte=since).count()

@@ -55,7 +55,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import groupby
@@ -100,6 +100,27 @@ EVENT_REASONS = {
         "Isi peristiwa tidak sesuai skema",
         "Event content does not follow the schema",
     ),
+    "after_checkpoint": (
+        "Peristiwa tidak dicakup checkpoint bertanda tangan terakhir (ditambahkan di luar Siaga?)",
+        "Event not covered by the last signed checkpoint (appended outside Siaga?)",
+    ),
+    # Found by the server only (siaga.custody.chain): its own tags and summary rows.
+    "tag_mismatch": (
+        "Peristiwa tidak bertanda server: tidak ditulis oleh Siaga",
+        "Event lacks the server's tag: not written by Siaga",
+    ),
+    "stored_head": (
+        "Kepala rantai tersimpan pada barang berbeda dengan peristiwa terakhir (ekor dipotong atau ditambah)",
+        "The item's stored chain head differs from its last event (tail cut off or added)",
+    ),
+    "node_mismatch": (
+        "Lokasi barang berbeda dengan simpul pada peristiwa terakhirnya (dipindah tanpa peristiwa)",
+        "The item's location differs from the node of its last event (moved without an event)",
+    ),
+    "handover_mismatch": (
+        "Data serah terima berbeda dengan yang tercatat di rantai (penerima, tanda tangan, atau barang diubah)",
+        "Handover record differs from what the chain recorded (receiver, signature or items edited)",
+    ),
 }
 CHECKPOINT_REASONS = {
     "hash_mismatch": (
@@ -123,6 +144,22 @@ CHECKPOINT_REASONS = {
     "root_mismatch": (
         "Akar Merkle tidak cocok dengan kepala rantai",
         "Merkle root does not match the chain heads",
+    ),
+    "signature_missing": (
+        "Checkpoint terakhir tidak bertanda tangan server",
+        "The last checkpoint carries no server signature",
+    ),
+    "signature_invalid": (
+        "Tanda tangan checkpoint tidak sah untuk kunci publik ini (checkpoint dihitung ulang?)",
+        "Checkpoint signature is not valid for this public key (checkpoint recomputed?)",
+    ),
+    "published_root_mismatch": (
+        "Akar yang dipublikasikan tidak cocok dengan checkpoint ini",
+        "The published root does not match this checkpoint",
+    ),
+    "key_mismatch": (
+        "Kunci publik dalam bundel berbeda dengan kunci yang diberikan",
+        "The public key in the bundle differs from the key given",
     ),
 }
 
@@ -301,6 +338,7 @@ class Checkpoint:
     prev_checkpoint_hash: str
     advanced: Mapping[str, int] = field(default_factory=dict)
     hash: str = ""
+    signature: str = ""  # Ed25519 over the hash (siaga.core.custody_sign); not part of the body
 
     def body(self) -> dict[str, Any]:
         return {
@@ -397,6 +435,7 @@ class CheckpointBreak:
     reason: str
     item_id: str | None = None
     seq: int | None = None
+    detail: str | None = None  # e.g. the published root that did not match
 
     def message(self, lang: str = "id") -> str:
         return CHECKPOINT_REASONS[self.reason][0 if lang == "id" else 1]
@@ -409,6 +448,7 @@ class VerifyReport:
     broken: list[Break]
     checkpoints: int = 0
     checkpoint_breaks: list[CheckpointBreak] = field(default_factory=list)
+    key: str | None = None  # the public key the signatures were checked with; None: not checked
 
     @property
     def ok(self) -> bool:
@@ -421,19 +461,27 @@ class VerifyReport:
             "items": self.items,
             "events": self.events,
             "checkpoints": self.checkpoints,
+            "key": self.key,
             "broken": [
                 {"item": b.item_id, "seq": b.seq, "reason": b.reason, "record_seq": b.record_seq}
                 for b in self.broken
             ],
             "checkpoint_breaks": [
-                {"checkpoint": c.checkpoint_seq, "reason": c.reason, "item": c.item_id, "seq": c.seq}
+                {"checkpoint": c.checkpoint_seq, "reason": c.reason, "item": c.item_id, "seq": c.seq,
+                 "detail": c.detail}
                 for c in self.checkpoint_breaks
             ],
         }
 
 
 def verify(
-    events: Iterable[StoredEvent], checkpoints: Sequence[Checkpoint] = (), *, deep: bool = False
+    events: Iterable[StoredEvent],
+    checkpoints: Sequence[Checkpoint] = (),
+    *,
+    deep: bool = False,
+    public_key: str | None = None,
+    published: Sequence[tuple[int | None, str]] = (),
+    covered: bool = False,
 ) -> VerifyReport:
     """Verify every chain and every checkpoint in one streaming pass over ``events``.
 
@@ -452,7 +500,14 @@ def verify(
 
     What chains alone cannot see: the last events of an item cut off, or a whole
     item removed or rewritten. Checkpoints cover those up to the last
-    checkpoint, and checkpoints themselves need their hashes published outside.
+    checkpoint; a checkpoint recomputed over rewritten chains is caught by its
+    signature. With ``public_key`` (hex) every signature present must verify and
+    the last checkpoint must be signed (earlier unsigned ones are committed to
+    by the signed one's ``prev_checkpoint_hash``). ``published`` lists roots
+    published outside as (checkpoint seq or None for "any checkpoint", root).
+    ``covered=True`` requires every event to lie within the last checkpoint's
+    heads (a bundle exported by Siaga ends with a checkpoint over everything):
+    the first uncovered event of an item is an ``after_checkpoint`` break.
     """
     wanted: dict[str, set[int]] = {}
     for cp in checkpoints:
@@ -498,13 +553,136 @@ def verify(
             count += 1
             if seqs is not None and seq in seqs and (item, seq) not in found:
                 found[item, seq] = stored
+    if covered:
+        heads = covered_heads(checkpoints)
+        for item, current in state.items():
+            if current is not None and current[0] - 1 > heads.get(item, 0):
+                first = heads.get(item, 0) + 1
+                broken.append(Break(item, first, "after_checkpoint", first))
+    breaks = _check_checkpoints(checkpoints, found)
+    if public_key is not None:
+        breaks = _check_signatures(checkpoints, public_key, breaks)
     return VerifyReport(
         items=len(state),
         events=count,
         broken=broken,
         checkpoints=len(checkpoints),
-        checkpoint_breaks=_check_checkpoints(checkpoints, found),
+        checkpoint_breaks=breaks + _check_published(checkpoints, published),
+        key=public_key,
     )
+
+
+def merge_breaks(report: VerifyReport, extra: Iterable[Break]) -> None:
+    """Add ``extra`` to the report keeping one break per item: the earliest seq (the first one on a tie)."""
+    position = {b.item_id: n for n, b in enumerate(report.broken)}
+    for b in extra:
+        n = position.get(b.item_id)
+        if n is None:
+            position[b.item_id] = len(report.broken)
+            report.broken.append(b)
+        elif b.seq < report.broken[n].seq:
+            report.broken[n] = b
+
+
+def summary_breaks(
+    last: Mapping[str, tuple[int, str, Any]],
+    items: Iterable[tuple[str, int, str, Any]],
+    handovers: Iterable[tuple[str, Sequence[str], Mapping[str, Any]]],
+    handover_events: Mapping[str, Sequence[tuple[str, int, Mapping[str, Any]]]],
+    skip: Set[str] = frozenset(),
+) -> list[Break]:
+    """Summary records that disagree with the chains (the rules ``standalone_verify.py`` repeats).
+
+    ``last``: item -> (seq, hash, node) of its last event. ``items``: (item, head seq, head hash, node) as
+    the summary stores them: a head that is not the last event is ``stored_head`` at the first seq where
+    they part; a node that is not the last event's is ``node_mismatch``. ``handovers``: (handover id,
+    items received, fields) where fields are what each of its events must say; ``handover_events``:
+    handover id -> (item, seq, event) for every event naming it. A handover whose events name other items
+    or say other things is ``handover_mismatch`` at its first event (by item). Items in ``skip`` or with a
+    finding above (their chain is already broken, and reported there) are left out of that comparison.
+    """
+    breaks = []
+    for item, seq, head, node in items:
+        found_seq, found_hash, found_node = last.get(item, (0, "", None))
+        if (seq, head) != (found_seq, found_hash):
+            at = min(seq, found_seq) + 1 if seq != found_seq else seq
+            breaks.append(Break(item, at, "stored_head", at))
+        elif node != found_node:
+            breaks.append(Break(item, seq, "node_mismatch", seq))
+    skip = set(skip) | {b.item_id for b in breaks}
+    listed = set()
+    for handover, received, fields in handovers:
+        listed.add(handover)
+        events = sorted((e for e in handover_events.get(handover, ()) if e[0] not in skip), key=itemgetter(0, 1))
+        at = _handover_disagreement(events, [item for item in received if item not in skip], fields)
+        if at is not None:
+            breaks.append(Break(*at, "handover_mismatch", at[1]))
+    for handover in sorted(set(handover_events) - listed):  # events naming a handover with no record
+        named = [e for e in handover_events[handover] if e[0] not in skip]
+        if named:
+            item, seq, _ = min(named, key=itemgetter(0, 1))
+            breaks.append(Break(item, seq, "handover_mismatch", seq))
+    return breaks
+
+
+def _handover_disagreement(events, received, fields) -> tuple[str, int] | None:
+    """Where a handover's events and record part: an event of an item not received (or a second one of an
+    item), else (a received item without an event) its first event, else the first event saying something else; None when they agree."""
+    taken, seen = set(received), set()
+    for item, seq, _ in events:
+        if item not in taken or item in seen:
+            return item, seq
+        seen.add(item)
+    if seen != taken:
+        return events[0][:2] if events else (sorted(taken)[0], 0)
+    for item, seq, event in events:
+        if any(event.get(name) != value for name, value in fields.items()):
+            return item, seq
+    return None
+
+
+def covered_heads(checkpoints: Sequence[Checkpoint]) -> dict[str, int]:
+    """item -> head seq covered by the last checkpoint (the union of ``advanced``)."""
+    heads: dict[str, int] = {}
+    for cp in checkpoints:
+        heads.update(cp.advanced)
+    return heads
+
+
+def _check_signatures(
+    checkpoints: Sequence[Checkpoint], public_key: str, breaks: list[CheckpointBreak]
+) -> list[CheckpointBreak]:
+    """A bad signature replaces a checkpoint's other finding (it says more: the checkpoint was recomputed)."""
+    from siaga.core.custody_sign import signature_ok
+
+    by_position = {b.checkpoint_seq: b for b in breaks}
+    for position, cp in enumerate(checkpoints, start=1):
+        if cp.signature and not signature_ok(public_key, cp.hash, cp.signature):
+            by_position[position] = CheckpointBreak(position, "signature_invalid")
+        elif not cp.signature and position == len(checkpoints) and position not in by_position:
+            by_position[position] = CheckpointBreak(position, "signature_missing")
+    return [by_position[k] for k in sorted(by_position)]
+
+
+def _check_published(
+    checkpoints: Sequence[Checkpoint], published: Sequence[tuple[int | None, str]]
+) -> list[CheckpointBreak]:
+    breaks = []
+    for seq, root in published:
+        if seq is None:
+            if not any(cp.root == root for cp in checkpoints):
+                breaks.append(CheckpointBreak(0, "published_root_mismatch", detail=root))
+        elif not (1 <= seq <= len(checkpoints)) or checkpoints[seq - 1].root != root:
+            breaks.append(CheckpointBreak(seq, "published_root_mismatch", detail=root))
+    return breaks
+
+
+def parse_published(text: str) -> tuple[int | None, str]:
+    """``ROOT`` or ``SEQ:ROOT`` as given to ``--root``; raises CustodyError when malformed."""
+    seq_text, _, root = text.strip().lower().rpartition(":")
+    if not _HEX64.fullmatch(root) or (seq_text and not seq_text.isdigit()):
+        raise CustodyError(f"{text!r}: expected ROOT or SEQ:ROOT (64 hex digits)")
+    return (int(seq_text) if seq_text else None), root
 
 
 def _labels_match(data: bytes, item: str, seq: int) -> bool:

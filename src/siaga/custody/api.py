@@ -80,11 +80,14 @@ def handover_create(request, payload: HandoverIn):
 
 @router.post("/handovers/{client_id}/confirm", response=HandoverOut)
 def handover_confirm(request, client_id: str, payload: ConfirmIn):
+    """The receiver's confirmation: a wrong code is counted; 5 lock the handover, 10 by one user answer 429."""
     handover = selectors.handover_get(viewer=request.auth, client_id=client_id)
     try:
         handover = services.handover_confirm(actor=request.auth, handover=handover, **payload.dict())
     except ValidationError as exc:
         _invalid(exc)
+    except services.CodeRefused as exc:
+        raise HttpError(exc.status, str(exc)) from None
     return _out(handover)
 
 
@@ -183,3 +186,11 @@ def where(request, kind: str = "", area: str = ""):
 def checkpoints(request):
     """Public: roots, counts and times only."""
     return list(selectors.checkpoint_list()[:200])
+
+
+@router.get("/checkpoints/key", auth=None)
+def checkpoint_key(request):
+    """Public: the Ed25519 key that signs the checkpoints (pass it to the standalone verifier's --key)."""
+    from siaga.custody.keys import custody_key
+
+    return {"public_key": custody_key().public_hex}

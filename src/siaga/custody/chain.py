@@ -5,8 +5,13 @@ them. Appends lock the touched item rows in ascending id order (a fixed order,
 so two handovers sharing items cannot deadlock); the unique (item, seq)
 constraint is the last guard should a lock ever be skipped. SQLite has no row
 locks but serialises writers (IMMEDIATE transactions), which gives the same.
+
+Every event row carries the server's tag (siaga.custody.keys) and every
+checkpoint its signature: a checkpoint refuses to cover an event without a good
+tag, so an event put into the table by hand is never signed.
 """
 
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -15,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from siaga.core import custody as core
+from siaga.custody.keys import custody_key
 from siaga.custody.models import Checkpoint, Event, Item
 
 
@@ -49,8 +55,30 @@ def append(items: dict[int, Item], drafts: Sequence[tuple[int, dict]], *, handov
         stored = core.store_event(item.head_hash or core.GENESIS, event)
         item.head_seq, item.head_hash = stored.seq, stored.hash
         rows.append(Event(item=item, seq=stored.seq, prev_hash=stored.prev_hash, hash=stored.hash,
-                          canonical=stored.canonical.decode("utf-8"), kind=fields["kind"], handover=handover))
+                          canonical=stored.canonical.decode("utf-8"), tag=event_tag(stored.hash),
+                          kind=fields["kind"], handover=handover))
     return Event.objects.bulk_create(rows)
+
+
+def event_tag(event_hash: str) -> str:
+    return custody_key().tag(event_hash)
+
+
+def handover_fields(handover, from_code: str, to_code: str, seals) -> dict:
+    """The chain-event fields of one item received in ``handover`` (all but item_id and seq).
+
+    Every field of the handover record that says who, where, when and how is in
+    here, so an edit of the record afterwards shows against its events.
+    """
+    signature = hashlib.sha256(handover.signature.encode("utf-8")).hexdigest() if handover.signature else None
+    return {
+        "kind": "handover", "at": utc_text(handover.at), "node": to_code, "giver": handover.giver_name,
+        "receiver": handover.receiver_name, "seals": list(seals), "condition": handover.condition or None,
+        "payload": {"handover": handover.client_id, "from": from_code, "device": handover.device,
+                    "client_seq": handover.client_seq, "method": handover.receiver_method,
+                    "escort": handover.escort, "signature_sha256": signature,
+                    "confirmed": [utc_text(handover.giver_confirmed_at), utc_text(handover.receiver_confirmed_at)]},
+    }  # fmt: skip
 
 
 SUMMARY_FIELDS = ["node", "holder", "seals", "head_seq", "head_hash", "updated_at"]
@@ -67,31 +95,78 @@ def save_heads(items) -> None:
             cur.executemany(sql, rows)
 
 
-def stored_events(chunk_size: int = 20000) -> Iterator[core.StoredEvent]:
-    """Every stored event, each item's in seq order, read with a server-side cursor."""
-    rows = (Event.objects.order_by("item_id", "seq")
+def stored_events(chunk_size: int = 20000, *, covered_only: bool = False) -> Iterator[core.StoredEvent]:
+    """Every stored event (or those checkpoints cover), each item's in seq order, read with a server-side cursor."""
+    rows = Event.objects.filter(seq__lte=F("item__checkpointed_seq")) if covered_only else Event.objects.all()
+    rows = (rows.order_by("item_id", "seq")
             .values_list("item__code", "seq", "prev_hash", "hash", "canonical").iterator(chunk_size=chunk_size))
     for code, seq, prev, hash_, text in rows:
         yield core.StoredEvent(code, seq, prev, hash_, text.encode("utf-8"))
 
 
+def export_bundle(directory) -> tuple:
+    """Write the open bundle: the checkpoints and the events they cover, read as one snapshot; (path, public key).
+
+    Events appended after the last checkpoint are left out (the next bundle has them), so a bundle verifies
+    strictly: every event in it is covered by its last, signed checkpoint.
+    """
+    from siaga.core.custody_bundle import write_bundle
+
+    from siaga.custody.integrity import bundle_summaries
+
+    public = custody_key().public_hex
+    fresh = not connection.in_atomic_block  # inside a caller's transaction, its snapshot rules
+    with transaction.atomic():
+        if fresh and connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        checkpoints = stored_checkpoints()
+        items, handovers = bundle_summaries()
+        events = stored_events(covered_only=True)
+        path = write_bundle(events, checkpoints, directory, public_key=public, items=items, handovers=handovers)
+        return path, public
+
+
 def stored_checkpoints() -> list[core.Checkpoint]:
     out = []
-    for body, hash_ in Checkpoint.objects.order_by("seq").values_list("body", "hash"):
-        out.append(core.Checkpoint(**json.loads(body), hash=hash_))
+    for body, hash_, signature in Checkpoint.objects.order_by("seq").values_list("body", "hash", "signature"):
+        out.append(core.Checkpoint(**json.loads(body), hash=hash_, signature=signature))
     return out
 
 
-def verify_database(*, deep: bool = False) -> core.VerifyReport:
-    """Every chain and checkpoint as stored, in one streaming pass."""
-    return core.verify(stored_events(), stored_checkpoints(), deep=deep)
+def verify_database(*, deep: bool = False, published=()) -> core.VerifyReport:
+    """Every chain and checkpoint as stored, in one streaming pass, then what only the server can check.
+
+    Checkpoint signatures are checked with the server's public key; every event's
+    tag; each item's stored head and location against its last event; each
+    complete handover's record against its events (siaga.custody.integrity).
+    """
+    from siaga.custody import integrity
+
+    key = custody_key()
+    tags = integrity.TagCheck(key)
+    report = core.verify(tags.watch(stored_events_tagged()), stored_checkpoints(), deep=deep,
+                         public_key=key.public_hex, published=published)
+    core.merge_breaks(report, tags.breaks + integrity.head_breaks(tags.last))
+    core.merge_breaks(report, integrity.handover_breaks(skip={b.item_id for b in report.broken}))
+    return report
+
+
+def stored_events_tagged(chunk_size: int = 20000):
+    """(StoredEvent, tag) for every stored event, in the order of ``stored_events``."""
+    rows = (Event.objects.order_by("item_id", "seq")
+            .values_list("item__code", "seq", "prev_hash", "hash", "canonical", "tag").iterator(chunk_size=chunk_size))
+    for code, seq, prev, hash_, text, tag in rows:
+        yield core.StoredEvent(code, seq, prev, hash_, text.encode("utf-8")), tag
 
 
 def take_checkpoint(at: datetime) -> Checkpoint:
-    """Commit to every chain head now. Call inside a transaction.
+    """Commit to every chain head now and sign it. Call inside a transaction.
 
     On PostgreSQL the item table is locked against appends for the moment this
     takes, so the heads read and the 'advanced' set are one consistent state.
+    Raises CustodyError, signing nothing, when an event since the last
+    checkpoint lacks the server's tag or an item's head is not its last event.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -104,9 +179,27 @@ def take_checkpoint(at: datetime) -> Checkpoint:
         heads[code] = (seq, head)
         if seq > done:
             advanced[code] = seq
+    _check_new_events(heads, advanced)
     cp = core.make_checkpoint(prev, utc_text(at), heads, advanced)
 
     Item.objects.filter(head_seq__gt=F("checkpointed_seq")).update(checkpointed_seq=F("head_seq"))
     return Checkpoint.objects.create(
         seq=cp.seq, at=cp.at, root=cp.root, item_count=cp.item_count, event_count=cp.event_count,
-        prev_hash=cp.prev_checkpoint_hash, hash=cp.hash, body=core.canonical_bytes(cp.body()).decode("utf-8"))
+        prev_hash=cp.prev_checkpoint_hash, hash=cp.hash, body=core.canonical_bytes(cp.body()).decode("utf-8"),
+        signature=custody_key().sign(cp.hash))
+
+
+def _check_new_events(heads, advanced) -> None:
+    """The events a checkpoint is about to cover for the first time: tagged by this server, and each item's
+    head its last event. A few per handover, so cheap."""
+    key = custody_key()
+    rows = (Event.objects.filter(item__head_seq__gt=F("item__checkpointed_seq"), seq__gt=F("item__checkpointed_seq"))
+            .order_by("item_id", "seq").values_list("item__code", "seq", "hash", "tag"))
+    last = {}
+    for code, seq, hash_, tag in rows.iterator(chunk_size=20000):
+        if not key.tag_ok(hash_, tag):
+            raise core.CustodyError(f"{code} #{seq}: event without the server's tag; not signed")
+        last[code] = (seq, hash_)
+    for code, seq in advanced.items():
+        if last.get(code) != heads[code]:
+            raise core.CustodyError(f"{code} #{seq}: the stored head is not the item's last event; not signed")

@@ -7,15 +7,21 @@ def register(sub):
     custody = sub.add_parser("custody", help="ballot-box custody chain").add_subparsers(dest="action", required=True)
     p = custody.add_parser("verify", help="check every chain and checkpoint stored in the database")
     p.add_argument("--deep", action="store_true", help="also re-read every event text (slower)")
+    p.add_argument("--root", action="append", default=[], metavar="[SEQ:]ROOT",
+                   help="a checkpoint root published earlier; a mismatch is named (repeatable)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_verify)
-    p = custody.add_parser("export", help="write an open bundle (events, checkpoints, standalone verifier)")
+    p = custody.add_parser("export", help="write an open bundle (events, signed checkpoints, public key, verifier)")
     p.add_argument("--output", required=True)
     p.set_defaults(func=cmd_export)
-    p = custody.add_parser("checkpoint", help="take a checkpoint over every chain head and print it")
+    p = custody.add_parser("checkpoint", help="take a signed checkpoint over every chain head and print it")
     p.add_argument("--as", dest="actor")
+    p.add_argument("--every", type=int, metavar="SECONDS",
+                   help="keep running: a checkpoint every SECONDS whenever a chain head moved (the timer)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checkpoint)
+    p = custody.add_parser("key", help="print the public key that signs the checkpoints (to publish)")
+    p.set_defaults(func=cmd_key)
     p = custody.add_parser("checkpoints", help="print the checkpoints (for publishing)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checkpoints)
@@ -24,6 +30,7 @@ def register(sub):
     p.add_argument("--election", choices=["pemilu", "pilkada"], default="pemilu")
     p.add_argument("--as", dest="actor")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=["id", "en"], default="id")
     p.set_defaults(func=cmd_registry)
     p = custody.add_parser("scan", help="raise anomalies for overdue legs, unconfirmed handovers, late missions")
     p.add_argument("--json", action="store_true")
@@ -31,13 +38,18 @@ def register(sub):
 
 
 def cmd_verify(args):
+    from siaga.core.custody import CustodyError, parse_published
     from siaga.custody.chain import verify_database
 
-    report = verify_database(deep=args.deep)
+    try:
+        published = [parse_published(text) for text in args.root]
+    except CustodyError as exc:
+        raise CommandError(f"--root: akar tidak sah / invalid root: {exc}") from None
+    report = verify_database(deep=args.deep, published=published)
     data = report.to_dict()
     summary = {"items": data["items"], "events": data["events"], "checkpoints": data["checkpoints"],
                "broken": len(data["broken"]), "checkpoint_breaks": len(data["checkpoint_breaks"]), "ok": data["ok"],
-               "breaks": data["broken"], "checkpoint_problems": data["checkpoint_breaks"]}
+               "key": data["key"], "breaks": data["broken"], "checkpoint_problems": data["checkpoint_breaks"]}
     if args.json:
         print_json(summary)
     else:
@@ -48,24 +60,44 @@ def cmd_verify(args):
                   f"/ {b.message('en')}")
         for c in report.checkpoint_breaks:
             where = f" ({c.item_id} #{c.seq})" if c.item_id else ""
+            where += f" [{c.detail}]" if c.detail else ""
             print(f"  RUSAK / BROKEN: checkpoint {c.checkpoint_seq}{where}: {c.message('id')} / {c.message('en')}")
         print("BAIK / OK" if report.ok else "RUSAK / BROKEN")
     return 0 if report.ok else 1
 
 
 def cmd_export(args):
-    from siaga.core.custody_bundle import write_bundle
-    from siaga.custody.chain import stored_checkpoints, stored_events
+    from siaga.custody.chain import export_bundle
+    from siaga.custody.services import checkpoint_auto
 
-    out = write_bundle(stored_events(), stored_checkpoints(), args.output)
-    print(f"Bundel ditulis / bundle written: {out}  (python {out / 'standalone_verify.py'} {out})")
+    checkpoint_auto()  # the bundle ends with a signed checkpoint over every event in it
+    out, key = export_bundle(args.output)
+    print(f"Bundel ditulis / bundle written: {out}  (python {out / 'standalone_verify.py'} {out} --key {key})")
 
 
 def cmd_checkpoint(args):
-    from siaga.custody.services import checkpoint_create
+    import time
 
-    cp = checkpoint_create(actor=cli_actor(args.actor))
-    _print_checkpoints([cp], args.json)
+    from siaga.custody.services import checkpoint_auto, checkpoint_create
+
+    if args.every is None:
+        cp = checkpoint_create(actor=cli_actor(args.actor))
+        _print_checkpoints([cp], args.json)
+        return 0
+    if args.every < 1:
+        raise CommandError("--every: paling sedikit 1 detik / at least 1 second")
+    while True:  # a service process: Ctrl+C (or the service manager) stops it
+        if cp := checkpoint_auto():
+            _print_checkpoints([cp], args.json)
+        time.sleep(args.every)
+
+
+def cmd_key(args):
+    from siaga.core.custody_sign import key_id
+    from siaga.custody.keys import custody_key
+
+    public = custody_key().public_hex
+    print(f"{public}  (id {key_id(public)})")
 
 
 def cmd_checkpoints(args):
@@ -76,7 +108,7 @@ def cmd_checkpoints(args):
 
 def _print_checkpoints(rows, as_json):
     data = [{"seq": c.seq, "at": c.at, "root": c.root, "items": c.item_count, "events": c.event_count,
-             "hash": c.hash, "prev": c.prev_hash} for c in rows]
+             "hash": c.hash, "prev": c.prev_hash, "signature": c.signature} for c in rows]
     if as_json:
         print_json(data)
         return
@@ -85,17 +117,19 @@ def _print_checkpoints(rows, as_json):
 
 
 def cmd_registry(args):
-    from django.utils import timezone
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import timezone, translation
 
     from siaga.custody.services import registry_create
 
-    try:
-        result = registry_create(actor=cli_actor(args.actor), province_code=args.province, election=args.election,
-                                 at=timezone.now())
-    except Exception as exc:
-        if exc.__class__.__name__ in ("PermissionDenied", "ValidationError"):
+    with translation.override(args.lang):
+        try:
+            result = registry_create(actor=cli_actor(args.actor), province_code=args.province,
+                                     election=args.election, at=timezone.now())
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
-        raise
     print_json(result) if args.json else print(result)
 
 

@@ -88,11 +88,9 @@ def _bulk_journey(actor, boxes, stages):
                          giver_confirmed_at=at, receiver_confirmed_at=at + timedelta(minutes=5), created_at=at)
             handovers.append(h)
             for box in group:
+                fields = chain.handover_fields(h, origin, dest, box.seals)
                 stored = core.store_event(box.head_hash, core.make_event(
-                    box.code, box.head_seq + 1, "handover", chain.utc_text(at), node=dest, giver=names[origin],
-                    receiver=names[dest], seals=box.seals, condition="baik",
-                    payload={"handover": client_id, "from": origin, "device": "", "client_seq": 0, "method": "code",
-                             "escort": h.escort, "confirmed": [chain.utc_text(at), chain.utc_text(at + timedelta(minutes=5))]}))
+                    box.code, box.head_seq + 1, fields.pop("kind"), fields.pop("at"), **fields))
                 box.head_seq, box.head_hash, box.node_id, box.holder, box.updated_at = \
                     stored.seq, stored.hash, nodes[dest], names[dest], at
                 events.append((h, box, stored))
@@ -100,9 +98,10 @@ def _bulk_journey(actor, boxes, stages):
         ids = dict(Handover.objects.filter(client_id__in=[h.client_id for h in handovers]).values_list("client_id", "pk"))
         insert_rows(Handover.items.through, ["handover_id", "item_id"],
                     ((ids[h.client_id], box.pk) for h, box, _ in events))
-        insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "kind", "handover_id", "recorded_at"],
-                    ((box.pk, s.seq, s.prev_hash, s.hash, s.canonical.decode("utf-8"), "handover", ids[h.client_id], at)
-                     for h, box, s in events))
+        insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "tag", "kind", "handover_id",
+                            "recorded_at"],
+                    ((box.pk, s.seq, s.prev_hash, s.hash, s.canonical.decode("utf-8"), chain.event_tag(s.hash),
+                      "handover", ids[h.client_id], at) for h, box, s in events))
         chain.save_heads(boxes)
         audit_record(actor=actor, action="custody.demo.journey", obj_type="custody_registry",
                      obj_id=f"{boxes[0].kabkota_code}:{dest_kind}", area_code=boxes[0].kabkota_code,
@@ -145,14 +144,14 @@ def _ppk_user(actor, kab):
                 full_name=f"PPK {kec.name}")
 
 
-def _escorts(kab):
+def _escorts(actor, kab):
+    """Three officers of the kab/kota from the roster, as the demo's actor sees it (Polsek names without one)."""
     try:
         from siaga.deployment.selectors import personnel_list
-        from siaga.cli import cli_actor
-
-        people = list(personnel_list(viewer=cli_actor()).filter(unit__area_code__startswith=kab)[:3])
     except ImportError:
         people = []
+    else:
+        people = list(personnel_list(viewer=actor).filter(unit__area_code__startswith=kab)[:3])
     if people:
         return [{"name": f"{p.rank} {p.name}", "nrp": p.nrp, "unit": p.unit.name} for p in people]
     polsek = Agency.objects.filter(code__startswith=f"POLSEK-{kab}.").order_by("code")[:2]
@@ -179,7 +178,7 @@ def _sea_mission(actor, kab):
     cargo = Item.objects.filter(kecamatan_code=far.code, kind="box").values_list("code", flat=True)
     mission = services.mission_create(
         actor=actor, code=f"KAWAL-{kab}-01", name=f"Kawal logistik {home.name} - {far.name}", area_code=kab,
-        legs=legs, escorts=_escorts(kab), item_codes=list(cargo),
+        legs=legs, escorts=_escorts(actor, kab), item_codes=list(cargo),
         checkpoints=[{"leg": 1, "name": "Tengah perairan", "lat": middle[0], "lng": middle[1],
                       "planned_at": day + timedelta(hours=1.5 + sea_hours / 2)}])
     for minutes, (lat, lng) in ((30, harbour), (150, middle)):

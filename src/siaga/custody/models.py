@@ -87,6 +87,9 @@ class Event(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     canonical = models.TextField()
+    # HMAC of the hash with the server's key (siaga.core.custody_sign): tells an event Siaga wrote from one
+    # put into the table by someone else, before a signed checkpoint covers it.
+    tag = models.CharField(max_length=64, blank=True, db_default="")
     kind = models.CharField(max_length=20)
     handover = models.ForeignKey("Handover", null=True, on_delete=models.PROTECT, related_name="events")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -106,6 +109,7 @@ class Checkpoint(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     body = models.TextField()  # canonical text of the checkpoint body
+    signature = models.CharField(max_length=128, blank=True, db_default="")  # Ed25519 over the hash, by the server's key
 
     class Meta:
         ordering = ["seq"]
@@ -140,6 +144,9 @@ class Handover(models.Model):
     code_expires_at = models.DateTimeField(null=True)
     receiver_method = models.CharField(max_length=10, blank=True)  # device, code, signature
     signature = models.TextField(blank=True)
+    # Wrong one-time codes: after CODE_ATTEMPTS the handover locks (the receiver must confirm another way).
+    code_failures = models.PositiveSmallIntegerField(default=0, db_default=0)
+    code_locked_at = models.DateTimeField(null=True, blank=True)
     giver_confirmed_at = models.DateTimeField()
     receiver_confirmed_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -7,6 +7,10 @@ from siaga.custody.routes import ENVELOPE, RACES, node_code
 from siaga.regions.models import BALLOT_BOXES, Region, Tps
 
 
+def province_known(code: str) -> bool:
+    return Region.objects.filter(code=code, level=1).exists()
+
+
 def item_code(tps_code: str, race: str) -> str:
     return f"{tps_code}-{race}"
 

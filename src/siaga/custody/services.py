@@ -6,9 +6,11 @@ anomalies and missions change state with their before/after in the audit trail.
 
 import hashlib
 import hmac
+import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -16,16 +18,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
+from siaga.accounts.selectors import own_action_count
 from siaga.accounts.services import audit_record
+from siaga.core.custody import CustodyError
 from siaga.custody import chain
 from siaga.custody.access import require_custodian
 from siaga.custody.anomalies import raise_anomaly, scan_handover
 from siaga.custody.bulk import insert_rows
-from siaga.custody.models import (Anomaly, Event, Handover, HandoverState, Item, Mission, MissionCheckpoint,
-                                  MissionEscort, MissionLeg, MissionStatus, Node, PositionReport, Seal)
-from siaga.custody.registry import registry_rows
+from siaga.custody.models import (Anomaly, Checkpoint, Event, Handover, HandoverState, Item, Mission,
+                                  MissionCheckpoint, MissionEscort, MissionLeg, MissionStatus, Node, PositionReport,
+                                  Seal)
+from siaga.custody.registry import province_known, registry_rows
 
 CODE_TTL = timedelta(minutes=15)
+CODE_ATTEMPTS = 5  # wrong one-time codes before a handover locks against codes
+USER_CODE_FAILURES = 10  # wrong codes one user may enter, over all handovers, within CODE_TTL
+log = logging.getLogger("siaga.custody")
+
+
+class CodeRefused(PermissionDenied):
+    """A one-time code refused: wrong or expired, the handover locked (both 403), or the user throttled (429)."""
+
+    def __init__(self, message, status=403):
+        super().__init__(message)
+        self.status = status
+
+
+class _WrongCode(Exception):
+    pass
 
 
 def _code_hash(handover_client_id: str, code: str) -> str:
@@ -42,6 +62,9 @@ def handover_state(h: Handover, item_codes) -> dict:
 @transaction.atomic
 def registry_create(*, actor, province_code, election="pemilu", at, envelopes=True, kabkota=None) -> dict:
     """Nodes, items, seals and each item's first (registration) event for a province; skips what exists."""
+    if not province_known(province_code):
+        raise ValidationError(_("Province %(code)s is not in the region registry: load it first "
+                                "(siaga regions load) or check the code.") % {"code": province_code})
     require_custodian(actor, province_code)
     nodes, items, seals, events = registry_rows(province_code=province_code, election=election, at=at,
                                                 envelopes=envelopes, kabkota=kabkota)
@@ -57,13 +80,14 @@ def registry_create(*, actor, province_code, election="pemilu", at, envelopes=Tr
     ids = dict(Item.objects.filter(province_code=province_code).values_list("code", "pk")) if fresh else {}
     new = {item["code"] for item in fresh}
     insert_rows(Seal, ["number", "item_id", "applied_at"], ((n, ids[code], at) for code, n in seals if code in new))
-    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "kind", "recorded_at"], (
-        (ids[e.item_id], 1, e.prev_hash, e.hash, e.canonical.decode("utf-8"), "registered", at)
-        for e in events if e.item_id in new))
+    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "tag", "kind", "recorded_at"], (
+        (ids[e.item_id], 1, e.prev_hash, e.hash, e.canonical.decode("utf-8"), chain.event_tag(e.hash), "registered",
+         at) for e in events if e.item_id in new))
     result = {"nodes": len(node_ids), "items_created": len(fresh), "items": len(existing) + len(fresh)}
     if fresh:
         audit_record(actor=actor, action="custody.registry.create", obj_type="custody_registry",
                      obj_id=f"{province_code}:{election}", area_code=province_code, after=result)
+        transaction.on_commit(checkpoint_after_commit, robust=True)
     return result
 
 
@@ -136,13 +160,17 @@ def handover_code_for(*, viewer, handover):
         raise PermissionDenied(_("Only the named receiver can see this code."))
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
-        before = {"code_expires_at": str(handover.code_expires_at)}
+        handover = Handover.objects.select_for_update(of=("self",)).select_related("to_node").get(pk=handover.pk)
+        before = {"code_expires_at": str(handover.code_expires_at), "failures": handover.code_failures,
+                  "locked": handover.code_locked_at is not None}
+        # The named receiver asking for a new code is present and consenting: wrong guesses start again from 0.
         handover.code_hash = _code_hash(handover.client_id, code)
         handover.code_expires_at = timezone.now() + CODE_TTL
-        handover.save(update_fields=["code_hash", "code_expires_at"])
+        handover.code_failures, handover.code_locked_at = 0, None
+        handover.save(update_fields=["code_hash", "code_expires_at", "code_failures", "code_locked_at"])
         audit_record(actor=viewer, action="custody.handover.code", obj_type="custody_handover",
                      obj_id=handover.client_id, area_code=handover.to_node.area_code, before=before,
-                     after={"code_expires_at": str(handover.code_expires_at)})
+                     after={"code_expires_at": str(handover.code_expires_at), "failures": 0, "locked": False})
     return code
 
 
@@ -150,9 +178,11 @@ def _receiver_method(actor, handover, code, signature):
     if handover.receiver_id is not None and actor.pk == handover.receiver_id:
         return "device"
     if code:
+        if handover.code_locked_at is not None:
+            raise CodeRefused(_locked_message())
         good = hmac.compare_digest(handover.code_hash, _code_hash(handover.client_id, code))
         if not good or handover.code_expires_at is None or timezone.now() > handover.code_expires_at:
-            raise PermissionDenied(_("The confirmation code is wrong or has expired."))
+            raise _WrongCode()
         return "code"
     if signature:
         if handover.receiver_id is not None:
@@ -162,17 +192,37 @@ def _receiver_method(actor, handover, code, signature):
                              "own sign-in is needed."))
 
 
-@transaction.atomic
-def handover_confirm(*, actor, handover, code="", signature="", received_codes=None, at=None):
+def _locked_message():
+    return _("This handover is locked after %(n)s wrong codes: the receiver confirms signed in on their own "
+             "device, or asks for a new code there.") % {"n": CODE_ATTEMPTS}
+
+
+def handover_confirm(*, actor, handover, code="", signature="", received_codes=None, at=None, checkpoint=True):
     """The receiver's half: appends one chain event per received item and moves them to the receiving node.
 
     Locks the handover row, then its items in ascending id order; a fixed number of queries whatever the
-    number of items (anomalies aside).
+    number of items (anomalies aside). A wrong one-time code is counted and audited in a transaction of its
+    own (so the refusal does not undo it); after CODE_ATTEMPTS the handover takes no more codes, and a user
+    with USER_CODE_FAILURES wrong codes within CODE_TTL is refused any code (429). ``checkpoint``: take the
+    automatic checkpoint once this commits (a batch takes one at its end instead).
     """
+    if code:
+        _code_gate(actor, handover)
+    try:
+        with transaction.atomic():
+            handover, appended = _confirm(actor, handover, code, signature, received_codes, at)
+    except _WrongCode:
+        _code_failed(actor, handover)
+    if appended and checkpoint:
+        transaction.on_commit(checkpoint_after_commit, robust=True)
+    return handover
+
+
+def _confirm(actor, handover, code, signature, received_codes, at):
     handover = (Handover.objects.select_for_update(of=("self",)).select_related("from_node", "to_node")
                 .get(pk=handover.pk))
     if handover.state == HandoverState.COMPLETE:
-        return handover
+        return handover, False
     method = _receiver_method(actor, handover, code, signature)
     require_custodian(actor, handover.to_node.area_code if method == "device" else handover.from_node.area_code)
     locked = chain.lock_items(handover=handover, tps_code=F("tps__code"))
@@ -190,7 +240,38 @@ def handover_confirm(*, actor, handover, code="", signature="", received_codes=N
     audit_record(actor=actor, action="custody.handover.confirm", obj_type="custody_handover",
                  obj_id=handover.client_id, area_code=handover.to_node.area_code, before=before,
                  after=handover_state(handover, listed))
-    return handover
+    return handover, True
+
+
+def _code_gate(actor, handover):
+    """Refuse (429, audited) a user who entered USER_CODE_FAILURES wrong codes within CODE_TTL."""
+    failures = own_action_count(viewer=actor, action="custody.handover.code_failed", since=timezone.now() - CODE_TTL)
+    if failures < USER_CODE_FAILURES:
+        return
+    with transaction.atomic():
+        audit_record(actor=actor, action="custody.handover.code_throttled", obj_type="custody_handover",
+                     obj_id=handover.client_id, area_code=handover.from_node.area_code,
+                     after={"failures_recent": failures})
+    raise CodeRefused(_("Too many wrong codes: wait %(minutes)s minutes before entering another.")
+                      % {"minutes": int(CODE_TTL.total_seconds() // 60)}, status=429)
+
+
+def _code_failed(actor, handover):
+    """Count and audit one wrong or expired code; lock the handover at CODE_ATTEMPTS. Always raises."""
+    with transaction.atomic():
+        handover = (Handover.objects.select_for_update(of=("self",)).select_related("from_node")
+                    .get(pk=handover.pk))
+        before = {"failures": handover.code_failures, "locked": handover.code_locked_at is not None}
+        handover.code_failures += 1
+        if handover.code_failures >= CODE_ATTEMPTS and handover.code_locked_at is None:
+            handover.code_locked_at, handover.code_hash = timezone.now(), ""
+        handover.save(update_fields=["code_failures", "code_locked_at", "code_hash"])
+        audit_record(actor=actor, action="custody.handover.code_failed", obj_type="custody_handover",
+                     obj_id=handover.client_id, area_code=handover.from_node.area_code, before=before,
+                     after={"failures": handover.code_failures, "locked": handover.code_locked_at is not None})
+    if handover.code_locked_at is not None:
+        raise CodeRefused(_locked_message())
+    raise CodeRefused(_("The confirmation code is wrong or has expired."))
 
 
 def _record_receipt(handover, locked, received):
@@ -202,15 +283,8 @@ def _record_receipt(handover, locked, received):
     for code in received:
         item = by_code[code]
         seen = handover.seals_seen.get(code, item.seals)
-        drafts.append((item.pk, {
-            "kind": "handover", "at": chain.utc_text(handover.at), "node": handover.to_node.code,
-            "giver": handover.giver_name, "receiver": handover.receiver_name, "seals": seen,
-            "condition": handover.condition or None,
-            "payload": {"handover": handover.client_id, "from": handover.from_node.code, "device": handover.device,
-                        "client_seq": handover.client_seq, "method": handover.receiver_method,
-                        "escort": handover.escort,
-                        "confirmed": [chain.utc_text(handover.giver_confirmed_at),
-                                      chain.utc_text(handover.receiver_confirmed_at)]}}))
+        drafts.append((item.pk, chain.handover_fields(handover, handover.from_node.code, handover.to_node.code,
+                                                      seen)))
         item.node_id, item.holder, item.updated_at = handover.to_node_id, handover.receiver_name, handover.at
     chain.append(locked, drafts, handover=handover)
     chain.save_heads(by_code[c] for c in received)
@@ -228,6 +302,8 @@ def handover_sync(*, actor, records):
     results = []
     for record in ordered:
         results.append((record["client_id"], _sync_one(actor, record)))
+    if any(result == "stored" for _, result in results):
+        transaction.on_commit(checkpoint_after_commit, robust=True)  # one checkpoint for the batch
     return results
 
 
@@ -245,7 +321,7 @@ def _sync_one(actor, record):
             escort=record.get("escort", ""), client_seq=record["client_seq"], device=record.get("device", ""))
         if record.get("signature"):
             handover_confirm(actor=actor, handover=handover, signature=record["signature"],
-                             received_codes=record.get("received_codes"), at=record["at"])
+                             received_codes=record.get("received_codes"), at=record["at"], checkpoint=False)
     return "stored"
 
 
@@ -267,6 +343,7 @@ def seal_replace(*, actor, item, old, new, reason, at):
     chain.save_heads([locked])
     audit_record(actor=actor, action="custody.seal.replace", obj_type="custody_item", obj_id=locked.code,
                  area_code=locked.kecamatan_code, before=before, after={"seals": seals, "reason": reason})
+    transaction.on_commit(checkpoint_after_commit, robust=True)
     return locked
 
 
@@ -286,6 +363,7 @@ def event_correct(*, actor, item, seq, reason, changes, at):
     chain.save_heads([locked])
     audit_record(actor=actor, action="custody.event.correct", obj_type="custody_item", obj_id=locked.code,
                  area_code=locked.kecamatan_code, after={"seq": event.seq, "corrects": seq, "reason": reason})
+    transaction.on_commit(checkpoint_after_commit, robust=True)
     return event
 
 
@@ -298,6 +376,43 @@ def checkpoint_create(*, actor, at=None):
     audit_record(actor=actor, action="custody.checkpoint", obj_type="custody_checkpoint", obj_id=cp.seq,
                  after={"root": cp.root, "items": cp.item_count, "events": cp.event_count, "hash": cp.hash})
     return cp
+
+
+def checkpoint_after_commit():
+    """The checkpoint of a batch that just committed, unless one was taken less than
+    ``settings.CUSTODY_CHECKPOINT_GAP`` seconds ago (default 5): a checkpoint reads every chain head, so at
+    the voting-night peak (40 handovers a second nationally) batches share one; the timer takes the rest."""
+    gap = getattr(settings, "CUSTODY_CHECKPOINT_GAP", 5)
+    last = Checkpoint.objects.order_by("-seq").values_list("at", flat=True).first()
+    if gap and last and (timezone.now() - datetime.fromisoformat(last.replace("Z", "+00:00"))).total_seconds() < gap:
+        return None
+    return checkpoint_auto()
+
+
+def checkpoint_auto(at=None):
+    """A signed checkpoint if any chain head moved since the last one, by the system; None otherwise.
+
+    Runs after batches of appends commit (``checkpoint_after_commit``) and on the timer (custody.timer,
+    ``siaga custody checkpoint --every``). It runs after the batch is stored, so a refusal (an event without
+    the server's tag: see chain) is logged and audited, not raised: the next checkpoint tries again, and
+    ``siaga custody verify`` names the event.
+    """
+    try:
+        with transaction.atomic():
+            if not Item.objects.filter(head_seq__gt=F("checkpointed_seq")).exists():
+                return None
+            cp = chain.take_checkpoint(at or timezone.now())
+            audit_record(actor=None, action="custody.checkpoint.auto", obj_type="custody_checkpoint",
+                         obj_id=cp.seq, after={"root": cp.root, "items": cp.item_count,
+                                               "events": cp.event_count, "hash": cp.hash})
+            return cp
+    except (CustodyError, IntegrityError) as exc:  # IntegrityError: another worker took this seq a moment ago
+        log.error("custody checkpoint not taken: %s", exc)
+        if isinstance(exc, CustodyError):
+            with transaction.atomic():
+                audit_record(actor=None, action="custody.checkpoint.refused", obj_type="custody_checkpoint",
+                             obj_id="-", note=str(exc)[:500])
+        return None
 
 
 @transaction.atomic

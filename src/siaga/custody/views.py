@@ -73,7 +73,7 @@ def _node_page(request, node, form=None, error="", status=200):
 def _problem(exc):
     """(message, status) for a refusal of a service or a form."""
     if isinstance(exc, PermissionDenied):
-        return str(exc) or _("Access denied."), 403
+        return str(exc) or _("Access denied."), getattr(exc, "status", 403)
     return "; ".join(exc.messages), 400
 
 
@@ -187,4 +187,7 @@ def mission_index(request):
 
 def public_checkpoints(request):
     """No sign-in: only roots, counts and times, for anyone to compare with a published copy."""
-    return render(request, "custody/checkpoints.html", {"checkpoints": selectors.checkpoint_list()[:200]})
+    from siaga.custody.keys import custody_key
+
+    return render(request, "custody/checkpoints.html", {"checkpoints": selectors.checkpoint_list()[:200],
+                                                        "public_key": custody_key().public_hex})

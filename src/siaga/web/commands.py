@@ -124,6 +124,8 @@ def start_background():
         if ready is not None and not ready.wait(5):
             print("Redis belum tersambung / not connected yet: live updates from other workers follow later",
                   file=sys.stderr)
+    if custody_timer := features.module("custody", "timer"):
+        custody_timer.start()  # signed custody checkpoints on a short timer
 
 
 def cmd_serve(args):
