@@ -208,3 +208,21 @@ def test_implausible_values_in_a_file_are_refused_per_row(user):
         observations_import(actor=user("polres.kolaka"), data=data, filename="obs.csv", lang="en")
     assert [(p.line, p.code) for p in info.value.problems] == [(2, "too_large"), (3, "not_whole")]
     assert "too large" in info.value.problems[0].message
+
+
+def test_partner_explanations_equal_the_stored_ones_where_intelkam_found_nothing(user):
+    """The rebuild uses the engine's arithmetic: at every Kolaka TPS without an Intelkam observation the
+    partner's contributions and reasons are exactly the stored ones."""
+    from siaga.risk.selectors import viewer_explanations
+
+    intel = set(Observation.objects.filter(source=Source.INTELKAM, tps__isnull=False).values_list("tps_id", flat=True))
+    stored = [r for r in TpsRisk.objects.filter(tps__kabkota_code="74.01").select_related("catalogue")
+              if r.tps_id not in intel]
+    expected = {r.tps_id: (r.contributions, r.reasons) for r in stored}
+    assert sum(1 for c, _r in expected.values() if c) > 100
+    rebuilt = viewer_explanations(user("kpu"), stored)
+    for risk in rebuilt:
+        contributions, reasons = expected[risk.tps_id]
+        assert [c for c, _p in risk.contributions] == [c for c, _p in contributions]
+        assert [p for _c, p in risk.contributions] == pytest.approx([p for _c, p in contributions])
+        assert risk.reasons == reasons and risk.score is None

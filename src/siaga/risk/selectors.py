@@ -19,10 +19,6 @@ from siaga.risk.models import AreaRisk, CatalogueVersion, ClassChange, Indicator
 from siaga.risk.sources import reads_every_source, source_q
 
 
-def _source_q(viewer) -> Q:
-    return source_q(viewer)
-
-
 def tps_risk_get(*, viewer, code, election=None):
     """(TPS, its TpsRisk as the viewer may see it, or None) for a TPS inside the viewer's area; 404 otherwise."""
     tps = tps_get_by_code(viewer=viewer, code=code, election=election)
@@ -35,7 +31,7 @@ def _readable_values(viewer, tps_ids) -> dict[int, dict[str, float]]:
     values: dict[int, dict[str, float]] = defaultdict(dict)
     tps_ids = sorted(set(tps_ids))
     for start in range(0, len(tps_ids), 5000):
-        rows = (Observation.objects.filter(_source_q(viewer), tps_id__in=tps_ids[start:start + 5000])
+        rows = (Observation.objects.filter(source_q(viewer), tps_id__in=tps_ids[start:start + 5000])
                 .values("tps_id", "indicator__code").annotate(top=Max("value")).order_by()
                 .values_list("tps_id", "indicator__code", "top"))
         for tps_id, code, top in rows:
@@ -90,7 +86,7 @@ def tps_risk_list(*, viewer, area=None, klass=None, indicator=None, election=Non
     if election:
         rows = rows.filter(tps__election=election)
     if indicator:
-        observed = Observation.objects.filter(_source_q(viewer), indicator__code=indicator, value__gt=0)
+        observed = Observation.objects.filter(source_q(viewer), indicator__code=indicator, value__gt=0)
         rows = rows.filter(tps__in=observed.values("tps_id"))
     return rows.select_related("tps", "tps__desa")
 
@@ -100,7 +96,7 @@ def code_q_for_tps(area: str) -> Q:
 
 
 def observation_list(*, viewer, tps=None, region=None):
-    rows = Observation.objects.filter(_source_q(viewer)).select_related("indicator", "author")
+    rows = Observation.objects.filter(source_q(viewer)).select_related("indicator", "author")
     if tps is not None:
         rows = rows.filter(level_q(viewer, prefix="tps__")).filter(tps=tps)
     else:
@@ -151,7 +147,7 @@ def kabkota_summary(*, viewer, province, top=3):
     region, areas = area_risk_children(viewer=viewer, code=province)
     areas = list(areas.order_by("region_id"))
     counts = defaultdict(Counter)
-    observed = (Observation.objects.filter(_source_q(viewer), value__gt=0, tps__isnull=False)
+    observed = (Observation.objects.filter(source_q(viewer), value__gt=0, tps__isnull=False)
                 .filter(level_q(viewer, prefix="tps__")).filter(code_q_for_tps(region.code))
                 .values_list("tps__kabkota_code", "indicator__code", "indicator__name_id", "indicator__name_en")
                 .annotate(n=Count("tps_id", distinct=True)))

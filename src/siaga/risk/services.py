@@ -18,7 +18,8 @@ from siaga.accounts.scope import require_area
 from siaga.accounts.services import audit_record
 from siaga.risk import engine
 from siaga.risk.models import Observation, RiskIncident, Source
-from siaga.risk.sources import MESSAGES, SourceNotAllowed, source_problem, value_problem  # noqa: F401 (value_problem: importers)
+from siaga.risk.sources import MESSAGES, SourceNotAllowed, source_problem
+from siaga.risk.sources import value_problem  # noqa: F401 (the importers read it here)
 
 # Who may enter observations and incidents inside their area (partners only read).
 EDITOR_ROLES = {Role.ADMIN, Role.OPERATOR, Role.ANALYST}

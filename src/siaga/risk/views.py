@@ -59,7 +59,8 @@ def tps_risk(request, code):
         "incidents": selectors.incident_list(viewer=request.user, tps=tps)[:20],
         "can_edit": services.can_edit(request.user),
         "indicators": Indicator.objects.filter(catalogue__active=True, catalogue__election=tps.election),
-        "sources": [(v, label) for v, label in Source.choices if may_enter(request.user, v)], "today": date.today().isoformat(),
+        "sources": [(v, label) for v, label in Source.choices if may_enter(request.user, v)],
+        "today": date.today().isoformat(),
     })
 
 
