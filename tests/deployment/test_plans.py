@@ -144,3 +144,46 @@ def test_exports_open_and_neutralise_formulas(user):
     assert summary["BKO"].max_row > 1
     cells = [c for row in summary.active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert not any(c.startswith("=") for c in cells)
+
+
+SUMMED = ("posts", "tps", "polri_required", "polri_assigned", "linmas_required", "tni_required", "shortfall", "bko")
+
+
+@pytest.mark.django_db
+def test_a_polres_reads_only_its_part_of_the_province_plan_totals(client, user):
+    """The attack: /api/deployment/plans/latest gave Polres Kolaka the province-wide totals of the Polda's plan."""
+    from siaga.accounts.services import token_issue
+    from siaga.deployment.selectors import plan_summary
+
+    plan = Plan.objects.filter(area_code="74").first()
+    _token, raw = token_issue(actor=None, user=user("polres.kolaka"), name="uji")
+    seen = client.get("/api/deployment/plans/latest", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert seen["plan"] == plan.pk
+    posts = plan.posts.filter(kabkota_code=KOLAKA)
+    assert seen["posts"] == posts.count() < plan.summary["posts"]
+    assert seen["polri_required"] == sum(posts.values_list("polri_required", flat=True))
+    assert seen["tps"] == sum(len(ids) for ids in posts.values_list("tps_ids", flat=True))
+    assert seen["total_travel_km"] is None
+    # The parts add up to the stored whole: the narrowed totals count what the planner counted.
+    kapolda = user("kapolda")
+    parts = [plan_summary(viewer=kapolda, plan=plan, area=kab)
+             for kab in sorted(set(plan.posts.values_list("kabkota_code", flat=True)))]
+    assert {k: sum(p[k] for p in parts) for k in SUMMED} == {k: plan.summary.get(k, 0) for k in SUMMED}
+    assert plan_summary(viewer=kapolda, plan=plan) == plan.summary
+
+
+@pytest.mark.django_db
+def test_section_4_of_the_plan_document_narrows_to_the_polres(user):
+    from siaga.planning.document import plan_content
+    from siaga.planning.models import Operation
+
+    operation = Operation.objects.filter(area_code="74").first()
+    plan = Plan.objects.filter(area_code="74").first()
+
+    def personnel(viewer):
+        section = dict(plan_content(viewer=viewer, operation=operation)["sections"])["4. Kekuatan personel"]
+        return dict(r for block in section if block[0] == "table" for r in block[2] if r[0].startswith("Pos"))
+
+    kolaka, province = personnel(user("polres.kolaka")), personnel(user("kapolda"))
+    assert province["Pos pengamanan TPS"] == str(plan.summary["posts"])
+    assert kolaka["Pos pengamanan TPS"] == str(plan.posts.filter(kabkota_code=KOLAKA).count())

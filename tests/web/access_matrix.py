@@ -19,6 +19,8 @@ Cells:
   401             API: not signed in              302          other redirect (forms answer with a message)
   403             access denied                   405          method not allowed
   404             not found / outside the area (the object's existence is not revealed)
+  On a row with a `secret`, a 200 to a role in its `hidden_from` must not contain the secret ('LEAK'), and a
+  200 to any other role must ('HIDDEN'): need-to-know rows (Intelkam findings, a Polres' part of a plan).
   On an `@out` row a 200 to a user whose area lies outside 74.02 is checked further: its body must not name
   anything in 74.02 (a filter that silently narrows to the user's area is fine; showing the data is 'LEAK').
   A trailing * on a write: the write took effect (inside a savepoint, rolled back). A write cell without *
@@ -34,6 +36,7 @@ Placeholders `<name>` in a case are real demo objects, looked up by tests/web/te
 ROLES = ("admin", "intelkam", "kapolda", "polres", "polsek", "ppk", "kpu", "bawaslu", "anon")
 USERS = {"admin": "admin", "intelkam": "intelkam", "kapolda": "kapolda", "polres": "polres.kolaka",
          "polsek": "polsek.acl.test", "ppk": "ppk.kolaka", "kpu": "kpu", "bawaslu": "bawaslu", "anon": None}
+USERS_AREA = {"ppk": "74.01.01"}
 POLSEK_AGENCY = "POLSEK-74.01.04"
 KPU_AGENCY = "KPU-74"
 PROVINCE, KABKOTA_IN, KECAMATAN_IN, KABKOTA_OUT, KECAMATAN_OUT = "74", "74.01", "74.01.04", "74.02", "74.02.01"
@@ -45,6 +48,10 @@ ADMIN_SITE = {"admin": "staff", **{role: "admin-login" for role in ROLES if role
 
 def page(name, method="GET", touches=(), **request):
     return {"name": name, "method": method, "touches": list(touches), **request}
+
+
+PARTNER_ROLES = ("ppk", "kpu", "bawaslu")  # users of KPU and Bawaslu: no Intelkam findings
+BELOW_PROVINCE = ("polres", "polsek", "ppk")  # users whose area is part of the province
 
 
 def api(method, template, touches=(), path=None, **request):
@@ -139,6 +146,13 @@ CASES = {
                                           json={**OBSERVATION, "tps": "<tps_code.in>"}),
     "POST /api/risk/observations@out": api("POST", "/risk/observations", ["risk"],
                                            json={**OBSERVATION, "tps": "<tps_code.out>"}),
+    # Need-to-know: an Intelkam-only finding at a TPS in Kolaka; KPU's operator entering other agencies' sources.
+    "GET /api/risk/tps/{code}@intelkam-finding": api("GET", "/risk/tps/{code}", path="/risk/tps/<tps_code.intel>",
+                                                    secret="<finding.intel>", hidden_from=PARTNER_ROLES),
+    "POST /api/risk/observations@source-intelkam": api("POST", "/risk/observations", ["risk"], json={
+        **OBSERVATION, "source": "intelkam", "tps": "<tps_code.ppk>"}),
+    "POST /api/risk/observations@source-kpu": api("POST", "/risk/observations", ["risk"], json={
+        **OBSERVATION, "source": "kpu", "tps": "<tps_code.ppk>"}),
     "POST /api/risk/observations/import": api("POST", "/risk/observations/import", ["risk", "jobs"],
                                               data={"file": "<file.observations>"}),
     "POST /api/risk/incidents@in": api("POST", "/risk/incidents", ["risk"],
@@ -169,6 +183,8 @@ CASES = {
     "GET /api/deployment/units": api("GET", "/deployment/units"),
     "GET /api/deployment/units@out": api("GET", "/deployment/units", query={"area": OUT}),
     "GET /api/deployment/plans/latest": api("GET", "/deployment/plans/latest"),
+    "GET /api/deployment/plans/latest@totals": api("GET", "/deployment/plans/latest", secret="<posts.province>",
+                                                   hidden_from=BELOW_PROVINCE),
     "GET /api/deployment/plans/latest@out": api("GET", "/deployment/plans/latest", query={"area": OUT}),
     "POST /api/deployment/plans@in": api("POST", "/deployment/plans", ["deployment"], json={"area": IN}),
     "POST /api/deployment/plans@out": api("POST", "/deployment/plans", ["deployment"], json={"area": OUT}),
@@ -479,6 +495,9 @@ GET /api/risk/changes@out                                                200    
 POST /api/risk/observations@in                                           422      422      403      422      403      404      403      403      401
 POST /api/risk/observations@out                                          422      422      403      404      404      404      403      403      401
 POST /api/risk/observations/import                                       202*     202*     202*     202*     202*     202*     202*     202*     401
+GET /api/risk/tps/{code}@intelkam-finding                                200      200      200      200      200      404      200      200      401
+POST /api/risk/observations@source-intelkam                             200*     200*     403      200*     404      403      403      403      401
+POST /api/risk/observations@source-kpu                                  200*     200*     403      200*     404      200*     403      403      401
 POST /api/risk/incidents@in                                              200*     200*     403      200*     403      404      403      403      401
 POST /api/risk/incidents@out                                             200*     200*     403      404      404      404      403      403      401
 deployment:index                                                         200      200      200      200      200      200      200      200      login
@@ -497,6 +516,7 @@ deployment:export_summary@out                                            200    
 GET /api/deployment/units                                                200      200      200      200      200      200      200      200      401
 GET /api/deployment/units@out                                            200      200      200      200      200      200      200      200      401
 GET /api/deployment/plans/latest                                         200      200      200      200      200      200      200      200      401
+GET /api/deployment/plans/latest@totals                                  200      200      200      200      200      200      200      200      401
 GET /api/deployment/plans/latest@out                                     200      200      200      403      403      403      200      200      401
 POST /api/deployment/plans@in                                            400      403      400      400      403      403      403      403      401
 POST /api/deployment/plans@out                                           400      403      400      403      403      403      403      403      401

@@ -99,6 +99,20 @@ def _incident_outside():
     return incident.pk
 
 
+def _intelkam_only(kec_in, kab_in):
+    """An Intelkam-only finding (no other source observed the indicator there) in the Polsek's area, else Kolaka's."""
+    from django.db.models import Exists, OuterRef
+
+    from siaga.risk.models import Observation
+
+    public = Observation.objects.filter(tps_id=OuterRef("tps_id"), indicator_id=OuterRef("indicator_id"),
+                                        value__gt=0).exclude(source="intelkam")
+    found = Observation.objects.filter(source="intelkam", value__gt=0).filter(~Exists(public)).order_by("tps__code")
+    obs = found.filter(tps__kecamatan_code=kec_in).first() or found.filter(tps__kabkota_code=kab_in).first()
+    assert obs is not None, "the demo has no Intelkam-only finding in Kolaka"
+    return obs
+
+
 def _upload(name, body, content_type):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -133,6 +147,12 @@ def _symbols():
         "tps_code.in": lambda: _first(Tps.objects.filter(kecamatan_code=kec_in), "code"),
         "tps_code.out": lambda: _first(Tps.objects.filter(kabkota_code=kab_out), "code"),
         "indicator": lambda: _first(Indicator.objects.filter(catalogue__active=True), "code"),
+        "tps_code.intel": lambda: _intelkam_only(kec_in, kab_in).tps.code,
+        "finding.intel": lambda: _intelkam_only(kec_in, kab_in).indicator.code,
+        "tps_code.ppk": lambda: _first(Tps.objects.filter(
+            kecamatan_code=matrix.USERS_AREA["ppk"], election=Indicator.objects.filter(catalogue__active=True)
+            .order_by("pk").first().catalogue.election), "code"),
+        "posts.province": lambda: f'"posts": {Plan.objects.filter(area_code=province).first().summary["posts"]},',
         "indicator.pk": lambda: _first(Indicator.objects.filter(catalogue__active=True)),
         "job.polres": lambda: _polres_job().pk,
         "file.observations": _upload("observasi.csv", b"tps,indikator,nilai\n", "text/csv"),
@@ -206,12 +226,20 @@ def mentions_outside(response):
         re.search(r"\b" + matrix.KABKOTA_OUT.replace(".", "") + r"\d{9}\b", text) is not None
 
 
-def outcome(response, outside_must_not_show=False):
+def outcome(response, outside_must_not_show=False, secret=None, hidden=False):
     """The table's word for a response: the status, or 'login'/'admin-login' for a sign-in redirect.
 
-    A 200 to a user outside 74.02 who asked for 74.02 is 'LEAK' when its body names anything there."""
+    A 200 to a user outside 74.02 who asked for 74.02 is 'LEAK' when its body names anything there; on a
+    need-to-know row a 200 is 'LEAK' when it shows the secret to a role it is hidden from, 'HIDDEN' when it
+    keeps it from a role that should read it."""
     if response.status_code == 200 and outside_must_not_show and mentions_outside(response):
         return "LEAK"
+    if response.status_code == 200 and secret is not None:
+        shown = re.sub(r"\s", "", secret) in re.sub(r"\s", "", response.content.decode())
+        if shown and hidden:
+            return "LEAK"
+        if not shown and not hidden:
+            return "HIDDEN"
     if response.status_code == 302:
         target = response["Location"]
         if target.startswith(LOGIN_PATH):
@@ -259,6 +287,7 @@ def run_row(key, client, users, symbols, roles=matrix.ROLES):
     query = resolve(case.get("query", {}), symbols)
     if "json" in case:
         case["json"] = resolve(case["json"], symbols)
+    secret = resolve(case["secret"], symbols) if "secret" in case else None
     observed, changed = {}, []
     for role in roles:
         client.logout()
@@ -271,7 +300,8 @@ def run_row(key, client, users, symbols, roles=matrix.ROLES):
                 changed.append(role)
             transaction.set_rollback(True)
         blind = users[role] is not None and not area_contains(users[role].area_code, matrix.KABKOTA_OUT)
-        observed[role] = outcome(response, outside_must_not_show=key.endswith("@out") and blind)
+        observed[role] = outcome(response, outside_must_not_show=key.endswith("@out") and blind, secret=secret,
+                                 hidden=role in case.get("hidden_from", ()))
     return observed, changed
 
 

@@ -6,12 +6,13 @@ from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
 from siaga.accounts.models import ApiToken
+from siaga.accounts.signin import account_locked
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        found = ApiToken.lookup(token)
-        if found is None:
+        found = ApiToken.lookup(token)  # a deactivated user's tokens are not found
+        if found is None or account_locked(found.user.username):
             return None
         now = timezone.now()
         # A field phone sends many reports a minute: record use at most once a minute, not a write per request.

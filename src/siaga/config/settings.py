@@ -116,12 +116,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in lock-out: five failures on one account lock it for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Sign-in throttling (siaga.accounts.signin): an address with 30 failed sign-ins in 10 minutes is
+# refused until they age out (a command post's NAT with dozens of officers stays far below); an
+# account is locked while its failures of the last 15 minutes number 10 or more from 3 or more
+# addresses. Wrong passwords from one address never lock an account.
+AXES_HANDLER = "siaga.accounts.signin.SigninHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCK_OUT_AT_FAILURE = False  # axes' own count per parameter is replaced by the two rules
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-# Per account, not per address: a command post signs in dozens of officers from one
-# NAT address, and one typist must not lock the others out.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+SIAGA_SIGNIN_ADDRESS_FAILURES = 30
+SIAGA_SIGNIN_ADDRESS_WINDOW = timedelta(minutes=10)
+SIAGA_SIGNIN_ACCOUNT_FAILURES = 10
+SIAGA_SIGNIN_ACCOUNT_ADDRESSES = 3
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True

@@ -38,7 +38,8 @@ def plan_latest(request, area: str = ""):
     if plan is None:
         return {"plan": None}
     return {"plan": plan.pk, "area": plan.area_code, "created_at": plan.created_at, "incremental": plan.incremental,
-            "pattern_version": plan.pattern_set.version, "class_hash": plan.class_hash, **plan.summary}
+            "pattern_version": plan.pattern_set.version, "class_hash": plan.class_hash,
+            **selectors.plan_summary(viewer=request.auth, plan=plan, area=area or None)}
 
 
 @router.post("/plans")

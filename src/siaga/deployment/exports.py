@@ -95,7 +95,7 @@ def summary_xlsx(*, viewer, plan, area, out):
     sheet = book.active
     sheet.title = _("Summary")[:31]
     sheet.append([_text(f"{_('Deployment plan')} #{plan.pk} · {plan.pattern_set.operation} · {area}")])
-    summary = plan.summary
+    summary = selectors.plan_summary(viewer=viewer, plan=plan, area=area)
     for key in ("posts", "polri_required", "polri_assigned", "linmas_required", "shortfall", "bko"):
         sheet.append([key, summary.get(key)])
     sheet.append([])

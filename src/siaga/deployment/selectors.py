@@ -4,12 +4,13 @@ Agency rule: personnel names are police data; partners (KPU, Bawaslu, TNI,
 local government) see counts per unit and post, never names or NRP.
 """
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import Http404
 
 from siaga.accounts.models import AgencyKind
 from siaga.accounts.scope import area_contains, code_q, narrower_area, readable_area, user_area  # noqa: F401 (area_contains used by views)
 from siaga.core.codes import parent_code
+from siaga.core.planner import CLASS_NAMES
 from siaga.deployment.models import PatternSet, Personnel, Plan, PlanAssignment, PlanBko, Unit
 
 
@@ -124,6 +125,37 @@ def plan_people(*, viewer, plan, post_ids):
     return out
 
 
+def plan_summary(*, viewer, plan, area=None) -> dict:
+    """The plan's totals over the viewer's part of it (and the requested area): as stored when that covers
+    the plan's whole area; else counted from the posts, their assignments and the units inside it (no
+    travel total: routes cross the area's border)."""
+    area = narrower_area(viewer, area)
+    if area_contains(area, plan.area_code):
+        return plan.summary
+    by_class = {name: {"tps": 0, "posts": 0, "polri_required": 0, "polri_assigned": 0}
+                for name in CLASS_NAMES.values()}
+    totals = {"posts": 0, "linmas_required": 0, "tni_required": 0, "shortfall": 0}
+    for klass, tps_ids, required, assigned, linmas, tni in plan_posts(viewer=viewer, plan=plan, area=area).values_list(
+            "klass", "tps_ids", "polri_required", "polri_assigned", "linmas_required", "tni_required"):
+        row = by_class[CLASS_NAMES[klass]]
+        row["tps"] += len(tps_ids)
+        row["posts"] += 1
+        row["polri_required"] += required
+        row["polri_assigned"] += assigned
+        totals["posts"] += 1
+        totals["linmas_required"] += linmas
+        totals["tni_required"] += tni
+        totals["shortfall"] += max(0, required - assigned)
+    bko = plan_assignments(viewer=viewer, plan=plan, area=area).filter(bko=True).aggregate(n=Sum("count"))["n"]
+    units = Unit.objects.filter(pk__in=[int(k) for k in plan.strengths]).filter(
+        Q(area_code=area) | Q(area_code__startswith=area + ".")).count()
+    return {**totals, "tps": sum(r["tps"] for r in by_class.values()),
+            "polri_required": sum(r["polri_required"] for r in by_class.values()),
+            "polri_assigned": sum(r["polri_assigned"] for r in by_class.values()),
+            "bko": bko or 0, "units": units, "total_travel_km": None, "status": plan.status,
+            "by_class": by_class}
+
+
 def plan_bko(*, viewer, plan):
     return PlanBko.objects.filter(plan=plan).filter(code_q(viewer, "to_unit__area_code")).select_related(
         "from_unit", "to_unit")
@@ -177,7 +209,7 @@ def personnel_summary(*, viewer, area):
     plan = _plan_for(viewer, area)
     if plan is None:
         return None
-    s = plan.summary
+    s = plan_summary(viewer=viewer, plan=plan, area=readable_area(viewer, area))
     return {
         "Pos pengamanan TPS": s.get("posts", 0),
         "Personel Polri dibutuhkan": s.get("polri_required", 0),
@@ -194,7 +226,8 @@ def kpi_tps_guarded(*, viewer, operation):
     if plan is None:
         return None
     total = guarded = 0
-    for tps_ids, required, assigned in plan.posts.values_list("tps_ids", "polri_required", "polri_assigned"):
+    for tps_ids, required, assigned in plan_posts(viewer=viewer, plan=plan).values_list(
+            "tps_ids", "polri_required", "polri_assigned"):
         total += len(tps_ids)
         guarded += len(tps_ids) if assigned >= required else 0
     return round(100 * guarded / total, 1) if total else None
@@ -205,5 +238,6 @@ def kpi_shortfall_closed(*, viewer, operation):
     plan = _plan_for(viewer, operation.area_code)
     if plan is None:
         return None
-    bko, short = plan.summary.get("bko", 0), plan.summary.get("shortfall", 0)
+    summary = plan_summary(viewer=viewer, plan=plan)
+    bko, short = summary.get("bko", 0), summary.get("shortfall", 0)
     return round(100 * bko / (bko + short), 1) if bko + short else 100.0

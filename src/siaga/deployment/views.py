@@ -36,6 +36,7 @@ def index(request):
     context = {"plan": plan, "area": area, "classes": CLASS_NAMES.items(), "klass": klass,
                "can_plan": request.user.role in services.PLANNER_ROLES}
     if plan is not None:
+        plan.summary = selectors.plan_summary(viewer=request.user, plan=plan, area=area)  # shown, never saved
         rows = selectors.unit_table(viewer=request.user, plan=plan, area=area)
         if request.GET.get("kurang"):
             rows = [r for r in rows if r["shortfall"] > 0]

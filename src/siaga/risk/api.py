@@ -16,6 +16,7 @@ from siaga.regions.selectors import region_get, tps_get_by_code
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator
 from siaga.risk.presenters import lang, tps_explanation
+from siaga.risk.sources import SourceNotAllowed
 
 router = Router(tags=["risk"])
 
@@ -69,7 +70,8 @@ def area_choropleth(request, code: str):
 
 @router.get("/changes", response=list[ChangeOut], summary="TPS whose class changed since a time")
 def class_changes(request, since: datetime, area: str = ""):
-    rows = selectors.class_changes_since(viewer=request.auth, when=since, area=area or None)[:5000]
+    rows = selectors.viewer_reasons(request.auth, list(
+        selectors.class_changes_since(viewer=request.auth, when=since, area=area or None)[:5000]))
     return [{"tps": c.tps.code, "at": c.at, "old_class": c.old_class, "new_class": c.new_class, "cause": c.cause,
              "reasons": c.reasons} for c in rows]
 
@@ -85,6 +87,8 @@ def observation_upsert(request, body: ObservationIn):
                                           note=body.note)
     except ValidationError as exc:
         raise HttpError(422, " ".join(exc.messages))
+    except SourceNotAllowed as exc:
+        raise HttpError(403, str(exc))
     return {"id": obs.pk, **services.observation_state(obs)}
 
 

@@ -68,7 +68,8 @@ def cmd_explain(args):
     if args.json:
         print_json(data)
         return
-    print(f"{data['tps']} {data['name']}: {data['class']} ({data['score']})")
+    score = "–" if data["score"] is None else data["score"]
+    print(f"{data['tps']} {data['name']}: {data['class']} ({score})")
     for c in data["contributions"]:
         print(f"  {c['points']:6.2f}  {c['indicator']}  {c['name']}")
     for reason in data["reasons"]:

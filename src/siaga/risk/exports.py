@@ -14,6 +14,7 @@ from siaga.regions.selectors import region_geometries
 from siaga.regions.tps_file import neutralise
 from siaga.risk import selectors
 from siaga.risk.presenters import class_label, indicator_names, reason_text
+from siaga.risk.sources import reads_every_source
 
 CLASS_COLOURS = ("#16a34a", "#f59e0b", "#dc2626", "#7c3aed")  # kurang rawan, rawan, sangat rawan, khusus
 BAND_COLOURS = ("#fef3c7", "#fdba74", "#ef4444")  # rendah, sedang, tinggi
@@ -29,7 +30,7 @@ def tps_rawan_xlsx(*, viewer, area, out) -> int:
     """One sheet per Polres (kab/kota) listing its TPS rawan, sangat rawan and khusus with the reasons."""
     from siaga.accounts.models import Agency
 
-    rows = list(_rawan_rows(viewer, area))
+    rows = selectors.viewer_explanations(viewer, list(_rawan_rows(viewer, area)))
     polres = dict(Agency.objects.filter(code__startswith="POLRES-").values_list("area_code", "name"))
     names = indicator_names({c[0] for r in rows for c in r.contributions}
                             | {x[6:] for r in rows for x in r.reasons if x.startswith("floor:")})
@@ -45,7 +46,8 @@ def tps_rawan_xlsx(*, viewer, area, out) -> int:
             reason_text(r, names, risk.catalogue) for r in risk.reasons]
         sheets[kab.code].append([neutralise(polres.get(kab.code, "")), neutralise(kab.name),
                                  neutralise(tps.desa.parent.name), neutralise(tps.desa.name), tps.code,
-                                 neutralise(tps.name), class_label(risk.klass), round(risk.score, 2),
+                                 neutralise(tps.name), class_label(risk.klass),
+                                 None if risk.score is None else round(risk.score, 2),
                                  neutralise("; ".join(reasons))])
     if not sheets:
         book.create_sheet("TPS").append(XLSX_HEADER)
@@ -54,13 +56,14 @@ def tps_rawan_xlsx(*, viewer, area, out) -> int:
 
 
 def tps_features(viewer, area, klass=None, indicator=None):
-    """GeoJSON point features of scored TPS with their class."""
+    """GeoJSON point features of scored TPS with their class (and score, for a viewer who reads every source)."""
+    with_score = reads_every_source(viewer)
     rows = selectors.tps_risk_list(viewer=viewer, area=area, klass=klass, indicator=indicator).exclude(
         tps__lat=None).values_list("tps__code", "tps__name", "tps__lat", "tps__lng", "klass", "score")
     for code, name, lat, lng, k, score in rows.iterator(chunk_size=5000):
         yield {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
                "properties": {"kode": code, "nama": name, "kelas": CLASS_NAMES[k], "kelas_id": k,
-                              "skor": round(score, 2)}}
+                              "skor": round(score, 2) if with_score else None}}
 
 
 def classes_geojson(*, viewer, area, out) -> int:

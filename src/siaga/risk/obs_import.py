@@ -36,6 +36,8 @@ from siaga.regions.models import Region, Tps
 from siaga.risk import engine
 from siaga.risk.models import Indicator, Observation, ObservationBatch, Source
 from siaga.risk.services import EDITOR_ROLES, observation_state, value_problem
+from siaga.risk.sources import MESSAGES as SOURCE_MESSAGES
+from siaga.risk.sources import source_problem
 
 MAX_BYTES = 50 * 1024 * 1024
 # Above this many TPS touched, one province re-score is cheaper than re-scoring TPS one by one.
@@ -97,6 +99,7 @@ MESSAGES = {
         "out_of_scope": "'{value}' lies outside your area ({area}).",
     },
 }
+MESSAGES = {lang: {**texts, **SOURCE_MESSAGES[lang]} for lang, texts in MESSAGES.items()}  # values, sources
 
 
 @dataclass
@@ -273,6 +276,8 @@ def _scope(reader: _Reader, actor):
     for row in reader.rows:
         if row.area and not area_contains(area, row.area):
             reader.problem(row.line, reader.columns["code"][1], row.code, "out_of_scope", area=area or "-")
+        if (refused := source_problem(actor, row.source)) is not None:
+            reader.problem(row.line, reader.columns["source"][1], row.source, "source_not_allowed", **refused)
 
 
 def observations_import(*, actor, data: Source, filename: str, lang: str = "id",

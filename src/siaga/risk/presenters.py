@@ -40,7 +40,7 @@ def tps_explanation(tps, risk) -> dict:
     names = indicator_names([c[0] for c in risk.contributions] + [r[6:] for r in risk.reasons if r[:6] == "floor:"])
     return {
         "tps": tps.code, "name": tps.name, "class": CLASS_NAMES[risk.klass], "class_label": class_label(risk.klass),
-        "score": round(risk.score, 2),
+        "score": None if risk.score is None else round(risk.score, 2),
         "contributions": [{"indicator": code, "name": names.get(code, code), "points": round(points, 4)}
                           for code, points in risk.contributions],
         "reasons": [reason_text(r, names, risk.catalogue) for r in risk.reasons],

@@ -1,33 +1,78 @@
 """Reads of the risk app. Every selector takes the viewer and applies their area and agency.
 
-Agency rule: Intelkam findings are police intelligence, so observations from
-source ``intelkam`` are shown to Polri users only (and to agency-less system
-accounts); partners see the resulting classes and indices, not the findings.
+Agency rule (siaga.risk.sources): a viewer reads the observations of the sources their
+agency may read; Intelkam findings are Polri's only. A stored score and its explanation
+sum every source, so a viewer who may not read them all gets the explanation rebuilt from
+the sources they read (``viewer_explanations``): the class stays, the score is withheld.
 """
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
-from siaga.accounts.models import AgencyKind
 from siaga.accounts.scope import area_q, code_q, level_q, narrower_area, readable_area
 from siaga.core.scoring import BAND_LABELS
 from siaga.regions.selectors import region_get, tps_get_by_code
-from siaga.risk.models import AreaRisk, CatalogueVersion, ClassChange, Indicator, Observation, RiskIncident, Source, TpsRisk
-
-
-def sees_intelligence(viewer) -> bool:
-    return viewer.agency_id is None or viewer.agency.kind == AgencyKind.POLRI
-
-
-def _source_q(viewer) -> Q:
-    return Q() if sees_intelligence(viewer) else ~Q(source=Source.INTELKAM)
+from siaga.core.scoring import score_observations
+from siaga.risk.catalogues import to_core
+from siaga.risk.models import AreaRisk, CatalogueVersion, ClassChange, Indicator, Observation, RiskIncident, TpsRisk
+from siaga.risk.sources import reads_every_source, source_q
 
 
 def tps_risk_get(*, viewer, code, election=None):
-    """(TPS, its TpsRisk or None) for a TPS inside the viewer's area; 404 otherwise."""
+    """(TPS, its TpsRisk as the viewer may see it, or None) for a TPS inside the viewer's area; 404 otherwise."""
     tps = tps_get_by_code(viewer=viewer, code=code, election=election)
-    return tps, TpsRisk.objects.filter(tps=tps).select_related("catalogue").first()
+    risk = TpsRisk.objects.filter(tps=tps).select_related("catalogue").first()
+    return tps, (viewer_explanations(viewer, [risk])[0] if risk else None)
+
+
+def _readable_values(viewer, tps_ids) -> dict[int, dict[str, float]]:
+    """TPS id -> {indicator code: largest value} over the sources the viewer reads."""
+    values: dict[int, dict[str, float]] = defaultdict(dict)
+    tps_ids = sorted(set(tps_ids))
+    for start in range(0, len(tps_ids), 5000):
+        rows = (Observation.objects.filter(source_q(viewer), tps_id__in=tps_ids[start:start + 5000])
+                .values("tps_id", "indicator__code").annotate(top=Max("value")).order_by()
+                .values_list("tps_id", "indicator__code", "top"))
+        for tps_id, code, top in rows:
+            values[tps_id][code] = top
+    return values
+
+
+def viewer_explanations(viewer, risks):
+    """The stored scores as the viewer may see them. For a viewer who reads every source: as stored.
+
+    For others each TpsRisk (in memory, never saved) gets the points of the indicators observed
+    by sources they read, only the minimum-class rules those indicators set, and no score (it
+    sums findings they may not read); the class, incident and special-TPS reasons stay."""
+    if reads_every_source(viewer):
+        return risks
+    values = _readable_values(viewer, [r.tps_id for r in risks])
+    cores = {}
+    for risk in risks:
+        if risk.catalogue_id not in cores:
+            catalogue = to_core(risk.catalogue)[0]
+            cores[risk.catalogue_id] = catalogue, {i.code for i in catalogue.indicators}
+        catalogue, codes = cores[risk.catalogue_id]
+        known = {c: v for c, v in values.get(risk.tps_id, {}).items() if c in codes}
+        _score, contributions, present = score_observations(known, catalogue)
+        shown = {ind.code for ind in present}
+        risk.contributions = [list(c) for c in contributions]
+        risk.reasons = [r for r in risk.reasons if not r.startswith("floor:") or r[6:] in shown]
+        risk.score = None
+        risk.restricted = True
+    return risks
+
+
+def viewer_reasons(viewer, changes):
+    """Class changes with the minimum-class rules of indicators the viewer may not read left out."""
+    if reads_every_source(viewer):
+        return changes
+    values = _readable_values(viewer, [c.tps_id for c in changes])
+    for change in changes:
+        shown = {code for code, value in values.get(change.tps_id, {}).items() if value > 0}
+        change.reasons = [r for r in change.reasons if not r.startswith("floor:") or r[6:] in shown]
+    return changes
 
 
 def tps_risk_list(*, viewer, area=None, klass=None, indicator=None, election=None):
@@ -41,7 +86,7 @@ def tps_risk_list(*, viewer, area=None, klass=None, indicator=None, election=Non
     if election:
         rows = rows.filter(tps__election=election)
     if indicator:
-        observed = Observation.objects.filter(_source_q(viewer), indicator__code=indicator, value__gt=0)
+        observed = Observation.objects.filter(source_q(viewer), indicator__code=indicator, value__gt=0)
         rows = rows.filter(tps__in=observed.values("tps_id"))
     return rows.select_related("tps", "tps__desa")
 
@@ -51,7 +96,7 @@ def code_q_for_tps(area: str) -> Q:
 
 
 def observation_list(*, viewer, tps=None, region=None):
-    rows = Observation.objects.filter(_source_q(viewer)).select_related("indicator", "author")
+    rows = Observation.objects.filter(source_q(viewer)).select_related("indicator", "author")
     if tps is not None:
         rows = rows.filter(level_q(viewer, prefix="tps__")).filter(tps=tps)
     else:
@@ -63,8 +108,9 @@ def incident_list(*, viewer, tps):
     return RiskIncident.objects.filter(level_q(viewer, prefix="tps__")).filter(tps=tps)
 
 
-def class_history(*, viewer, tps):
-    return ClassChange.objects.filter(level_q(viewer, prefix="tps__")).filter(tps=tps)
+def class_history(*, viewer, tps, limit=50):
+    return viewer_reasons(viewer, list(ClassChange.objects.filter(level_q(viewer, prefix="tps__")).filter(tps=tps)
+                                       [:limit]))
 
 
 def class_changes_since(*, viewer, when, area=None):
@@ -101,7 +147,7 @@ def kabkota_summary(*, viewer, province, top=3):
     region, areas = area_risk_children(viewer=viewer, code=province)
     areas = list(areas.order_by("region_id"))
     counts = defaultdict(Counter)
-    observed = (Observation.objects.filter(_source_q(viewer), value__gt=0, tps__isnull=False)
+    observed = (Observation.objects.filter(source_q(viewer), value__gt=0, tps__isnull=False)
                 .filter(level_q(viewer, prefix="tps__")).filter(code_q_for_tps(region.code))
                 .values_list("tps__kabkota_code", "indicator__code", "indicator__name_id", "indicator__name_en")
                 .annotate(n=Count("tps_id", distinct=True)))

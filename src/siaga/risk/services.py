@@ -10,16 +10,23 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.scope import require_area
 from siaga.accounts.services import audit_record
 from siaga.risk import engine
-from siaga.risk.models import Kind, Observation, RiskIncident, Source
+from siaga.risk.models import Observation, RiskIncident, Source
+from siaga.risk.sources import MESSAGES, SourceNotAllowed, source_problem
+from siaga.risk.sources import value_problem  # noqa: F401 (the importers read it here)
 
 # Who may enter observations and incidents inside their area (partners only read).
 EDITOR_ROLES = {Role.ADMIN, Role.OPERATOR, Role.ANALYST}
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
 
 
 def can_edit(user) -> bool:
@@ -30,19 +37,6 @@ def require_editor(user, area_code: str) -> None:
     if not can_edit(user):
         raise PermissionDenied(_("Your role may not change vulnerability data."))
     require_area(user, area_code)
-
-
-def value_problem(kind: str, value: float) -> str | None:
-    """Why a value cannot be stored for an indicator of this kind (None when it can)."""
-    if value != value or value in (float("inf"), float("-inf")):
-        return "bad_value"
-    if value < 0:
-        return "negative"
-    if kind == Kind.BOOL and value not in (0, 1):
-        return "bad_bool"
-    if kind == Kind.SHARE and value > 1:
-        return "share_over_one"
-    return None
 
 
 def observation_state(obs: Observation) -> dict:
@@ -64,9 +58,11 @@ def observation_upsert(*, actor, indicator, value: float, source: str, observed_
     require_editor(actor, _target_area(tps, region))
     if source not in Source.values:
         raise ValidationError(_("Unknown source %(source)s.") % {"source": source})
-    if value_problem(indicator.kind, value):
-        raise ValidationError(_("Value %(value)s is not valid for indicator %(code)s (%(kind)s).")
-                              % {"value": value, "code": indicator.code, "kind": indicator.get_kind_display()})
+    texts = MESSAGES[_lang()]
+    if (refused := source_problem(actor, source)) is not None:
+        raise SourceNotAllowed(texts["source_not_allowed"].format(value=source, **refused))
+    if problem := value_problem(indicator.kind, value):
+        raise ValidationError(f"{indicator.code}: " + texts[problem].format(value=f"{value:g}"))
     obs = Observation.objects.select_for_update(of=("self",)).filter(indicator=indicator, tps=tps, region=region,
                                                          source=source).first()
     before = observation_state(obs) if obs else None

@@ -16,6 +16,7 @@ from siaga.regions.selectors import page_area, region_roots
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator, Source
 from siaga.risk.presenters import class_label, lang, tps_explanation
+from siaga.risk.sources import may_enter
 
 
 def _area(request):
@@ -52,12 +53,13 @@ def tps_risk(request, code):
     return render(request, "risk/tps.html", {
         "tps": tps, "explanation": tps_explanation(tps, risk),
         "history": [(c, class_label(c.old_class) if c.old_class is not None else "–", class_label(c.new_class))
-                    for c in selectors.class_history(viewer=request.user, tps=tps)[:50]],
+                    for c in selectors.class_history(viewer=request.user, tps=tps)],
         "observations": selectors.observation_list(viewer=request.user, tps=tps),
         "incidents": selectors.incident_list(viewer=request.user, tps=tps)[:20],
         "can_edit": services.can_edit(request.user),
         "indicators": Indicator.objects.filter(catalogue__active=True, catalogue__election=tps.election),
-        "sources": Source.choices, "today": date.today().isoformat(),
+        "sources": [(v, label) for v, label in Source.choices if may_enter(request.user, v)],
+        "today": date.today().isoformat(),
     })
 
 
