@@ -38,8 +38,8 @@ def regions_load(*, source, provinces=None, actor=None, show_progress=False) -> 
 
         progress = progress_bar(None, "wilayah")
     data = read_source(source, provinces=provinces, cache_dir=settings.SIAGA_HOME / "sources",
-                       progress=progress.update if progress else None)
-    if progress:
+                       progress=progress.update if progress is not None else None)
+    if progress is not None:  # a tqdm bar without a total has no truth value
         progress.close()
     existing = {code: tuple(values) for code, *values in Region.objects.values_list("code", *_FIELDS)}
     geometries = dict(RegionGeometry.objects.values_list("region_id", "geojson")) if existing else {}

@@ -1,8 +1,10 @@
 """`siaga demo`, `siaga serve`, `siaga migrate`, `siaga user`."""
 
+import errno
+import socket
 import sys
 
-from siaga.cli import CommandError, cli_actor, print_json
+from siaga.cli import CommandError, cli_actor, migrate, port_number, positive_int, print_json
 
 DEMO_PROVINCE = "74"  # Sulawesi Tenggara
 DEMO_SEED = 2024
@@ -13,18 +15,18 @@ def register(sub):
     p.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
     p.add_argument("--source", help="region data: a folder, a URL or 'public' (default: ../shared/data if present)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=port_number, default=8000)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_demo)
+    p.set_defaults(func=cmd_demo, database=False)  # migrates itself
 
     p = sub.add_parser("serve", help="serve the web app and API")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=8)
-    p.set_defaults(func=cmd_serve)
+    p.add_argument("--port", type=port_number, default=8000)
+    p.add_argument("--threads", type=positive_int, default=8)
+    p.set_defaults(func=cmd_serve, database=False)
 
     p = sub.add_parser("migrate", help="create or upgrade the database tables")
-    p.set_defaults(func=cmd_migrate)
+    p.set_defaults(func=cmd_migrate, database=False)
 
     p = sub.add_parser("user", help="create or update a user")
     p.add_argument("username")
@@ -34,12 +36,6 @@ def register(sub):
     p.add_argument("--password", help="password (default: read from standard input)")
     p.add_argument("--token", metavar="NAME", help="also issue an API token for a field device")
     p.set_defaults(func=cmd_user)
-
-
-def migrate(verbosity=0):
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
 
 
 def cmd_migrate(args):
@@ -102,6 +98,15 @@ def serve(host, port, threads=8):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        with socket.create_server((host, port)):  # refuse a taken port or an unknown host before announcing
+            pass
+    except OSError as exc:
+        taken = exc.errno == errno.EADDRINUSE
+        raise CommandError(f"tidak dapat melayani di {host}:{port}: "
+                           + ("port sudah dipakai program lain" if taken else f"{exc.strerror or exc}"),
+                           en=f"cannot serve on {host}:{port}: "
+                           + ("the port is taken by another program" if taken else f"{exc.strerror or exc}")) from None
     print(f"Siaga berjalan di / running at http://{host}:{port}/  (Ctrl+C untuk berhenti / to stop)", flush=True)
     waitress_serve(application, host=host, port=port, threads=threads, ident="siaga")
 
