@@ -42,11 +42,13 @@ def connect(url, timeout=30.0) -> http.client.HTTPConnection:
     return kind(parts.hostname, parts.port, timeout=timeout)
 
 
-def check_reachable(url, timeout=5.0):
+def check_reachable(url, connect_timeout=5.0):
     """Fail fast (ServerUnreachable) when nothing answers HTTP at `url`: a drill retries lost connections
     for tens of seconds per report, which is right mid-run (a worker restarting) and wrong at the start."""
     try:
-        conn = connect(url, timeout)
+        conn = connect(url, connect_timeout)
+        conn.connect()
+        conn.sock.settimeout(30)  # a busy server may take a while to answer its first request
         conn.request("GET", "/api/operations/drills/-")  # any HTTP answer will do (401 without a token)
         conn.getresponse().read()
         conn.close()

@@ -175,4 +175,4 @@ def cmd_tps_generate(args):
         Path(args.output).unlink(missing_ok=True)
         raise CommandError("belum ada desa yang dimuat: jalankan `siaga regions load` dulu",
                            en="no desa loaded: run `siaga regions load` first")
-    print(f"{n} TPS -> {args.output}", file=sys.stderr)
+    print(f"{n:,} TPS -> {args.output}", file=sys.stderr)
