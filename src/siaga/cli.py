@@ -168,7 +168,7 @@ def explain(exc, lang="id"):
     if isinstance(exc, PermissionDenied):
         return _pick(lang, "akses ditolak", "access denied") + (f": {exc}" if str(exc) else ""), 2
     if isinstance(exc, ValidationError):
-        return _pick(lang, "data tidak valid", "invalid data") + ": " + "; ".join(exc.messages), 2
+        return _pick(lang, "data tidak valid", "invalid data") + ": " + " ".join(exc.messages), 2
     if isinstance(exc, Http404):
         return _pick(lang, "tidak ditemukan", "not found") + (f": {exc}" if str(exc) else ""), 2
     if isinstance(exc, (OperationalError, InterfaceError)):

@@ -332,6 +332,9 @@ def test_server_database_without_tables_is_told_to_migrate(tmp_path):
     done = _siaga(tmp_path, "regions", "stats", DATABASE_URL=f"sqlite:///{tmp_path / 'server.sqlite3'}")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "jalankan `siaga migrate` dulu" in done.stderr
+    done = _siaga(tmp_path, "regions", "stats", "--lang", "en", DATABASE_URL="postgres://siaga@127.0.0.1:1/siaga")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("siaga: the database cannot be used: ")
 
 
 def test_demo_serve_and_a_drill_on_a_fresh_home(tmp_path_factory, shared_data):
@@ -360,3 +363,21 @@ def test_demo_serve_and_a_drill_on_a_fresh_home(tmp_path_factory, shared_data):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_drill_whose_server_goes_away_stops_retrying_after_one_report(monkeypatch):
+    """Mid-run, a lost connection is retried (a worker may be restarting); once one report has used up its
+    retries the server is gone, and the rest of the stream is not retried report by report."""
+    from datetime import date
+
+    from siaga.core.simulator import default_classes, election_day
+    from siaga.operations import drill
+
+    monkeypatch.setattr(drill, "retry_delays", lambda: [0.0, 0.0])  # two resends per report, at once
+    subs = election_day(default_classes([f"74010110010{n:02d}" for n in range(1, 11)]), day=date(2024, 2, 14))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"  # closed when the drill starts
+    counts = drill.drive(subs, url=url, token="t", run_id="drill-x", workers=2)
+    assert counts["server_lost"] and counts["errors"] == len(subs) > 20
+    assert counts["resent"] <= 2 * 2  # one report per connection retried, the others refused at once

@@ -2,7 +2,7 @@
 
 import sys
 
-from siaga.cli import CommandError, cli_actor, positive_int, print_json, print_summary, region_arg
+from siaga.cli import CommandError, cli_actor, positive_int, print_json, print_summary, progress_bar, region_arg
 
 
 def register(sub):
@@ -90,8 +90,10 @@ def cmd_simulate(args):
     run_id = drill.new_run_id()
     print(f"Latihan / drill {run_id}: {len(tps)} TPS, {len(subs)} kiriman ke / submissions to {args.url}",
           file=sys.stderr)
+    bar = progress_bar(len(subs), "latihan", unit="kiriman")
     counts = drill.drive(subs, url=url, token=token, run_id=run_id, speed=args.speed,
-                         workers=args.workers, batch=max(1, min(args.batch, 500)))
+                         workers=args.workers, batch=max(1, min(args.batch, 500)), progress=bar.update)
+    bar.close()
     if counts["server_lost"]:
         raise drill.ServerUnreachable(
             url, f"terputus di tengah latihan {run_id} ({counts['errors']} dari {counts['sent']} kiriman gagal)",

@@ -65,8 +65,9 @@ def new_run_id() -> str:
 class Sender(threading.Thread):
     """One keep-alive connection posting its share of the stream, in send-time order."""
 
-    def __init__(self, url, token, run_id, counts, lock, batch=1, gone=None):
+    def __init__(self, url, token, run_id, counts, lock, batch=1, gone=None, progress=None):
         super().__init__(daemon=True)
+        self.progress = progress
         self.batch = batch
         self.url = url
         # Set once a report has used up its retries on a lost connection: the server is down, not restarting,
@@ -151,17 +152,21 @@ class Sender(threading.Thread):
                 for key, sub in zip(keys, group):
                     self._count(key, sub, resends)
                 self.counts["resent"] += resends
+                if self.progress is not None:
+                    self.progress(len(group))
         conn.close()
 
 
-def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4, batch=1) -> dict:
+def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4, batch=1, progress=None) -> dict:
     """Send the stream (sped up `speed` times; 0 = as fast as possible) and count the answers.
+
+    `progress(n)` is called (under a lock) with the number of submissions just answered.
 
     batch > 1 sends the TPS events that are due together in batches (the batch endpoint); incidents alone.
     """
     counts = {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0, "errors": 0, "resent": 0}
     lock, gone = threading.Lock(), threading.Event()
-    senders = [Sender(url, token, run_id, counts, lock, batch, gone) for _ in range(workers)]
+    senders = [Sender(url, token, run_id, counts, lock, batch, gone, progress) for _ in range(workers)]
     for s in senders:
         s.start()
     started = time.monotonic()

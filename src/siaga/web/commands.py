@@ -4,7 +4,7 @@ import errno
 import socket
 import sys
 
-from siaga.cli import CommandError, cli_actor, migrate, port_number, positive_int, print_json
+from siaga.cli import CommandError, cli_actor, migrate, port_number, positive_int, print_json, region_arg
 
 DEMO_PROVINCE = "74"  # Sulawesi Tenggara
 DEMO_SEED = 2024
@@ -69,7 +69,7 @@ def cmd_demo(args):
     actor = cli_actor()
     source = args.source or default_source()
     print(f"Memuat wilayah dari / loading regions from: {source}", file=sys.stderr)
-    regions_load(source=source, provinces={DEMO_PROVINCE}, actor=actor)
+    regions_load(source=source, provinces={DEMO_PROVINCE}, actor=actor, show_progress=True)
     province = Region.objects.get(code=DEMO_PROVINCE)
     users, steps = demo_prepare(actor=actor, province_code=DEMO_PROVINCE, seed=DEMO_SEED)
     tps = steps["regions"]
@@ -119,6 +119,8 @@ def cmd_serve(args):
 def cmd_user(args):
     import getpass
 
+    from django.contrib.auth import password_validation
+
     from siaga.accounts.models import Agency, Role
     from siaga.accounts.services import token_issue, user_upsert
 
@@ -127,10 +129,13 @@ def cmd_user(args):
         raise CommandError(f"instansi '{args.agency}' tidak ada / agency not found")
     if args.role not in Role.values:
         raise CommandError(f"peran '{args.role}' tidak dikenal / unknown role; pilih / choose: {', '.join(Role.values)}")
+    area = region_arg(args.area) if args.area else None
     password = args.password if args.password is not None else getpass.getpass("Kata sandi / password: ")
+    if password:  # empty: keep the password (or none: a token-only field device)
+        password_validation.validate_password(password)
     actor = cli_actor()
     user = user_upsert(actor=actor, username=args.username, password=password, agency=agency, role=args.role,
-                       area_code=args.area)
+                       area_code=area)
     out = {"username": user.username, "agency": agency.code, "role": user.role, "area": user.area_code}
     if args.token:
         _, raw = token_issue(actor=actor, user=user, name=args.token)
