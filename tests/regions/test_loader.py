@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-import pytest
 
 from siaga.regions.loader import default_source, regions_load
 from siaga.regions.models import Region, RegionGeometry

@@ -83,6 +83,9 @@ TEMPLATES = [
     },
 ]
 
+# The embedded default (SQLite in SIAGA_HOME) prepares its own tables on first use; a server database is
+# migrated by its operator (`siaga migrate`).
+SIAGA_EMBEDDED_DATABASE = not os.environ.get("DATABASE_URL")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SIAGA_HOME / 'siaga.sqlite3'}",

@@ -1,6 +1,6 @@
 """`siaga custody ...`: registry, checkpoints, anomaly scan, verification and the open bundle."""
 
-from siaga.cli import CommandError, cli_actor, print_json
+from siaga.cli import CommandError, cli_actor, print_json, print_summary
 
 
 def register(sub):
@@ -130,7 +130,8 @@ def cmd_registry(args):
             raise CommandError("; ".join(exc.messages)) from None
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
-    print_json(result) if args.json else print(result)
+    print_summary(f"Registri kotak suara {args.province}" if args.lang == "id" else f"Ballot-box registry {args.province}",
+                  result, args.json)
 
 
 def cmd_scan(args):
@@ -139,4 +140,4 @@ def cmd_scan(args):
     from siaga.custody.anomalies import scan
 
     result = scan(now=timezone.now(), actor=cli_actor())
-    print_json(result) if args.json else print(result)
+    print_summary("Anomali dicari" if args.lang == "id" else "Anomaly scan", result, args.json)

@@ -1,9 +1,6 @@
 """`siaga plan deploy`, `siaga personel import`, `siaga pola import`."""
 
-import sys
-from pathlib import Path
-
-from siaga.cli import CommandError, cli_actor, print_json
+from siaga.cli import CommandError, cli_actor, input_file, print_json, print_summary, region_arg, report_rejection
 
 
 def register(sub):
@@ -43,9 +40,9 @@ def cmd_plan_deploy(args):
     from siaga.core.planner import PlanningError
     from siaga.deployment.services import plan_compute, plan_generate
 
-    area = args.area or args.province
-    if not area:
-        raise CommandError("--province atau --area wajib / --province or --area is required")
+    if not (args.area or args.province):
+        raise CommandError("--province atau --area wajib", en="--province or --area is required")
+    area = region_arg(args.area) if args.area else region_arg(args.province, province=True)
     actor = cli_actor(args.actor)
     try:
         if args.dry_run:
@@ -55,9 +52,9 @@ def cmd_plan_deploy(args):
             plan = plan_generate(actor=actor, area=area, operation=args.operation, method=args.method)
             summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary}
     except PlanningError as exc:
-        raise CommandError(f"{exc.messages['id']} / {exc.messages['en']}")
+        raise CommandError(exc.messages["id"], en=exc.messages["en"]) from None
     except PermissionDenied:
-        raise CommandError(f"akses ditolak untuk wilayah {area} / access denied for area {area}")
+        raise CommandError(f"akses ditolak untuk wilayah {area}", en=f"access denied for area {area}") from None
     if args.json:
         print_json(summary)
         return
@@ -69,28 +66,17 @@ def cmd_plan_deploy(args):
 
 def cmd_import(args):
     from siaga.deployment.pattern_import import pattern_import
-    from siaga.core.importkit import ImportRejected, problem_dict
+    from siaga.core.importkit import ImportRejected
     from siaga.deployment.roster_import import personnel_import
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+    path = input_file(args.file)
     run = personnel_import if args.importer == "personnel" else pattern_import
     extra = {"province": args.province} if args.importer == "pattern" else {}
     try:
         result = run(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name, lang=args.lang,
                      **extra)
     except ImportRejected as rejected:
-        errors = [problem_dict(p) for p in rejected.problems]
-        if args.json:
-            print_json({"errors": errors})
-        else:
-            title = "Tidak ada yang disimpan" if args.lang == "id" else "Nothing was saved"
-            print(f"{title}: {rejected.total} problem(s) in {path.name}", file=sys.stderr)
-            for e in errors:
-                print(f"  {e['message']}", file=sys.stderr)
-        return 1
-    if args.json:
-        print_json(result)
-    else:
-        print(result)
+        return report_rejection(rejected, filename=path.name, lang=args.lang, as_json=args.json)
+    what = {"personnel": ("Personel diimpor", "Personnel imported"),
+            "pattern": ("Pola pengamanan diimpor", "Security patterns imported")}[args.importer]
+    print_summary(f"{what[args.lang == 'en']} ({path.name})", result, args.json)

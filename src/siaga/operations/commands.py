@@ -2,7 +2,7 @@
 
 import sys
 
-from siaga.cli import CommandError, cli_actor, print_json
+from siaga.cli import CommandError, cli_actor, positive_int, print_json, print_summary, progress_bar, region_arg
 
 
 def register(sub):
@@ -11,10 +11,10 @@ def register(sub):
     p.add_argument("--province", required=True, help="province code, e.g. 74 (or 'all' for the whole country)")
     p.add_argument("--url", required=True, help="server URL, e.g. http://127.0.0.1:8000")
     p.add_argument("--speed", type=float, default=0, help="simulated seconds per real second (0: as fast as possible)")
-    p.add_argument("--limit-tps", type=int, help="only the first K TPS")
+    p.add_argument("--limit-tps", type=positive_int, help="only the first K TPS")
     p.add_argument("--seed", type=int, default=2024)
-    p.add_argument("--workers", type=int, default=4, help="concurrent connections")
-    p.add_argument("--batch", type=int, default=1,
+    p.add_argument("--workers", type=positive_int, default=4, help="concurrent connections")
+    p.add_argument("--batch", type=positive_int, default=1,
                    help="up to N due TPS events per request (the batch endpoint, max 500); 1: one per request")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
@@ -40,7 +40,8 @@ def _drill_user(province):
 
     agency = Agency.objects.filter(code=f"POLDA-{province}").first() if province != "all" else None
     if province != "all" and agency is None:
-        raise CommandError(f"instansi POLDA-{province} tidak ada; jalankan `siaga demo` dulu / agency missing")
+        raise CommandError(f"instansi POLDA-{province} tidak ada; jalankan `siaga demo` dulu",
+                           en=f"agency POLDA-{province} missing; run `siaga demo` first")
     agency = agency or Agency.objects.filter(level="nasional").first() or Agency.objects.first()
     actor = cli_actor()
     user = user_upsert(actor=actor, username=f"latihan.{province}", password=None, agency=agency, role=Role.FIELD,
@@ -75,19 +76,29 @@ def cmd_simulate(args):
     from siaga.operations import drill
     from siaga.operations.models import VotingDay
 
+    url = args.url.rstrip("/")
+    drill.check_reachable(url)  # seconds, not minutes of retries, when the server is down or the URL wrong
+    if args.province != "all":
+        region_arg(args.province, province=True)
     user, token = _drill_user(args.province)
     tps = _tps_classes(user, args.province, args.limit_tps)
     if not tps:
-        raise CommandError(f"tidak ada TPS di wilayah {args.province} / no TPS")
+        raise CommandError(f"tidak ada TPS di wilayah {args.province}", en=f"no TPS in area {args.province}")
     day = VotingDay.objects.filter(province_code=args.province).first()
     subs = election_day(tps, day=day.date if day else date.today(), tz=day.timezone if day else "Asia/Makassar",
                         seed=args.seed)
     run_id = drill.new_run_id()
     print(f"Latihan / drill {run_id}: {len(tps)} TPS, {len(subs)} kiriman ke / submissions to {args.url}",
           file=sys.stderr)
-    counts = drill.drive(subs, url=args.url.rstrip("/"), token=token, run_id=run_id, speed=args.speed,
-                         workers=args.workers, batch=max(1, min(args.batch, 500)))
-    server = drill.fetch_json(args.url.rstrip("/"), f"/api/operations/drills/{run_id}", token)
+    bar = progress_bar(len(subs), "latihan", unit="kiriman")
+    counts = drill.drive(subs, url=url, token=token, run_id=run_id, speed=args.speed,
+                         workers=args.workers, batch=max(1, min(args.batch, 500)), progress=bar.update)
+    bar.close()
+    if counts["server_lost"]:
+        raise drill.ServerUnreachable(
+            url, f"terputus di tengah latihan {run_id} ({counts['errors']} dari {counts['sent']} kiriman gagal)",
+            f"lost during drill {run_id} ({counts['errors']} of {counts['sent']} submissions failed)")
+    server = drill.fetch_json(url, f"/api/operations/drills/{run_id}", token)
     # What a correct server stores for this stream, to reconcile both counts against.
     result = {**counts, "run": run_id, "tps": len(tps), "expected": expected_counts(subs), "server": server}
     if args.json:
@@ -103,14 +114,17 @@ def cmd_simulate(args):
 def cmd_sweep(args):
     from siaga.operations.services import checkin_sweep
 
-    result = checkin_sweep(actor=cli_actor(), province_code=args.province)
-    print_json(result) if args.json else print(result)
+    result = checkin_sweep(actor=cli_actor(), province_code=region_arg(args.province, province=True))
+    print_summary("Sapuan lapor-hadir" if args.lang == "id" else "Check-in sweep", result, args.json)
 
 
 def cmd_sms_gateway(args):
     from siaga.operations.services import sms_gateway_issue
 
-    print_json({"gateway": args.name, "token": sms_gateway_issue(actor=cli_actor(), name=args.name)})
+    name = args.name.strip()
+    if not name:
+        raise CommandError("nama gateway wajib diisi", en="the gateway name is required")
+    print_json({"gateway": name, "token": sms_gateway_issue(actor=cli_actor(), name=name)})
 
 
 def cmd_sms_sender(args):

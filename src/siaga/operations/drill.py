@@ -24,6 +24,40 @@ def retry_delays(attempts=RETRY_ATTEMPTS, first=RETRY_FIRST_DELAY, cap=RETRY_MAX
     return [min(cap, first * 2 ** n) for n in range(attempts - 1)]
 
 
+class ServerUnreachable(ConnectionError):
+    """The drill's server cannot be reached; `messages` holds the text per language."""
+
+    def __init__(self, url, reason, reason_en=None):
+        self.messages = {"id": f"server {url} tidak dapat dihubungi: {reason}",
+                         "en": f"the server {url} cannot be reached: {reason_en or reason}"}
+        super().__init__(self.messages["en"])
+
+
+def connect(url, timeout=30.0) -> http.client.HTTPConnection:
+    """A connection to an http:// or https:// server URL (a ValueError names a URL of another kind)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(url)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    return kind(parts.hostname, parts.port, timeout=timeout)
+
+
+def check_reachable(url, connect_timeout=5.0):
+    """Fail fast (ServerUnreachable) when nothing answers HTTP at `url`: a drill retries lost connections
+    for tens of seconds per report, which is right mid-run (a worker restarting) and wrong at the start."""
+    try:
+        conn = connect(url, connect_timeout)
+        conn.connect()
+        conn.sock.settimeout(30)  # a busy server may take a while to answer its first request
+        conn.request("GET", "/api/operations/drills/-")  # any HTTP answer will do (401 without a token)
+        conn.getresponse().read()
+        conn.close()
+    except ValueError:
+        raise ServerUnreachable(url, "bukan URL http(s)://host:port", "not an http(s)://host:port URL") from None
+    except (http.client.HTTPException, OSError) as exc:
+        raise ServerUnreachable(url, getattr(exc, "strerror", None) or str(exc) or type(exc).__name__) from None
+
+
 def new_run_id() -> str:
     return "drill-" + uuid.uuid4().hex[:12]
 
@@ -31,11 +65,14 @@ def new_run_id() -> str:
 class Sender(threading.Thread):
     """One keep-alive connection posting its share of the stream, in send-time order."""
 
-    def __init__(self, url, token, run_id, counts, lock, batch=1):
+    def __init__(self, url, token, run_id, counts, lock, batch=1, gone=None, progress=None):
         super().__init__(daemon=True)
+        self.progress = progress
         self.batch = batch
-        parts = urlsplit(url)
-        self.host, self.port = parts.hostname, parts.port or 80
+        self.url = url
+        # Set once a report has used up its retries on a lost connection: the server is down, not restarting,
+        # so the rest of the stream is counted as errors at once instead of retried for minutes.
+        self.gone = gone or threading.Event()
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.run_id, self.counts, self.lock = run_id, counts, lock
         self.inbox: queue.Queue = queue.Queue()
@@ -49,6 +86,8 @@ class Sender(threading.Thread):
         at most once, so resending is safe.
         """
         resends = 0
+        if self.gone.is_set():
+            return 599, b"", conn, resends
         for delay in [*retry_delays(), None]:
             try:
                 conn.request("POST", path, body=body, headers=self.headers)
@@ -59,9 +98,11 @@ class Sender(threading.Thread):
                 status = response.status
             except (http.client.HTTPException, OSError):
                 conn.close()
-                conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                conn = connect(self.url)
                 status = 599
             if delay is None:
+                if status == 599:
+                    self.gone.set()
                 return status, b"", conn, resends
             resends += 1
             time.sleep(delay)
@@ -92,7 +133,7 @@ class Sender(threading.Thread):
         self.counts[key] += 1
 
     def run(self):
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        conn = connect(self.url)
         for group in self._groups():
             bodies = [{**sub.payload, "client_id": sub.client_id, "exercise": True} for sub in group]
             if len(group) == 1:
@@ -111,17 +152,21 @@ class Sender(threading.Thread):
                 for key, sub in zip(keys, group):
                     self._count(key, sub, resends)
                 self.counts["resent"] += resends
+                if self.progress is not None:
+                    self.progress(len(group))
         conn.close()
 
 
-def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4, batch=1) -> dict:
+def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4, batch=1, progress=None) -> dict:
     """Send the stream (sped up `speed` times; 0 = as fast as possible) and count the answers.
+
+    `progress(n)` is called (under a lock) with the number of submissions just answered.
 
     batch > 1 sends the TPS events that are due together in batches (the batch endpoint); incidents alone.
     """
     counts = {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0, "errors": 0, "resent": 0}
-    lock = threading.Lock()
-    senders = [Sender(url, token, run_id, counts, lock, batch) for _ in range(workers)]
+    lock, gone = threading.Lock(), threading.Event()
+    senders = [Sender(url, token, run_id, counts, lock, batch, gone, progress) for _ in range(workers)]
     for s in senders:
         s.start()
     started = time.monotonic()
@@ -139,6 +184,7 @@ def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4, b
     for s in senders:
         s.join()
     latencies = sorted(x for s in senders for x in s.latencies)
+    counts["server_lost"] = gone.is_set()
     counts["seconds"] = round(time.monotonic() - started, 2)
     if latencies:
         counts["p50_ms"] = round(latencies[len(latencies) // 2] * 1000, 1)
@@ -147,8 +193,7 @@ def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4, b
 
 
 def fetch_json(url, path, token):
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+    conn = connect(url)
     conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
     response = conn.getresponse()
     data = json.loads(response.read() or b"null")

@@ -3,7 +3,8 @@
 import sys
 from pathlib import Path
 
-from siaga.cli import CommandError, cli_actor, print_json, progress_bar
+from siaga.cli import (CommandError, cli_actor, input_file, print_json, progress_bar, region_arg,
+                       report_rejection)
 
 
 def register(sub):
@@ -44,26 +45,47 @@ def register(sub):
     p.set_defaults(func=cmd_tps_generate)
 
 
+def _province_codes(codes):
+    """--province values as given (repeatable), checked for form only: the hierarchy may not be loaded yet."""
+    if not codes:
+        return None
+    wrong = [c for c in codes if not (c.isdigit() and len(c) == 2)]
+    if wrong:
+        raise CommandError(f"kode provinsi tidak valid: {', '.join(wrong)} (dua angka, contoh: 74)",
+                           en=f"invalid province code: {', '.join(wrong)} (two digits, e.g. 74)")
+    return set(codes)
+
+
 def cmd_regions_load(args):
     from siaga.regions.loader import default_source, regions_load
 
     source = args.source or default_source()
+    provinces = _province_codes(args.province)
     bar = progress_bar(None, "wilayah")
     try:
-        result = regions_load(source=source, provinces=set(args.province) if args.province else None,
-                              actor=cli_actor(), progress=bar.update)
+        result = regions_load(source=source, provinces=provinces, actor=cli_actor(), progress=bar.update)
     finally:
         bar.close()
+    if provinces and not result["created"] + result["updated"] + result["unchanged"]:
+        raise CommandError(f"provinsi {', '.join(sorted(provinces))} tidak ada di sumber {source}",
+                           en=f"province {', '.join(sorted(provinces))} is not in the source {source}")
     if args.json:
         print_json(result)
-    else:
-        print(f"Wilayah dimuat / regions loaded from {source}: {result}")
+        return
+    en = args.lang == "en"
+    print((f"Regions loaded from {source}: {result['created']:,} new, {result['updated']:,} updated, "
+           f"{result['unchanged']:,} unchanged, {result['geometries_written']:,} boundaries written, "
+           f"{result['islands']:,} islands") if en else
+          (f"Wilayah dimuat dari {source}: {result['created']:,} baru, {result['updated']:,} diubah, "
+           f"{result['unchanged']:,} tetap, {result['geometries_written']:,} batas wilayah ditulis, "
+           f"{result['islands']:,} pulau"))
 
 
 def cmd_regions_stats(args):
     from siaga.regions.selectors import region_stats
 
-    print_stats(region_stats(viewer=cli_actor(), province=args.province), args.json)
+    province = region_arg(args.province, province=True) if args.province else None
+    print_stats(region_stats(viewer=cli_actor(), province=province), args.json)
 
 
 def print_stats(stats, as_json):
@@ -82,12 +104,15 @@ def _read_mapping(path):
     mapping = {}
     with open(path, newline="", encoding="utf-8-sig") as fh:
         for line, row in enumerate(csv.reader(fh), start=1):
+            if not row:
+                continue
             if line == 1 and not row[0].strip()[:1].isdigit():
                 continue  # header
             try:
                 mapping[normalize_region_code(row[0])] = normalize_region_code(row[1])
             except (CodeError, IndexError):
-                raise CommandError(f"{path}: baris {line}: kode tidak valid / line {line}: invalid code: {row}")
+                raise CommandError(f"{path} baris {line}: kode tidak valid: {row}",
+                                   en=f"{path}:{line}: invalid code: {row}") from None
     return mapping
 
 
@@ -95,11 +120,9 @@ def cmd_tps_import(args):
     from dataclasses import asdict
 
     from siaga.regions.tps_file import default_workers
-    from siaga.regions.tps_import import ImportRejected, problem_dict, tps_import
+    from siaga.regions.tps_import import ImportRejected, tps_import
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+    path = input_file(args.file)
     mapping = _read_mapping(args.mapping) if args.mapping else {}
     bar = progress_bar(None, "TPS")
     try:
@@ -107,50 +130,53 @@ def cmd_tps_import(args):
                             desa_mapping=mapping, lang=args.lang, progress=bar.update, workers=default_workers())
     except ImportRejected as rejected:
         bar.close()
-        errors = [problem_dict(p) for p in rejected.problems]
-        if args.json:
-            print_json({"created": 0, "updated": 0, "unchanged": 0, "errors": errors,
-                        "suggestions": [asdict(s) for s in rejected.suggestions]})
-        else:
-            title = "Tidak ada yang disimpan" if args.lang == "id" else "Nothing was saved"
-            print(f"{title}: {rejected.total} problem(s) in {path.name}", file=sys.stderr)
-            for p in rejected.problems:
-                print(f"  {p.message}", file=sys.stderr)
+        code = report_rejection(rejected, filename=path.name, lang=args.lang, as_json=args.json,
+                                suggestions=[asdict(s) for s in rejected.suggestions])
+        if not args.json:
             for s in rejected.suggestions:
                 options = ", ".join(f"{code} {name} ({score:.0%})" for code, name, score in s.candidates)
                 print(f"  ? {s.file_code} {s.file_name}: {options or '-'}", file=sys.stderr)
-        return 1
+        return code
     bar.close()
     if args.json:
         print_json(result.as_dict())
+    elif args.lang == "en":
+        print(f"TPS imported from {path.name}: {result.created:,} new, {result.updated:,} updated, "
+              f"{result.unchanged:,} unchanged")
     else:
-        print(f"TPS: {result.created} baru/created, {result.updated} diubah/updated, "
-              f"{result.unchanged} tetap/unchanged")
+        print(f"TPS diimpor dari {path.name}: {result.created:,} baru, {result.updated:,} diubah, "
+              f"{result.unchanged:,} tetap")
 
 
 def cmd_tps_export(args):
     from siaga.regions.tps_export import tps_export
 
     actor = cli_actor()
-    if args.output:
-        with open(args.output, "wb") as out:
-            n = tps_export(viewer=actor, province=args.province, fmt=args.format, out=out)
-        print(f"{n} TPS -> {args.output}", file=sys.stderr)
-    else:
+    province = region_arg(args.province, province=True) if args.province else None
+    if not args.output:
         if args.format == "xlsx":
-            raise CommandError("XLSX perlu --output / XLSX needs --output")
-        tps_export(viewer=actor, province=args.province, fmt="csv", out=sys.stdout.buffer)
+            raise CommandError("XLSX perlu --output", en="XLSX needs --output")
+        tps_export(viewer=actor, province=province, fmt="csv", out=sys.stdout.buffer)
+        return
+    with open(args.output, "wb") as out:
+        n = tps_export(viewer=actor, province=province, fmt=args.format, out=out)
+    print(f"{n:,} TPS -> {args.output}", file=sys.stderr)
 
 
 def cmd_tps_stats(args):
     from siaga.regions.selectors import tps_stats
 
-    print_stats(tps_stats(viewer=cli_actor(), province=args.province), args.json)
+    province = region_arg(args.province, province=True) if args.province else None
+    print_stats(tps_stats(viewer=cli_actor(), province=province), args.json)
 
 
 def cmd_tps_generate(args):
     from siaga.regions.demo import generate_tps_file
 
-    n = generate_tps_file(provinces=set(args.province) if args.province else None, seed=args.seed,
-                          election=args.election, output=args.output)
-    print(f"{n} TPS -> {args.output}", file=sys.stderr)
+    provinces = {region_arg(code, province=True) for code in args.province} if args.province else None
+    n = generate_tps_file(provinces=provinces, seed=args.seed, election=args.election, output=args.output)
+    if not n:
+        Path(args.output).unlink(missing_ok=True)
+        raise CommandError("belum ada desa yang dimuat: jalankan `siaga regions load` dulu",
+                           en="no desa loaded: run `siaga regions load` first")
+    print(f"{n:,} TPS -> {args.output}", file=sys.stderr)

@@ -9,7 +9,6 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from siaga.accounts.schemas import Problem
 from siaga.jobs.api import job_accepted
 from siaga.regions.api import feature_collection
 from siaga.regions.selectors import region_get, tps_get_by_code

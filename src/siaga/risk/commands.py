@@ -1,9 +1,10 @@
 """`siaga risk ...`: catalogues, scoring, explanations, observation import, exports."""
 
+import io
 import sys
 from pathlib import Path
 
-from siaga.cli import CommandError, cli_actor, print_json
+from siaga.cli import CommandError, cli_actor, input_file, print_json, print_summary, region_arg, report_rejection
 
 
 def register(sub):
@@ -41,13 +42,13 @@ def cmd_catalogues_load(args):
     from siaga.risk.catalogues import catalogues_load
 
     result = catalogues_load(actor=cli_actor())
-    print_json(result) if args.json else print(f"Katalog / catalogues: {result}")
+    print_summary("Katalog indikator dimuat" if args.lang == "id" else "Indicator catalogues loaded", result, args.json)
 
 
 def cmd_score(args):
     from siaga.risk.services import risk_score
 
-    result = risk_score(actor=cli_actor(args.actor), province_code=args.province)
+    result = risk_score(actor=cli_actor(args.actor), province_code=region_arg(args.province, province=True))
     if args.json:
         print_json(result)
     else:
@@ -77,32 +78,25 @@ def cmd_explain(args):
 
 
 def cmd_import(args):
-    from siaga.risk.obs_import import ImportRejected, observations_import, problem_dict
+    from siaga.risk.obs_import import ImportRejected, observations_import
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+    path = input_file(args.file)
     try:
         result = observations_import(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name,
                                      lang=args.lang)
     except ImportRejected as rejected:
-        if args.json:
-            print_json({"created": 0, "updated": 0, "unchanged": 0,
-                        "errors": [problem_dict(p) for p in rejected.problems]})
-        else:
-            title = "Tidak ada yang disimpan" if args.lang == "id" else "Nothing was saved"
-            print(f"{title}: {rejected.total} problem(s) in {path.name}", file=sys.stderr)
-            for p in rejected.problems:
-                print(f"  {p.message}", file=sys.stderr)
-        return 1
-    print_json(result.as_dict()) if args.json else print(result.as_dict())
+        return report_rejection(rejected, filename=path.name, lang=args.lang, as_json=args.json)
+    title = f"Pengamatan diimpor dari {path.name}" if args.lang == "id" else f"Observations imported from {path.name}"
+    print_summary(title, result.as_dict(), args.json)
 
 
 def cmd_export(args):
     from siaga.risk import exports
 
     actor = cli_actor(args.actor)
+    area = region_arg(args.area)
     writer = {"xlsx": exports.tps_rawan_xlsx, "geojson": exports.classes_geojson, "png": exports.map_png}[args.format]
-    with open(args.output, "wb") as out:
-        writer(viewer=actor, area=args.area, out=out)
-    print(f"-> {args.output}", file=sys.stderr)
+    out = io.BytesIO()  # the file is written only when the export succeeded
+    writer(viewer=actor, area=area, out=out)
+    Path(args.output).write_bytes(out.getvalue())
+    print(f"{args.format.upper()} {area} -> {args.output}", file=sys.stderr)

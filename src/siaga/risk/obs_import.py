@@ -25,11 +25,11 @@ from siaga.core.importkit import (
     ImportResult,
     Progress,
     ProblemList,
-    Source,
     file_bytes,
     make_problem,
     match_header,
 )
+from siaga.core.importkit import Source as FileSource
 from siaga.core.importkit import problem_dict  # noqa: F401 (the API and command line render with it)
 from siaga.core.tabular import Unreadable, column_keys, nonblank, normal_key, open_rows, read_bytes
 from siaga.regions.models import Region, Tps
@@ -280,7 +280,7 @@ def _scope(reader: _Reader, actor):
             reader.problem(row.line, reader.columns["source"][1], row.source, "source_not_allowed", **refused)
 
 
-def observations_import(*, actor, data: Source, filename: str, lang: str = "id",
+def observations_import(*, actor, data: FileSource, filename: str, lang: str = "id",
                         progress: Progress = None) -> ObservationImportResult:
     """Check a whole observation file, then write every row or none and re-score what changed.
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from siaga.core.scoring import BAND_LABELS
 from siaga.jobs.views import submit_and_show
-from siaga.regions.selectors import page_area, region_roots
+from siaga.regions.selectors import page_area
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator, Source
 from siaga.risk.presenters import class_label, lang, tps_explanation

@@ -1,8 +1,10 @@
 """`siaga demo`, `siaga serve`, `siaga migrate`, `siaga user`."""
 
+import errno
+import socket
 import sys
 
-from siaga.cli import CommandError, cli_actor, print_json
+from siaga.cli import CommandError, cli_actor, migrate, port_number, positive_int, print_json, region_arg
 
 DEMO_PROVINCE = "74"  # Sulawesi Tenggara
 DEMO_SEED = 2024
@@ -13,18 +15,18 @@ def register(sub):
     p.add_argument("--no-serve", action="store_true", help="prepare the database and exit")
     p.add_argument("--source", help="region data: a folder, a URL or 'public' (default: ../shared/data if present)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=port_number, default=8000)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_demo)
+    p.set_defaults(func=cmd_demo, database=False)  # migrates itself
 
     p = sub.add_parser("serve", help="serve the web app and API")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=8)
-    p.set_defaults(func=cmd_serve)
+    p.add_argument("--port", type=port_number, default=8000)
+    p.add_argument("--threads", type=positive_int, default=8)
+    p.set_defaults(func=cmd_serve, database=False)
 
     p = sub.add_parser("migrate", help="create or upgrade the database tables")
-    p.set_defaults(func=cmd_migrate)
+    p.set_defaults(func=cmd_migrate, database=False)
 
     p = sub.add_parser("user", help="create or update a user")
     p.add_argument("username")
@@ -34,12 +36,6 @@ def register(sub):
     p.add_argument("--password", help="password (default: read from standard input)")
     p.add_argument("--token", metavar="NAME", help="also issue an API token for a field device")
     p.set_defaults(func=cmd_user)
-
-
-def migrate(verbosity=0):
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
 
 
 def cmd_migrate(args):
@@ -73,7 +69,7 @@ def cmd_demo(args):
     actor = cli_actor()
     source = args.source or default_source()
     print(f"Memuat wilayah dari / loading regions from: {source}", file=sys.stderr)
-    regions_load(source=source, provinces={DEMO_PROVINCE}, actor=actor)
+    regions_load(source=source, provinces={DEMO_PROVINCE}, actor=actor, show_progress=True)
     province = Region.objects.get(code=DEMO_PROVINCE)
     users, steps = demo_prepare(actor=actor, province_code=DEMO_PROVINCE, seed=DEMO_SEED)
     tps = steps["regions"]
@@ -103,6 +99,15 @@ def serve(host, port, threads=8):
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        with socket.create_server((host, port)):  # refuse a taken port or an unknown host before announcing
+            pass
+    except OSError as exc:
+        taken = exc.errno == errno.EADDRINUSE
+        raise CommandError(f"tidak dapat melayani di {host}:{port}: "
+                           + ("port sudah dipakai program lain" if taken else f"{exc.strerror or exc}"),
+                           en=f"cannot serve on {host}:{port}: "
+                           + ("the port is taken by another program" if taken else f"{exc.strerror or exc}")) from None
     start_background()
     print(f"Siaga berjalan di / running at http://{host}:{port}/  (Ctrl+C untuk berhenti / to stop)", flush=True)
     # Open connections cost no thread (only requests do): hundreds of command-post pages keep theirs alive
@@ -136,6 +141,8 @@ def cmd_serve(args):
 def cmd_user(args):
     import getpass
 
+    from django.contrib.auth import password_validation
+
     from siaga.accounts.models import Agency, Role
     from siaga.accounts.services import token_issue, user_upsert
 
@@ -144,10 +151,13 @@ def cmd_user(args):
         raise CommandError(f"instansi '{args.agency}' tidak ada / agency not found")
     if args.role not in Role.values:
         raise CommandError(f"peran '{args.role}' tidak dikenal / unknown role; pilih / choose: {', '.join(Role.values)}")
+    area = region_arg(args.area) if args.area else None
     password = args.password if args.password is not None else getpass.getpass("Kata sandi / password: ")
+    if password:  # empty: keep the password (or none: a token-only field device)
+        password_validation.validate_password(password)
     actor = cli_actor()
     user = user_upsert(actor=actor, username=args.username, password=password, agency=agency, role=args.role,
-                       area_code=args.area)
+                       area_code=area)
     out = {"username": user.username, "agency": agency.code, "role": user.role, "area": user.area_code}
     if args.token:
         _, raw = token_issue(actor=actor, user=user, name=args.token)

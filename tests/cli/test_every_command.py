@@ -1,0 +1,381 @@
+"""Every sub-command of `siaga`, with good input and with bad input, as a user types it.
+
+The sub-commands come from the real argparse tree: a new one without a case here fails
+`test_every_subcommand_has_a_good_and_a_bad_case`. In-process runs go through
+`siaga.cli.main` on the session's demo database (SQLite, or PostgreSQL with DATABASE_URL);
+a few runs are separate processes on a fresh SIAGA_HOME with no prior `siaga migrate`,
+as the README's commands are typed (the embedded SQLite default).
+"""
+
+import fcntl
+import os
+import pty
+import socket
+import struct
+import subprocess
+import sys
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from siaga.cli import build_parser, leaf_commands, main
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+@dataclass
+class Case:
+    """argv builders take the test's Context; `says` is text the output must contain."""
+
+    good: object  # callable(ctx) -> argv, or None when a process test on a fresh home covers it
+    says: str
+    bad: object  # callable(ctx) -> argv
+    bad_id: str  # in the Indonesian (default) message
+    bad_en: str  # in the message with --lang en
+    good_marks: list = field(default_factory=list)
+    bad_marks: list = field(default_factory=list)
+
+
+def unknown_option(words):
+    return Case(good=None, says="", bad=lambda c: [*words, "--bogus"], bad_id="argumen tidak dikenal: --bogus",
+                bad_en="unrecognized arguments: --bogus")
+
+
+OBS = "kode,indikator,nilai,sumber,tanggal\n{tps},P24.HAK.01,1,bawaslu,2024-02-01\n"
+PATTERNS = ("operasi,kelas,polri_per_pos,tps_per_pos_min,tps_per_pos_max,linmas_per_tps,tni_per_pos\n"
+            "Latihan CLI,kurang rawan,2,4,4,6,0\nLatihan CLI,rawan,4,2,2,8,0\n"
+            "Latihan CLI,sangat rawan,6,2,2,8,1\nLatihan CLI,khusus,2,1,1,2,0\n")
+NOT_LOADED = ("tidak ada di hierarki wilayah", "not in the region hierarchy")
+
+CASES = {
+    ("demo",): Case(None, "", lambda c: ["demo", "--no-serve", "--source", c.path("missing")],
+                    "direktori sumber tidak ditemukan", "source directory not found"),
+    ("serve",): Case(None, "", lambda c: ["serve", "--port", "99999"], "port harus 1–65535", "port must be 1–65535"),
+    ("migrate",): Case(lambda c: ["migrate"], "migrations", lambda c: ["migrate", "--bogus"],
+                       "argumen tidak dikenal: --bogus", "unrecognized arguments: --bogus"),
+    ("user",): Case(lambda c: ["user", "uji.cli", "--agency", "POLRES-74.01", "--role", "petugas",
+                               "--password", "Kata-Sandi-Uji-2024", "--token", "hp"], '"token"',
+                    lambda c: ["user", "uji.cli", "--agency", "NOPE", "--role", "petugas", "--password", "x"],
+                    "instansi 'NOPE' tidak ada", "agency not found"),
+    ("regions", "load"): Case(lambda c: ["regions", "load", "--source", c.shared, "--province", "74"],
+                              "Wilayah dimuat dari", lambda c: ["regions", "load", "--source", c.path("missing")],
+                              "direktori sumber tidak ditemukan", "source directory not found"),
+    ("regions", "stats"): Case(lambda c: ["regions", "stats", "--province", "74", "--json"], '"desa": 2285',
+                               lambda c: ["regions", "stats", "--province", "99"], *NOT_LOADED),
+    ("tps", "import"): Case(lambda c: ["tps", "import", c.tps_file], "8,154 tetap",
+                            lambda c: ["tps", "import", c.write("bad.csv", "a,b\n1,2\n")],
+                            "Tidak ada yang disimpan", "Nothing was saved"),
+    ("tps", "export"): Case(lambda c: ["tps", "export", "--province", "74", "--format", "csv", "--output",
+                                       c.path("tps.csv")], "8,154 TPS ->",
+                            lambda c: ["tps", "export", "--province", "99", "--format", "csv", "--output",
+                                       c.path("tps.csv")], *NOT_LOADED),
+    ("tps", "stats"): Case(lambda c: ["tps", "stats", "--province", "74", "--json"], '"tps": 8154',
+                           lambda c: ["tps", "stats", "--province", "abc"], "kode wilayah tidak valid",
+                           "invalid region code"),
+    ("tps", "generate"): Case(lambda c: ["tps", "generate", "--province", "74", "--output", c.path("gen.csv")],
+                              "8,154 TPS ->",
+                              lambda c: ["tps", "generate", "--province", "99", "--output", c.path("gen.csv")],
+                              *NOT_LOADED),
+    ("risk", "catalogues", "load"): Case(lambda c: ["risk", "catalogues", "load"], "Katalog indikator dimuat",
+                                         lambda c: ["risk", "catalogues", "load", "--bogus"],
+                                         "argumen tidak dikenal: --bogus", "unrecognized arguments: --bogus"),
+    ("risk", "score"): Case(lambda c: ["risk", "score", "--province", "74"], " TPS: kurang_rawan",
+                            lambda c: ["risk", "score", "--province", "74.01"], "bukan kode provinsi",
+                            "is not a province code"),
+    ("risk", "explain"): Case(lambda c: ["risk", "explain", c.tps], "  P24.",
+                              lambda c: ["risk", "explain", "9999"], "tidak ditemukan", "not found"),
+    ("risk", "import"): Case(lambda c: ["risk", "import", c.write("obs.csv", OBS.format(tps=c.tps))],
+                             "Pengamatan diimpor dari obs.csv",
+                             lambda c: ["risk", "import", c.write("bad.csv", "a,b\n1,2\n")],
+                             "Tidak ada yang disimpan", "Nothing was saved"),
+    ("risk", "export"): Case(lambda c: ["risk", "export", "--area", "74.01", "--format", "geojson", "--output",
+                                        c.path("k.geojson")], "GEOJSON 74.01 ->",
+                             lambda c: ["risk", "export", "--area", "99", "--format", "png", "--output",
+                                        c.path("k.png")], *NOT_LOADED),
+    ("plan", "deploy"): Case(lambda c: ["plan", "deploy", "--area", "74.01", "--dry-run"], "Pos: ",
+                             lambda c: ["plan", "deploy", "--dry-run"], "--province atau --area wajib",
+                             "--province or --area is required"),
+    ("plan", "operations"): Case(lambda c: ["plan", "operations"], "Operasi ",
+                                 lambda c: ["plan", "operations", "--as", "nobody"],
+                                 "pengguna 'nobody' tidak ditemukan", "user 'nobody' not found"),
+    ("plan", "document"): Case(lambda c: ["plan", "document", "--operation", c.operation, "--format", "docx",
+                                          "--output", c.path("rencana.docx")], " -> ",
+                               lambda c: ["plan", "document", "--operation", "99999", "--output", c.path("x.pdf")],
+                               "operasi 99999 tidak ditemukan", "operation not found"),
+    ("personel", "import"): Case(lambda c: ["personel", "import", c.write("n.csv", "kode_unit,tersedia\n"
+                                                                                 "POLSEK-74.01.04,3\n")],
+                                 "Personel diimpor", lambda c: ["personel", "import", c.path("missing.csv")],
+                                 "berkas tidak ditemukan", "file not found"),
+    ("pola", "import"): Case(lambda c: ["pola", "import", c.write("pola.csv", PATTERNS), "--province", "74"],
+                             "Pola pengamanan diimpor",
+                             lambda c: ["pola", "import", c.write("bad.csv", "a,b\n1,2\n")],
+                             "Tidak ada yang disimpan", "Nothing was saved"),
+    ("coordination", "escalate"): Case(lambda c: ["coordination", "escalate", "--today", "2024-12-05"],
+                                       "rujukan dieskalasi",
+                                       lambda c: ["coordination", "escalate", "--today", "2024-13-01"],
+                                       "tanggal tidak valid", "invalid date"),
+    ("simulate", "election-day"): Case(None, "", lambda c: ["simulate", "election-day", "--province", "74",
+                                                            "--url", c.closed_url], "tidak dapat dihubungi",
+                                       "cannot be reached"),
+    ("operations", "sweep"): Case(lambda c: ["operations", "sweep", "--province", "74"], "Sapuan lapor-hadir",
+                                  lambda c: ["operations", "sweep", "--province", "99"], *NOT_LOADED),
+    ("operations", "sms-gateway"): Case(lambda c: ["operations", "sms-gateway", "uji-gateway"], '"token"',
+                                        lambda c: ["operations", "sms-gateway", " "], "nama gateway wajib diisi",
+                                        "gateway name is required"),
+    ("operations", "sms-sender"): Case(lambda c: ["operations", "sms-sender", "081234567890", "polres.kolaka"],
+                                       '"phone"',
+                                       lambda c: ["operations", "sms-sender", "notaphone", "polres.kolaka"],
+                                       "notaphone", "notaphone"),
+    ("custody", "verify"): Case(lambda c: ["custody", "verify"], "BAIK / OK",
+                                lambda c: c.tampered(["custody", "verify"]), "RUSAK", "BROKEN"),
+    ("custody", "export"): Case(lambda c: ["custody", "export", "--output", c.path("bundle")], "Bundel ditulis",
+                                lambda c: ["custody", "export", "--output", "/proc/siaga-bundle"],
+                                "berkas tidak dapat dipakai", "cannot use file"),
+    ("custody", "checkpoint"): Case(lambda c: ["custody", "checkpoint"], " root ",
+                                    lambda c: ["custody", "checkpoint", "--as", "nobody"],
+                                    "pengguna 'nobody' tidak ditemukan", "user 'nobody' not found"),
+    ("custody", "checkpoints"): Case(lambda c: ["custody", "checkpoints"], " root ",
+                                     lambda c: ["custody", "checkpoints", "--bogus"],
+                                     "argumen tidak dikenal: --bogus", "unrecognized arguments: --bogus"),
+    ("custody", "registry"): Case(lambda c: ["custody", "registry", "--province", "74"], "Registri kotak suara 74",
+                                  lambda c: ["custody", "registry", "--province", "99"], "99", "99"),
+    ("custody", "key"): Case(lambda c: ["custody", "key"], "(id ",
+                             lambda c: ["custody", "key", "--bogus"],
+                             "argumen tidak dikenal: --bogus", "unrecognized arguments: --bogus"),
+    ("custody", "scan"): Case(lambda c: ["custody", "scan"], "Anomali dicari",
+                              lambda c: ["custody", "scan", "--bogus"],
+                              "argumen tidak dikenal: --bogus", "unrecognized arguments: --bogus"),
+}
+# Good input of these runs as separate processes on a fresh SIAGA_HOME (see the tests at the end).
+IN_PROCESSES = {("demo",), ("serve",), ("simulate", "election-day")}
+
+
+class Context:
+    """What the cases refer to: files in tmp_path, the reference data, a TPS and an operation of the demo."""
+
+    def __init__(self, tmp_path, shared_data):
+        self.tmp, self.shared = tmp_path, str(shared_data)
+
+    def path(self, name):
+        return str(self.tmp / name)
+
+    def write(self, name, text):
+        (self.tmp / name).write_text(text, encoding="utf-8")
+        return self.path(name)
+
+    @property
+    def tps(self):
+        from siaga.regions.models import Tps
+
+        return Tps.objects.filter(kabkota_code="74.01", election="pemilu").order_by("code").first().code
+
+    @property
+    def operation(self):
+        from siaga.planning.models import Operation
+
+        return str(Operation.objects.order_by("pk").first().pk)
+
+    @property
+    def tps_file(self):
+        from siaga.cli import cli_actor
+        from siaga.regions.tps_export import tps_export
+
+        with open(self.path("sultra.csv"), "wb") as out:
+            tps_export(viewer=cli_actor(), province="74", fmt="csv", out=out)
+        return self.path("sultra.csv")
+
+    @property
+    def closed_url(self):
+        with socket.socket() as s:  # a port nobody listens on once closed
+            s.bind(("127.0.0.1", 0))
+            return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+    def tampered(self, argv):
+        from siaga.custody.models import Event
+
+        event = Event.objects.order_by("pk").first()
+        Event.objects.filter(pk=event.pk).update(canonical=event.canonical + " ")
+        return argv
+
+
+def run(capsys, argv):
+    """`siaga ARGV` in this process: (exit code, stdout + stderr)."""
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    captured = capsys.readouterr()
+    return done.value.code or 0, captured.out + captured.err
+
+
+def test_every_subcommand_has_a_good_and_a_bad_case():
+    registered = {words for words, _ in leaf_commands(build_parser())}
+    assert registered == set(CASES), "add a Case for each new sub-command (and drop removed ones)"
+    assert {w for w, case in CASES.items() if case.good is None} == IN_PROCESSES
+
+
+def _params(kind):
+    for words, case in CASES.items():
+        if kind == "good" and case.good is None:
+            continue
+        marks = case.good_marks if kind == "good" else case.bad_marks
+        yield pytest.param(words, id=" ".join(words), marks=marks)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("words", list(_params("good")))
+def test_good_input_succeeds_and_says_what_it_did(words, capsys, tmp_path, shared_data):
+    case = CASES[words]
+    code, out = run(capsys, case.good(Context(tmp_path, shared_data)))
+    assert "Traceback" not in out
+    assert code == 0, out
+    assert case.says in out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("words", list(_params("bad")))
+def test_bad_input_fails_with_a_clear_message(words, lang, capsys, tmp_path, shared_data):
+    case = CASES[words]
+    argv = case.bad(Context(tmp_path, shared_data)) + (["--lang", "en"] if lang == "en" else [])
+    code, out = run(capsys, argv)
+    assert "Traceback" not in out
+    assert code != 0, out
+    assert (case.bad_en if lang == "en" else case.bad_id) in out
+    assert not (tmp_path / "k.png").exists(), "nothing half-written"
+
+
+@pytest.mark.django_db
+def test_an_unexpected_failure_is_one_line_and_debug_shows_the_traceback(capsys, monkeypatch):
+    from siaga.regions import selectors
+
+    def broken(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(selectors, "region_stats", broken)
+    code, out = run(capsys, ["regions", "stats"])
+    assert code == 1 and "Traceback" not in out
+    assert out.strip() == "siaga: galat tak terduga (RuntimeError: disk on fire; rinciannya dengan SIAGA_DEBUG=1)"
+    code, out = run(capsys, ["regions", "stats", "--lang", "en"])
+    assert "unexpected error (RuntimeError: disk on fire; details with SIAGA_DEBUG=1)" in out
+    monkeypatch.setenv("SIAGA_DEBUG", "1")
+    code, out = run(capsys, ["regions", "stats"])
+    assert code == 1 and "Traceback" in out and "disk on fire" in out
+
+
+def test_usage_errors_are_in_indonesian_by_default(capsys):
+    code, out = run(capsys, ["tps", "export", "--format", "docx"])
+    assert code == 2 and "galat: argumen --format: pilihan tidak dikenal: 'docx'" in out
+    code, out = run(capsys, ["tps", "export", "--format", "docx", "--lang", "en"])
+    assert code == 2 and "error: argument --format: invalid choice: 'docx'" in out
+
+
+# --- Separate processes on a fresh SIAGA_HOME: no prior `siaga migrate`, the embedded SQLite default ---
+
+def _env(home, **extra):
+    env = {**os.environ, "SIAGA_HOME": str(home), "PYTHONPATH": str(SRC), **extra}
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SIAGA_DEBUG"):
+        env.pop(name, None)
+    env.update(extra)
+    return env
+
+
+def _siaga(home, *argv, **extra):
+    return subprocess.run([sys.executable, "-m", "siaga", *argv], env=_env(home, **extra), capture_output=True,
+                          text=True, timeout=600)
+
+
+def _on_terminal(home, *argv):
+    """Run with stderr on a pseudo-terminal (as in a shell); returns (exit code, what the terminal showed)."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal has a size
+    proc = subprocess.Popen([sys.executable, "-m", "siaga", *argv], env=_env(home), stdout=subprocess.DEVNULL,
+                            stderr=follower)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return proc.wait(timeout=600), shown.decode(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def fresh_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("fresh_home")
+
+
+def test_regions_load_on_a_fresh_home_prepares_the_database_and_shows_progress_on_a_terminal(fresh_home,
+                                                                                               shared_data):
+    code, shown = _on_terminal(fresh_home, "regions", "load", "--source", str(shared_data), "--province", "74")
+    assert code == 0, shown
+    assert "Menyiapkan basis data" in shown and "Traceback" not in shown
+    assert "wilayah: " in shown and "rows" in shown  # the tqdm bar, drawn on the terminal
+
+
+def test_regions_load_default_source_piped_is_quiet_and_says_what_it_did(fresh_home):
+    done = _siaga(fresh_home, "regions", "load", "--province", "74")  # default: ../shared/data beside the checkout
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no bar, no preparing: piped, and the database exists now
+    assert "Wilayah dimuat dari" in done.stdout and "2,524 tetap" in done.stdout
+
+
+def test_server_database_without_tables_is_told_to_migrate(tmp_path):
+    done = _siaga(tmp_path, "regions", "stats", DATABASE_URL=f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "jalankan `siaga migrate` dulu" in done.stderr
+    done = _siaga(tmp_path, "regions", "stats", "--lang", "en", DATABASE_URL="postgres://siaga@127.0.0.1:1/siaga")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("siaga: the database cannot be used: ")
+
+
+def test_demo_serve_and_a_drill_on_a_fresh_home(tmp_path_factory, shared_data):
+    home = tmp_path_factory.mktemp("demo_home")
+    done = _siaga(home, "demo", "--no-serve", "--source", str(shared_data))
+    assert done.returncode == 0, done.stderr
+    assert "Siaga demo siap" in done.stdout and "8154 TPS" in done.stdout
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "siaga", "serve", "--port", str(port)], env=_env(home),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "Siaga berjalan di" in server.stdout.readline()
+        while True:  # the announcement comes just before the socket is bound
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None
+                time.sleep(0.1)
+        drill = _siaga(home, "simulate", "election-day", "--province", "74", "--url", f"http://127.0.0.1:{port}",
+                       "--limit-tps", "3", "--json")
+        assert drill.returncode == 0, drill.stderr
+        assert '"errors": 0' in drill.stdout and '"accepted": ' in drill.stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_a_drill_whose_server_goes_away_stops_retrying_after_one_report(monkeypatch):
+    """Mid-run, a lost connection is retried (a worker may be restarting); once one report has used up its
+    retries the server is gone, and the rest of the stream is not retried report by report."""
+    from datetime import date
+
+    from siaga.core.simulator import default_classes, election_day
+    from siaga.operations import drill
+
+    monkeypatch.setattr(drill, "retry_delays", lambda: [0.0, 0.0])  # two resends per report, at once
+    subs = election_day(default_classes([f"74010110010{n:02d}" for n in range(1, 11)]), day=date(2024, 2, 14))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"  # closed when the drill starts
+    counts = drill.drive(subs, url=url, token="t", run_id="drill-x", workers=2)
+    assert counts["server_lost"] and counts["errors"] == len(subs) > 20
+    assert counts["resent"] <= 2 * 2  # one report per connection retried, the others refused at once
