@@ -11,22 +11,17 @@ checkpoint its signature: a checkpoint refuses to cover an event without a good
 tag, so an event put into the table by hand is never signed.
 """
 
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import F
 
 from siaga.core import custody as core
+from siaga.custody.event_fields import handover_fields, utc_text  # noqa: F401 (the chain's field shapes)
 from siaga.custody.keys import custody_key
 from siaga.custody.models import Checkpoint, Event, Item
-
-
-def utc_text(moment: datetime) -> str:
-    """The chain's time format: UTC, whole seconds, trailing Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def lock_items(item_ids: Sequence[int] = (), *, handover=None, **annotations) -> dict[int, Item]:
@@ -62,23 +57,6 @@ def append(items: dict[int, Item], drafts: Sequence[tuple[int, dict]], *, handov
 
 def event_tag(event_hash: str) -> str:
     return custody_key().tag(event_hash)
-
-
-def handover_fields(handover, from_code: str, to_code: str, seals) -> dict:
-    """The chain-event fields of one item received in ``handover`` (all but item_id and seq).
-
-    Every field of the handover record that says who, where, when and how is in
-    here, so an edit of the record afterwards shows against its events.
-    """
-    signature = hashlib.sha256(handover.signature.encode("utf-8")).hexdigest() if handover.signature else None
-    return {
-        "kind": "handover", "at": utc_text(handover.at), "node": to_code, "giver": handover.giver_name,
-        "receiver": handover.receiver_name, "seals": list(seals), "condition": handover.condition or None,
-        "payload": {"handover": handover.client_id, "from": from_code, "device": handover.device,
-                    "client_seq": handover.client_seq, "method": handover.receiver_method,
-                    "escort": handover.escort, "signature_sha256": signature,
-                    "confirmed": [utc_text(handover.giver_confirmed_at), utc_text(handover.receiver_confirmed_at)]},
-    }  # fmt: skip
 
 
 SUMMARY_FIELDS = ["node", "holder", "seals", "head_seq", "head_hash", "updated_at"]

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from siaga.core import custody as core
-from siaga.custody.chain import handover_fields
+from siaga.custody.event_fields import handover_fields
 from siaga.custody.models import Event, Handover, Item
 
 _CHUNK = 20000
