@@ -166,7 +166,7 @@ def test_pattern_import_as_the_command_line_account(user, tmp_path, capsys):
     with pytest.raises(SystemExit) as code:
         main(["pola", "import", str(path)])
     err = capsys.readouterr().err
-    assert code.value.code == 1 and "1 problem(s)" in err and "Baris 1: 4 baris tanpa provinsi" in err
+    assert code.value.code == 1 and "1 masalah" in err and "Baris 1: 4 baris tanpa provinsi" in err
     assert not PatternSet.objects.filter(operation="Uji CLI").exists()
     with pytest.raises(SystemExit) as code:
         main(["pola", "import", str(path), "--province", "74"])

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, override
 
 from siaga.accounts.models import User
+from siaga.core.importkit import problem_dict
 from siaga.jobs import registry
 from siaga.jobs.models import ACTIVE_STATES, Job, JobState
 
 log = logging.getLogger(__name__)
 RUNNER = f"{socket.gethostname()}:{os.getpid()}"
-MAX_PROBLEMS = 200  # listed in a failed job; the total is kept beside them
 IDLE_CHECK_SECONDS = 30  # an idle runner also looks for jobs queued by other processes this often
 
 
@@ -115,10 +115,6 @@ def job_run_next() -> bool:
     return False
 
 
-def _problem(p) -> dict:
-    return {k: getattr(p, k, None) for k in ("line", "column", "value", "code", "message")}
-
-
 def _as_result(value) -> dict:
     if hasattr(value, "as_dict"):
         value = value.as_dict()
@@ -144,8 +140,9 @@ def job_execute(job: Job) -> None:
         with override(job.lang):
             problems = getattr(exc, "problems", None)
             if problems is not None:
-                result = {"errors": [_problem(p) for p in problems[:MAX_PROBLEMS]], "error_count": len(problems)}
-                error = _("Nothing was saved: %(n)s problem(s).") % {"n": len(problems)}
+                total = getattr(exc, "total", len(problems))  # an importer's list is capped; its total is not
+                result = {"errors": [problem_dict(p) for p in problems], "error_count": total}
+                error = _("Nothing was saved: %(n)s problem(s).") % {"n": total}
             else:
                 log.exception("job %s failed", job.pk)
                 error = _("The import stopped on an unexpected error; nothing was saved.")

@@ -4,7 +4,8 @@ import errno
 import socket
 import sys
 
-from siaga.cli import CommandError, cli_actor, migrate, port_number, positive_int, print_json, region_arg
+from siaga.cli import (CommandError, cli_actor, migrate, port_number, positive_int, print_json, progress_bar,
+                       region_arg)
 
 DEMO_PROVINCE = "74"  # Sulawesi Tenggara
 DEMO_SEED = 2024
@@ -69,7 +70,11 @@ def cmd_demo(args):
     actor = cli_actor()
     source = args.source or default_source()
     print(f"Memuat wilayah dari / loading regions from: {source}", file=sys.stderr)
-    regions_load(source=source, provinces={DEMO_PROVINCE}, actor=actor, show_progress=True)
+    bar = progress_bar(None, "wilayah")
+    try:
+        regions_load(source=source, provinces={DEMO_PROVINCE}, actor=actor, progress=bar.update)
+    finally:
+        bar.close()
     province = Region.objects.get(code=DEMO_PROVINCE)
     users, steps = demo_prepare(actor=actor, province_code=DEMO_PROVINCE, seed=DEMO_SEED)
     tps = steps["regions"]
