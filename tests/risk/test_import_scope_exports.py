@@ -155,3 +155,12 @@ def test_every_problem_is_reported_in_one_pass(user):
 def test_header_problems_are_errors(user, header, code):
     problems = _rejected(user("admin"), header + f"{_kolaka_tps().code},P24.HAK.01,1,bawaslu,2024-02-01,2\n")
     assert [(p.line, p.code) for p in problems] == [(1, code)]
+
+
+@pytest.mark.parametrize("since", ["0471-12-24T13:48:12.07+22:36", "0001-01-01T00:00:00+14:00",
+                                   "9999-12-31T23:59:59-12:00"])
+def test_changes_since_any_offset_answers(client_as, since):
+    """Found by the API fuzzer on PostgreSQL, which takes offsets up to 15:59 only: a time is asked in UTC."""
+    response = client_as("kapolda").get("/api/risk/changes", {"since": since})
+    assert response.status_code == 200, response.content
+    assert isinstance(response.json(), list)

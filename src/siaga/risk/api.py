@@ -1,7 +1,7 @@
 """JSON API of the risk app (thin: parse, call a selector or service, shape)."""
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -67,10 +67,21 @@ def area_choropleth(request, code: str):
                               for _, g, props in exports.area_features(request.auth, code))
 
 
+def in_utc(moment: datetime) -> datetime:
+    """PostgreSQL takes offsets up to 15:59 only, so a time is asked in UTC; one that falls off the calendar
+    when converted (year 1 at +14:00) asks from the calendar's bound."""
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == datetime.min.year else datetime.max).replace(tzinfo=UTC)
+
+
 @router.get("/changes", response=list[ChangeOut], summary="TPS whose class changed since a time")
 def class_changes(request, since: datetime, area: str = ""):
     rows = selectors.viewer_reasons(request.auth, list(
-        selectors.class_changes_since(viewer=request.auth, when=since, area=area or None)[:5000]))
+        selectors.class_changes_since(viewer=request.auth, when=in_utc(since), area=area or None)[:5000]))
     return [{"tps": c.tps.code, "at": c.at, "old_class": c.old_class, "new_class": c.new_class, "cause": c.cause,
              "reasons": c.reasons} for c in rows]
 
