@@ -4,7 +4,7 @@ import argparse
 import json
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from siaga.core import custody as core
 from siaga.custody import chain, commands, services
@@ -44,6 +44,25 @@ def test_verify_database_reports_clean_then_checkpoint_covers_new_heads(user, wa
     assert body["advanced"] == {b.code: 2 for b in boxes}
     report = chain.verify_database()
     assert report.ok and report.events == Event.objects.count() and report.checkpoints == cp.seq
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks exist only on PostgreSQL")
+def test_a_checkpoint_locks_only_the_rows_it_covers_never_the_item_table(user, warehouse_tps, at, client_id):
+    """Handovers go on while a checkpoint is signed: it holds no lock on the item table that would stop an
+    append, only the rows of the items it advances (an append takes ROW EXCLUSIVE; anything from SHARE up
+    would make it wait)."""
+    admin = user("admin")
+    _, boxes = warehouse_tps
+    _move(admin, boxes, f"KPU-{boxes[0].kabkota_code}", f"PPK-{boxes[0].kecamatan_code}", at, client_id())
+    with transaction.atomic():
+        cp = chain.take_checkpoint(at)
+        with connection.cursor() as cur:
+            cur.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = %s::regclass",
+                        [Item._meta.db_table])
+            modes = {row[0] for row in cur.fetchall()}
+    assert json.loads(cp.body)["advanced"] == {b.code: 2 for b in boxes}
+    assert modes and modes <= {"AccessShareLock", "RowShareLock", "RowExclusiveLock"}
+    assert set(Item.objects.filter(pk__in=[b.pk for b in boxes]).values_list("checkpointed_seq", flat=True)) == {2}
 
 
 def _verify(capsys):

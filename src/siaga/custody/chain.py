@@ -141,26 +141,30 @@ def stored_events_tagged(chunk_size: int = 20000):
 def take_checkpoint(at: datetime) -> Checkpoint:
     """Commit to every chain head now and sign it. Call inside a transaction.
 
-    On PostgreSQL the item table is locked against appends for the moment this
-    takes, so the heads read and the 'advanced' set are one consistent state.
-    Raises CustodyError, signing nothing, when an event since the last
-    checkpoint lacks the server's tag or an item's head is not its last event.
+    Appends go on meanwhile: the heads are read in one statement (one snapshot, in which a handover's items
+    moved together or not at all), and everything after covers exactly those heads, not what appends add
+    in the meantime, so the checkpoint never waits on the item table nor holds it. Only the advanced items'
+    rows are locked, briefly and in ascending id order like appends, to record how far they are covered.
+    Raises CustodyError, signing nothing, when an event since the last checkpoint lacks the server's tag or
+    an item's head is not its last event.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(f"LOCK TABLE {Item._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
     last = Checkpoint.objects.order_by("-seq").first()
     prev = core.Checkpoint(**json.loads(last.body), hash=last.hash) if last else None
-    heads, advanced = {}, {}
-    for code, seq, head, done in Item.objects.filter(head_seq__gt=0).values_list(
-            "code", "head_seq", "head_hash", "checkpointed_seq").iterator(chunk_size=20000):
+    heads, advanced, advanced_ids = {}, {}, {}
+    for pk, code, seq, head, done in Item.objects.filter(head_seq__gt=0).values_list(
+            "pk", "code", "head_seq", "head_hash", "checkpointed_seq").iterator(chunk_size=20000):
         heads[code] = (seq, head)
         if seq > done:
             advanced[code] = seq
+            advanced_ids[pk] = seq
     _check_new_events(heads, advanced)
     cp = core.make_checkpoint(prev, utc_text(at), heads, advanced)
 
-    Item.objects.filter(head_seq__gt=F("checkpointed_seq")).update(checkpointed_seq=F("head_seq"))
+    covered = list(Item.objects.select_for_update(of=("self",)).filter(pk__in=list(advanced_ids))
+                   .order_by("pk").only("pk", "checkpointed_seq"))
+    for item in covered:
+        item.checkpointed_seq = max(item.checkpointed_seq, advanced_ids[item.pk])
+    Item.objects.bulk_update(covered, ["checkpointed_seq"], batch_size=5000)
     return Checkpoint.objects.create(
         seq=cp.seq, at=cp.at, root=cp.root, item_count=cp.item_count, event_count=cp.event_count,
         prev_hash=cp.prev_checkpoint_hash, hash=cp.hash, body=core.canonical_bytes(cp.body()).decode("utf-8"),
@@ -168,13 +172,15 @@ def take_checkpoint(at: datetime) -> Checkpoint:
 
 
 def _check_new_events(heads, advanced) -> None:
-    """The events a checkpoint is about to cover for the first time: tagged by this server, and each item's
-    head its last event. A few per handover, so cheap."""
+    """The events a checkpoint is about to cover for the first time (up to the heads read): tagged by this
+    server, and each item's head its last event. A few per handover, so cheap."""
     key = custody_key()
     rows = (Event.objects.filter(item__head_seq__gt=F("item__checkpointed_seq"), seq__gt=F("item__checkpointed_seq"))
             .order_by("item_id", "seq").values_list("item__code", "seq", "hash", "tag"))
     last = {}
     for code, seq, hash_, tag in rows.iterator(chunk_size=20000):
+        if code not in heads or seq > heads[code][0]:
+            continue  # appended after the heads were read: the next checkpoint covers it
         if not key.tag_ok(hash_, tag):
             raise core.CustodyError(f"{code} #{seq}: event without the server's tag; not signed")
         last[code] = (seq, hash_)

@@ -41,10 +41,13 @@ def cmd_verify(args):
     from siaga.core.custody import CustodyError, parse_published
     from siaga.custody.chain import verify_database
 
+    en = getattr(args, "lang", "id") == "en"
     try:
         published = [parse_published(text) for text in args.root]
     except CustodyError as exc:
-        raise CommandError(f"--root: akar tidak sah / invalid root: {exc}") from None
+        bad = str(exc).split(":", 1)[0]
+        raise CommandError(f"--root {bad}: akar tidak sah (ROOT atau SEQ:ROOT, 64 digit heksadesimal)",
+                           en=f"--root {bad}: invalid root (ROOT or SEQ:ROOT, 64 hex digits)") from None
     report = verify_database(deep=args.deep, published=published)
     data = report.to_dict()
     summary = {"items": data["items"], "events": data["events"], "checkpoints": data["checkpoints"],
@@ -53,16 +56,18 @@ def cmd_verify(args):
     if args.json:
         print_json(summary)
     else:
-        print(f"Barang / items {summary['items']:,}, peristiwa / events {summary['events']:,}, "
-              f"checkpoint {summary['checkpoints']}")
+        lang = "en" if en else "id"
+        broken = "BROKEN" if en else "RUSAK"
+        print(f"{'Items' if en else 'Barang'} {summary['items']:,}, {'events' if en else 'peristiwa'} "
+              f"{summary['events']:,}, checkpoint {summary['checkpoints']}")
         for b in report.broken:
-            print(f"  RUSAK / BROKEN: barang / item {b.item_id}, peristiwa / event {b.seq}: {b.message('id')} "
-                  f"/ {b.message('en')}")
+            print(f"  {broken}: {'item' if en else 'barang'} {b.item_id}, {'event' if en else 'peristiwa'} {b.seq}: "
+                  f"{b.message(lang)}")
         for c in report.checkpoint_breaks:
             where = f" ({c.item_id} #{c.seq})" if c.item_id else ""
             where += f" [{c.detail}]" if c.detail else ""
-            print(f"  RUSAK / BROKEN: checkpoint {c.checkpoint_seq}{where}: {c.message('id')} / {c.message('en')}")
-        print("BAIK / OK" if report.ok else "RUSAK / BROKEN")
+            print(f"  {broken}: checkpoint {c.checkpoint_seq}{where}: {c.message(lang)}")
+        print(("OK" if en else "BAIK") if report.ok else broken)
     return 0 if report.ok else 1
 
 
