@@ -78,7 +78,7 @@ def _bulk_journey(actor, boxes, stages):
         groups = {}
         for box in boxes:
             groups.setdefault((locate[origin_kind](box), locate[dest_kind](box)), []).append(box)
-        handovers, links, events = [], [], []
+        handovers, events = [], []
         for (origin, dest), group in sorted(groups.items()):
             client_id = f"demo-{dest}"
             h = Handover(client_id=client_id, state=HandoverState.COMPLETE, at=at, from_node_id=nodes[origin],
