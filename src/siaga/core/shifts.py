@@ -414,8 +414,9 @@ class ShiftPlan:
         start = min((s.start for s in slots), default=0)
         end = max((s.end for s in slots), default=0)
         max_shift = round(cfg.max_shift_hours * 60)
-        available = pool.anonymous * officer_minutes(None, start, end, max_shift, cfg.rest)
-        available += sum(officer_minutes(o, start, end, max_shift, cfg.rest) for o in pool.named)
+        named = [officer_minutes(o, start, end, max_shift, cfg.rest) for o in pool.named]
+        available = pool.anonymous * officer_minutes(None, start, end, max_shift, cfg.rest) + sum(named)
+        usable = pool.anonymous + sum(m > 0 for m in named)  # on leave all through: not available
         required = sum(s.minutes * s.officers for s in slots)
         needed = officers_needed(slots, cfg.rest)
         shifts = self._shift_rows([name])
@@ -423,8 +424,8 @@ class ShiftPlan:
             "officer_hours_required": round(required / 60, 1),
             "officer_hours_available": round(available / 60, 1),
             "officers_needed": needed,
-            "officers_available": pool.size,
-            "officers_short": max(0, needed - pool.size),
+            "officers_available": usable,
+            "officers_short": max(0, needed - usable),
             "positions": sum(s.officers for s in slots),
             "unfilled": sum(r["shortfall"] for r in shifts),
             "shifts": shifts,
