@@ -14,7 +14,9 @@ from siaga.core.shifts import (
     ShiftConfig,
     Slot,
     Window,
+    PRIORITY,
     assign,
+    choose,
     min_roster,
     officer_minutes,
     officers_needed,
@@ -60,13 +62,15 @@ def brute_min_officers(slots, rest) -> int:
     return next(k for k in range(len(positions) + 1) if _colourable(positions, k, rest))
 
 
-def brute_max_filled(slots, k, rest) -> int:
+def brute_max_weight(slots, k, rest) -> int:
+    """The most priority-minutes k officers can staff: every subset of positions, if k-colourable."""
     positions = _positions(slots)
+    weight = [PRIORITY.get(p.name, 1) * p.minutes for p in positions]
     best = 0
     for keep in product((0, 1), repeat=len(positions)):
-        chosen = [p for p, b in zip(positions, keep) if b]
-        if len(chosen) > best and _colourable(chosen, k, rest):
-            best = len(chosen)
+        total = sum(w for w, b in zip(weight, keep) if b)
+        if total > best and _colourable([p for p, b in zip(positions, keep) if b], k, rest):
+            best = total
     return best
 
 
@@ -94,8 +98,9 @@ def _check_roster(slots, roster, rest, officers=None):
 
 
 slot_lists = st.lists(
-    st.builds(lambda start, length, officers: Slot(0, "p", "x", start, start + length, officers),
-              st.integers(0, 30), st.integers(1, 10), st.integers(1, 2)),
+    st.builds(lambda start, length, officers, name: Slot(0, "p", name, start, start + length, officers),
+              st.integers(0, 30), st.integers(1, 10), st.integers(1, 2),
+              st.sampled_from(["voting", "counting", "h1_guard", "guard", "other"])),
     min_size=1, max_size=5,
 ).filter(lambda slots: sum(s.officers for s in slots) <= 7)
 
@@ -117,10 +122,13 @@ def test_officers_needed_is_the_brute_force_minimum(slots, rest):
 
 @settings(max_examples=120, deadline=None)
 @given(slot_lists, st.integers(0, 6), st.integers(0, 4))
-def test_assign_fills_as_many_positions_as_brute_force(slots, rest, k):
+def test_assign_staffs_the_most_priority_hours_like_brute_force(slots, rest, k):
+    count = choose(slots, k, rest)
+    assert sum(PRIORITY.get(s.name, 1) * s.minutes * n for s, n in zip(slots, count)) == \
+        brute_max_weight(slots, k, rest)
     roster = assign(slots, Pool(anonymous=k), rest)
     _check_roster(slots, roster, rest)
-    assert len(roster.taken) == brute_max_filled(slots, k, rest)
+    assert len(roster.taken) == sum(count)  # unnamed officers always fill what was chosen
     if k >= officers_needed(slots, rest):
         assert not roster.unfilled
 

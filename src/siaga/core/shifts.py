@@ -12,11 +12,12 @@ an interval graph, which equals its largest clique (interval graphs are perfect)
 number of stretched slots running at one instant. ``officers_needed`` computes that peak by a sweep
 and ``min_roster`` builds a roster of that size (greedy by start time with a heap of ready times).
 
-With a limited pool, ``assign`` staffs as many positions as possible: positions taken by end time,
-each given to the ready officer who became free last (best fit). For identical officers this is the
-optimal rule for the largest k-colourable subset of intervals (Carlisle and Lloyd 1995); named
-officers with leave or other duty make it a heuristic, and every position it leaves open is
-reported. Times are whole minutes from voting day 00:00 local time; output is local ISO time.
+With a limited pool of k officers, ``choose`` picks the positions to staff so that the staffed
+hours weighted by the shift's priority (voting and counting first) are the most: k units of flow
+along the timeline, a slot being an arc from its start to its end + rest (the k-track assignment of
+weighted intervals, Arkin and Silverberg 1987; exact by min-cost flow). ``assign`` then names an
+officer for each chosen position by start time; named officers with leave or other duty can make
+that fail, and every position left open is reported. Times are whole minutes from voting day 00:00 local time; output is local ISO time.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
 
 DAY = 24 * 60
 
@@ -112,6 +116,7 @@ class ShiftConfig:
     escort_hours: float = 4.0
     island_escort_hours: float = 8.0
     windows: Mapping[str, tuple[Window, ...]] | None = None  # None: default_windows(self)
+    priority: Mapping[str, int] | None = None  # None: PRIORITY
 
     def __post_init__(self):
         if not 0 < self.shift_hours <= self.max_shift_hours:
@@ -154,11 +159,16 @@ def default_windows(config: ShiftConfig) -> dict[str, tuple[Window, ...]]:
     }  # fmt: skip
 
 
+# Who is staffed first when officers are short (per shift name): the vote and the count, then the
+# boxes on the road, the night before, the recap, round-the-clock guards, other events. Data: a plan
+# may pass its own.
+PRIORITY = {"voting": 6, "counting": 6, "escort": 5, "h1_guard": 4, "recap_guard": 3, "guard": 2, "event": 2}
+
 # A kind missing from the table is guarded round the clock around voting day (and reported).
 FALLBACK_WINDOWS = (Window("guard", -1, "00:00", 1, "24:00"),)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Demand:
     """A post to staff: ``officers`` on duty at every moment of its windows; ``pool`` is the unit
     pool (the Polres) that staffs it. ``windows`` overrides the kind's (e.g. a campaign event's own)."""
@@ -171,7 +181,7 @@ class Demand:
     windows: tuple[Window, ...] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     post_id: int
     pool: str
@@ -289,53 +299,69 @@ class Roster:
     unfilled: dict[int, int] = field(default_factory=dict)
 
 
-def assign(slots: Sequence[Slot], pool: Pool, rest: int) -> Roster:
-    """Staff the positions of ``slots`` from ``pool`` (best fit by end time, see the module text)."""
+def choose(slots: Sequence[Slot], officers: int, rest: int, priority: Mapping[str, int] = PRIORITY) -> list[int]:
+    """How many positions of each slot ``officers`` identical officers staff so that the staffed
+    priority-hours are the most: a min-cost flow of ``officers`` units along the timeline (one unit
+    per officer), where a slot is an arc from its start to its end + rest worth priority x minutes."""
+    if not slots or officers <= 0:
+        return [0] * len(slots)
+    times = sorted({s.start for s in slots} | {s.end + rest for s in slots})
+    node = {t: i for i, t in enumerate(times)}
+    n = len(times)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    tails = [*range(n - 1), *(node[s.start] for s in slots)]
+    heads = [*range(1, n), *(node[s.end + rest] for s in slots)]
+    caps = [officers] * (n - 1) + [s.officers for s in slots]
+    costs = [0] * (n - 1) + [-priority.get(s.name, 1) * s.minutes for s in slots]
+    smcf.add_arcs_with_capacity_and_unit_cost(np.array(tails, np.int32), np.array(heads, np.int32),
+                                              np.array(caps, np.int64), np.array(costs, np.int64))
+    supplies = np.zeros(n, np.int64)
+    supplies[0], supplies[-1] = officers, -officers
+    smcf.set_nodes_supplies(np.arange(n, dtype=np.int32), supplies)
+    if smcf.solve() != smcf.OPTIMAL:  # the chain alone carries every officer: always feasible
+        raise RuntimeError("shift flow not optimal")
+    return smcf.flows(np.arange(n - 1, n - 1 + len(slots))).astype(int).tolist()
+
+
+def assign(slots: Sequence[Slot], pool: Pool, rest: int, priority: Mapping[str, int] = PRIORITY) -> Roster:
+    """Staff ``slots`` from ``pool``: ``choose`` picks the positions as if every officer were free, then
+    officers are given to them by start time: a rested named officer who is free, else a rested
+    unnamed one, else one not yet used (named first). For unnamed officers this never fails (the chosen positions
+    overlap at most ``pool.size`` deep); leave and other duty can leave chosen positions open."""
     roster = Roster()
-    anon_ready: list[int] = []  # ready times of unnamed officers used so far (sorted)
-    anon_fresh = pool.anonymous
-    anon_ids: dict[int, list[int]] = defaultdict(list)  # ready time -> officer numbers
-    named_ready: list[tuple[int, int]] = []  # (ready time, index into pool.named), sorted
-    named_fresh = list(range(len(pool.named)))
-    for i in sorted(range(len(slots)), key=lambda i: (slots[i].end, slots[i].start)):
+    count = choose(slots, pool.size, rest, priority)
+    named_ready: list[tuple[int, int]] = []  # (ready at, officer id) of named officers used so far, sorted
+    anon_ready: list[tuple[int, int]] = []  # heap of (ready at, number) of unnamed officers used so far
+    fresh_named = list(range(len(pool.named)))
+    fresh_anon = pool.anonymous
+    by_id = {o.id: o for o in pool.named}
+    for i in sorted(range(len(slots)), key=lambda i: (slots[i].start, slots[i].end)):
         s = slots[i]
-        for _ in range(s.officers):
-            best_named = None
-            j = bisect.bisect_right(named_ready, (s.start, math.inf)) - 1
-            while j >= 0:
-                if pool.named[named_ready[j][1]].can_take(s.start, s.end, rest):
-                    best_named = j
-                    break
-                j -= 1
-            k = bisect.bisect_right(anon_ready, s.start) - 1
-            named_at = named_ready[best_named][0] if best_named is not None else None
-            anon_at = anon_ready[k] if k >= 0 else None
-            if named_at is not None and (anon_at is None or named_at >= anon_at):
-                _, idx = named_ready.pop(best_named)
-                who = ("n", pool.named[idx].id)
-                bisect.insort(named_ready, (s.end + rest, idx))
-            elif anon_at is not None:
-                anon_ready.pop(k)
-                number = anon_ids[anon_at].pop()
-                who = ("a", number)
-                bisect.insort(anon_ready, s.end + rest)
-                anon_ids[s.end + rest].append(number)
-            else:  # nobody has worked yet who is free: call in a fresh officer, named first
-                idx = next((n for n in named_fresh if pool.named[n].can_take(s.start, s.end, rest)), None)
+        if count[i] < s.officers:
+            roster.unfilled[i] = s.officers - count[i]
+        for _ in range(count[i]):
+            j = bisect.bisect_right(named_ready, (s.start, math.inf))
+            pick = next((k for k in range(j) if by_id[named_ready[k][1]].can_take(s.start, s.end, rest)), None)
+            if pick is not None:
+                who = ("n", named_ready.pop(pick)[1])
+            elif anon_ready and anon_ready[0][0] <= s.start:
+                who = ("a", heapq.heappop(anon_ready)[1])
+            else:
+                idx = next((n for n in fresh_named if pool.named[n].can_take(s.start, s.end, rest)), None)
                 if idx is not None:
-                    named_fresh.remove(idx)
+                    fresh_named.remove(idx)
                     who = ("n", pool.named[idx].id)
-                    bisect.insort(named_ready, (s.end + rest, idx))
-                elif anon_fresh > 0:
-                    number = pool.anonymous - anon_fresh
-                    anon_fresh -= 1
-                    who = ("a", number)
-                    bisect.insort(anon_ready, s.end + rest)
-                    anon_ids[s.end + rest].append(number)
+                elif fresh_anon > 0:
+                    who = ("a", pool.anonymous - fresh_anon)
+                    fresh_anon -= 1
                 else:
                     roster.unfilled[i] = roster.unfilled.get(i, 0) + 1
                     continue
             roster.taken.append((i, who))
+            if who[0] == "n":
+                bisect.insort(named_ready, (s.end + rest, who[1]))
+            else:
+                heapq.heappush(anon_ready, (s.end + rest, who[1]))
     return roster
 
 
@@ -468,7 +494,7 @@ def plan_shifts(demands: Iterable[Demand], pools: Mapping[str, Pool], *, voting_
         index[s.pool].append(i)
     rosters = {}
     for name, idx in index.items():
-        local = assign([slots[i] for i in idx], pools.get(name, Pool()), config.rest)
+        local = assign([slots[i] for i in idx], pools.get(name, Pool()), config.rest, config.priority or PRIORITY)
         rosters[name] = Roster([(idx[i], who) for i, who in local.taken],
                                {idx[i]: n for i, n in local.unfilled.items()})
     return ShiftPlan(voting_day, zone, config, slots, pools, rosters, dict(index), unknown)
