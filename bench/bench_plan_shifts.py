@@ -149,7 +149,8 @@ def main(argv=None) -> int:
         print(f"  travel km optimal {s['travel_km_optimal']:,.0f} vs greedy {s['travel_km_greedy']:,.0f}: "
               f"greedy/optimal = {s['travel_ratio_greedy_over_optimal']:.3f}")
         print(f"  officer-hours with shifts {s['officer_hours_required']:,.0f} vs one-shift greedy "
-              f"{s['officer_hours_one_shift_greedy']:,.0f}: ratio {s['officer_hours_ratio_shifts_over_greedy_one_shift']:.2f};"
+              f"{s['officer_hours_one_shift_greedy']:,.0f}: "
+              f"ratio {s['officer_hours_ratio_shifts_over_greedy_one_shift']:.2f};"
               f" available optimal {s['officer_hours_available_optimal']:,.0f}, greedy "
               f"{s['officer_hours_available_greedy']:,.0f}")
         print(f"  officers needed {s['officers_needed']:,} vs greedy assigned {s['polri_assigned_greedy']:,}: "

@@ -47,8 +47,9 @@ def test_small_plan_hand_computed(small_plan):
     """Per post and position 3 officers over the TPS shifts (tests/core/test_shifts.py: H-1 guard in 3,
     voting, counting in 2, escort; 8 h rest): 2 posts x 2 x 3 = 12 needed, 2 x 2 x 40 h = 160 officer-hours.
     Pool 74.99: 1 unnamed (Polres) + 2 BKO + 2 named = 5 officers; the one on leave all through works
-    0 h and is not available: 4 available, each at most 24 h in the 40 h window: 96 officer-hours. 4 usable officers fill at most 4 x 3 = 12
-    of the 28 positions (only H-1 #1, voting, escort fit one officer three times)."""
+    0 h and is not available: 4 available, each at most 24 h in the 40 h window: 96 officer-hours.
+    4 usable officers fill at most 4 x 3 = 12 of the 28 positions (only H-1 #1, voting, escort fit one
+    officer three times)."""
     plan, free, away = small_plan
     out = shifts.shift_figures(plan)
     assert out["plan"] == plan.pk and out["voting_day"] == "2024-02-14" and out["zone"] == "WITA"

@@ -17,7 +17,9 @@ hours weighted by the shift's priority (voting and counting first) are the most:
 along the timeline, a slot being an arc from its start to its end + rest (the k-track assignment of
 weighted intervals, Arkin and Silverberg 1987; exact by min-cost flow). ``assign`` then names an
 officer for each chosen position by start time; named officers with leave or other duty can make
-that fail, and every position left open is reported. Times are whole minutes from voting day 00:00 local time; output is local ISO time.
+that fail, and every position left open is reported.
+
+Times are whole minutes from voting day 00:00 local time; output is local ISO time.
 """
 
 from __future__ import annotations
@@ -91,6 +93,15 @@ SHIFT_LABELS = {
     "recap_guard": "Pengamanan rekapitulasi",
     "guard": "Jaga 24 jam",
     "event": "Pengamanan kegiatan",
+}
+SHIFT_LABELS_EN = {
+    "h1_guard": "H-1 guard and the night before voting",
+    "voting": "Voting",
+    "counting": "Counting",
+    "escort": "Escort of the ballot boxes to PPS/PPK",
+    "recap_guard": "Recapitulation guard",
+    "guard": "Round-the-clock guard",
+    "event": "Event security",
 }
 
 
@@ -208,19 +219,24 @@ def split(start: int, end: int, config: ShiftConfig) -> list[tuple[int, int]]:
 def shift_slots(demands: Iterable[Demand], config: ShiftConfig) -> tuple[list[Slot], set[str]]:
     """Every slot of every post, and the kinds the window table does not know."""
     table, unknown, slots = config.table(), set(), []
+    cache: dict[tuple, list[tuple[str, int, int]]] = {}  # the same kind has the same shifts
     for d in demands:
         if d.officers <= 0:
             continue
-        windows = d.windows or table.get(d.kind)
-        if windows is None:
-            unknown.add(d.kind)
-            windows = FALLBACK_WINDOWS
-        for w in windows:
-            for start, end in w.spans():
-                if w.name == "escort" and d.island and d.windows is None:
-                    end = start + round(config.island_escort_hours * 60)
-                for s, e in split(start, end, config):
-                    slots.append(Slot(d.post_id, d.pool, w.name, s, e, d.officers))
+        key = (d.windows or d.kind, d.island)
+        shifts = cache.get(key)
+        if shifts is None:
+            windows = d.windows or table.get(d.kind)
+            if windows is None:
+                unknown.add(d.kind)
+                windows = FALLBACK_WINDOWS
+            shifts = cache[key] = []
+            for w in windows:
+                for start, end in w.spans():
+                    if w.name == "escort" and d.island and d.windows is None:
+                        end = start + round(config.island_escort_hours * 60)
+                    shifts += [(w.name, s, e) for s, e in split(start, end, config)]
+        slots += [Slot(d.post_id, d.pool, name, s, e, d.officers) for name, s, e in shifts]
     return slots, unknown
 
 
@@ -340,14 +356,17 @@ def assign(slots: Sequence[Slot], pool: Pool, rest: int, priority: Mapping[str, 
         if count[i] < s.officers:
             roster.unfilled[i] = s.officers - count[i]
         for _ in range(count[i]):
-            j = bisect.bisect_right(named_ready, (s.start, math.inf))
-            pick = next((k for k in range(j) if by_id[named_ready[k][1]].can_take(s.start, s.end, rest)), None)
+            pick = None
+            if named_ready:
+                j = bisect.bisect_right(named_ready, (s.start, math.inf))
+                pick = next((k for k in range(j) if by_id[named_ready[k][1]].can_take(s.start, s.end, rest)), None)
             if pick is not None:
                 who = ("n", named_ready.pop(pick)[1])
             elif anon_ready and anon_ready[0][0] <= s.start:
                 who = ("a", heapq.heappop(anon_ready)[1])
             else:
-                idx = next((n for n in fresh_named if pool.named[n].can_take(s.start, s.end, rest)), None)
+                idx = next((n for n in fresh_named if pool.named[n].can_take(s.start, s.end, rest)),
+                           None) if fresh_named else None
                 if idx is not None:
                     fresh_named.remove(idx)
                     who = ("n", pool.named[idx].id)
@@ -409,26 +428,28 @@ class ShiftPlan:
     unknown_kinds: set[str]
 
     def when(self, minutes: int) -> datetime:
-        midnight = datetime.combine(self.voting_day, time(0), tzinfo=zone_tz(self.zone))
-        return midnight + timedelta(minutes=minutes)
+        return datetime.combine(self.voting_day, time(0), tzinfo=zone_tz(self.zone)) + timedelta(minutes=minutes)
 
-    def _shift_rows(self, pool_names: Iterable[str]) -> list[dict]:
+    def _shift_counts(self, pool_name: str) -> dict[tuple, dict]:
+        """(start, end, name) -> required, filled and available officers of one pool."""
         rows: dict[tuple, dict] = {}
-        for name in pool_names:
-            pool, roster = self.pools.get(name, Pool()), self.rosters[name]
-            seen = set()
-            for i in self.slot_index[name]:
-                s = self.slots[i]
-                key = (s.start, s.end, s.name)
-                row = rows.setdefault(key, {"required": 0, "filled": 0, "available": 0})
-                row["required"] += s.officers
-                row["filled"] += s.officers - roster.unfilled.get(i, 0)
-                if key not in seen:  # the pool's officers free for all of this shift, counted once
-                    seen.add(key)
-                    row["available"] += pool.anonymous + sum(o.free_all_of(s.start, s.end) for o in pool.named)
+        pool, roster = self.pools.get(pool_name, Pool()), self.rosters[pool_name]
+        for i in self.slot_index[pool_name]:
+            s = self.slots[i]
+            key = (s.start, s.end, s.name)
+            row = rows.get(key)
+            if row is None:  # the pool's officers free for all of this shift, counted once
+                free = pool.anonymous + sum(o.free_all_of(s.start, s.end) for o in pool.named)
+                row = rows[key] = {"required": 0, "filled": 0, "available": free}
+            row["required"] += s.officers
+            row["filled"] += s.officers - roster.unfilled.get(i, 0)
+        return rows
+
+    def _shift_rows(self, rows: Mapping[tuple, dict]) -> list[dict]:
         out = []
         for (start, end, name), row in sorted(rows.items()):
             out.append({"name": name, "label": SHIFT_LABELS.get(name, name),
+                        "label_en": SHIFT_LABELS_EN.get(name, name),
                         "start": self.when(start).isoformat(), "end": self.when(end).isoformat(),
                         "hours": round((end - start) / 60, 2), **row,
                         "shortfall": row["required"] - row["filled"]})
@@ -445,7 +466,9 @@ class ShiftPlan:
         usable = pool.anonymous + sum(m > 0 for m in named)  # on leave all through: not available
         required = sum(s.minutes * s.officers for s in slots)
         needed = officers_needed(slots, cfg.rest)
-        shifts = self._shift_rows([name])
+        counts = self._shift_counts(name)
+        self._counts[name] = counts
+        shifts = self._shift_rows(counts)
         return {
             "officer_hours_required": round(required / 60, 1),
             "officer_hours_available": round(available / 60, 1),
@@ -458,7 +481,14 @@ class ShiftPlan:
         }
 
     def figures(self) -> dict:
+        self._counts: dict[str, dict[tuple, dict]] = {}
         by_pool = {name: self._pool_figures(name) for name in sorted(self.slot_index)}
+        total: dict[tuple, dict] = {}
+        for counts in self._counts.values():
+            for key, row in counts.items():
+                acc = total.setdefault(key, {"required": 0, "filled": 0, "available": 0})
+                for field_name, value in row.items():
+                    acc[field_name] += value
         cfg = self.config
         return {
             "voting_day": self.voting_day.isoformat(),
@@ -472,7 +502,7 @@ class ShiftPlan:
             "officers_available": sum(p["officers_available"] for p in by_pool.values()),
             "positions": sum(p["positions"] for p in by_pool.values()),
             "unfilled": sum(p["unfilled"] for p in by_pool.values()),
-            "shifts": self._shift_rows(sorted(self.slot_index)),
+            "shifts": self._shift_rows(total),
             "by_polres": by_pool,
             "unknown_kinds": sorted(self.unknown_kinds),
         }
