@@ -13,7 +13,8 @@ number of stretched slots running at one instant. ``officers_needed`` computes t
 and ``min_roster`` builds a roster of that size (greedy by start time with a heap of ready times).
 
 With a limited pool of k officers, ``choose`` picks the positions to staff so that the staffed
-hours weighted by the shift's priority (voting and counting first) are the most: k units of flow
+hours weighted by the shift's priority (voting and counting first; a post's first officer counting
+double, so every post gets one officer before any gets a second) are the most: k units of flow
 along the timeline, a slot being an arc from its start to its end + rest (the k-track assignment of
 weighted intervals, Arkin and Silverberg 1987; exact by min-cost flow). ``assign`` then names an
 officer for each chosen position by start time; named officers with leave or other duty can make
@@ -173,6 +174,7 @@ def default_windows(config: ShiftConfig) -> dict[str, tuple[Window, ...]]:
 # Who is staffed first when officers are short (per shift name): the vote and the count, then the
 # boxes on the road, the night before, the recap, round-the-clock guards, other events. Data: a plan
 # may pass its own.
+FIRST_OFFICER_WEIGHT = 2
 PRIORITY = {"voting": 6, "counting": 6, "escort": 5, "h1_guard": 4, "recap_guard": 3, "guard": 2, "event": 2}
 
 # A kind missing from the table is guarded round the clock around voting day (and reported).
@@ -244,15 +246,17 @@ def officers_needed(slots: Iterable[Slot], rest: int) -> int:
     """The least number of officers covering ``slots`` with ``rest`` minutes between two shifts of
     one officer: the peak count of slots stretched to [start, end + rest). At equal times an
     interval that ends frees its officer before one that starts takes one."""
-    events = []
-    for s in slots:
-        events.append((s.start, 1, s.officers))
-        events.append((s.end + rest, 0, -s.officers))
-    peak = running = 0
-    for _, _, delta in sorted(events):
-        running += delta
-        peak = max(peak, running)
-    return peak
+    slots = list(slots)
+    if not slots:
+        return 0
+    starts = np.fromiter((s.start for s in slots), np.int64, len(slots))
+    ends = np.fromiter((s.end for s in slots), np.int64, len(slots)) + rest
+    officers = np.fromiter((s.officers for s in slots), np.int64, len(slots))
+    times = np.concatenate([ends, starts])
+    kinds = np.concatenate([np.zeros(len(slots), np.int8), np.ones(len(slots), np.int8)])  # ends first
+    deltas = np.concatenate([-officers, officers])
+    order = np.lexsort((kinds, times))
+    return int(max(0, np.cumsum(deltas[order]).max()))
 
 
 def min_roster(slots: Sequence[Slot], rest: int) -> list[list[int]]:
@@ -315,20 +319,30 @@ class Roster:
     unfilled: dict[int, int] = field(default_factory=dict)
 
 
+def position_weights(slot: Slot, priority: Mapping[str, int] = PRIORITY) -> list[int]:
+    """The worth of staffing the 1st, 2nd, ... position of a slot: priority x minutes, the first
+    officer of a post counting ``FIRST_OFFICER_WEIGHT`` times (a post held by one officer is guarded;
+    so short officers go one to each post before a second to any)."""
+    w = priority.get(slot.name, 1) * slot.minutes
+    return [FIRST_OFFICER_WEIGHT * w] + [w] * (slot.officers - 1)
+
+
 def choose(slots: Sequence[Slot], officers: int, rest: int, priority: Mapping[str, int] = PRIORITY) -> list[int]:
     """How many positions of each slot ``officers`` identical officers staff so that the staffed
-    priority-hours are the most: a min-cost flow of ``officers`` units along the timeline (one unit
-    per officer), where a slot is an arc from its start to its end + rest worth priority x minutes."""
+    ``position_weights`` are the most: a min-cost flow of ``officers`` units along the timeline (one
+    unit per officer); a slot is two parallel arcs from its start to its end + rest, one for its
+    first position and one for the others, each unit of flow worth the position's weight."""
     if not slots or officers <= 0:
         return [0] * len(slots)
     times = sorted({s.start for s in slots} | {s.end + rest for s in slots})
     node = {t: i for i, t in enumerate(times)}
-    n = len(times)
+    n, m = len(times), len(slots)
     smcf = min_cost_flow.SimpleMinCostFlow()
-    tails = [*range(n - 1), *(node[s.start] for s in slots)]
-    heads = [*range(1, n), *(node[s.end + rest] for s in slots)]
-    caps = [officers] * (n - 1) + [s.officers for s in slots]
-    costs = [0] * (n - 1) + [-priority.get(s.name, 1) * s.minutes for s in slots]
+    tails = [*range(n - 1), *(node[s.start] for s in slots), *(node[s.start] for s in slots)]
+    heads = [*range(1, n), *(node[s.end + rest] for s in slots), *(node[s.end + rest] for s in slots)]
+    caps = [officers] * (n - 1) + [1] * m + [s.officers - 1 for s in slots]
+    weights = [position_weights(s, priority) for s in slots]
+    costs = [0] * (n - 1) + [-w[0] for w in weights] + [-(w[1] if len(w) > 1 else 0) for w in weights]
     smcf.add_arcs_with_capacity_and_unit_cost(np.array(tails, np.int32), np.array(heads, np.int32),
                                               np.array(caps, np.int64), np.array(costs, np.int64))
     supplies = np.zeros(n, np.int64)
@@ -336,7 +350,8 @@ def choose(slots: Sequence[Slot], officers: int, rest: int, priority: Mapping[st
     smcf.set_nodes_supplies(np.arange(n, dtype=np.int32), supplies)
     if smcf.solve() != smcf.OPTIMAL:  # the chain alone carries every officer: always feasible
         raise RuntimeError("shift flow not optimal")
-    return smcf.flows(np.arange(n - 1, n - 1 + len(slots))).astype(int).tolist()
+    flows = smcf.flows(np.arange(n - 1, n - 1 + 2 * m)).astype(int)
+    return (flows[:m] + flows[m:]).tolist()
 
 
 def assign(slots: Sequence[Slot], pool: Pool, rest: int, priority: Mapping[str, int] = PRIORITY) -> Roster:
@@ -345,7 +360,9 @@ def assign(slots: Sequence[Slot], pool: Pool, rest: int, priority: Mapping[str, 
     unnamed one, else one not yet used (named first). For unnamed officers this never fails (the chosen positions
     overlap at most ``pool.size`` deep); leave and other duty can leave chosen positions open."""
     roster = Roster()
-    count = choose(slots, pool.size, rest, priority)
+    # Named officers who can take no slot at all (on leave throughout) do not count as officers.
+    usable = pool.anonymous + sum(any(o.can_take(s.start, s.end, rest) for s in slots) for o in pool.named)
+    count = choose(slots, usable, rest, priority)
     named_ready: list[tuple[int, int]] = []  # (ready at, officer id) of named officers used so far, sorted
     anon_ready: list[tuple[int, int]] = []  # heap of (ready at, number) of unnamed officers used so far
     fresh_named = list(range(len(pool.named)))
@@ -423,9 +440,18 @@ class ShiftPlan:
     config: ShiftConfig
     slots: list[Slot]
     pools: Mapping[str, Pool]
-    rosters: dict[str, Roster]
+    rosters: dict[str, Roster]  # open positions per slot; who takes which only for pools with names
     slot_index: dict[str, list[int]]  # pool -> indexes into slots
     unknown_kinds: set[str]
+
+    def roster(self, name: str) -> Roster:
+        """Who takes which slot in one pool (for a pool without names, numbered officers)."""
+        if self.pools.get(name, Pool()).named:
+            return self.rosters[name]
+        idx = self.slot_index[name]
+        local = assign([self.slots[i] for i in idx], self.pools.get(name, Pool()), self.config.rest,
+                       self.config.priority or PRIORITY)
+        return Roster([(idx[i], who) for i, who in local.taken], {idx[i]: n for i, n in local.unfilled.items()})
 
     def when(self, minutes: int) -> datetime:
         return datetime.combine(self.voting_day, time(0), tzinfo=zone_tz(self.zone)) + timedelta(minutes=minutes)
@@ -524,7 +550,12 @@ def plan_shifts(demands: Iterable[Demand], pools: Mapping[str, Pool], *, voting_
         index[s.pool].append(i)
     rosters = {}
     for name, idx in index.items():
-        local = assign([slots[i] for i in idx], pools.get(name, Pool()), config.rest, config.priority or PRIORITY)
+        pool, mine = pools.get(name, Pool()), [slots[i] for i in idx]
+        if pool.named:
+            local = assign(mine, pool, config.rest, config.priority or PRIORITY)
+        else:  # unnamed officers always fill the chosen positions: who takes which is left to roster()
+            count = choose(mine, pool.anonymous, config.rest, config.priority or PRIORITY)
+            local = Roster([], {i: s.officers - c for i, (s, c) in enumerate(zip(mine, count)) if c < s.officers})
         rosters[name] = Roster([(idx[i], who) for i, who in local.taken],
                                {idx[i]: n for i, n in local.unfilled.items()})
     return ShiftPlan(voting_day, zone, config, slots, pools, rosters, dict(index), unknown)
