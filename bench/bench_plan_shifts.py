@@ -111,6 +111,8 @@ def scenario(name, data, province, n_tps, rng, polsek_share, pool_share=0.3) -> 
         "officer_hours_required": shifts_opt["officer_hours_required"],
         "officer_hours_available_optimal": shifts_opt["officer_hours_available"],
         "officer_hours_available_greedy": shifts_greedy["officer_hours_available"],
+        "officer_hours_filled_optimal": shifts_opt["officer_hours_filled"],
+        "officer_hours_filled_greedy": shifts_greedy["officer_hours_filled"],
         "officer_hours_one_shift_greedy": one_shift_hours,
         "officer_hours_ratio_shifts_over_greedy_one_shift": shifts_opt["officer_hours_required"] / max(
             one_shift_hours, 1),
@@ -152,7 +154,8 @@ def main(argv=None) -> int:
               f"{s['officer_hours_one_shift_greedy']:,.0f}: "
               f"ratio {s['officer_hours_ratio_shifts_over_greedy_one_shift']:.2f};"
               f" available optimal {s['officer_hours_available_optimal']:,.0f}, greedy "
-              f"{s['officer_hours_available_greedy']:,.0f}")
+              f"{s['officer_hours_available_greedy']:,.0f}; staffed optimal {s['officer_hours_filled_optimal']:,.0f}, "
+              f"greedy {s['officer_hours_filled_greedy']:,.0f}")
         print(f"  officers needed {s['officers_needed']:,} vs greedy assigned {s['polri_assigned_greedy']:,}: "
               f"ratio {s['officers_ratio_needed_over_greedy_assigned']:.2f}; unfilled positions optimal "
               f"{s['unfilled_optimal']:,}, greedy {s['unfilled_greedy']:,}")

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from collections import Counter
 from itertools import product
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -210,6 +211,8 @@ def test_hand_computed_two_tps_posts():
     assert all(s["required"] == s["filled"] + s["shortfall"] for s in fig["shifts"])
     assert all(s["available"] == 6 for s in fig["shifts"])
     assert all((s["filled"], s["shortfall"]) == (2, 2) for s in fig["shifts"])
+    # Half of every shift staffed: 80 of the 160 officer-hours (however many hours the 6 could work).
+    assert (fig["officer_hours_filled"], fig["officer_hours_short"]) == (80, 80)
     _check_roster(plan.slots, plan.roster("74.01"), REST)
     assert sum(s["filled"] for s in fig["shifts"]) == 14 and pool["unfilled"] == fig["unfilled"] == 14
     assert pool["positions"] == 28
@@ -273,6 +276,12 @@ def test_counting_end_is_configurable_past_midnight():
     # 13:00 to D+1 12:00 = 23 h -> 3 shifts of 7 h 40 min.
     assert [(s.start, s.end) for s in counting] == [(780, 1240), (1240, 1700), (1700, 2160)]
     assert [(s.start, s.end) for s in slots if s.name == "escort"] == [(2160, 2340)]
+
+
+def test_rules_are_checked():
+    for bad in (dict(shift_hours=13), dict(rest_hours=-1), dict(counting_end=(0, "12:00"))):
+        with pytest.raises(ValueError):
+            ShiftConfig(**bad)
 
 
 def test_zones_and_local_minutes():

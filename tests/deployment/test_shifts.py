@@ -60,6 +60,7 @@ def test_small_plan_hand_computed(small_plan):
     assert (pool["officers_needed"], pool["officers_available"], pool["officers_short"]) == (12, 6, 6)
     assert (pool["positions"], pool["unfilled"]) == (28, 14)
     assert out["officer_hours_required"] == 160 and out["officer_hours_available"] == 144
+    assert (out["officer_hours_filled"], out["officer_hours_short"]) == (80, 80)
     assert [s["name"] for s in out["shifts"]] == ["h1_guard"] * 3 + ["voting", "counting", "counting", "escort"]
     assert all((s["available"], s["required"], s["filled"]) == (6, 4, 2) for s in out["shifts"])
     assert sum(s["shortfall"] for s in out["shifts"]) == 14
@@ -108,6 +109,7 @@ def test_cli_plan_shifts(capsys):
     args = build_parser().parse_args(["plan", "shifts", "--province", "74", "--json"])
     args.func(args)
     out = json.loads(capsys.readouterr().out)
-    for key in ("officer_hours_required", "officer_hours_available", "officers_needed", "shifts", "by_polres"):
+    for key in ("officer_hours_required", "officer_hours_available", "officer_hours_filled", "officers_needed",
+                "shifts", "by_polres"):
         assert key in out
     assert out["plan"] == Plan.objects.filter(area_code="74").first().pk

@@ -117,7 +117,9 @@ class ShiftConfig:
     - the boxes are escorted KPPS -> PPS/PPK after counting: ``escort_hours`` (longer on islands);
     - kecamatan recap 15 Feb-2 Mar 2024 (D+1..D+17), kab/kota recap to 5 Mar (D+20): PPK recap
       venues are guarded by day through the kecamatan recap, KPU/Bawaslu offices and logistics
-      warehouses round the clock from the logistics run (D-7) to the end of the kab/kota recap.
+      warehouses round the clock from the logistics run (D-7) to the end of the kab/kota recap;
+    - campaign events and candidate escorts without a window of their own: the last campaign day
+      (D-4, before the 3 quiet days), 08:00-18:00; VIP visits and vital objects round the clock D-1..D+1.
     Shift rules: a window up to ``max_shift_hours`` is one shift; a longer one is cut into equal
     shifts of at most ``shift_hours``; ``rest_hours`` between two shifts of one officer."""
 
@@ -135,6 +137,8 @@ class ShiftConfig:
             raise ValueError("shift_hours must be positive and at most max_shift_hours")
         if self.rest_hours < 0 or self.escort_hours <= 0 or self.island_escort_hours <= 0:
             raise ValueError("rest and escort hours must not be negative")
+        if self.counting_end[0] * DAY + _clock(self.counting_end[1]) <= 13 * 60:
+            raise ValueError("counting ends after voting (13:00 on voting day)")
 
     @property
     def rest(self) -> int:
@@ -491,6 +495,8 @@ class ShiftPlan:
         available = pool.anonymous * officer_minutes(None, start, end, max_shift, cfg.rest) + sum(named)
         usable = pool.anonymous + sum(m > 0 for m in named)  # on leave all through: not available
         required = sum(s.minutes * s.officers for s in slots)
+        unfilled = self.rosters[name].unfilled
+        filled = required - sum(self.slots[i].minutes * n for i, n in unfilled.items())
         needed = officers_needed(slots, cfg.rest)
         counts = self._shift_counts(name)
         self._counts[name] = counts
@@ -498,6 +504,8 @@ class ShiftPlan:
         return {
             "officer_hours_required": round(required / 60, 1),
             "officer_hours_available": round(available / 60, 1),
+            "officer_hours_filled": round(filled / 60, 1),
+            "officer_hours_short": round((required - filled) / 60, 1),
             "officers_needed": needed,
             "officers_available": usable,
             "officers_short": max(0, needed - usable),
@@ -524,6 +532,8 @@ class ShiftPlan:
                       "escort_hours": cfg.escort_hours, "island_escort_hours": cfg.island_escort_hours},
             "officer_hours_required": round(sum(p["officer_hours_required"] for p in by_pool.values()), 1),
             "officer_hours_available": round(sum(p["officer_hours_available"] for p in by_pool.values()), 1),
+            "officer_hours_filled": round(sum(p["officer_hours_filled"] for p in by_pool.values()), 1),
+            "officer_hours_short": round(sum(p["officer_hours_short"] for p in by_pool.values()), 1),
             "officers_needed": sum(p["officers_needed"] for p in by_pool.values()),
             "officers_available": sum(p["officers_available"] for p in by_pool.values()),
             "positions": sum(p["positions"] for p in by_pool.values()),

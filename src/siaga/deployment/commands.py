@@ -95,8 +95,10 @@ def _shift_config(args):
         return ShiftConfig(max_shift_hours=args.max_shift_hours, shift_hours=args.shift_hours,
                            rest_hours=args.rest_hours, counting_end=(int(match[1]), match[2]))
     except ValueError:
-        raise CommandError("jam shift tidak valid: 0 < --shift-hours <= --max-shift-hours, istirahat >= 0",
-                           en="invalid shift hours: 0 < --shift-hours <= --max-shift-hours, rest >= 0") from None
+        raise CommandError("aturan shift tidak valid: 0 < --shift-hours <= --max-shift-hours, --rest-hours >= 0, "
+                           "penghitungan selesai setelah 13:00 hari H",
+                           en="invalid shift rules: 0 < --shift-hours <= --max-shift-hours, --rest-hours >= 0, "
+                              "counting ends after 13:00 on voting day") from None
 
 
 def cmd_plan_shifts(args):
@@ -132,6 +134,7 @@ def cmd_plan_shifts(args):
         print_json(out)
         return
     print(f"Jam-personel dibutuhkan/required {_id_number(out['officer_hours_required'])}, "
+          f"terisi/staffed {_id_number(out['officer_hours_filled'])}, "
           f"tersedia/available {_id_number(out['officer_hours_available'])}; personel dibutuhkan/needed "
           f"{_id_number(out['officers_needed'])}, tersedia/available {_id_number(out['officers_available'])} "
           f"(rencana/plan {out['plan']}, {out['voting_day']} {out['zone']})")
