@@ -1,4 +1,4 @@
-"""`siaga plan deploy`, `siaga personel import`, `siaga pola import`."""
+"""`siaga plan deploy`, `siaga plan shifts`, `siaga personel import`, `siaga pola import`."""
 
 from siaga.cli import CommandError, cli_actor, input_file, print_json, print_summary, region_arg, report_rejection
 
@@ -16,6 +16,18 @@ def register(sub):
     p.add_argument("--as", dest="actor", help="act as this user (scope and audit)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan_deploy)
+
+    p = actions.add_parser("shifts", help="shifts of the newest stored plan: officer-hours and shortfall per shift")
+    p.add_argument("--province", help="province code")
+    p.add_argument("--area", help="a kab/kota code instead (one Polres)")
+    p.add_argument("--voting-day", help="YYYY-MM-DD (default: the plan's pattern duty window)")
+    p.add_argument("--rest-hours", type=float, default=8.0, help="least rest between two shifts (default 8)")
+    p.add_argument("--max-shift-hours", type=float, default=12.0, help="longest shift (default 12)")
+    p.add_argument("--shift-hours", type=float, default=8.0, help="length of a shift a long window is cut into")
+    p.add_argument("--counting-end", default="D+1 02:00", help="when counting ends (default 'D+1 02:00')")
+    p.add_argument("--as", dest="actor", help="act as this user (scope)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan_shifts)
 
     personel = sub.add_parser("personel", help="units and personnel").add_subparsers(dest="action", required=True)
     p = personel.add_parser("import", help="import a roster (NRP per row) or counts per unit: all rows or none")
@@ -62,6 +74,75 @@ def cmd_plan_deploy(args):
           f"ditugaskan/assigned {summary['polri_assigned']}, kekurangan/shortfall {summary['shortfall']}, "
           f"BKO {summary['bko']}, Linmas {summary['linmas_required']}, {summary['total_travel_km']:.1f} km "
           f"({summary['status']})")
+
+
+def _id_number(value) -> str:
+    """8.154 and 38,5: Indonesian separators."""
+    text = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _shift_config(args):
+    import re
+
+    from siaga.core.shifts import ShiftConfig
+
+    match = re.fullmatch(r"D\+?(-?\d+) (\d{1,2}:\d{2})", args.counting_end.strip())
+    if not match:
+        raise CommandError(f"--counting-end tidak valid: {args.counting_end!r} (contoh 'D+1 02:00')",
+                           en=f"invalid --counting-end: {args.counting_end!r} (e.g. 'D+1 02:00')")
+    try:
+        return ShiftConfig(max_shift_hours=args.max_shift_hours, shift_hours=args.shift_hours,
+                           rest_hours=args.rest_hours, counting_end=(int(match[1]), match[2]))
+    except ValueError:
+        raise CommandError("aturan shift tidak valid: 0 < --shift-hours <= --max-shift-hours, --rest-hours >= 0, "
+                           "penghitungan selesai setelah 13:00 hari H",
+                           en="invalid shift rules: 0 < --shift-hours <= --max-shift-hours, --rest-hours >= 0, "
+                              "counting ends after 13:00 on voting day") from None
+
+
+def cmd_plan_shifts(args):
+    from datetime import date
+
+    from django.core.exceptions import PermissionDenied
+
+    from siaga.deployment.selectors import plan_latest
+    from siaga.deployment.shifts import shift_figures
+
+    if not (args.area or args.province):
+        raise CommandError("--province atau --area wajib", en="--province or --area is required")
+    area = region_arg(args.area) if args.area else region_arg(args.province, province=True)
+    config = _shift_config(args)
+    try:
+        day = date.fromisoformat(args.voting_day) if args.voting_day else None
+    except ValueError:
+        raise CommandError(f"tanggal tidak valid: {args.voting_day!r} (YYYY-MM-DD)",
+                           en=f"invalid date: {args.voting_day!r} (YYYY-MM-DD)") from None
+    try:
+        plan = plan_latest(viewer=cli_actor(args.actor), area=area)
+    except PermissionDenied:
+        raise CommandError(f"akses ditolak untuk wilayah {area}", en=f"access denied for area {area}") from None
+    if plan is None:
+        raise CommandError(f"belum ada rencana tersimpan untuk wilayah {area} (`siaga plan deploy`)",
+                           en=f"no stored plan for area {area} (`siaga plan deploy`)")
+    try:
+        out = shift_figures(plan, voting_day=day, config=config, area=area if area != plan.area_code else None)
+    except ValueError:
+        raise CommandError("pola rencana tidak punya hari pemungutan: beri --voting-day",
+                           en="the plan's patterns have no voting day: give --voting-day") from None
+    if args.json:
+        print_json(out)
+        return
+    print(f"Jam-personel dibutuhkan/required {_id_number(out['officer_hours_required'])}, "
+          f"terisi/staffed {_id_number(out['officer_hours_filled'])}, "
+          f"tersedia/available {_id_number(out['officer_hours_available'])}; personel dibutuhkan/needed "
+          f"{_id_number(out['officers_needed'])}, tersedia/available {_id_number(out['officers_available'])} "
+          f"(rencana/plan {out['plan']}, {out['voting_day']} {out['zone']})")
+    for s in out["shifts"]:
+        if s["shortfall"] or s["name"] in ("voting", "counting"):
+            print(f"  {s['label']} {s['start'][:16].replace('T', ' ')}–{s['end'][11:16]}: "
+                  f"{_id_number(s['required'])} dibutuhkan, {_id_number(s['filled'])} terisi, "
+                  f"kurang {_id_number(s['shortfall'])}")
 
 
 def cmd_import(args):

@@ -1,0 +1,109 @@
+"""Shift figures of a stored plan: its posts staffed over time by the officers of each Polres.
+
+The pool of a Polres is its own strength and that of its Polsek as the plan used them (named officers
+with their leave and other duty where the unit keeps a roster), plus the BKO the plan sends it, minus
+the BKO it sends away. The Polda's own pool stays at the Polda. See siaga.core.shifts for the rules.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from siaga.core import shifts
+from siaga.deployment.models import AvailabilityWindow, Personnel, Plan, PlanBko, PlanPost, Unit, WindowKind
+
+# FALLBACK until deployment.PlanPost has `kind`: a post without one is a TPS post (remove at merge).
+POSTS_WITHOUT_KIND_ARE_TPS = "tps"
+_HAS_KIND = any(f.name == "kind" for f in PlanPost._meta.get_fields())
+
+
+def _pool_key(unit: Unit) -> str:
+    """Polsek and Polres serve the Polres of their kab/kota; a Polda (or reserve) keeps its own pool."""
+    return unit.area_code[:5] if unit.kind in ("polsek", "polres") else unit.area_code
+
+
+def plan_voting_day(plan: Plan) -> date | None:
+    """Voting day of the plan's patterns: the local date of the duty window's start."""
+    start = plan.pattern_set.duty_start
+    if start is None:
+        return None
+    return start.astimezone(shifts.zone_tz(shifts.province_zone(plan.province_code))).date()
+
+
+def plan_demands(plan: Plan, area: str | None = None) -> list[shifts.Demand]:
+    """The plan's posts as demands on their Polres; with ``area``, only the posts of its kab/kota (a
+    kecamatan counts as its kab/kota: the Polres pool staffs it)."""
+    fields = ["key", "polri_required", "kabkota_code", "island"] + (["kind"] if _HAS_KIND else [])
+    rows = plan.posts.all()
+    if area and len(area) > 2:
+        rows = rows.filter(kabkota_code=area[:5])
+    out = []
+    for row in rows.values(*fields).iterator(5000):
+        kind = row.get("kind") or POSTS_WITHOUT_KIND_ARE_TPS
+        out.append(shifts.Demand(row["key"], kind, row["polri_required"], row["kabkota_code"], row["island"]))
+    return out
+
+
+def _officer(person_id, windows, voting_day, zone) -> shifts.Officer:
+    off, on = [], []
+    for w in windows:
+        a, b = (shifts.to_minutes(t, voting_day, zone) for t in (w.start, w.end))
+        if w.kind == WindowKind.SHIFT:
+            on.append((a, b))
+        else:
+            off.append((a, b, "cuti" if w.kind == WindowKind.LEAVE else "dinas"))
+    return shifts.Officer(person_id, tuple(off), tuple(on))
+
+
+def plan_pools(plan: Plan, voting_day: date, zone: str) -> dict[str, shifts.Pool]:
+    """Named and unnamed officers per pool (Polres kab/kota code, or the Polda's province code)."""
+    strengths = {int(k): int(v) for k, v in plan.strengths.items()}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=strengths)}
+    people = defaultdict(list)
+    for pk, unit_id in Personnel.objects.filter(unit_id__in=units).order_by("nrp").values_list("pk", "unit_id"):
+        people[unit_id].append(pk)
+    windows = defaultdict(list)
+    for w in AvailabilityWindow.objects.filter(person__unit_id__in=units):
+        windows[w.person_id].append(w)
+    named, anonymous = defaultdict(list), defaultdict(int)
+    for uid, unit in units.items():
+        key = _pool_key(unit)
+        if people.get(uid):  # a roster is the truth: its people, each with their own windows
+            named[key] += [_officer(pk, windows[pk], voting_day, zone) for pk in people[uid]]
+        else:
+            anonymous[key] += strengths[uid]
+    for from_id, to_id, count in PlanBko.objects.filter(plan=plan).values_list("from_unit_id", "to_unit_id",
+                                                                                "count"):
+        if from_id not in units or to_id not in units:
+            continue
+        source, target = _pool_key(units[from_id]), _pool_key(units[to_id])
+        if source == target:
+            continue
+        anonymous[target] += count
+        taken = min(count, anonymous[source])
+        anonymous[source] -= taken
+        if count > taken:  # the sender keeps a roster: its last listed officers go
+            del named[source][max(0, len(named[source]) - (count - taken)):]
+    return {key: shifts.Pool(tuple(named[key]), anonymous[key]) for key in named.keys() | anonymous.keys()}
+
+
+def plan_shift_plan(plan: Plan, *, voting_day: date | None = None, config: shifts.ShiftConfig | None = None,
+                    area: str | None = None) -> shifts.ShiftPlan:
+    """The core shift plan (slots and rosters) of a stored plan; voting day defaults to the patterns'."""
+    voting_day = voting_day or plan_voting_day(plan)
+    if voting_day is None:
+        raise ValueError("the plan's patterns have no voting-day window: give voting_day")
+    zone = shifts.province_zone(plan.province_code)
+    return shifts.plan_shifts(plan_demands(plan, area), plan_pools(plan, voting_day, zone), voting_day=voting_day,
+                              zone=zone, config=config)
+
+
+def shift_figures(plan: Plan, *, voting_day: date | None = None, config: shifts.ShiftConfig | None = None,
+                  area: str | None = None) -> dict:
+    """Officer-hours needed and available, officers needed by shift rules, and the shortfall per shift,
+    per Polres (``by_polres``, keyed by kab/kota code) and for the whole plan."""
+    figures = plan_shift_plan(plan, voting_day=voting_day, config=config, area=area).figures()
+    names = dict(Unit.objects.filter(kind="polres", area_code__in=list(figures["by_polres"])).values_list(
+        "area_code", "name"))
+    for code, row in figures["by_polres"].items():
+        row["polres"] = names.get(code, code)
+    return {"plan": plan.pk, **figures}
