@@ -86,7 +86,17 @@ def _version_line(version):
 
 def _intel(viewer, operation):
     section = providers.hook("document.intel")
-    return section(viewer=viewer, operation=operation) if section else [("p", "Modul koordinasi tidak tersedia.")]
+    if section is None:
+        return [("p", "Modul koordinasi tidak tersedia.")]
+    return [_named_areas(block) for block in section(viewer=viewer, operation=operation)]
+
+
+def _named_areas(block):
+    """A table's 'Wilayah' column with region names instead of codes."""
+    if block[0] != "table" or "Wilayah" not in block[1]:
+        return block
+    column = block[1].index("Wilayah")
+    return ("table", block[1], [[_area(v) if n == column else v for n, v in enumerate(row)] for row in block[2]])
 
 
 def _pendahuluan(figures, config, words):
