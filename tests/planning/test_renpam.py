@@ -156,3 +156,24 @@ def test_a_polres_reads_its_own_part(user, pemilu):
     assert [k.code for k in kolaka.kabs] == ["74.01"]
     assert kolaka.tps_total == Tps.objects.filter(election="pemilu", kabkota_code="74.01").count()
     assert kolaka.posts == plan.posts.filter(kabkota_code="74.01").count()
+
+
+def test_number_formats_read_back():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.integers(min_value=0, max_value=10**12))
+    def whole(n):
+        text = fmt.num(n)
+        groups = text.split(".")
+        assert int(text.replace(".", "")) == n
+        assert all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+
+    @given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=99))
+    def decimal(units, cents):
+        text = fmt.dec(units + cents / 100)
+        whole_part, fraction = text.split(",")
+        assert fraction == f"{cents:02d}" and int(whole_part.replace(".", "")) == units
+
+    whole()
+    decimal()

@@ -30,8 +30,8 @@ def kop_lines(agency) -> list[str]:
 
 def reader_line(viewer, organiser) -> str:
     name = viewer.get_full_name() or viewer.username
-    if viewer.agency_id is None:
-        return f"Salinan untuk: {organiser.name} (dicetak oleh {name})"
+    if viewer.agency_id is None:  # the command-line or system account reads for the organising unit
+        return f"Salinan untuk: {organiser.name}"
     return f"Salinan untuk: {name}, {viewer.agency.name}"
 
 
@@ -211,7 +211,8 @@ def _pelaksanaan(figures, config):
                                  "Kekurangan", "TNI", "Linmas"], rows))
         if figures.plan_tps != figures.tps_total:
             blocks.append(("p", f"Rencana penempatan memuat {num(figures.plan_tps)} dari {num(figures.tps_total)} "
-                                "TPS; sisanya tercantum sebagai TPS belum terlindungi pada rencana penempatan."))
+                                f"TPS: {num(figures.tps_total - figures.plan_tps)} TPS belum tercakup pos "
+                                "pengamanan dan harus ditetapkan pengamanannya oleh Polres setempat."))
         blocks.append(("p", f"Dasar: rencana penempatan nomor {figures.plan.pk} tanggal "
                             f"{day(figures.plan.created_at)} (status {figures.plan.status})."))
     else:
@@ -316,8 +317,10 @@ def _kodal(viewer, figures, config):
               ("p", f"Komunikasi cadangan: {comms['cadangan']}."),
               ("h2", "5. Koordinasi")]
     section = providers.hook("document.coordination")
-    blocks += section(viewer=viewer, operation=figures.operation) if section else [
-        ("p", "Modul koordinasi tidak tersedia.")]
+    coordination = [b for b in (section(viewer=viewer, operation=figures.operation) if section else [])
+                    if b[0] != "table" or b[2]]  # a table without rows says nothing
+    blocks += coordination or [("p", "Belum ada rapat koordinasi, tindak lanjut atau perwira penghubung tercatat "
+                                     "untuk operasi ini.")]
     blocks += [("h2", "6. Kontinjensi")] + _contingencies(figures.threats)
     return blocks
 

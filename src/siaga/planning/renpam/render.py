@@ -294,7 +294,12 @@ def _pdf_widths(pdf, wrap, header, rows, size, pad):
     """Proportional widths, each at least as wide as its header's longest word."""
     widths = col_widths(header, rows, pdf.epw)
     pdf.set_font(pdf.font_name, "B", size)
-    least = [max(wrap.width(w) for w in (str(h).split() or [""])) + 2 * pad + 0.6 for h in header]
+    pdf.set_font(pdf.font_name, "", size)
+    words = [min(max([wrap.width(w) for r in rows[:200] for w in str(r[i]).split()] or [0]), 22.0)
+             for i in range(len(header))]
+    pdf.set_font(pdf.font_name, "B", size)
+    least = [max([wrap.width(w) for w in str(h).split()] + [words[i]]) + 2 * pad + 0.6
+             for i, h in enumerate(header)]
     short = {i for i, (w, m) in enumerate(zip(widths, least)) if w < m}
     if not short:
         return widths
@@ -340,7 +345,7 @@ def _pdf_table(pdf, header, rows, size=7.5, pad=1.0):
 
 def _pdf_signature(pdf, content):
     sign = content["signature"]
-    if pdf.get_y() > pdf.h - 80:
+    if pdf.get_y() > pdf.page_break_trigger - 50:  # the block (about 45 mm) stays on one page
         pdf.add_page()
     pdf.ln(6)
     x = pdf.l_margin + 95
