@@ -76,4 +76,5 @@ def test_plan_version_review_approve_and_officer_sheet_on_a_phone(sign_in, serve
     small.screenshot(path=str(Path(__file__).resolve().parents[2] / "test-artifacts" / "sheet-phone.png"),
                      full_page=True)
     phone.close()
-    assert not page.failed_requests
+    # a download ends its navigation: the browser reports that request as aborted
+    assert not [url for url in page.failed_requests if not url.endswith(f"/rencana/{pk}/sprin.pdf")]
