@@ -118,7 +118,7 @@ def _situasi(figures):
     blocks = [("h2", "1. Wilayah"),
               ("p", f"{figures.area_name}: {num(len([k for k in figures.kabs if k.tps]))} kabupaten/kota, "
                     f"{num(figures.tps_total)} TPS {figures.election_label}, {num(figures.voters_total)} pemilih. "
-                    f"TPS tanpa koordinat: {num(figures.tps_no_coordinates)} (diplot pada titik desa)."),
+                    f"TPS tanpa koordinat dalam registri: {num(figures.tps_no_coordinates)}."),
               ("h2", "2. Kerawanan per kabupaten/kota"),
               ("p", f"Penilaian kerawanan Siaga atas TPS {figures.election_label}: {num(rawan)} dari "
                     f"{num(figures.tps_total)} TPS ({pct(rawan, figures.tps_total)}) rawan, sangat rawan atau khusus. "

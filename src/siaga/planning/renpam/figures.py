@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from siaga.accounts.models import Agency, AgencyKind
 from siaga.accounts.scope import area_q, level_q, readable_area
-from siaga.deployment.models import Personnel, Plan, PlanAssignment, PlanBko, PlanPersonAssignment, Unit, UnitKind
+from siaga.deployment.models import Plan, PlanAssignment, PlanBko, PlanPersonAssignment, Unit, UnitKind
 from siaga.deployment.selectors import sees_names
 from siaga.planning import selectors
 from siaga.planning.renpam.config import renpam_config
@@ -228,7 +228,3 @@ def _plan(figures, kabs, viewer):
                             .values_list("person__function", flat=True))
         figures.by_function = sorted(((f or "Lainnya", n) for f, n in functions.items()), key=lambda r: -r[1])
         figures.named_on_posts = sum(functions.values())
-
-
-def roster_size(area) -> int:
-    return Personnel.objects.filter(unit__area_code__startswith=area).count()

@@ -33,7 +33,6 @@ def col_widths(header, rows, total):
 
 def render_docx(content) -> bytes:
     from docx import Document
-    from docx.enum.section import WD_ORIENT  # noqa: F401 (portrait throughout)
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Cm, Pt
 
