@@ -108,6 +108,25 @@ CASES = {
                                           "--output", c.path("rencana.docx")], " -> ",
                                lambda c: ["plan", "document", "--operation", "99999", "--output", c.path("x.pdf")],
                                "operasi 99999 tidak ditemukan", "operation not found"),
+    ("plan", "version"): Case(lambda c: ["plan", "version", "--operation", c.operation, "--as", "intelkam"],
+                              "(konsep)", lambda c: ["plan", "version", "--operation", c.operation, "--as", "kpu"],
+                              "Hanya staf Polri", "not allowed to draft this plan"),
+    ("plan", "versions"): Case(lambda c: c.plan_version("konsep", ["plan", "versions", "--operation", c.operation]),
+                               "Versi ", lambda c: ["plan", "versions", "--operation", "99999"],
+                               "operasi 99999 tidak ditemukan", "operation not found"),
+    ("plan", "review"): Case(lambda c: c.plan_version("konsep", ["plan", "review", "--operation", c.operation,
+                                                                 "--as", "admin"]), "diperiksa oleh admin",
+                             lambda c: ["plan", "review", "--operation", c.operation, "--version", "999"],
+                             "versi 999 tidak ditemukan", "version 999 not found"),
+    ("plan", "approve"): Case(lambda c: c.plan_version("diperiksa", ["plan", "approve", "--operation", c.operation,
+                                                                     "--as", "kapolda"]), "disahkan oleh kapolda",
+                              lambda c: ["plan", "approve", "--operation", c.operation, "--version", "999"],
+                              "versi 999 tidak ditemukan", "version 999 not found"),
+    ("plan", "sprin"): Case(lambda c: c.plan_version("disahkan", ["plan", "sprin", "--operation", c.operation,
+                                                                  "--format", "docx", "--output",
+                                                                  c.path("sprin.docx")]), "Sprin ",
+                            lambda c: ["plan", "sprin", "--operation", c.operation, "--output", c.path("s.pdf")],
+                            "belum disahkan", "not approved yet"),
     ("personel", "import"): Case(lambda c: ["personel", "import", c.write("n.csv", "kode_unit,tersedia\n"
                                                                                  "POLSEK-74.01.04,3\n")],
                                  "Personel diimpor", lambda c: ["personel", "import", c.path("missing.csv")],
@@ -180,6 +199,20 @@ class Context:
         from siaga.planning.models import Operation
 
         return str(Operation.objects.order_by("pk").first().pk)
+
+    def plan_version(self, state, argv):
+        """The first operation with a plan version in this state (konsep, diperiksa, disahkan), then argv."""
+        from siaga.accounts.models import User
+        from siaga.planning import approval
+        from siaga.planning.models import Operation
+
+        operation = Operation.objects.get(pk=self.operation)
+        version = approval.version_draft(actor=User.objects.get(username="intelkam"), operation=operation)
+        if state in ("diperiksa", "disahkan"):
+            version = approval.version_review(actor=User.objects.get(username="admin"), version=version)
+        if state == "disahkan":
+            approval.version_approve(actor=User.objects.get(username="kapolda"), version=version)
+        return argv
 
     @property
     def tps_file(self):

@@ -170,20 +170,3 @@ def test_a_polres_reads_only_its_part_of_the_province_plan_totals(client, user):
              for kab in sorted(set(plan.posts.values_list("kabkota_code", flat=True)))]
     assert {k: sum(p[k] for p in parts) for k in SUMMED} == {k: plan.summary.get(k, 0) for k in SUMMED}
     assert plan_summary(viewer=kapolda, plan=plan) == plan.summary
-
-
-@pytest.mark.django_db
-def test_section_4_of_the_plan_document_narrows_to_the_polres(user):
-    from siaga.planning.document import plan_content
-    from siaga.planning.models import Operation
-
-    operation = Operation.objects.filter(area_code="74").first()
-    plan = Plan.objects.filter(area_code="74").first()
-
-    def personnel(viewer):
-        section = dict(plan_content(viewer=viewer, operation=operation)["sections"])["4. Kekuatan personel"]
-        return dict(r for block in section if block[0] == "table" for r in block[2] if r[0].startswith("Pos"))
-
-    kolaka, province = personnel(user("polres.kolaka")), personnel(user("kapolda"))
-    assert province["Pos pengamanan TPS"] == str(plan.summary["posts"])
-    assert kolaka["Pos pengamanan TPS"] == str(plan.posts.filter(kabkota_code=KOLAKA).count())

@@ -202,6 +202,14 @@ CASES = {
                                                                         "fmt": "pdf"}),
     "planning:stage_edit@province": page("planning:stage_edit", "POST", ["planning"], kwargs={
         "pk": "<stage.province>"}, data={"starts_on": "2024-01-01", "ends_on": "2024-01-02"}),
+    "planning:version_create@province": page("planning:version_create", "POST", ["planning"],
+                                             kwargs={"pk": "<operation.province>"}),
+    "planning:version_step@province": page("planning:version_step", "POST", ["planning"],
+                                           kwargs={"pk": "<version.province>", "step": "periksa"}),
+    "planning:version_document@province": page("planning:version_document",
+                                               kwargs={"pk": "<version.province>", "fmt": "pdf"}),
+    "planning:sprin@province": page("planning:sprin", kwargs={"pk": "<operation.province>", "fmt": "pdf"}),
+    "planning:sheets@province": page("planning:sheets", kwargs={"pk": "<operation.province>"}),
     "planning:threat@province": page("planning:threat", kwargs={"pk": "<threat.province>"}),
     "planning:threat@out": page("planning:threat", kwargs={"pk": "<threat.out>"}),
     "planning:contingency_activate@out": page("planning:contingency_activate", "POST", ["planning"],
@@ -527,6 +535,11 @@ planning:operation@province                                              200    
 planning:document@province                                               200      200      200      200      200      200      200      200      login
 planning:document@province-pdf                                           200      200      200      200      200      200      200      200      login
 planning:stage_edit@province                                             302*     302*     302*     302      302      302      302      302      login
+planning:version_create@province                                         302*     302*     302*     302      302      302      302      302      login
+planning:version_step@province                                           302*     302      302*     302      302      302      302      302      login
+planning:version_document@province                                       200      200      200      200      200      200      200      200      login
+planning:sprin@province                                                  302      302      302      302      302      403      403      403      login
+planning:sheets@province                                                 302      302      302      302      302      403      403      403      login
 planning:threat@province                                                 200      200      200      200      200      200      200      200      login
 planning:threat@out                                                      200      200      200      404      404      404      200      200      login
 planning:contingency_activate@out                                        302*     302*     302*     404      404      404      302      302      login

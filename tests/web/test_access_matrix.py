@@ -87,6 +87,16 @@ def _first(queryset, field="pk"):
     return value
 
 
+def _draft_version(province):
+    """A draft version of the province's operation (kept until the test's rollback)."""
+    from siaga.accounts.models import User
+    from siaga.planning.approval import version_draft
+    from siaga.planning.models import Operation
+
+    operation = Operation.objects.filter(area_code=province).order_by("pk").first()
+    return version_draft(actor=User.objects.get(username="intelkam"), operation=operation).pk
+
+
 def _incident_outside():
     """The demo's incidents are all in Kolaka: report one in 74.02 (kept until the test's rollback)."""
     from siaga.accounts.models import User
@@ -163,6 +173,7 @@ def _symbols():
         "unit.out": lambda: _first(Unit.objects.filter(area_code__startswith=kab_out + ".", kind="polsek"), "code"),
         "operation.province": lambda: _first(Operation.objects.filter(area_code=province)),
         "stage.province": lambda: _first(Stage.objects.filter(operation__area_code=province)),
+        "version.province": lambda: _draft_version(province),
         "threat.province": lambda: _first(Threat.objects.filter(area_code=province)),
         "threat.out": lambda: _first(Threat.objects.exclude(area_code=province).exclude(**outside_kolaka)),
         "contingency.out": lambda: _first(Contingency.objects.exclude(threat__area_code=province)

@@ -1,4 +1,4 @@
-"""`siaga plan operations` and `siaga plan document`. The `plan` group is shared with other apps
+"""`siaga plan operations|document|version|versions|review|approve|sprin`. The `plan` group is shared with other apps
 (deployment adds `siaga plan deploy`): whoever registers first creates it, the others add actions."""
 
 import sys
@@ -30,7 +30,134 @@ def register(sub):
     p.add_argument("--format", choices=["pdf", "docx"], default="pdf")
     p.add_argument("--output", required=True)
     p.add_argument("--as", dest="actor", help="generate as this user: the document shows what they may see")
+    p.add_argument("--version", type=int, help="a plan version: an approved one gives its stored document")
     p.set_defaults(func=cmd_document)
+    p = actions.add_parser("version", help="start a new draft version of the security plan")
+    _operation_args(p)
+    p.set_defaults(func=cmd_version)
+    p = actions.add_parser("versions", help="list the plan's versions with their approval trail")
+    _operation_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_versions)
+    for name, helptext in (("review", "mark a draft version reviewed (Karo Ops)"),
+                           ("approve", "approve a reviewed version (Kapolda): its document is frozen")):
+        p = actions.add_parser(name, help=helptext)
+        _operation_args(p)
+        p.add_argument("--version", type=int, help="version number (default: the newest one in the right state)")
+        p.set_defaults(func=cmd_sign, step=name)
+    p = actions.add_parser("sprin", help="write the Surat Perintah of the approved plan with its annex of names")
+    _operation_args(p)
+    p.add_argument("--format", choices=["pdf", "docx"], default="pdf")
+    p.add_argument("--output", required=True)
+    p.set_defaults(func=cmd_sprin)
+
+
+def _operation_args(p):
+    p.add_argument("--operation", type=int, required=True, help="operation id (see `siaga plan operations`)")
+    p.add_argument("--as", dest="actor", help="act as this user")
+
+
+def _operation(viewer, pk):
+    from django.http import Http404
+
+    from siaga.planning.selectors import operation_get
+
+    try:
+        return operation_get(viewer=viewer, pk=pk)
+    except Http404:
+        raise CommandError(f"operasi {pk} tidak ditemukan", en=f"operation not found: {pk}") from None
+
+
+def _refused(exc, en):
+    """A service's refusal as a one-line error (its Indonesian text; the English summary given)."""
+    text = "; ".join(getattr(exc, "messages", None) or [str(exc)])
+    return CommandError(text, en=en)
+
+
+def _version(operation, number, states):
+    from siaga.planning.models import PlanVersion
+
+    rows = PlanVersion.objects.filter(operation=operation)
+    version = rows.filter(number=number).first() if number else rows.filter(state__in=states).order_by(
+        "-number").first()
+    if version is None:
+        raise CommandError(f"versi {number or ''} tidak ditemukan".replace("  ", " "),
+                           en=f"version {number or ''} not found".replace("  ", " "))
+    return version
+
+
+def cmd_version(args):
+    from django.core.exceptions import PermissionDenied
+
+    from siaga.planning.approval import version_draft
+
+    viewer = cli_actor(args.actor)
+    operation = _operation(viewer, args.operation)
+    try:
+        version = version_draft(actor=viewer, operation=operation)
+    except PermissionDenied as exc:
+        raise _refused(exc, "not allowed to draft this plan") from None
+    print(f"{operation.name}: versi {version.number} (konsep)")
+
+
+def cmd_versions(args):
+    from siaga.planning.approval import versions_of
+
+    viewer = cli_actor(args.actor)
+    operation = _operation(viewer, args.operation)
+    rows = [{"version": v.number, "state": v.state, "deployment_plan": v.deployment_plan_id,
+             "created_by": v.created_by.username if v.created_by else None, "created_at": v.created_at,
+             "reviewed_by": v.reviewed_by.username if v.reviewed_by else None, "reviewed_at": v.reviewed_at,
+             "approved_by": v.approved_by.username if v.approved_by else None, "approved_at": v.approved_at,
+             "classification": v.classification or None, "sha256_docx": v.sha256_docx or None,
+             "sha256_pdf": v.sha256_pdf or None} for v in versions_of(viewer=viewer, operation=operation)]
+    if args.json:
+        print_json(rows)
+        return
+    for row in rows:
+        who = row["approved_by"] or row["reviewed_by"] or row["created_by"] or "-"
+        print(f"Versi {row['version']:>3}  {row['state']:<10} {who}  {row['sha256_pdf'] or ''}")
+    if not rows:
+        print(f"{operation.name}: belum ada versi")
+
+
+def cmd_sign(args):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from siaga.planning.approval import version_approve, version_review
+    from siaga.planning.models import VersionState
+
+    viewer = cli_actor(args.actor)
+    operation = _operation(viewer, args.operation)
+    review = args.step == "review"
+    version = _version(operation, args.version, [VersionState.DRAFT] if review else [VersionState.REVIEWED])
+    try:
+        version = (version_review if review else version_approve)(actor=viewer, version=version)
+    except PermissionDenied as exc:
+        raise _refused(exc, f"not allowed to {args.step} this plan") from None
+    except ValidationError as exc:
+        raise _refused(exc, f"version {version.number} cannot be {'reviewed' if review else 'approved'} "
+                            "in its state") from None
+    if review:
+        print(f"{operation.name}: versi {version.number} diperiksa oleh {viewer.username}")
+    else:
+        print(f"{operation.name}: versi {version.number} disahkan oleh {viewer.username}; "
+              f"SHA-256 PDF {version.sha256_pdf}, DOCX {version.sha256_docx}")
+
+
+def cmd_sprin(args):
+    from django.core.exceptions import ValidationError
+
+    from siaga.planning.sprin import sprin_document
+
+    viewer = cli_actor(args.actor)
+    operation = _operation(viewer, args.operation)
+    try:
+        data = sprin_document(viewer=viewer, operation=operation, fmt=args.format)
+    except ValidationError as exc:
+        raise _refused(exc, "the plan is not approved yet: a Sprin is issued from an approved plan") from None
+    Path(args.output).write_bytes(data)
+    print(f"Sprin {operation.name} -> {args.output}", file=sys.stderr)
 
 
 def cmd_operations(args):
@@ -50,15 +177,19 @@ def cmd_operations(args):
 
 
 def cmd_document(args):
-    from django.http import Http404
+    from django.core.exceptions import PermissionDenied, ValidationError
 
+    from siaga.planning.approval import version_document
     from siaga.planning.document import plan_document
-    from siaga.planning.selectors import operation_get
 
     viewer = cli_actor(args.actor)
-    try:
-        operation = operation_get(viewer=viewer, pk=args.operation)
-    except Http404:
-        raise CommandError(f"operasi {args.operation} tidak ditemukan / operation not found")
-    Path(args.output).write_bytes(plan_document(viewer=viewer, operation=operation, fmt=args.format))
+    operation = _operation(viewer, args.operation)
+    if args.version:
+        try:
+            data = version_document(viewer=viewer, version=_version(operation, args.version, []), fmt=args.format)
+        except (PermissionDenied, ValidationError) as exc:
+            raise _refused(exc, "the stored document cannot be given") from None
+    else:
+        data = plan_document(viewer=viewer, operation=operation, fmt=args.format)
+    Path(args.output).write_bytes(data)
     print(f"{operation.name} -> {args.output}", file=sys.stderr)

@@ -209,3 +209,51 @@ class ContingencyStep(models.Model):
 
     class Meta:
         ordering = ["contingency", "order"]
+
+
+class VersionState(models.TextChoices):
+    DRAFT = "konsep", _("Draft")
+    REVIEWED = "diperiksa", _("Reviewed")
+    APPROVED = "disahkan", _("Approved")
+
+
+VERSION_STATE_ID = {VersionState.DRAFT: "KONSEP", VersionState.REVIEWED: "DIPERIKSA (belum disahkan)",
+                    VersionState.APPROVED: "DISAHKAN"}
+
+
+class PlanVersion(models.Model):
+    """One version of an operation's Rencana Pengamanan: draft -> reviewed -> approved.
+
+    On approval the document is rendered once, stored with its SHA-256 and never rendered again:
+    the approved plan is what was signed, whatever the data does afterwards."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=10, choices=VersionState.choices, default=VersionState.DRAFT)
+    # The deployment plan the version was drafted on (the Sprin names come from it).
+    deployment_plan = models.ForeignKey("deployment.Plan", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    number_seq = models.PositiveIntegerField(_("agenda number"), null=True, blank=True)
+    classification = models.CharField(max_length=16, blank=True)
+    document_docx = models.BinaryField(null=True, blank=True, editable=False)
+    document_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    sha256_docx = models.CharField(max_length=64, blank=True)
+    sha256_pdf = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["operation", "-number"]
+        constraints = [models.UniqueConstraint(fields=["operation", "number"], name="planning_version_unique")]
+
+    def __str__(self):
+        return f"{self.operation} v{self.number}"
+
+    def state_label_id(self):
+        return VERSION_STATE_ID[self.state]
