@@ -85,10 +85,11 @@ def shifts_annex(figures):
     if not rows:
         return [("p", "Rencana penempatan belum memuat jadwal shift; jadwal dilampirkan setelah rencana shift "
                       "disusun (siaga plan deploy).")]
-    return [("table", ["Shift", "Mulai", "Selesai", "Pos", "Personel dibutuhkan", "Personel tersedia",
+    return [("table", ["Shift", "Mulai", "Selesai", "Personel dibutuhkan", "Terisi", "Personel tersedia",
                        "Kekurangan"],
              [[r["shift"], f"{day(r['start'])} {r['start']:%H.%M}", f"{day(r['end'])} {r['end']:%H.%M}",
-               num(r["posts"]), num(r["officers_required"]), num(r["officers_available"]), num(r["shortfall"])]
+               num(r["officers_required"]), num(r["officers_filled"]), num(r["officers_available"]),
+               num(r["shortfall"])]
               for r in rows])]
 
 

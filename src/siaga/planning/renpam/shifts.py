@@ -1,18 +1,20 @@
 """The shift schedule of a deployment plan, for the annex of the Rencana Pengamanan.
 
-shift_schedule(plan) -> list of rows {"shift", "start", "end", "posts", "officers_required",
-"officers_available", "shortfall"} (datetimes and ints), or [] when the plan has no shift schedule.
-The deployment app's shift planner (siaga.deployment.shifts) provides the rows when installed; no row
-is ever estimated here.
+shift_schedule(plan) -> rows {"shift", "start", "end", "officers_required", "officers_filled",
+"officers_available", "shortfall"} (datetimes and ints) from the deployment app's shift planner, the same
+figures `siaga plan shifts` prints; [] without a plan.
 """
 
-import importlib.util
+from datetime import datetime
+
+from siaga.deployment.shifts import shift_figures
 
 
 def shift_schedule(plan) -> list[dict]:
-    if plan is None or importlib.util.find_spec("siaga.deployment.shifts") is None:
+    if plan is None:
         return []
-    from siaga.deployment import shifts
-
-    func = getattr(shifts, "shift_schedule", None)
-    return list(func(plan)) if func else []
+    return [{"shift": row["label"], "start": datetime.fromisoformat(row["start"]),
+             "end": datetime.fromisoformat(row["end"]), "officers_required": row["required"],
+             "officers_filled": row["filled"], "officers_available": row["available"],
+             "shortfall": row["shortfall"]}
+            for row in shift_figures(plan)["shifts"]]
