@@ -24,6 +24,8 @@ def register(sub):
     p = tps.add_parser("import", help="import a KPU/Bawaslu TPS file (CSV or XLSX): all rows or none")
     p.add_argument("file")
     p.add_argument("--map", dest="mapping", help="CSV of desa code corrections: kode_file,kode_desa")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], default="pemilu",
+                   help="election of rows without a jenis_pemilihan column (default: pemilu)")
     p.add_argument("--lang", choices=["id", "en"], default="id")
     p.add_argument("--as", dest="actor", help="act as this user (scope and audit)")
     p.add_argument("--json", action="store_true")
@@ -33,8 +35,9 @@ def register(sub):
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     p.add_argument("--output", help="file (CSV goes to standard output when omitted)")
     p.set_defaults(func=cmd_tps_export)
-    p = tps.add_parser("stats", help="count TPS and voters")
+    p = tps.add_parser("stats", help="count TPS and voters, per election")
     p.add_argument("--province")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], help="only this election")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tps_stats)
     p = tps.add_parser("generate", help="write a calibrated synthetic TPS file (demo and benchmarks)")
@@ -127,7 +130,8 @@ def cmd_tps_import(args):
     bar = progress_bar(None, "TPS")
     try:
         result = tps_import(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name,
-                            desa_mapping=mapping, lang=args.lang, progress=bar.update, workers=default_workers())
+                            desa_mapping=mapping, lang=args.lang, progress=bar.update, workers=default_workers(),
+                            election=args.election)
     except ImportRejected as rejected:
         bar.close()
         code = report_rejection(rejected, filename=path.name, lang=args.lang, as_json=args.json,
@@ -167,7 +171,14 @@ def cmd_tps_stats(args):
     from siaga.regions.selectors import tps_stats
 
     province = region_arg(args.province, province=True) if args.province else None
-    print_stats(tps_stats(viewer=cli_actor(), province=province), args.json)
+    viewer = cli_actor()
+    if args.election:
+        print_stats(tps_stats(viewer=viewer, province=province, election=args.election), args.json)
+        return
+    stats = tps_stats(viewer=viewer, province=province)
+    stats["by_election"] = {e: tps_stats(viewer=viewer, province=province, election=e)["tps"]
+                            for e in ("pemilu", "pilkada")}
+    print_stats(stats, args.json)
 
 
 def cmd_tps_generate(args):
