@@ -531,4 +531,4 @@ def test_tni_goes_to_posts_asking_least_travel_first():
     # 3 people for 4 asked: both to the near post, one to the far one; one missing.
     assert result.assignments == (Assignment(1, 50, 2), Assignment(2, 50, 1))
     assert result.shortfall == 1
-    assert result.travel_m == round(2 * 0.1 * KM_PER_DEG * 1000) + round(0.5 * KM_PER_DEG * 1000)
+    assert result.travel_m == 2 * round(0.1 * KM_PER_DEG * 1000) + round(0.5 * KM_PER_DEG * 1000)
