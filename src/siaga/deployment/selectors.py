@@ -11,7 +11,7 @@ from siaga.accounts.models import AgencyKind
 from siaga.accounts.scope import area_contains, code_q, narrower_area, readable_area, user_area  # noqa: F401 (area_contains used by views)
 from siaga.core.codes import parent_code
 from siaga.core.planner import CLASS_NAMES
-from siaga.deployment.models import PatternSet, Personnel, Plan, PlanAssignment, PlanBko, Unit
+from siaga.deployment.models import GuardObject, PatternSet, Personnel, Plan, PlanAssignment, PlanBko, Unit
 
 
 def sees_names(viewer) -> bool:
@@ -69,11 +69,26 @@ def _plan_areas(area: str) -> list[str]:
     return areas
 
 
-def plan_latest(*, viewer, area=None):
-    """The newest plan covering the area (default: the viewer's), or None."""
+def plan_latest(*, viewer, area=None, election=None):
+    """The newest plan covering the area (default: the viewer's), or None; only ``election``'s when given."""
     area = narrower_area(viewer, area)
-    return Plan.objects.filter(area_code__in=_plan_areas(area)).exclude(area_code="").first() if area else \
-        Plan.objects.first()
+    rows = Plan.objects.filter(election=election) if election else Plan.objects.all()
+    return rows.filter(area_code__in=_plan_areas(area)).exclude(area_code="").first() if area else rows.first()
+
+
+def guard_object_list(*, viewer, area=None, election=None, operation=None):
+    """Guarded objects in the viewer's area (and ``area``); with ``election``/``operation``, those of it
+    or of every one (blank)."""
+    rows = GuardObject.objects.filter(code_q(viewer, "area_code"))
+    if area:
+        rows = rows.filter(Q(kabkota_code=area[:5]) if len(area) >= 5 else Q(province_code=area[:2]))
+        if len(area) > 5:
+            rows = rows.filter(kecamatan_code__startswith=area[:8])
+    if election:
+        rows = rows.filter(Q(election="") | Q(election=election))
+    if operation:
+        rows = rows.filter(Q(operation="") | Q(operation=operation))
+    return rows.order_by("code")
 
 
 def plan_get(*, viewer, pk) -> Plan:
@@ -199,14 +214,15 @@ def unit_table(*, viewer, plan, area=None):
 
 # --- what the planning app reads (security plan document and KPIs) ---------------------------
 
-def _plan_for(viewer, area):
-    """The newest plan for an operation's area, or for the viewer's own part of it when that is narrower."""
-    return plan_latest(viewer=viewer, area=readable_area(viewer, area))
+def _plan_for(viewer, area, election=None):
+    """The newest plan for an operation's area and election, or for the viewer's own part of it when that
+    is narrower."""
+    return plan_latest(viewer=viewer, area=readable_area(viewer, area), election=election)
 
 
-def personnel_summary(*, viewer, area):
+def personnel_summary(*, viewer, area, election=None):
     """The newest plan covering the area, summarised for the security plan document; None without a plan."""
-    plan = _plan_for(viewer, area)
+    plan = _plan_for(viewer, area, election)
     if plan is None:
         return None
     s = plan_summary(viewer=viewer, plan=plan, area=readable_area(viewer, area))
@@ -222,7 +238,7 @@ def personnel_summary(*, viewer, area):
 
 def kpi_tps_guarded(*, viewer, operation):
     """Share (%) of the plan's TPS whose post is staffed to the pattern."""
-    plan = _plan_for(viewer, operation.area_code)
+    plan = _plan_for(viewer, operation.area_code, operation.election)
     if plan is None:
         return None
     total = guarded = 0
@@ -235,7 +251,7 @@ def kpi_tps_guarded(*, viewer, operation):
 
 def kpi_shortfall_closed(*, viewer, operation):
     """Share (%) of the units' own shortfall that BKO from the Polda closes."""
-    plan = _plan_for(viewer, operation.area_code)
+    plan = _plan_for(viewer, operation.area_code, operation.election)
     if plan is None:
         return None
     summary = plan_summary(viewer=viewer, plan=plan)
