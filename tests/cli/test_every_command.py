@@ -95,9 +95,21 @@ CASES = {
                                         c.path("k.geojson")], "GEOJSON 74.01 ->",
                              lambda c: ["risk", "export", "--area", "99", "--format", "png", "--output",
                                         c.path("k.png")], *NOT_LOADED),
-    ("plan", "deploy"): Case(lambda c: ["plan", "deploy", "--area", "74.01", "--dry-run"], "Pos: ",
-                             lambda c: ["plan", "deploy", "--dry-run"], "--province atau --area wajib",
+    ("plan", "deploy"): Case(lambda c: ["plan", "deploy", "--operation", c.operation, "--area", "74.01", "--dry-run"],
+                             "Pos: ", lambda c: ["plan", "deploy", "--dry-run"], "--province atau --area wajib",
                              "--province or --area is required"),
+    ("objek", "import"): Case(lambda c: ["objek", "import", c.write("o.csv", "kode,jenis,nama,kode_wilayah,lat,lng\n"
+                                                                            "OV-CLI,objek_vital,PLTU,74.01,-4,121.6\n")],
+                              "Objek pengamanan diimpor",
+                              lambda c: ["objek", "import", c.write("ob.csv", "kode,jenis,nama,kode_wilayah,lat,lng\n"
+                                                                              "X,menara,PLTU,74.01,-4,121.6\n")],
+                              "Tidak ada yang disimpan", "Nothing was saved"),
+    ("linmas", "import"): Case(lambda c: ["linmas", "import", c.write("l.csv", "kode_desa,jumlah_linmas\n"
+                                                                               "74.01.01.1001,5\n")],
+                               "Linmas diimpor",
+                               lambda c: ["linmas", "import", c.write("lb.csv", "kode_desa,jumlah_linmas\n"
+                                                                                "74.99.99.9999,5\n")],
+                               "Tidak ada yang disimpan", "Nothing was saved"),
     ("plan", "operations"): Case(lambda c: ["plan", "operations"], "Operasi ",
                                  lambda c: ["plan", "operations", "--as", "nobody"],
                                  "pengguna 'nobody' tidak ditemukan", "user 'nobody' not found"),

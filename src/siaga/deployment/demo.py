@@ -190,14 +190,15 @@ def guard_objects(actor, province_code) -> int:
 
 def run(*, actor, province_code, seed) -> dict:
     rng = np.random.default_rng(seed)
-    pattern_set, _ = pattern_set_save(actor=actor, province_code=province_code, operation=OPERATION,
-                                      rules=PATTERNS, tni_assist=True, duty_window=VOTING_DAY,
-                                      note="Pola pengamanan TPS Pemilu 2024 (Polda Sultra)",
-                                      object_rules=object_rules(), election="pemilu", reserve_share=RESERVE_SHARE)
+    # The Pemilu set is made last: without a named operation, pages and commands take the newest.
     pilkada_set, _ = pattern_set_save(actor=actor, province_code=province_code, operation=PILKADA_OPERATION,
                                       rules=PATTERNS, tni_assist=True, duty_window=PILKADA_VOTING_DAY,
                                       note="Pola pengamanan TPS Pilkada 2024 (Polda Sultra)",
                                       object_rules=object_rules(), election="pilkada", reserve_share=RESERVE_SHARE)
+    pattern_set, _ = pattern_set_save(actor=actor, province_code=province_code, operation=OPERATION,
+                                      rules=PATTERNS, tni_assist=True, duty_window=VOTING_DAY,
+                                      note="Pola pengamanan TPS Pemilu 2024 (Polda Sultra)",
+                                      object_rules=object_rules(), election="pemilu", reserve_share=RESERVE_SHARE)
     objects = guard_objects(actor, province_code)
     tps, _codes = tps_nodes(viewer=actor, area=province_code)
     need = _need(tps, {r["klass"]: planner.Pattern(r["klass"], r["polri_per_post"], r["tps_per_post_max"],

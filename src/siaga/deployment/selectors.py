@@ -226,13 +226,17 @@ def personnel_summary(*, viewer, area, election=None):
     if plan is None:
         return None
     s = plan_summary(viewer=viewer, plan=plan, area=readable_area(viewer, area))
+    by_kind = s.get("posts_by_kind") or {"tps": s.get("posts", 0)}
     return {
-        "Pos pengamanan TPS": s.get("posts", 0),
+        "Pos pengamanan TPS": by_kind.get("tps", 0),
+        "Pos pengamanan objek": sum(n for kind, n in by_kind.items() if kind != "tps"),
         "Personel Polri dibutuhkan": s.get("polri_required", 0),
         "Personel Polri ditugaskan": s.get("polri_assigned", 0),
         "Kekurangan personel": s.get("shortfall", 0),
         "BKO dari Polda": s.get("bko", 0),
         "Linmas dibutuhkan": s.get("linmas_required", 0),
+        "Cadangan Polda (Brimob, Dalmas)": s.get("reserve", 0),
+        "TNI perbantuan": s.get("tni_assigned", 0),
     }
 
 

@@ -140,7 +140,8 @@ def situation_summary(*, viewer, operation) -> dict | None:
 
 
 def personnel_summary(*, viewer, operation) -> dict | None:
-    """Personnel summary from the deployment app (`personnel_summary(viewer=, area=)`), None when absent."""
+    """Personnel summary of the operation's own election from the deployment app
+    (`personnel_summary(viewer=, area=, election=)`), None when absent."""
     deployment = features.module("deployment", "selectors")
     func = getattr(deployment, "personnel_summary", None) if deployment else None
-    return func(viewer=viewer, area=operation.area_code) if func else None
+    return func(viewer=viewer, area=operation.area_code, election=operation.election) if func else None

@@ -33,6 +33,7 @@ def register(sub):
     p = tps.add_parser("export", help="write TPS as CSV or XLSX")
     p.add_argument("--province")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], help="only this election (default: both)")
     p.add_argument("--output", help="file (CSV goes to standard output when omitted)")
     p.set_defaults(func=cmd_tps_export)
     p = tps.add_parser("stats", help="count TPS and voters, per election")
@@ -160,10 +161,10 @@ def cmd_tps_export(args):
     if not args.output:
         if args.format == "xlsx":
             raise CommandError("XLSX perlu --output", en="XLSX needs --output")
-        tps_export(viewer=actor, province=province, fmt="csv", out=sys.stdout.buffer)
+        tps_export(viewer=actor, province=province, fmt="csv", out=sys.stdout.buffer, election=args.election)
         return
     with open(args.output, "wb") as out:
-        n = tps_export(viewer=actor, province=province, fmt=args.format, out=out)
+        n = tps_export(viewer=actor, province=province, fmt=args.format, out=out, election=args.election)
     print(f"{n:,} TPS -> {args.output}", file=sys.stderr)
 
 
