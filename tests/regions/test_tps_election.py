@@ -25,7 +25,11 @@ def test_import_without_election_column_takes_the_named_election(user):
 
 @pytest.mark.django_db
 def test_tps_stats_per_election(capsys):
-    from siaga.cli import main
+    from siaga.cli import build_parser
+
+    def main(argv):
+        args = build_parser().parse_args(argv)
+        args.func(args)
 
     main(["tps", "stats", "--province", "74", "--json"])
     stats = json.loads(capsys.readouterr().out)

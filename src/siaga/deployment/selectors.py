@@ -150,8 +150,11 @@ def plan_summary(*, viewer, plan, area=None) -> dict:
     by_class = {name: {"tps": 0, "posts": 0, "polri_required": 0, "polri_assigned": 0}
                 for name in CLASS_NAMES.values()}
     totals = {"posts": 0, "linmas_required": 0, "tni_required": 0, "shortfall": 0}
-    for klass, tps_ids, required, assigned, linmas, tni in plan_posts(viewer=viewer, plan=plan, area=area).values_list(
-            "klass", "tps_ids", "polri_required", "polri_assigned", "linmas_required", "tni_required"):
+    by_kind: dict[str, int] = {}
+    for kind, klass, tps_ids, required, assigned, linmas, tni in plan_posts(viewer=viewer, plan=plan, area=area
+                                                                            ).values_list(
+            "kind", "klass", "tps_ids", "polri_required", "polri_assigned", "linmas_required", "tni_required"):
+        by_kind[kind] = by_kind.get(kind, 0) + 1
         row = by_class[CLASS_NAMES[klass]]
         row["tps"] += len(tps_ids)
         row["posts"] += 1
@@ -168,7 +171,7 @@ def plan_summary(*, viewer, plan, area=None) -> dict:
             "polri_required": sum(r["polri_required"] for r in by_class.values()),
             "polri_assigned": sum(r["polri_assigned"] for r in by_class.values()),
             "bko": bko or 0, "units": units, "total_travel_km": None, "status": plan.status,
-            "by_class": by_class}
+            "by_class": by_class, "posts_by_kind": dict(sorted(by_kind.items())), "election": plan.election}
 
 
 def plan_bko(*, viewer, plan):
