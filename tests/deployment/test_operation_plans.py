@@ -164,3 +164,30 @@ def test_guard_object_is_audited_and_scoped(user):
         services.guard_object_upsert(actor=user("polres.kolaka"), code="OV-2", kind="objek_vital", name="x",
                                      area_code="74.02", kabkota_code="74.02", lat=0, lng=0)
     assert obj.pk
+
+
+def _pairs(plan_or_computed):
+    from siaga.deployment.models import PlanAssignment
+
+    if hasattr(plan_or_computed, "plan"):
+        return sorted((a.post_id, a.unit_id, a.count) for a in plan_or_computed.plan.assignments)
+    return sorted(PlanAssignment.objects.filter(plan=plan_or_computed).values_list("post__key", "unit_id", "count"))
+
+
+@pytest.mark.django_db
+def test_replan_after_registry_or_object_change_equals_a_full_plan(user):
+    admin = user("admin")
+    options = dict(area=MUNA, election="pilkada", operation="Operasi Mantap Praja Anoa 2024")
+    first = services.plan_generate(actor=admin, incremental=False, **options)
+    # A new guarded object and a TPS that lost its coordinates: both change the posts.
+    services.guard_object_upsert(actor=admin, code="OV-MUNA", kind="gudang_logistik", name="Gudang tambahan",
+                                 area_code=MUNA, kabkota_code=MUNA, lat=-4.85, lng=122.7, klass=2)
+    tps = Tps.objects.filter(kabkota_code=MUNA, election="pilkada").exclude(lat=None).order_by("code").last()
+    Tps.objects.filter(pk=tps.pk).update(lat=None, lng=None)
+    again = services.plan_generate(actor=admin, **options)
+    full, _, _ = services.plan_compute(viewer=admin, incremental=False, **options)
+    assert again.previous_id == first.pk
+    assert _pairs(again) == _pairs(full)
+    assert again.summary["posts_by_kind"]["gudang_logistik"] == first.summary["posts_by_kind"]["gudang_logistik"] + 1
+    assert again.summary["tps_total"] == first.summary["tps_total"]
+    assert tps.code in {x["code"] for x in again.summary["located_at_desa"]}
