@@ -439,3 +439,96 @@ def test_reserves_cover_what_they_claim(seed, k, radius):
     assert set(res.uncovered) == {i for i, ok in reach.items() if not ok}
     assert sum(res.newly_covered) == len(points) - len(res.uncovered)
     assert list(res.newly_covered) == sorted(res.newly_covered, reverse=True)  # greedy gains only shrink
+
+
+# ---------------------------------------------------------------- objects, reserves, TNI, LP check
+
+
+def lp_objective(posts, units, persons, config):
+    """The same network solved as a plain LP with GLOP (an independent solver): its optimum must equal the
+    min-cost flow's integer optimum, the network matrix being totally unimodular."""
+    from ortools.linear_solver import pywraplp
+
+    from siaga.core.planner import _available_people, _build_network, _by_province, _capacity, held_back
+
+    total = 0.0
+    posts_by, units_by = _by_province(posts, units, config)
+    listed, ready = _available_people(persons, config.duty_window)
+    for prov in sorted(posts_by):
+        prov_units = units_by.get(prov, [])
+        cap = {u.id: _capacity(u, listed, ready) for u in prov_units}
+        cap = {u.id: cap[u.id] - (held_back(cap[u.id], config.reserve_share)
+                                  if u.kind in config.reserve_kinds else 0) for u in prov_units}
+        net = _build_network(prov, posts_by[prov], prov_units, cap, config)
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        x = [lp.NumVar(0, float(net.required[p]), f"x{a}") for a, p in enumerate(net.arc_post)]
+        short = [lp.NumVar(0, float(r), f"s{p}") for p, r in enumerate(net.required)]
+        for p, r in enumerate(net.required):
+            lp.Add(sum(x[a] for a in range(len(x)) if net.arc_post[a] == p) + short[p] == float(r))
+        for u, c in enumerate(net.capacity):
+            arcs = [x[a] for a in range(len(x)) if net.arc_unit[a] == u]
+            if arcs:
+                lp.Add(sum(arcs) <= float(c))
+        lp.Minimize(sum(float(net.arc_cost[a]) * x[a] for a in range(len(x)))
+                    + sum(float(net.penalty[p]) * short[p] for p in range(len(short))))
+        assert lp.Solve() == pywraplp.Solver.OPTIMAL
+        total += lp.Objective().Value()
+    return total
+
+
+def object_post(pid, lng, kind, klass=RAWAN, required=3, kab="74.01", lat=0.0):
+    return Post(pid, klass, (), lat, lng, "", "", kab, required, 0, False, kind)
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances(), st.integers(0, 2**16), st.sampled_from([0.0, 0.5, 1.0]))
+def test_objects_and_reserves_plan_is_lp_optimal(instance, seed, share):
+    posts, units, persons, config = instance
+    rnd = random.Random(seed)
+    kabs = sorted({p.kabkota for p in posts})
+    posts = posts + [object_post(-i, rnd.uniform(0, 0.5), rnd.choice(["kantor_kpu", "gudang_logistik"]),
+                                 rnd.randint(0, 3), rnd.randint(0, 4), rnd.choice(kabs), rnd.uniform(-0.5, 0))
+                     for i in range(1, rnd.randint(0, 4) + 1)]
+    provinces = sorted({p.province for p in posts})
+    units = units + [unit(900 + i, rnd.choice(["brimob", "dalmas"]), prov, rnd.uniform(0, 0.5), rnd.randint(0, 6))
+                     for i, prov in enumerate(provinces)]
+    config = PlannerConfig(**{**config.__dict__, "reserve_share": share})
+    plan = plan_optimal(posts, units, persons=persons, config=config)
+    assert abs(plan.total_cost - lp_objective(posts, units, persons, config)) < 1e-6 * max(1, plan.total_cost)
+    given_by = Counter()
+    for a in plan.assignments:
+        given_by[a.unit_id] += a.count
+    for u in units:
+        if u.kind in ("brimob", "dalmas"):
+            held = plan.reserve.get(u.id, 0)
+            assert held == math.ceil(u.available * share - 1e-9)
+            assert given_by[u.id] <= u.available - held
+    summary = plan.summary()
+    assert sum(summary["posts_by_kind"].values()) == len(posts)
+    assert summary["reserve"] == sum(plan.reserve.values())
+
+
+def test_object_post_staffed_with_reserve_held_back():
+    # One KPU office 11.12 km from the Polres (2 people) and a Brimob unit of 5 at 0 km; share 0.6 holds
+    # back ceil(3.0) = 3, so Brimob sends 2 as BKO to close the gap of 2 the Polres cannot.
+    config = PlannerConfig(**{**FLAT.__dict__, "reserve_share": 0.6})
+    kpu = object_post(-1, 0.1, "kantor_kpu", required=4)
+    units = [unit(1, "polres", "74.01", 0.1, 2), unit(2, "brimob", "74", 0.0, 5)]
+    plan = plan_optimal([kpu], units, config=config)
+    assert sorted(plan.assignments) == [Assignment(-1, 1, 2), Assignment(-1, 2, 2)]
+    assert plan.reserve == {2: 3}
+    assert plan.bko == [BkoOrder(2, 1, 2)]
+    assert plan.summary()["posts_by_kind"] == {"kantor_kpu": 1}
+    assert plan.summary()["reserve"] == 3
+
+
+def test_tni_goes_to_posts_asking_least_travel_first():
+    from siaga.core.planner import assign_support
+
+    near, far, none = post(1, 0.1), post(2, 0.5), post(3, 0.2)
+    tni = [unit(50, "tni", "74", 0.0, 3)]
+    result = assign_support([near, far, none], {1: 2, 2: 2}, tni, TravelModel(road_factor=1.0, sea_penalty_km=0.0))
+    # 3 people for 4 asked: both to the near post, one to the far one; one missing.
+    assert result.assignments == (Assignment(1, 50, 2), Assignment(2, 50, 1))
+    assert result.shortfall == 1
+    assert result.travel_m == 2 * round(0.1 * KM_PER_DEG * 1000) + round(0.5 * KM_PER_DEG * 1000)

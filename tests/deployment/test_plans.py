@@ -38,7 +38,11 @@ def test_cli_plan_deploy_prints_the_summary(capsys):
 def test_required_numbers_follow_the_pattern_exactly():
     plan = Plan.objects.filter(area_code="74").first()
     rules = {r.klass: r for r in plan.pattern_set.rules.all()}
-    for post in plan.posts.all():
+    objects = {(r.kind, r.klass): r for r in plan.pattern_set.object_rules.all()}
+    for post in plan.posts.exclude(kind="tps"):
+        assert post.polri_required == objects[(post.kind, post.klass)].polri_per_object
+        assert not post.tps_ids and post.linmas_required == 0
+    for post in plan.posts.filter(kind="tps"):
         rule = rules[post.klass]
         assert post.polri_required == rule.polri_per_post
         assert post.linmas_required == rule.linmas_per_tps * len(post.tps_ids)
@@ -73,8 +77,8 @@ def test_stored_plan_matches_the_core_result(user):
     plan = services.plan_generate(actor=admin, area=KOLAKA, incremental=False)
     inputs = plan_inputs(viewer=admin, area=KOLAKA, pattern_set=plan.pattern_set,
                          duty_window=(plan.pattern_set.duty_start, plan.pattern_set.duty_end))
-    core = planner.plan_optimal(planner.group_posts(inputs.tps, inputs.patterns), inputs.units,
-                                persons=inputs.persons)
+    core = planner.plan_optimal(planner.group_posts(inputs.tps, inputs.patterns) + inputs.objects, inputs.units,
+                                persons=inputs.persons, config=planner.PlannerConfig(reserve_share=inputs.reserve_share))
     assert _assignments(plan) == sorted((a.post_id, a.unit_id, a.count) for a in core.assignments)
     assert plan.travel_m == sum(p.travel_m for p in core.parts.values())
     assert plan.summary["shortfall"] == core.summary()["shortfall"]
@@ -86,7 +90,7 @@ def test_stored_plan_matches_the_core_result(user):
 def test_replan_after_a_class_change_equals_a_full_plan(user):
     admin = user("admin")
     first = services.plan_generate(actor=admin, area=KOLAKA, incremental=False)
-    post = first.posts.filter(klass=0).order_by("key").first()
+    post = first.posts.filter(klass=0, kind="tps").order_by("key").first()
     overrides = {post.tps_ids[0]: planner.SANGAT_RAWAN}
     again = services.plan_generate(actor=admin, area=KOLAKA, overrides=overrides)
     assert again.incremental and again.previous_id == first.pk

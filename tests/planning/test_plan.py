@@ -157,16 +157,16 @@ def test_plan_commands_list_and_write_documents(tmp_path, capsys, operation):
 
 
 def test_plan_group_is_shared_with_another_app_in_either_order():
-    def deploy_register(sub):  # what the deployment app does: add `plan deploy` to the shared group
-        plan_actions(sub).add_parser("deploy")
+    def other_register(sub):  # what another app does: add an action to the shared group
+        plan_actions(sub).add_parser("other")
 
-    for order in ((deploy_register, register), (register, deploy_register)):
+    for order in ((other_register, register), (register, other_register)):
         sub = argparse.ArgumentParser().add_subparsers(dest="command")
         for step in order:
             step(sub)
         register(sub)  # idempotent
         assert set(sub.choices["plan"]._siaga_actions.choices) == {
-            "operations", "document", "version", "versions", "review", "approve", "sprin", "deploy"}
+            "operations", "deploy", "document", "version", "versions", "review", "approve", "sprin", "other"}
 
 
 def test_document_download_page(client_as, operation):

@@ -17,7 +17,7 @@ KECAMATAN = "74.01.04"
 
 def export_rows(viewer):
     out = io.BytesIO()
-    tps_export(viewer=viewer, province=KECAMATAN, fmt="csv", out=out)
+    tps_export(viewer=viewer, province=KECAMATAN, fmt="csv", out=out, election="pemilu")
     return list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
 
 
@@ -40,9 +40,9 @@ def test_every_row_changed_is_updated_in_place_and_audited_once(user):
     admin = user("admin")
     rows = export_rows(admin)
     voters = {r["kode_tps"]: int(r["dpt"]) for r in rows}
-    outside = Tps.objects.exclude(kecamatan_code=KECAMATAN).values_list("code", "voters", "batch_id").order_by("id")
+    outside = Tps.objects.exclude(kecamatan_code=KECAMATAN, election="pemilu").values_list("code", "voters", "batch_id").order_by("id")
     outside_before = list(outside)
-    ids_before = dict(Tps.objects.filter(kecamatan_code=KECAMATAN).values_list("code", "id"))
+    ids_before = dict(Tps.objects.filter(kecamatan_code=KECAMATAN, election="pemilu").values_list("code", "id"))
     progress = []
 
     data = add_voters(rows, 3)
@@ -51,13 +51,13 @@ def test_every_row_changed_is_updated_in_place_and_audited_once(user):
     assert (result.created, result.updated, result.unchanged) == (0, len(rows), 0)
     assert progress == [len(rows)]
     stored = {code: (pk, v, male, batch) for code, pk, v, male, batch in Tps.objects.filter(
-        kecamatan_code=KECAMATAN).values_list("code", "id", "voters", "voters_male", "batch_id")}
+        kecamatan_code=KECAMATAN, election="pemilu").values_list("code", "id", "voters", "voters_male", "batch_id")}
     assert stored == {code: (ids_before[code], voters[code] + 3, None, result.batch_id) for code in voters}
     assert list(outside) == outside_before
     entries = AuditLog.objects.filter(action="tps.update", note=f"import #{result.batch_id} v2.csv")
     assert sorted(entries.values_list("object_id", flat=True)) == sorted(voters)
     entry = entries.get(object_id=rows[0]["kode_tps"])
-    desa = Tps.objects.get(code=entry.object_id).desa_id
+    desa = Tps.objects.get(code=entry.object_id, election="pemilu").desa_id
     assert (entry.actor_id, entry.actor_name, entry.area_code) == (admin.pk, "admin", desa)
     assert (entry.before["voters"], entry.after["voters"]) == (voters[entry.object_id], voters[entry.object_id] + 3)
     assert entry.after["voters_male"] is None and entry.before["desa_id"] == entry.after["desa_id"]
@@ -70,7 +70,7 @@ def test_every_row_changed_is_updated_in_place_and_audited_once(user):
     # A second change in the same (test) transaction: the temporary table of the first is gone.
     third = tps_import(actor=admin, data=add_voters(rows, 1), filename="v3.csv")
     assert third.updated == len(rows)
-    assert Tps.objects.get(code=rows[0]["kode_tps"]).voters == voters[rows[0]["kode_tps"]] + 4
+    assert Tps.objects.get(code=rows[0]["kode_tps"], election="pemilu").voters == voters[rows[0]["kode_tps"]] + 4
 
 
 def test_new_and_changed_rows_in_one_file(user):

@@ -15,12 +15,13 @@ HEADER = "kode_tps,kode_desa,no_tps,nama_tps,alamat,dpt,dpt_laki,dpt_perempuan,j
 
 def export_csv(viewer, area):
     out = io.BytesIO()
-    tps_export(viewer=viewer, province=area, fmt="csv", out=out)
+    tps_export(viewer=viewer, province=area, fmt="csv", out=out, election="pemilu")
     return out.getvalue()
 
 
 def test_demo_sultra_tps_are_loaded(db):
-    assert Tps.objects.filter(province_code="74").count() == 8154
+    assert Tps.objects.filter(province_code="74", election="pemilu").count() == 8154
+    assert Tps.objects.filter(province_code="74", election="pilkada").count() == 4611
 
 
 def test_reimporting_an_export_changes_nothing(user):
@@ -28,7 +29,7 @@ def test_reimporting_an_export_changes_nothing(user):
     data = export_csv(admin, "74.01.04")
     result = tps_import(actor=admin, data=data, filename="kolaka.csv")
     assert (result.created, result.updated) == (0, 0)
-    assert result.unchanged == Tps.objects.filter(kecamatan_code="74.01.04").count() > 0
+    assert result.unchanged == Tps.objects.filter(kecamatan_code="74.01.04", election="pemilu").count() > 0
     assert not ImportBatch.objects.filter(filename="kolaka.csv").exists()
 
 
@@ -47,14 +48,14 @@ def test_changed_file_updates_in_place_with_audit(user):
     writer.writerows(rows + [extra])
     result = tps_import(actor=admin, data=buffer.getvalue().encode(), filename="kolaka-v2.csv")
     assert (result.created, result.updated, result.unchanged) == (1, 1, len(rows) - 1)
-    tps = Tps.objects.get(code=target["kode_tps"])
+    tps = Tps.objects.get(code=target["kode_tps"], election="pemilu")
     assert tps.voters == old_voters - 10 and tps.voters_male is None
     entry = AuditLog.objects.get(action="tps.update", object_id=target["kode_tps"])
     assert entry.actor_name == "admin"
     assert entry.before["voters"] == old_voters and entry.after["voters"] == old_voters - 10
     batch_entry = AuditLog.objects.get(action="tps.import", object_id=str(result.batch_id))
     assert batch_entry.after["created"] == 1 and batch_entry.area_code == "74.01.04"
-    assert Tps.objects.get(code=new_code).batch_id == result.batch_id
+    assert Tps.objects.get(code=new_code, election="pemilu").batch_id == result.batch_id
 
 
 def test_one_bad_row_writes_nothing(user):

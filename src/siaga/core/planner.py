@@ -9,6 +9,14 @@ Pipeline (all pure, deterministic for the same input):
    cost model, so their totals compare directly.
 3. ``replan`` re-solves only the provinces touched by a change; ``plan_diff``
    lists the resulting moves. ``place_reserves`` sites Brimob/Dalmas reserves.
+4. ``assign_support`` sends TNI (perbantuan) to the posts whose pattern asks
+   for them: a maximum flow of least travel.
+
+Posts are TPS posts or guard objects (KPU/Bawaslu offices, recapitulation
+venues, warehouses, campaign events, escorts...): ``Post.kind`` says which;
+the network treats both alike. Reserve units (Brimob, Dalmas) keep
+``reserve_share`` of their people back as the Polda reserve (rounded up); the
+rest join the Polda pool for BKO.
 
 Network per province (costs are integer metres of travel-equivalent):
 
@@ -26,6 +34,7 @@ is what makes national scale (820k TPS) tractable and re-planning local.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,6 +50,8 @@ from siaga.core.geo import TravelModel, haversine_km
 KURANG_RAWAN, RAWAN, SANGAT_RAWAN, KHUSUS = 0, 1, 2, 3
 CLASS_NAMES = {KURANG_RAWAN: "kurang_rawan", RAWAN: "rawan", SANGAT_RAWAN: "sangat_rawan", KHUSUS: "khusus"}
 UNIT_KINDS = ("polsek", "polres", "polda", "brimob", "dalmas", "tni", "linmas")
+RESERVE_KINDS = ("brimob", "dalmas")
+TPS_KIND = "tps"
 
 
 class PlanningError(ValueError):
@@ -129,6 +140,7 @@ class Post:
     polri_required: int
     linmas_required: int
     island: bool = False
+    kind: str = TPS_KIND  # "tps" or a guard object kind; an object post has no TPS
 
     @property
     def province(self) -> str:
@@ -149,6 +161,9 @@ class PlannerConfig:
     shortfall_weight: Mapping[int, int] = field(default_factory=_default_weights)
     pool_kinds: tuple[str, ...] = ("polda",)
     duty_window: tuple[Any, Any] | None = None
+    # Share of each reserve unit (Brimob, Dalmas) held back as the Polda reserve; the rest is BKO-able.
+    reserve_share: float = 1.0
+    reserve_kinds: tuple[str, ...] = RESERVE_KINDS
 
 
 class Assignment(NamedTuple):
@@ -187,6 +202,7 @@ class ProvincePlan:
     travel_m: int
     cost: int
     status: str
+    reserve: Mapping[int, int] = field(default_factory=dict)  # reserve unit id -> people held back
 
 
 @dataclass(frozen=True)
@@ -211,6 +227,11 @@ class Plan:
     def shortfall_by_unit(self) -> dict[int, int]:
         """Polres id -> Polri required minus assigned on its posts (only > 0)."""
         return {k: v for part in self.parts.values() for k, v in part.shortfall_by_unit.items()}
+
+    @cached_property
+    def reserve(self) -> dict[int, int]:
+        """Reserve unit id -> people held back as the Polda reserve."""
+        return {k: v for part in self.parts.values() for k, v in part.reserve.items()}
 
     @cached_property
     def bko(self) -> list[BkoOrder]:
@@ -242,14 +263,22 @@ class Plan:
             name: {"tps": 0, "posts": 0, "polri_required": 0, "polri_assigned": 0}
             for name in CLASS_NAMES.values()
         }
+        by_kind: dict[str, dict[str, int]] = {}
         for post in self.posts:
             row = by_class[CLASS_NAMES[post.klass]]
             row["tps"] += len(post.tps_ids)
             row["posts"] += 1
             row["polri_required"] += post.polri_required
             row["polri_assigned"] += assigned[post.id]
+            kind = by_kind.setdefault(post.kind, {"posts": 0, "polri_required": 0, "polri_assigned": 0})
+            kind["posts"] += 1
+            kind["polri_required"] += post.polri_required
+            kind["polri_assigned"] += assigned[post.id]
         return {
             "posts": len(self.posts),
+            "posts_by_kind": {k: v["posts"] for k, v in sorted(by_kind.items())},
+            "by_kind": dict(sorted(by_kind.items())),
+            "reserve": sum(self.reserve.values()),
             "tps": sum(r["tps"] for r in by_class.values()),
             "polri_required": sum(r["polri_required"] for r in by_class.values()),
             "polri_assigned": sum(r["polri_assigned"] for r in by_class.values()),
@@ -448,7 +477,7 @@ class _Network:
 
 
 def _planning_units(units: Iterable[Unit], config: PlannerConfig) -> list[Unit]:
-    kinds = {"polsek", "polres", *config.pool_kinds}
+    kinds = {"polsek", "polres", *config.pool_kinds, *config.reserve_kinds}
     return [u for u in units if u.kind in kinds]
 
 
@@ -545,7 +574,7 @@ def _build_network(province, posts, units, capacity: Mapping[int, int], config: 
             parts.append((pidx, np.full(len(pidx), r), t, t + own_pen, np.zeros(len(t), bool)))
     all_posts = np.arange(len(posts))
     for i, u in enumerate(units):
-        if u.kind in config.pool_kinds and cap[i] > 0:
+        if (u.kind in config.pool_kinds or u.kind in config.reserve_kinds) and cap[i] > 0:
             t = travel_m(all_posts, np.full(len(posts), i))
             parts.append((all_posts, np.full(len(posts), i), t, t + bko_pen, np.ones(len(t), bool)))
 
@@ -625,7 +654,8 @@ def _solve_greedy(net: _Network) -> tuple[np.ndarray, str]:
     return np.array(flows, np.int64), "FEASIBLE"
 
 
-def _province_plan(net: _Network, flows: np.ndarray, status: str, ready: Mapping[int, list[int]]) -> ProvincePlan:
+def _province_plan(net: _Network, flows: np.ndarray, status: str, ready: Mapping[int, list[int]],
+                   reserve: Mapping[int, int]) -> ProvincePlan:
     used = np.flatnonzero(flows > 0)
     pair_counts: Counter = Counter()
     for a in used.tolist():
@@ -661,6 +691,7 @@ def _province_plan(net: _Network, flows: np.ndarray, status: str, ready: Mapping
         travel_m=int(np.dot(flows, net.arc_travel)),
         cost=cost,
         status=status,
+        reserve=dict(sorted((k, v) for k, v in reserve.items() if v > 0)),
     )
 
 
@@ -674,10 +705,22 @@ def _plan(method, posts, units, persons, config, provinces=None) -> dict[str, Pr
             continue
         prov_units = units_by.get(prov, [])
         capacity = {u.id: _capacity(u, listed, ready) for u in prov_units}
+        reserve = {u.id: held_back(capacity[u.id], config.reserve_share) for u in prov_units
+                   if u.kind in config.reserve_kinds}
+        capacity = {k: v - reserve.get(k, 0) for k, v in capacity.items()}
+        # Held-back people are the last of the unit's list: those who would be drawn first go to posts.
+        ready_now = {k: v[: len(v) - reserve[k]] if reserve.get(k) else v for k, v in ready.items()}
         net = _build_network(prov, posts_by[prov], prov_units, capacity, config)
         flows, status = solve(net)
-        parts[prov] = _province_plan(net, flows, status, ready)
+        parts[prov] = _province_plan(net, flows, status, ready_now, reserve)
     return parts
+
+
+def held_back(available: int, share: float) -> int:
+    """People of a reserve unit kept as the Polda reserve: ``share`` of them, rounded up."""
+    if not 0.0 <= share <= 1.0:
+        raise PlanningError("Porsi cadangan harus antara 0 dan 1", "The reserve share must be between 0 and 1")
+    return min(available, math.ceil(available * share - 1e-9))
 
 
 def plan_optimal(
@@ -824,3 +867,63 @@ def place_reserves(
             heapq.heappush(heap, (-gain, sid, i))
     uncovered = tuple(tps[i].id for i in np.flatnonzero(~covered).tolist())
     return ReservePlacement(tuple(chosen), tuple(gains), uncovered)
+
+
+# --------------------------------------------------------------------------
+# Assisting forces (TNI perbantuan)
+
+
+@dataclass(frozen=True)
+class SupportPlan:
+    assignments: tuple[Assignment, ...]
+    shortfall: int  # people asked for and not sent
+    travel_m: int
+
+
+def assign_support(
+    posts: Iterable[Post],
+    demand: Mapping[int, int],
+    units: Iterable[Unit],
+    travel: TravelModel = TravelModel(),
+) -> SupportPlan:
+    """Send assisting units (TNI) to the posts asking for them (``demand``: post id -> people).
+
+    Per province, as many people as units and demand allow, and among those
+    the least total travel (a maximum flow of minimum cost); units never
+    cross a province, as for Polri."""
+    posts = sorted((p for p in posts if demand.get(p.id, 0) > 0), key=attrgetter("id"))
+    units = sorted((u for u in units if u.available > 0), key=attrgetter("id"))
+    out: list[Assignment] = []
+    asked = sum(demand[p.id] for p in posts)
+    sent = travel_m = 0
+    for prov in sorted({p.province for p in posts}):
+        pp = [p for p in posts if p.province == prov]
+        uu = [u for u in units if u.province == prov]
+        if not uu:
+            continue
+        n_u, n_p = len(uu), len(pp)
+        source, sink = n_u + n_p, n_u + n_p + 1
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        arcs = []
+        for i, u in enumerate(uu):
+            smcf.add_arc_with_capacity_and_unit_cost(source, i, u.available, 0)
+            for j, p in enumerate(pp):
+                km = haversine_km(p.lat, p.lng, u.lat, u.lng)
+                metres = int(round(float(travel.cost_km(km, p.island, u.island)) * 1000))
+                arcs.append((smcf.add_arc_with_capacity_and_unit_cost(i, n_u + j, demand[p.id], metres), u, p,
+                             metres))
+        for j, p in enumerate(pp):
+            smcf.add_arc_with_capacity_and_unit_cost(n_u + j, sink, demand[p.id], 0)
+        smcf.set_node_supply(source, sum(u.available for u in uu))
+        smcf.set_node_supply(sink, -sum(demand[p.id] for p in pp))
+        status = smcf.solve_max_flow_with_min_cost()
+        if status != smcf.OPTIMAL:
+            raise PlanningError(f"Solver gagal untuk perbantuan provinsi {prov}",
+                                f"Solver failed for assisting forces in province {prov}")
+        for arc, u, p, metres in arcs:
+            flow = smcf.flow(arc)
+            if flow:
+                out.append(Assignment(p.id, u.id, int(flow)))
+                sent += flow
+                travel_m += flow * metres
+    return SupportPlan(tuple(sorted(out)), asked - sent, travel_m)

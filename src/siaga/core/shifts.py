@@ -168,10 +168,10 @@ def default_windows(config: ShiftConfig) -> dict[str, tuple[Window, ...]]:
     around_voting = (Window("guard", -1, "00:00", 1, "24:00"),)
     return {
         "tps": tps,
-        "kpu_office": office, "bawaslu_office": office, "office": office, "warehouse": office,
-        "recap": recap, "ppk_recap": recap, "pps_recap": recap, "recap_venue": recap,
-        "campaign": event, "campaign_event": event, "escort": event, "paslon_escort": event,
-        "vip": around_voting, "vital": around_voting, "vital_object": around_voting,
+        "kantor_kpu": office, "kantor_bawaslu": office, "gudang_logistik": office,
+        "ppk_rekap": recap,
+        "kampanye": event, "pengawalan_paslon": event,
+        "kunjungan_vip": around_voting, "objek_vital": around_voting,
     }  # fmt: skip
 
 

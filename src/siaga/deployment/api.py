@@ -63,7 +63,7 @@ def plan_posts(request, pk: int, area: str = ""):
     return feature_collection(
         '{"type":"Feature","geometry":{"type":"Point","coordinates":[%.6f,%.6f]},"properties":%s}'
         % (p.lng, p.lat, json.dumps({
-            "pos": p.key, "kelas": CLASS_NAMES[p.klass], "tps": p.tps_codes, "polri": p.polri_required,
+            "pos": p.key, "jenis": p.kind, "nama": p.name, "kelas": CLASS_NAMES[p.klass], "tps": p.tps_codes, "polri": p.polri_required,
             "ditugaskan": p.polri_assigned, "linmas": p.linmas_required, "unit": units.get(p.pk, []),
             "personel": [f"{rank} {name}" for _nrp, rank, name in people.get(p.pk, ())]}))
         for p in posts)

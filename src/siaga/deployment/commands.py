@@ -1,4 +1,6 @@
-"""`siaga plan deploy`, `siaga plan shifts`, `siaga personel import`, `siaga pola import`."""
+"""`siaga plan shifts`, `siaga personel import`, `siaga pola import`, `siaga objek import`, `siaga linmas import`
+(`siaga plan deploy` is registered by the planning app, which resolves an operation into the election, area
+and patterns the planner takes)."""
 
 from siaga.cli import CommandError, cli_actor, input_file, print_json, print_summary, region_arg, report_rejection
 
@@ -7,19 +9,10 @@ def register(sub):
     group = sub.choices.get("plan") or sub.add_parser("plan", help="plans: deployment, operations, documents")
     actions = getattr(group, "_siaga_actions", None) or group.add_subparsers(dest="action", required=True)
     group._siaga_actions = actions
-    p = actions.add_parser("deploy", help="plan TPS posts and personnel for an area and store the plan")
-    p.add_argument("--province", help="province code (the Polda plan)")
-    p.add_argument("--area", help="a kab/kota code instead (a Polres plan)")
-    p.add_argument("--operation", help="pattern set operation (default: the newest)")
-    p.add_argument("--method", choices=["optimal", "greedy"], default="optimal")
-    p.add_argument("--dry-run", action="store_true", help="compute and print, store nothing")
-    p.add_argument("--as", dest="actor", help="act as this user (scope and audit)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_plan_deploy)
-
     p = actions.add_parser("shifts", help="shifts of the newest stored plan: officer-hours and shortfall per shift")
     p.add_argument("--province", help="province code")
     p.add_argument("--area", help="a kab/kota code instead (one Polres)")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], help="the newest plan of this election")
     p.add_argument("--voting-day", help="YYYY-MM-DD (default: the plan's pattern duty window)")
     p.add_argument("--rest-hours", type=float, default=8.0, help="least rest between two shifts (default 8)")
     p.add_argument("--max-shift-hours", type=float, default=12.0, help="longest shift (default 12)")
@@ -44,36 +37,22 @@ def register(sub):
     p.add_argument("--as", dest="actor")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import, importer="pattern")
-
-
-def cmd_plan_deploy(args):
-    from django.core.exceptions import PermissionDenied
-
-    from siaga.core.planner import PlanningError
-    from siaga.deployment.services import plan_compute, plan_generate
-
-    if not (args.area or args.province):
-        raise CommandError("--province atau --area wajib", en="--province or --area is required")
-    area = region_arg(args.area) if args.area else region_arg(args.province, province=True)
-    actor = cli_actor(args.actor)
-    try:
-        if args.dry_run:
-            computed, _, _ = plan_compute(viewer=actor, area=area, operation=args.operation, method=args.method)
-            summary = computed.summary()
-        else:
-            plan = plan_generate(actor=actor, area=area, operation=args.operation, method=args.method)
-            summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary}
-    except PlanningError as exc:
-        raise CommandError(exc.messages["id"], en=exc.messages["en"]) from None
-    except PermissionDenied:
-        raise CommandError(f"akses ditolak untuk wilayah {area}", en=f"access denied for area {area}") from None
-    if args.json:
-        print_json(summary)
-        return
-    print(f"Pos: {summary['posts']}, Polri dibutuhkan/required {summary['polri_required']}, "
-          f"ditugaskan/assigned {summary['polri_assigned']}, kekurangan/shortfall {summary['shortfall']}, "
-          f"BKO {summary['bko']}, Linmas {summary['linmas_required']}, {summary['total_travel_km']:.1f} km "
-          f"({summary['status']})")
+    objek = sub.add_parser("objek", help="guarded objects beside TPS").add_subparsers(dest="action", required=True)
+    p = objek.add_parser("import", help="import guarded objects, or their patterns (a polri_per_objek column), "
+                                        "from CSV/XLSX: all rows or none")
+    p.add_argument("file")
+    p.add_argument("--province", help="province of pattern rows without a provinsi column (default: the user's)")
+    p.add_argument("--lang", choices=["id", "en"], default="id")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import, importer="objects")
+    linmas = sub.add_parser("linmas", help="Linmas roster per desa").add_subparsers(dest="action", required=True)
+    p = linmas.add_parser("import", help="import Linmas counts per desa (kode_desa, jumlah_linmas): all rows or none")
+    p.add_argument("file")
+    p.add_argument("--lang", choices=["id", "en"], default="id")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import, importer="linmas")
 
 
 def _id_number(value) -> str:
@@ -119,7 +98,7 @@ def cmd_plan_shifts(args):
         raise CommandError(f"tanggal tidak valid: {args.voting_day!r} (YYYY-MM-DD)",
                            en=f"invalid date: {args.voting_day!r} (YYYY-MM-DD)") from None
     try:
-        plan = plan_latest(viewer=cli_actor(args.actor), area=area)
+        plan = plan_latest(viewer=cli_actor(args.actor), area=area, election=args.election)
     except PermissionDenied:
         raise CommandError(f"akses ditolak untuk wilayah {area}", en=f"access denied for area {area}") from None
     if plan is None:
@@ -146,18 +125,23 @@ def cmd_plan_shifts(args):
 
 
 def cmd_import(args):
-    from siaga.deployment.pattern_import import pattern_import
     from siaga.core.importkit import ImportRejected
+    from siaga.deployment.linmas_import import linmas_import
+    from siaga.deployment.object_import import guard_import
+    from siaga.deployment.pattern_import import pattern_import
     from siaga.deployment.roster_import import personnel_import
 
     path = input_file(args.file)
-    run = personnel_import if args.importer == "personnel" else pattern_import
-    extra = {"province": args.province} if args.importer == "pattern" else {}
+    run = {"personnel": personnel_import, "pattern": pattern_import, "objects": guard_import,
+           "linmas": linmas_import}[args.importer]
+    extra = {"province": args.province} if args.importer in ("pattern", "objects") else {}
     try:
         result = run(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name, lang=args.lang,
                      **extra)
     except ImportRejected as rejected:
         return report_rejection(rejected, filename=path.name, lang=args.lang, as_json=args.json)
     what = {"personnel": ("Personel diimpor", "Personnel imported"),
-            "pattern": ("Pola pengamanan diimpor", "Security patterns imported")}[args.importer]
+            "pattern": ("Pola pengamanan diimpor", "Security patterns imported"),
+            "objects": ("Objek pengamanan diimpor", "Guarded objects imported"),
+            "linmas": ("Linmas diimpor", "Linmas imported")}[args.importer]
     print_summary(f"{what[args.lang == 'en']} ({path.name})", result, args.json)

@@ -33,7 +33,7 @@ def polsek_rows(*, viewer, plan, unit):
     rows = []
     for p in sorted(posts, key=lambda p: p.key):
         names = "; ".join(f"{rank} {name} ({nrp})" for nrp, rank, name in people.get(p.pk, ()))
-        rows.append([p.key, ", ".join(p.tps_codes), CLASS_NAMES[p.klass].replace("_", " "), p.polri_required,
+        rows.append([p.key, ", ".join(p.tps_codes) or p.name, CLASS_NAMES[p.klass].replace("_", " "), p.polri_required,
                      mine.get(p.pk, 0), p.polri_assigned, p.linmas_required, names])
     return rows
 

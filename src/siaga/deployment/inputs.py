@@ -1,7 +1,11 @@
-"""Planner inputs from the database: TPS with their class, units, people, patterns.
+"""Planner inputs from the database: one election's TPS with their class, guarded objects, units,
+people, patterns, Linmas rosters.
 
 Everything here is read through the viewer's scope, so a Polres planning its
-own area only ever sees its own TPS and units.
+own area only ever sees its own TPS and units. Nothing is dropped silently: a
+TPS without coordinates stands at its desa's point (listed in
+``located_at_desa``), and a TPS that cannot be planned at all is kept in
+``unplanned`` with its reason.
 """
 
 import hashlib
@@ -10,8 +14,11 @@ from dataclasses import dataclass, field
 from siaga import features
 from siaga.accounts.scope import area_contains
 from siaga.core import planner
-from siaga.deployment.models import POST_KINDS, AvailabilityWindow, PatternRule, Personnel, Unit, WindowKind
-from siaga.regions.models import Access
+from siaga.deployment.models import (
+    POST_KINDS, RESERVE_KINDS, AvailabilityWindow, LinmasRoster, ObjectPattern, PatternRule, Personnel,
+    Unit, UnitKind, WindowKind,
+)
+from siaga.regions.models import Access, Region
 from siaga.regions.selectors import tps_list
 
 # Sea crossing: the planner charges a boat trip for TPS that need one.
@@ -29,6 +36,17 @@ class PlanInputs:
     patterns: dict[int, planner.Pattern]
     tni_per_post: dict[int, int]
     strengths: dict[int, int] = field(default_factory=dict)
+    election: str = "pemilu"
+    objects: list[planner.Post] = field(default_factory=list)  # guarded objects as posts (id = -object pk)
+    object_names: dict[int, str] = field(default_factory=dict)  # object post id -> name
+    object_tni: dict[int, int] = field(default_factory=dict)  # object post id -> TNI asked
+    tps_total: int = 0  # every TPS of the election in the area, planned or not
+    located_at_desa: list[str] = field(default_factory=list)  # TPS codes placed at their desa's point
+    unplanned: list[dict] = field(default_factory=list)  # [{code, reason}] TPS or objects not planned
+    tni_units: list[planner.Unit] = field(default_factory=list)
+    linmas_roster: dict[str, int] = field(default_factory=dict)  # desa code -> Linmas on the roster
+    reserve_share: float = 1.0
+    operation_id: int | None = None  # the planning app's operation, recorded with a stored plan
 
     @property
     def classes(self) -> dict[str, int]:
@@ -41,12 +59,13 @@ class PlanInputs:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def tps_classes(*, viewer, area) -> dict[int, int]:
+def tps_classes(*, viewer, area, election=None) -> dict[int, int]:
     """The risk app's class of each scored TPS in the area (empty when the risk app is absent)."""
     risk = features.module("risk", "selectors")
     if risk is None:
         return {}
-    return dict(risk.tps_risk_list(viewer=viewer, area=area).values_list("tps_id", "klass").iterator(5000))
+    return dict(risk.tps_risk_list(viewer=viewer, area=area, election=election).values_list("tps_id", "klass")
+                .iterator(5000))
 
 
 def class_changes_since(*, viewer, area, when) -> set[int]:
@@ -57,19 +76,52 @@ def class_changes_since(*, viewer, area, when) -> set[int]:
     return set(risk.class_changes_since(viewer=viewer, when=when, area=area).values_list("tps_id", flat=True))
 
 
-def tps_nodes(*, viewer, area, overrides=None) -> tuple[list[planner.TpsNode], dict[int, str]]:
-    """TPS of the area with coordinates; unscored TPS are khusus when special, else kurang rawan."""
-    scored = tps_classes(viewer=viewer, area=area)
+@dataclass
+class TpsSet:
+    nodes: list[planner.TpsNode]
+    codes: dict[int, str]
+    total: int
+    located_at_desa: list[dict]  # [{code, at}]: TPS placed at the point of region ``at``
+    unlocated: list[str]  # no coordinates and no point for its desa, kecamatan or kab/kota
+
+
+def tps_set(*, viewer, area, election="pemilu", overrides=None) -> TpsSet:
+    """The election's TPS of the area; unscored TPS are khusus when special, else kurang rawan. A TPS
+    without coordinates stands at its desa's point (its kecamatan's, then kab/kota's, when the desa has
+    none) and is listed; one with no point at all is listed apart."""
+    scored = tps_classes(viewer=viewer, area=area, election=election)
     overrides = {int(k): int(v) for k, v in (overrides or {}).items()}
-    nodes, codes = [], {}
-    rows = tps_list(viewer=viewer, area=area).exclude(lat=None).order_by("pk").values_list(
+    out = TpsSet([], {}, 0, [], [])
+    rows = list(tps_list(viewer=viewer, area=area, election=election).order_by("pk").values_list(
         "pk", "code", "desa_id", "kecamatan_code", "kabkota_code", "lat", "lng", "special", "access")
-    for pk, code, desa, kec, kab, lat, lng, special, access in rows.iterator(5000):
+        .iterator(5000))
+    missing = {r[2] for r in rows if r[5] is None or r[6] is None}
+    regions = {c for desa in missing for c in (desa, desa[:8], desa[:5])}
+    points = {code: (lat, lng) for code, lat, lng in Region.objects.filter(code__in=regions)
+              .exclude(lat=None).exclude(lng=None).values_list("code", "lat", "lng")} if missing else {}
+    desa_point = {}
+    for desa in missing:
+        at = next((c for c in (desa, desa[:8], desa[:5]) if c in points), None)
+        if at:
+            desa_point[desa] = (at, *points[at])
+    for pk, code, desa, kec, kab, lat, lng, special, access in rows:
+        out.total += 1
+        if lat is None or lng is None:
+            if desa not in desa_point:
+                out.unlocated.append(code)
+                continue
+            at, lat, lng = desa_point[desa]
+            out.located_at_desa.append({"code": code, "at": at})
         default = planner.KHUSUS if special else planner.KURANG_RAWAN
         klass = overrides.get(pk, scored.get(pk, default))
-        nodes.append(planner.TpsNode(pk, code, desa, kec, kab, lat, lng, klass, access in ISLAND_ACCESS))
-        codes[pk] = code
-    return nodes, codes
+        out.nodes.append(planner.TpsNode(pk, code, desa, kec, kab, lat, lng, klass, access in ISLAND_ACCESS))
+        out.codes[pk] = code
+    return out
+
+
+def tps_nodes(*, viewer, area, election="pemilu", overrides=None) -> tuple[list[planner.TpsNode], dict[int, str]]:
+    found = tps_set(viewer=viewer, area=area, election=election, overrides=overrides)
+    return found.nodes, found.codes
 
 
 def planner_units(rows, tps, strengths=None) -> list[planner.Unit]:
@@ -115,6 +167,33 @@ def planner_persons(unit_ids, duty_window) -> list[planner.Person]:
             for pk, unit_id in Personnel.objects.filter(unit_id__in=unit_ids).values_list("pk", "unit_id")]
 
 
+def object_posts(*, viewer, area, election, pattern_set) -> tuple[list[planner.Post], dict, dict, list[dict]]:
+    """Guarded objects of the area for this election and operation as posts (id = -object pk), with their
+    names, the TNI each asks for, and those without a pattern for their kind and class."""
+    from siaga.deployment.selectors import guard_object_list
+
+    rules = {(r.kind, r.klass): r for r in ObjectPattern.objects.filter(pattern_set=pattern_set)}
+    posts, names, tni, unplanned = [], {}, {}, []
+    for o in guard_object_list(viewer=viewer, area=area, election=election, operation=pattern_set.operation):
+        rule = rules.get((o.kind, o.klass))
+        if rule is None or rule.polri_per_object == 0 and rule.tni_per_object == 0:
+            unplanned.append({"code": o.code, "name": o.name, "kind": o.kind, "reason": "no_pattern"})
+            continue
+        post = planner.Post(-o.pk, o.klass, (), o.lat, o.lng, "", o.kecamatan_code, o.kabkota_code,
+                            rule.polri_per_object, 0, False, o.kind)
+        posts.append(post)
+        names[post.id] = o.name
+        tni[post.id] = rule.tni_per_object if pattern_set.tni_assist else 0
+    return posts, names, tni, unplanned
+
+
+def linmas_roster(area) -> dict[str, int]:
+    rows = LinmasRoster.objects.all()
+    if area and len(area) < 13:
+        rows = rows.filter(desa_code__startswith=area + ".")
+    return dict(rows.values_list("desa_code", "count"))
+
+
 def patterns_of(pattern_set) -> tuple[dict[int, planner.Pattern], dict[int, int]]:
     patterns, tni = {}, {}
     for r in PatternRule.objects.filter(pattern_set=pattern_set):
@@ -124,17 +203,42 @@ def patterns_of(pattern_set) -> tuple[dict[int, planner.Pattern], dict[int, int]
     return patterns, tni
 
 
-def plan_inputs(*, viewer, area, pattern_set, overrides=None, strengths=None, duty_window=None) -> PlanInputs:
+def plan_inputs(*, viewer, area, pattern_set, election="pemilu", overrides=None, strengths=None,
+                duty_window=None) -> PlanInputs:
+    """Everything the planner needs for one election in one area. TPS the planner could not take (no
+    place, no pattern for their class, no Polres for their kab/kota) go to ``unplanned`` with the reason."""
     from siaga.deployment.selectors import unit_list
 
-    tps, codes = tps_nodes(viewer=viewer, area=area, overrides=overrides)
-    rows = [u for u in unit_list(viewer=viewer, kinds=POST_KINDS) if area_contains(area, u.area_code)]
-    units = planner_units(rows, tps, strengths)
+    found = tps_set(viewer=viewer, area=area, election=election, overrides=overrides)
+    rows = [u for u in unit_list(viewer=viewer, kinds=(*POST_KINDS, *RESERVE_KINDS))
+            if area_contains(area, u.area_code) or (u.kind in RESERVE_KINDS and area_contains(u.area_code, area))]
+    units = planner_units(rows, found.nodes, strengths)
     patterns, tni = patterns_of(pattern_set)
+    objects, names, object_tni, unplanned = object_posts(viewer=viewer, area=area, election=election,
+                                                         pattern_set=pattern_set)
+    unplanned = [{"code": c, "reason": "no_location"} for c in found.unlocated] + unplanned
+    covered_kab = {u.area_code for u in units if u.kind == "polres"} | {u.area_code[:5] for u in units
+                                                                         if u.kind == "polsek"}
+    tps = []
+    for t in found.nodes:
+        reason = "no_pattern" if t.klass not in patterns else "no_polres" if t.kabkota not in covered_kab else None
+        if reason:
+            unplanned.append({"code": t.code, "reason": reason})
+        else:
+            tps.append(t)
+    unplanned += [{"code": f"OBJ{-o.id}", "name": names[o.id], "kind": o.kind, "reason": "no_polres"} for o in objects
+                  if o.kabkota not in covered_kab]
+    objects = [o for o in objects if o.kabkota in covered_kab]
     persons = planner_persons([u.pk for u in rows], duty_window)
-    return PlanInputs(area=area, tps=tps, codes=codes, units=units, unit_rows={u.pk: u for u in rows},
+    tni_rows = [u for u in unit_list(viewer=viewer, kinds=(UnitKind.TNI,))
+                if area_contains(area, u.area_code) or area_contains(u.area_code, area)]
+    return PlanInputs(area=area, tps=tps, codes=found.codes, units=units, unit_rows={u.pk: u for u in rows},
                       persons=persons, patterns=patterns, tni_per_post=tni,
-                      strengths=effective_strengths(units, persons))
+                      strengths=effective_strengths(units, persons), election=election, objects=objects,
+                      object_names=names, object_tni=object_tni, tps_total=found.total,
+                      located_at_desa=found.located_at_desa, unplanned=unplanned,
+                      tni_units=planner_units(tni_rows, found.nodes), linmas_roster=linmas_roster(area),
+                      reserve_share=pattern_set.reserve_share)
 
 
 def effective_strengths(units, persons) -> dict[str, int]:

@@ -95,6 +95,10 @@ class PatternSet(models.Model):
     duty_start = models.DateTimeField(_("duty from"), null=True, blank=True)
     duty_end = models.DateTimeField(_("duty until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # Share of each reserve unit (Brimob, Dalmas) held back as the Polda reserve; the rest may go BKO.
+    reserve_share = models.FloatField(_("reserve share"), default=1.0)
+    # The election the operation secures (its TPS are planned); blank in sets made before elections were kept.
+    election = models.CharField(_("election"), max_length=8, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -121,10 +125,80 @@ class PatternRule(models.Model):
         constraints = [models.UniqueConstraint(fields=["pattern_set", "klass"], name="pattern_rule_class_unique")]
 
 
+class ObjectKind(models.TextChoices):
+    """Guarded objects beside TPS (the planner's ``Post.kind``; TPS posts are "tps")."""
+
+    KANTOR_KPU = "kantor_kpu", _("KPU office")
+    KANTOR_BAWASLU = "kantor_bawaslu", _("Bawaslu office")
+    PPK_REKAP = "ppk_rekap", _("PPK/PPS recapitulation venue")
+    GUDANG_LOGISTIK = "gudang_logistik", _("Logistics warehouse")
+    KAMPANYE = "kampanye", _("Campaign event")
+    PENGAWALAN_PASLON = "pengawalan_paslon", _("Candidate escort")
+    KUNJUNGAN_VIP = "kunjungan_vip", _("VIP visit")
+    OBJEK_VITAL = "objek_vital", _("Vital object")
+
+
+class ObjectPattern(models.Model):
+    """Polri (and TNI when assisted) per guarded object of one kind and class, in a pattern version."""
+
+    pattern_set = models.ForeignKey(PatternSet, on_delete=models.CASCADE, related_name="object_rules")
+    kind = models.CharField(_("kind"), max_length=20, choices=ObjectKind.choices)
+    klass = models.PositiveSmallIntegerField(_("class"))
+    polri_per_object = models.PositiveSmallIntegerField()
+    tni_per_object = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pattern_set_id", "kind", "klass"]
+        constraints = [models.UniqueConstraint(fields=["pattern_set", "kind", "klass"],
+                                               name="object_pattern_kind_class_unique")]
+
+
+class GuardObject(models.Model):
+    """A place or activity guarded beside TPS. ``area_code`` is the level it serves (a KPU provinsi office
+    serves the province) and ``kabkota_code``/``kecamatan_code`` where it stands, which decide the Polres
+    and Polsek responsible. ``election`` and ``operation`` (a pattern-set operation name) narrow which
+    plans guard it; blank means every one. Campaign events and escorts have a date window."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ObjectKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    area_code = models.CharField(_("area"), max_length=13, db_index=True)
+    province_code = models.CharField(max_length=2, db_index=True)
+    kabkota_code = models.CharField(max_length=5)
+    kecamatan_code = models.CharField(max_length=8, blank=True)
+    lat = models.FloatField()
+    lng = models.FloatField()
+    klass = models.PositiveSmallIntegerField(_("class"), default=0)
+    election = models.CharField(_("election"), max_length=8, blank=True)
+    operation = models.CharField(_("operation"), max_length=100, blank=True)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("guarded object")
+
+
+class LinmasRoster(models.Model):
+    """Linmas members a desa has for election duty (the Pemda's Satlinmas count), replacing the 2-per-TPS
+    default for that desa's TPS."""
+
+    desa_code = models.CharField(max_length=13, unique=True)
+    count = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["desa_code"]
+
+
 class Plan(models.Model):
-    """A stored deployment plan with the inputs that produced it."""
+    """A stored deployment plan with the inputs that produced it: one election's TPS (and objects) in one
+    area. ``operation_id`` is the planning app's operation, kept as a plain number (planning sits above)."""
 
     area_code = models.CharField(_("area"), max_length=13, db_index=True)
+    election = models.CharField(_("election"), max_length=8, default="pemilu", db_index=True)
+    operation_id = models.PositiveIntegerField(null=True, blank=True)
     province_code = models.CharField(max_length=2, db_index=True)
     method = models.CharField(max_length=8, default="optimal")
     status = models.CharField(max_length=12)
@@ -150,7 +224,9 @@ class Plan(models.Model):
 
 class PlanPost(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="posts")
-    key = models.BigIntegerField()  # the planner's post id: the smallest TPS id in the post
+    key = models.BigIntegerField()  # the planner's post id: the smallest TPS id in the post; -object id
+    kind = models.CharField(max_length=20, default="tps")  # "tps" or an ObjectKind
+    name = models.CharField(max_length=200, blank=True)  # an object's name
     klass = models.PositiveSmallIntegerField()
     tps_ids = models.JSONField()
     tps_codes = models.JSONField()
@@ -164,6 +240,8 @@ class PlanPost(models.Model):
     polri_assigned = models.PositiveSmallIntegerField(default=0)
     linmas_required = models.PositiveIntegerField()
     tni_required = models.PositiveSmallIntegerField(default=0)
+    tni_assigned = models.PositiveSmallIntegerField(default=0)
+    linmas_assigned = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["plan_id", "key"]

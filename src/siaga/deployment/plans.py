@@ -6,6 +6,7 @@ previous plan and list the moves with ``core.planner.plan_diff``.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from siaga.core import planner
 from siaga.deployment.inputs import PlanInputs
@@ -20,15 +21,53 @@ class Computed:
     changed_posts: set
     changed_units: set
 
+    @cached_property
+    def tni_demand(self) -> dict[int, int]:
+        """Post id -> TNI the pattern asks for (perbantuan)."""
+        demand = {p.id: self.inputs.tni_per_post.get(p.klass, 0) for p in self.plan.posts if p.tps_ids}
+        demand.update(self.inputs.object_tni)
+        return {k: v for k, v in demand.items() if v > 0}
+
+    @cached_property
+    def tni(self) -> planner.SupportPlan:
+        return planner.assign_support(self.plan.posts, self.tni_demand, self.inputs.tni_units,
+                                      self.plan.config.travel)
+
     @property
     def tni_required(self) -> int:
-        return sum(self.inputs.tni_per_post.get(p.klass, 0) for p in self.plan.posts)
+        return sum(self.tni_demand.values())
+
+    @cached_property
+    def linmas(self) -> dict[int, int]:
+        """Post id -> Linmas assigned: from the desa's roster where one is imported, else the pattern's."""
+        return linmas_assigned(self.plan.posts, self.inputs)
 
     def summary(self) -> dict:
-        out = self.plan.summary()
-        out["tni_required"] = self.tni_required
-        out["units"] = len(self.inputs.units)
-        return out
+        from siaga.deployment.operation_summary import plan_summary
+
+        return plan_summary(self)
+
+
+def linmas_assigned(posts, inputs: PlanInputs) -> dict[int, int]:
+    """Each desa's rostered Linmas go to its TPS in id order, up to the pattern's need per TPS; a desa
+    without a roster is assumed to field the pattern's number (2 per TPS by default)."""
+    roster = dict(inputs.linmas_roster)
+    desa_of = {t.id: t.desa for t in inputs.tps}
+    per_tps = {p.klass: p.linmas_per_tps for p in inputs.patterns.values()}
+    out = {}
+    for post in sorted(posts, key=lambda p: p.id):
+        got = 0
+        for t in sorted(post.tps_ids):
+            need = per_tps.get(post.klass, 0)
+            desa = desa_of.get(t)
+            if desa in roster:
+                take = min(need, roster[desa])
+                roster[desa] -= take
+                got += take
+            else:
+                got += need
+        out[post.id] = got
+    return out
 
 
 def stored_as_planner_plan(plan: Plan, config: planner.PlannerConfig) -> planner.Plan:
@@ -37,7 +76,7 @@ def stored_as_planner_plan(plan: Plan, config: planner.PlannerConfig) -> planner
     for p in plan.posts.all().order_by("key"):
         key_of[p.pk] = p.key
         posts.append(planner.Post(p.key, p.klass, tuple(p.tps_ids), p.lat, p.lng, p.desa_code, p.kecamatan_code,
-                                  p.kabkota_code, p.polri_required, p.linmas_required, p.island))
+                                  p.kabkota_code, p.polri_required, p.linmas_required, p.island, p.kind))
     assignments = tuple(sorted(
         planner.Assignment(key_of[post_id], unit_id, count)
         for post_id, unit_id, count in PlanAssignment.objects.filter(plan=plan).values_list("post_id", "unit_id",
@@ -50,7 +89,8 @@ def stored_as_planner_plan(plan: Plan, config: planner.PlannerConfig) -> planner
         province=plan.province_code, posts=tuple(posts), unit_ids=frozenset(int(k) for k in plan.strengths),
         assignments=assignments, person_assignments=people,
         shortfall_by_unit={int(k): v for k, v in plan.shortfall_by_unit.items()}, bko=bko,
-        travel_m=plan.travel_m, cost=plan.cost, status=plan.status)
+        travel_m=plan.travel_m, cost=plan.cost, status=plan.status,
+        reserve={int(k): v for k, v in plan.summary.get("reserve_by_unit", {}).items()})
     return planner.Plan(plan.method, config, {plan.province_code: part})
 
 
@@ -65,19 +105,31 @@ def _changed_posts(inputs, posts, previous: Plan, changed_tps: set[int]) -> set[
     changed_tps |= {int(k) for k in set(now) ^ set(previous.classes)}
     changed_tps |= {int(k) for k in now.keys() & previous.classes.keys() if now[k] != previous.classes[k]}
     keys = {p.id for p in posts if changed_tps.intersection(p.tps_ids)}
-    keys |= {key for key, ids in previous.posts.values_list("key", "tps_ids") if changed_tps.intersection(ids)}
+    before = {}
+    for key, ids in previous.posts.values_list("key", "tps_ids"):
+        before[key] = tuple(ids)
+        if changed_tps.intersection(ids):
+            keys.add(key)
+    # TPS added, removed or placed (a registry change): their posts differ from the stored ones.
+    now = {p.id: tuple(p.tps_ids) for p in posts}
+    keys |= {k for k in now.keys() | before.keys() if now.get(k) != before.get(k)}
     return keys
 
 
 def compute(inputs: PlanInputs, *, method="optimal", previous: Plan | None = None, changed_tps=(),
             config: planner.PlannerConfig | None = None) -> Computed:
     """Group posts and staff them; incremental (``replan``) on a previous plan of the same area and patterns."""
-    config = config or planner.PlannerConfig()
-    posts = planner.group_posts(inputs.tps, inputs.patterns)
+    config = config or planner.PlannerConfig(reserve_share=inputs.reserve_share)
+    posts = planner.group_posts(inputs.tps, inputs.patterns) + inputs.objects
     if method == "greedy":
         return Computed(inputs, planner.plan_greedy(posts, inputs.units, config, persons=inputs.persons), False,
                         set(), set())
-    if previous is None or previous.method != "optimal" or previous.area_code != inputs.area:
+    same_objects = previous is not None and (
+        set(previous.posts.exclude(kind="tps").values_list("key", "polri_required"))
+        == {(o.id, o.polri_required) for o in inputs.objects})
+    if (previous is None or previous.method != "optimal" or previous.area_code != inputs.area
+            or previous.election != inputs.election or not same_objects
+            or previous.summary.get("reserve_share") != inputs.reserve_share):
         return Computed(inputs, planner.plan_optimal(posts, inputs.units, persons=inputs.persons, config=config),
                         False, set(), set())
     changed_posts = _changed_posts(inputs, posts, previous, changed_tps)
@@ -97,8 +149,9 @@ def moves_between(old: planner.Plan, new: planner.Plan, unit_codes: dict[int, st
 
 
 def post_codes_of(plan: Plan) -> dict[int, str]:
-    """Each stored post's first TPS code, by post key."""
-    return {key: codes[0] for key, codes in plan.posts.values_list("key", "tps_codes")}
+    """Each stored post's first TPS code (an object's name), by post key."""
+    return {key: codes[0] if codes else name for key, codes, name in plan.posts.values_list("key", "tps_codes",
+                                                                                          "name")}
 
 
 def inputs_class_changes(viewer, area, previous: Plan | None) -> set[int]:

@@ -11,7 +11,7 @@ from siaga.accounts.models import AgencyKind
 from siaga.accounts.scope import area_contains, code_q, narrower_area, readable_area, user_area  # noqa: F401 (area_contains used by views)
 from siaga.core.codes import parent_code
 from siaga.core.planner import CLASS_NAMES
-from siaga.deployment.models import PatternSet, Personnel, Plan, PlanAssignment, PlanBko, Unit
+from siaga.deployment.models import GuardObject, PatternSet, Personnel, Plan, PlanAssignment, PlanBko, Unit
 
 
 def sees_names(viewer) -> bool:
@@ -69,11 +69,26 @@ def _plan_areas(area: str) -> list[str]:
     return areas
 
 
-def plan_latest(*, viewer, area=None):
-    """The newest plan covering the area (default: the viewer's), or None."""
+def plan_latest(*, viewer, area=None, election=None):
+    """The newest plan covering the area (default: the viewer's), or None; only ``election``'s when given."""
     area = narrower_area(viewer, area)
-    return Plan.objects.filter(area_code__in=_plan_areas(area)).exclude(area_code="").first() if area else \
-        Plan.objects.first()
+    rows = Plan.objects.filter(election=election) if election else Plan.objects.all()
+    return rows.filter(area_code__in=_plan_areas(area)).exclude(area_code="").first() if area else rows.first()
+
+
+def guard_object_list(*, viewer, area=None, election=None, operation=None):
+    """Guarded objects in the viewer's area (and ``area``); with ``election``/``operation``, those of it
+    or of every one (blank)."""
+    rows = GuardObject.objects.filter(code_q(viewer, "area_code"))
+    if area:
+        rows = rows.filter(Q(kabkota_code=area[:5]) if len(area) >= 5 else Q(province_code=area[:2]))
+        if len(area) > 5:
+            rows = rows.filter(kecamatan_code__startswith=area[:8])
+    if election:
+        rows = rows.filter(Q(election="") | Q(election=election))
+    if operation:
+        rows = rows.filter(Q(operation="") | Q(operation=operation))
+    return rows.order_by("code")
 
 
 def plan_get(*, viewer, pk) -> Plan:
@@ -135,8 +150,11 @@ def plan_summary(*, viewer, plan, area=None) -> dict:
     by_class = {name: {"tps": 0, "posts": 0, "polri_required": 0, "polri_assigned": 0}
                 for name in CLASS_NAMES.values()}
     totals = {"posts": 0, "linmas_required": 0, "tni_required": 0, "shortfall": 0}
-    for klass, tps_ids, required, assigned, linmas, tni in plan_posts(viewer=viewer, plan=plan, area=area).values_list(
-            "klass", "tps_ids", "polri_required", "polri_assigned", "linmas_required", "tni_required"):
+    by_kind: dict[str, int] = {}
+    for kind, klass, tps_ids, required, assigned, linmas, tni in plan_posts(viewer=viewer, plan=plan, area=area
+                                                                            ).values_list(
+            "kind", "klass", "tps_ids", "polri_required", "polri_assigned", "linmas_required", "tni_required"):
+        by_kind[kind] = by_kind.get(kind, 0) + 1
         row = by_class[CLASS_NAMES[klass]]
         row["tps"] += len(tps_ids)
         row["posts"] += 1
@@ -153,7 +171,8 @@ def plan_summary(*, viewer, plan, area=None) -> dict:
             "polri_required": sum(r["polri_required"] for r in by_class.values()),
             "polri_assigned": sum(r["polri_assigned"] for r in by_class.values()),
             "bko": bko or 0, "units": units, "total_travel_km": None, "status": plan.status,
-            "by_class": by_class}
+            "by_class": by_class, "posts_by_kind": dict(sorted(by_kind.items())), "election": plan.election,
+            **plan.summary.get("officer_hours_by_polres", {}).get(area, {})}
 
 
 def plan_bko(*, viewer, plan):
@@ -199,30 +218,35 @@ def unit_table(*, viewer, plan, area=None):
 
 # --- what the planning app reads (security plan document and KPIs) ---------------------------
 
-def _plan_for(viewer, area):
-    """The newest plan for an operation's area, or for the viewer's own part of it when that is narrower."""
-    return plan_latest(viewer=viewer, area=readable_area(viewer, area))
+def _plan_for(viewer, area, election=None):
+    """The newest plan for an operation's area and election, or for the viewer's own part of it when that
+    is narrower."""
+    return plan_latest(viewer=viewer, area=readable_area(viewer, area), election=election)
 
 
-def personnel_summary(*, viewer, area):
+def personnel_summary(*, viewer, area, election=None):
     """The newest plan covering the area, summarised for the security plan document; None without a plan."""
-    plan = _plan_for(viewer, area)
+    plan = _plan_for(viewer, area, election)
     if plan is None:
         return None
     s = plan_summary(viewer=viewer, plan=plan, area=readable_area(viewer, area))
+    by_kind = s.get("posts_by_kind") or {"tps": s.get("posts", 0)}
     return {
-        "Pos pengamanan TPS": s.get("posts", 0),
+        "Pos pengamanan TPS": by_kind.get("tps", 0),
+        "Pos pengamanan objek": sum(n for kind, n in by_kind.items() if kind != "tps"),
         "Personel Polri dibutuhkan": s.get("polri_required", 0),
         "Personel Polri ditugaskan": s.get("polri_assigned", 0),
         "Kekurangan personel": s.get("shortfall", 0),
         "BKO dari Polda": s.get("bko", 0),
         "Linmas dibutuhkan": s.get("linmas_required", 0),
+        "Cadangan Polda (Brimob, Dalmas)": s.get("reserve", 0),
+        "TNI perbantuan": s.get("tni_assigned", 0),
     }
 
 
 def kpi_tps_guarded(*, viewer, operation):
     """Share (%) of the plan's TPS whose post is staffed to the pattern."""
-    plan = _plan_for(viewer, operation.area_code)
+    plan = _plan_for(viewer, operation.area_code, operation.election)
     if plan is None:
         return None
     total = guarded = 0
@@ -235,7 +259,7 @@ def kpi_tps_guarded(*, viewer, operation):
 
 def kpi_shortfall_closed(*, viewer, operation):
     """Share (%) of the units' own shortfall that BKO from the Polda closes."""
-    plan = _plan_for(viewer, operation.area_code)
+    plan = _plan_for(viewer, operation.area_code, operation.election)
     if plan is None:
         return None
     summary = plan_summary(viewer=viewer, plan=plan)

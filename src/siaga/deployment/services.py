@@ -12,9 +12,10 @@ from siaga.accounts.services import audit_record
 from siaga.deployment import plans
 from siaga.deployment.inputs import plan_inputs
 from siaga.deployment.models import (
-    PatternRule, PatternSet, Plan, PlanAssignment, PlanBko, PlanPersonAssignment, PlanPost, Unit,
+    ObjectPattern, PatternRule, PatternSet, Plan, PlanAssignment, PlanBko, PlanPersonAssignment, PlanPost, Unit,
 )
 from siaga.deployment.selectors import pattern_set_current
+from siaga.deployment.shifts import shift_summary
 
 PLANNER_ROLES = {Role.ADMIN, Role.COMMANDER, Role.OPERATOR}
 RULE_FIELDS = ("polri_per_post", "tps_per_post_min", "tps_per_post_max", "linmas_per_tps", "tni_per_post",
@@ -80,30 +81,43 @@ def _rules_state(rules):
 
 
 @transaction.atomic
-def pattern_set_save(*, actor, province_code, operation, rules, tni_assist=False, note="", duty_window=None):
+def pattern_set_save(*, actor, province_code, operation, rules, tni_assist=False, note="", duty_window=None,
+                     object_rules=None, election=None, reserve_share=None):
     """Store the patterns as a new version unless they equal the version in force (idempotent).
 
-    The voting-day duty window carries over from the version in force unless given."""
+    The voting-day duty window, the object patterns ({kind, klass, polri_per_object, tni_per_object}),
+    the election and the reserve share carry over from the version in force unless given."""
     require_planner(actor, province_code)
     current = (PatternSet.objects.select_for_update().filter(province_code=province_code, operation=operation)
                .order_by("-version").first())
     if duty_window is None and current is not None:
         duty_window = (current.duty_start, current.duty_end)
     duty_window = duty_window or (None, None)
+    if object_rules is None:
+        object_rules = _object_rules(current) if current is not None else []
+    if election is None:
+        election = current.election if current is not None else ""
+    if reserve_share is None:
+        reserve_share = current.reserve_share if current is not None else 1.0
     after = {"tni_assist": tni_assist, "duty": [_utc(t) for t in duty_window],
-             "rules": _rules_state(rules)}
+             "rules": _rules_state(rules), "objects": _object_state(object_rules), "election": election,
+             "reserve_share": float(reserve_share)}
     before = None
     if current is not None:
         before = {"tni_assist": current.tni_assist,
                   "duty": [_utc(t) for t in (current.duty_start, current.duty_end)],
                   "rules": _rules_state([{"klass": r.klass, **{f: getattr(r, f) for f in RULE_FIELDS}}
-                                         for r in current.rules.all()])}
+                                         for r in current.rules.all()]),
+                  "objects": _object_state(_object_rules(current)), "election": current.election,
+                  "reserve_share": current.reserve_share}
         if before == after:
             return current, False
     pattern_set = PatternSet.objects.create(province_code=province_code, operation=operation,
                                             version=(current.version + 1) if current else 1,
                                             tni_assist=tni_assist, note=note, created_by=actor,
-                                            duty_start=duty_window[0], duty_end=duty_window[1])
+                                            duty_start=duty_window[0], duty_end=duty_window[1], election=election,
+                                            reserve_share=reserve_share)
+    ObjectPattern.objects.bulk_create(ObjectPattern(pattern_set=pattern_set, **r) for r in object_rules)
     PatternRule.objects.bulk_create(PatternRule(pattern_set=pattern_set, klass=r["klass"],
                                                 **{f: r.get(f, 0 if f != "allow_neighbour_desa" else False)
                                                    for f in RULE_FIELDS}) for r in rules)
@@ -113,9 +127,24 @@ def pattern_set_save(*, actor, province_code, operation, rules, tni_assist=False
     return pattern_set, True
 
 
+OBJECT_FIELDS = ("kind", "klass", "polri_per_object", "tni_per_object")
+
+
+def _object_rules(pattern_set):
+    return [{f: getattr(r, f) for f in OBJECT_FIELDS} for r in pattern_set.object_rules.all()]
+
+
+def _object_state(rules):
+    return sorted([r["kind"], int(r["klass"]), int(r["polri_per_object"]), int(r.get("tni_per_object", 0))]
+                  for r in rules)
+
+
 def plan_compute(*, viewer, area, operation=None, method="optimal", overrides=None, strengths=None,
-                 duty_window=None, incremental=True):
-    """Compute a plan without storing it (the what-if mode and the stored plan both start here)."""
+                 duty_window=None, incremental=True, election=None, operation_id=None):
+    """Compute a plan without storing it (the what-if mode and the stored plan both start here).
+
+    ``operation`` names the pattern set (default: the newest); ``election`` whose TPS are planned (default:
+    the pattern set's, else pemilu). ``operation_id`` is the planning app's operation, only recorded."""
     from siaga.deployment.selectors import plan_latest
 
     pattern_set = pattern_set_current(viewer=viewer, province=area[:2], operation=operation)
@@ -124,11 +153,13 @@ def plan_compute(*, viewer, area, operation=None, method="optimal", overrides=No
                                           "No security pattern for this province yet")
     if duty_window is None and pattern_set.duty_start and pattern_set.duty_end:
         duty_window = (pattern_set.duty_start, pattern_set.duty_end)
-    previous = plan_latest(viewer=viewer, area=area) if incremental else None
+    election = election or pattern_set.election or "pemilu"
+    previous = plan_latest(viewer=viewer, area=area, election=election) if incremental else None
     if previous is not None and (previous.area_code != area or previous.pattern_set_id != pattern_set.pk):
         previous = None
-    inputs = plan_inputs(viewer=viewer, area=area, pattern_set=pattern_set, overrides=overrides,
-                         strengths=strengths, duty_window=duty_window)
+    inputs = plan_inputs(viewer=viewer, area=area, pattern_set=pattern_set, election=election,
+                         overrides=overrides, strengths=strengths, duty_window=duty_window)
+    inputs.operation_id = operation_id
     changed = plans.inputs_class_changes(viewer, area, previous)
     computed = plans.compute(inputs, method=method, previous=previous, changed_tps=changed)
     return computed, pattern_set, previous
@@ -136,39 +167,45 @@ def plan_compute(*, viewer, area, operation=None, method="optimal", overrides=No
 
 @transaction.atomic
 def plan_generate(*, actor, area, operation=None, method="optimal", overrides=None, duty_window=None,
-                  incremental=True):
+                  incremental=True, election=None, operation_id=None):
     """Compute and store a plan for ``area`` (a Polres plans its kab/kota, the Polda the province)."""
     require_planner(actor, area)
     computed, pattern_set, previous = plan_compute(viewer=actor, area=area, operation=operation, method=method,
                                                    overrides=overrides, duty_window=duty_window,
-                                                   incremental=incremental)
+                                                   incremental=incremental, election=election,
+                                                   operation_id=operation_id)
     return plan_store(actor=actor, computed=computed, pattern_set=pattern_set, previous=previous,
                       overrides=overrides)
 
 
 def plan_store(*, actor, computed, pattern_set, previous, overrides=None):
     inputs, result = computed.inputs, computed.plan
-    post_codes = {p.id: inputs.codes[p.tps_ids[0]] for p in result.posts}
+    post_codes = {p.id: inputs.codes[p.tps_ids[0]] if p.tps_ids else inputs.object_names[p.id]
+                  for p in result.posts}
     moves = []
     if previous is not None:
         old = plans.stored_as_planner_plan(previous, result.config)
         unit_codes = {u.id: u.code for u in inputs.units}
         moves = plans.moves_between(old, result, unit_codes, {**plans.post_codes_of(previous), **post_codes})
     plan = Plan.objects.create(
-        area_code=inputs.area, province_code=inputs.area[:2], method=result.method, status=result.status,
+        area_code=inputs.area, province_code=inputs.area[:2], election=inputs.election,
+        operation_id=inputs.operation_id, method=result.method, status=result.status,
         pattern_set=pattern_set, class_hash=inputs.class_hash, classes=inputs.classes,
         class_overrides={str(k): int(v) for k, v in (overrides or {}).items()}, strengths=inputs.strengths,
         summary=computed.summary(), shortfall_by_unit={str(k): v for k, v in result.shortfall_by_unit.items()},
         moves=moves, travel_m=sum(p.travel_m for p in result.parts.values()), cost=result.total_cost,
         previous=previous, incremental=computed.incremental, created_by=actor)
     assigned = result.assigned_by_post()
-    tni = inputs.tni_per_post
+    tni_got: dict[int, int] = {}
+    for a in computed.tni.assignments:
+        tni_got[a.post_id] = tni_got.get(a.post_id, 0) + a.count
     rows = PlanPost.objects.bulk_create([
-        PlanPost(plan=plan, key=p.id, klass=p.klass, tps_ids=list(p.tps_ids),
-                 tps_codes=[inputs.codes[t] for t in p.tps_ids], lat=p.lat, lng=p.lng, desa_code=p.desa,
-                 kecamatan_code=p.kecamatan, kabkota_code=p.kabkota, island=p.island,
+        PlanPost(plan=plan, key=p.id, kind=p.kind, name=inputs.object_names.get(p.id, ""), klass=p.klass,
+                 tps_ids=list(p.tps_ids), tps_codes=[inputs.codes[t] for t in p.tps_ids], lat=p.lat, lng=p.lng,
+                 desa_code=p.desa, kecamatan_code=p.kecamatan, kabkota_code=p.kabkota, island=p.island,
                  polri_required=p.polri_required, polri_assigned=assigned[p.id], linmas_required=p.linmas_required,
-                 tni_required=tni.get(p.klass, 0))
+                 tni_required=computed.tni_demand.get(p.id, 0), tni_assigned=tni_got.get(p.id, 0),
+                 linmas_assigned=computed.linmas.get(p.id, 0))
         for p in result.posts], batch_size=2000)
     post_pk = {r.key: r.pk for r in rows}
     pool = {b.from_unit for b in result.bko}
@@ -180,9 +217,76 @@ def plan_store(*, actor, computed, pattern_set, previous, overrides=None):
         for a in result.person_assignments], batch_size=5000)
     PlanBko.objects.bulk_create([PlanBko(plan=plan, from_unit_id=b.from_unit, to_unit_id=b.to_polres,
                                          count=b.count) for b in result.bko])
+    plan.summary = {**plan.summary, **shift_summary(plan)}
+    plan.save(update_fields=["summary"])
     audit_record(actor=actor, action="plan.generate", obj_type="deployment_plan", obj_id=plan.pk,
                  area_code=plan.area_code, before={"plan": previous.pk} if previous else None,
                  after={"pattern_set": pattern_set.pk, "pattern_version": pattern_set.version,
                         "class_hash": plan.class_hash, "incremental": plan.incremental, "moves": len(moves),
-                        **{k: v for k, v in plan.summary.items() if k != "by_class"}})
+                        **{k: v for k, v in plan.summary.items() if not isinstance(v, (dict, list))}})
     return plan
+
+
+OBJECT_STATE = ("kind", "name", "area_code", "kabkota_code", "kecamatan_code", "lat", "lng", "klass", "election",
+                "operation", "starts_on", "ends_on")
+
+
+@transaction.atomic
+def guard_object_upsert(*, actor, code, kind, name, area_code, kabkota_code, lat, lng, klass=0, kecamatan_code="",
+                        election="", operation="", starts_on=None, ends_on=None):
+    """Create or change a guarded object (KPU/Bawaslu office, PPK venue, warehouse, campaign event...)."""
+    from siaga.deployment.models import GuardObject
+
+    require_planner(actor, kabkota_code)
+    obj = GuardObject.objects.select_for_update().filter(code=code).first()
+    before = {f: getattr(obj, f) for f in OBJECT_STATE} if obj else None
+    obj = obj or GuardObject(code=code)
+    values = dict(kind=kind, name=name, area_code=area_code, kabkota_code=kabkota_code,
+                  kecamatan_code=kecamatan_code or "", lat=float(lat), lng=float(lng), klass=int(klass),
+                  election=election or "", operation=operation or "", starts_on=starts_on, ends_on=ends_on)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.province_code = kabkota_code[:2]
+    after = {f: getattr(obj, f) for f in OBJECT_STATE}
+    if before != after:
+        obj.updated_at = timezone.now()
+        obj.save()
+        audit_record(actor=actor, action="guard_object.upsert", obj_type="guard_object", obj_id=code,
+                     area_code=kabkota_code, before=_jsonable(before), after=_jsonable(after))
+    return obj
+
+
+def _jsonable(state):
+    return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in state.items()} if state else None
+
+
+@transaction.atomic
+def linmas_roster_set(*, actor, counts):
+    """Set the Linmas count of each desa ({desa code: count}); returns (created, updated, unchanged)."""
+    from siaga.deployment.models import LinmasRoster
+
+    created = updated = unchanged = 0
+    current = dict(LinmasRoster.objects.filter(desa_code__in=list(counts)).values_list("desa_code", "count"))
+    for desa, count in sorted(counts.items()):
+        require_planner(actor, desa)
+        if desa not in current:
+            LinmasRoster.objects.create(desa_code=desa, count=count)
+            created += 1
+        elif current[desa] != count:
+            LinmasRoster.objects.filter(desa_code=desa).update(count=count, updated_at=timezone.now())
+            updated += 1
+        else:
+            unchanged += 1
+    if created or updated:
+        audit_record(actor=actor, action="linmas.roster", obj_type="linmas_roster", obj_id=f"{len(counts)} desa",
+                     area_code=_common_area(counts), before=None,
+                     after={"created": created, "updated": updated})
+    return created, updated, unchanged
+
+
+def _common_area(codes):
+    """The kab/kota all codes lie in, else their province, else nothing (national)."""
+    for size in (5, 2):
+        if len({c[:size] for c in codes}) == 1:
+            return next(iter(codes))[:size]
+    return ""

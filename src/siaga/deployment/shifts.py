@@ -9,11 +9,8 @@ from collections import defaultdict
 from datetime import date
 
 from siaga.core import shifts
-from siaga.deployment.models import AvailabilityWindow, Personnel, Plan, PlanBko, PlanPost, Unit, WindowKind
-
-# FALLBACK until deployment.PlanPost has `kind`: a post without one is a TPS post (remove at merge).
-POSTS_WITHOUT_KIND_ARE_TPS = "tps"
-_HAS_KIND = any(f.name == "kind" for f in PlanPost._meta.get_fields())
+from siaga.deployment.models import (AvailabilityWindow, GuardObject, Personnel, Plan, PlanBko, Unit,
+                                      WindowKind)
 
 
 def _pool_key(unit: Unit) -> str:
@@ -32,15 +29,26 @@ def plan_voting_day(plan: Plan) -> date | None:
 def plan_demands(plan: Plan, area: str | None = None) -> list[shifts.Demand]:
     """The plan's posts as demands on their Polres; with ``area``, only the posts of its kab/kota (a
     kecamatan counts as its kab/kota: the Polres pool staffs it)."""
-    fields = ["key", "polri_required", "kabkota_code", "island"] + (["kind"] if _HAS_KIND else [])
     rows = plan.posts.all()
     if area and len(area) > 2:
         rows = rows.filter(kabkota_code=area[:5])
-    out = []
-    for row in rows.values(*fields).iterator(5000):
-        kind = row.get("kind") or POSTS_WITHOUT_KIND_ARE_TPS
-        out.append(shifts.Demand(row["key"], kind, row["polri_required"], row["kabkota_code"], row["island"]))
-    return out
+    rows = list(rows.values("key", "kind", "polri_required", "kabkota_code", "island").iterator(5000))
+    own = _own_windows(plan, [-r["key"] for r in rows if r["kind"] != "tps"])
+    return [shifts.Demand(r["key"], r["kind"], r["polri_required"], r["kabkota_code"], r["island"],
+                          own.get(-r["key"])) for r in rows]
+
+
+def _own_windows(plan: Plan, object_ids) -> dict[int, tuple[shifts.Window, ...]]:
+    """Campaign events, escorts and visits with dates of their own are staffed on those days (08:00-18:00
+    each day), not on the kind's default days; an object post's key is minus the object's id."""
+    voting_day = plan_voting_day(plan)
+    if voting_day is None:
+        return {}
+    rows = GuardObject.objects.filter(pk__in=object_ids, starts_on__isnull=False).values_list(
+        "pk", "starts_on", "ends_on")
+    return {pk: (shifts.Window("event", (start - voting_day).days, "08:00", ((end or start) - voting_day).days,
+                               "18:00", daily=True),)
+            for pk, start, end in rows}
 
 
 def _officer(person_id, windows, voting_day, zone) -> shifts.Officer:
@@ -107,3 +115,22 @@ def shift_figures(plan: Plan, *, voting_day: date | None = None, config: shifts.
     for code, row in figures["by_polres"].items():
         row["polres"] = names.get(code, code)
     return {"plan": plan.pk, **figures}
+
+
+HOURS_KEYS = ("officer_hours_required", "officer_hours_available", "officer_hours_filled", "officer_hours_short",
+              "officers_needed")
+
+
+def shift_summary(plan: Plan) -> dict:
+    """The shift totals a stored plan keeps with its summary (what `siaga plan deploy` prints): officer-hours
+    needed, available, staffed and short, per Polres too, and the shifts left short. Empty when the plan's
+    patterns give no voting day."""
+    if plan_voting_day(plan) is None:
+        return {}
+    figures = shift_figures(plan)
+    return {**{k: figures[k] for k in HOURS_KEYS},
+            "officer_hours_by_polres": {code: {"polres": row["polres"], **{k: row[k] for k in HOURS_KEYS}}
+                                        for code, row in figures["by_polres"].items()},
+            "shifts_short": [{k: row[k] for k in ("name", "label", "start", "end", "required", "filled",
+                                                  "shortfall")}
+                             for row in figures["shifts"] if row["shortfall"] > 0]}

@@ -70,9 +70,10 @@ def whatif(request):
         units = {u.code: u for u in selectors.unit_list(viewer=request.user)}
 
         def tps_id(code):
-            return Tps.objects.filter(code=code, pk__in=[int(k) for k in plan.posts.values_list("key", flat=True)]
-                                      ).values_list("pk", flat=True).first() or \
-                Tps.objects.filter(code=code, province_code=area[:2]).values_list("pk", flat=True).first()
+            rows = Tps.objects.filter(code=code, election=plan.election)  # the plan's election only
+            return rows.filter(pk__in=[int(k) for k in plan.posts.values_list("key", flat=True)]
+                               ).values_list("pk", flat=True).first() or \
+                rows.filter(province_code=area[:2]).values_list("pk", flat=True).first()
 
         overrides, strengths, errors = parse_whatif(request.POST, units, tps_id)
         context["errors"] = errors
@@ -82,17 +83,22 @@ def whatif(request):
                     for unit_id, available in strengths.items():
                         unit = next(u for u in units.values() if u.pk == unit_id)
                         services.unit_strength_set(actor=request.user, unit=unit, available=available)
-                    saved = services.plan_generate(actor=request.user, area=area, overrides=overrides or None)
+                    saved = services.plan_generate(actor=request.user, area=area, overrides=overrides or None,
+                                                   election=plan.election,
+                                                   operation=plan.pattern_set.operation)
                     messages.success(request, _("Plan #%(n)s stored: %(m)s moves from the previous plan.")
                                      % {"n": saved.pk, "m": len(saved.moves)})
                     return redirect(f"{reverse('deployment:index')}?wilayah={area}")
                 computed, _ps, _prev = services.plan_compute(viewer=request.user, area=area,
-                                                             overrides=overrides, strengths=strengths)
+                                                             overrides=overrides, strengths=strengths,
+                                                             election=plan.election,
+                                                   operation=plan.pattern_set.operation)
             except PlanningError as exc:
                 context["errors"] = [("plan", 0, exc.messages[_lang(request)])]
             else:
                 old = stored_as_planner_plan(plan, computed.plan.config)
-                codes = {**post_codes_of(plan), **{p.id: computed.inputs.codes[p.tps_ids[0]]
+                codes = {**post_codes_of(plan), **{p.id: computed.inputs.codes[p.tps_ids[0]] if p.tps_ids
+                                                   else computed.inputs.object_names[p.id]
                                                    for p in computed.plan.posts}}
                 summary = computed.summary()
                 context.update(result=summary, moves=moves_between(old, computed.plan, {u.pk: c for c, u in

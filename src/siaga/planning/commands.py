@@ -1,5 +1,8 @@
-"""`siaga plan operations|document|version|versions|review|approve|sprin`. The `plan` group is shared with other apps
-(deployment adds `siaga plan deploy`): whoever registers first creates it, the others add actions."""
+"""`siaga plan operations|deploy|document|version|versions|review|approve|sprin`. The `plan` group is shared
+with other apps (deployment adds `siaga plan shifts`): whoever registers first creates it, the others add actions.
+
+`plan deploy` lives here, not in the deployment app, because it resolves an operation (this app) into
+the plain arguments the deployment planner takes: the operation's election, area and pattern set."""
 
 import sys
 from pathlib import Path
@@ -21,10 +24,23 @@ def register(sub):
     actions = plan_actions(sub)
     if "operations" in actions.choices:
         return
-    p = actions.add_parser("operations", help="list security operations")
+    p = actions.add_parser("operations", help="list security operations with their election and TPS count")
     p.add_argument("--as", dest="actor", help="act as this user (scope)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_operations)
+    p = actions.add_parser("deploy", help="plan posts (TPS and guarded objects) and personnel and store the plan")
+    p.add_argument("--operation", help="operation id (see `siaga plan operations`): its election, area and "
+                                       "patterns; a name instead selects a pattern set as --pola does")
+    p.add_argument("--province", help="province code (the Polda plan)")
+    p.add_argument("--area", help="a kab/kota code instead (a Polres plan); inside the operation's area")
+    p.add_argument("--pola", help="pattern set (operation name) to use (default: the operation's, else the newest)")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], help="without --operation: whose TPS (default: "
+                                                                       "the pattern set's)")
+    p.add_argument("--method", choices=["optimal", "greedy"], default="optimal")
+    p.add_argument("--dry-run", action="store_true", help="compute and print, store nothing")
+    p.add_argument("--as", dest="actor", help="act as this user (scope and audit)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan_deploy)
     p = actions.add_parser("document", help="write the security plan (Rencana Pengamanan) as PDF or DOCX")
     p.add_argument("--operation", type=int, required=True, help="operation id (see `siaga plan operations`)")
     p.add_argument("--format", choices=["pdf", "docx"], default="pdf")
@@ -161,19 +177,82 @@ def cmd_sprin(args):
 
 
 def cmd_operations(args):
-    from siaga.planning.selectors import current_stage, operation_list
+    from siaga.planning.selectors import current_stage, operation_list, operation_tps_count
 
     viewer = cli_actor(args.actor)
     stage = current_stage(viewer)
-    rows = [{"id": op.pk, "name": op.name, "election": op.election, "starts_on": op.starts_on,
-             "ends_on": op.ends_on, "organiser": op.organiser.code, "area": op.area_code,
+    rows = [{"id": op.pk, "name": op.name, "election": op.election, "tps": operation_tps_count(viewer, op),
+             "starts_on": op.starts_on, "ends_on": op.ends_on, "organiser": op.organiser.code, "area": op.area_code,
              "current_stage": stage.kind if stage and stage.operation_id == op.pk else None}
             for op in operation_list(viewer=viewer)]
     if args.json:
         print_json(rows)
         return
     for row in rows:
-        print(f"{row['id']:>4}  {row['name']}  ({row['starts_on']} – {row['ends_on']}, {row['organiser']})")
+        tps = f"{row['tps']:,}".replace(",", ".")
+        print(f"{row['id']:>4}  {row['name']}  ({row['election']}, {tps} TPS, {row['starts_on']} – "
+              f"{row['ends_on']}, {row['organiser']})")
+
+
+def _deploy_target(args, viewer):
+    """(area, election, pattern-set name, operation id) from --operation / --province / --area / --pola."""
+    from django.http import Http404
+
+    from siaga.cli import region_arg
+    from siaga.planning.selectors import operation_deploy_target, operation_get
+
+    pola = args.pola
+    op_id = None
+    if args.operation and not args.operation.isdigit():
+        pola = pola or args.operation  # a name: the pattern set, as before operations were the unit
+    elif args.operation:
+        op_id = int(args.operation)
+    area = region_arg(args.area) if args.area else region_arg(args.province, province=True) if args.province \
+        else None
+    if op_id is None:
+        if area is None:
+            raise CommandError("--province atau --area wajib", en="--province or --area is required")
+        return area, args.election, pola, None
+    try:
+        operation = operation_get(viewer=viewer, pk=op_id)
+    except Http404:
+        raise CommandError(f"operasi {op_id} tidak ditemukan", en=f"operation {op_id} not found") from None
+    target = operation_deploy_target(viewer, operation, area=area)
+    if target is None:
+        raise CommandError(f"wilayah {area} di luar operasi {operation.name}",
+                           en=f"area {area} lies outside operation {operation.name}")
+    return target["area"], operation.election, pola or target["patterns"], operation.pk
+
+
+def cmd_plan_deploy(args):
+    from django.core.exceptions import PermissionDenied
+
+    from siaga.core.planner import PlanningError
+    from siaga.deployment.services import plan_compute, plan_generate
+
+    actor = cli_actor(args.actor)
+    area, election, pola, op_id = _deploy_target(args, actor)
+    options = dict(area=area, operation=pola, method=args.method, election=election, operation_id=op_id)
+    try:
+        if args.dry_run:
+            computed, _, _ = plan_compute(viewer=actor, **options)
+            summary = computed.summary()
+        else:
+            plan = plan_generate(actor=actor, **options)
+            summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary}
+    except PlanningError as exc:
+        raise CommandError(exc.messages["id"], en=exc.messages["en"]) from None
+    except PermissionDenied:
+        raise CommandError(f"akses ditolak untuk wilayah {area}", en=f"access denied for area {area}") from None
+    summary = {"operation": op_id, **summary}
+    if args.json:
+        print_json(summary)
+        return
+    print(f"Pos: {summary['posts']}, TPS {summary['tps_covered']}/{summary['tps_total']} terjaga/covered, "
+          f"Polri dibutuhkan/required {summary['polri_required']}, ditugaskan/assigned {summary['polri_assigned']}, "
+          f"kekurangan/shortfall {summary['shortfall']}, BKO {summary['bko']}, cadangan/reserve "
+          f"{summary['reserve']}, TNI {summary['tni_assigned']}, Linmas {summary['linmas_required']}, "
+          f"{summary['total_travel_km']:.1f} km ({summary['status']})")
 
 
 def cmd_document(args):

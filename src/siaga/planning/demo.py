@@ -1,6 +1,7 @@
-"""Demo security plan for Sultra: Operasi Mantap Praja Anoa for Pilkada 2024 (voting day 27 Nov 2024),
+"""Demo security plans for Sultra: Operasi Mantap Praja Anoa for Pilkada 2024 (voting day 27 Nov 2024),
 with threats from public reporting (Muna, Buton Tengah, island logistics), mitigations, KPIs and
-contingencies. Idempotent: an existing operation of the same name is left as it is."""
+contingencies; and Operasi Mantap Brata Anoa 2023-2024 for Pemilu 2024 (voting day 14 Feb 2024) with its
+stage calendar and Satgas. Idempotent: an existing operation of the same name is left as it is."""
 
 from datetime import date as d
 
@@ -22,6 +23,22 @@ STAGES = [
     ("rekap_provinsi", d(2024, 12, 3), d(2024, 12, 6)),
     ("sengketa", d(2024, 12, 6), d(2025, 2, 7)),
     ("penetapan", d(2025, 2, 8), d(2025, 2, 20)),
+]
+PEMILU_OPERATION = "Operasi Mantap Brata Anoa 2023-2024"
+# Pemilu 2024 timeline (KPU, PKPU 3/2022 as amended; recapitulation windows from domain.md).
+PEMILU_STAGES = [
+    ("pemutakhiran", d(2022, 10, 14), d(2023, 6, 21)),
+    ("pencalonan", d(2023, 4, 24), d(2023, 11, 25)),
+    ("kampanye", d(2023, 11, 28), d(2024, 2, 10)),
+    ("tenang", d(2024, 2, 11), d(2024, 2, 13)),
+    ("logistik", d(2024, 1, 1), d(2024, 2, 13)),
+    ("pemungutan", d(2024, 2, 14), d(2024, 2, 15)),
+    ("rekap_kecamatan", d(2024, 2, 15), d(2024, 3, 2)),
+    ("rekap_kabkota", d(2024, 2, 17), d(2024, 3, 5)),
+    ("rekap_provinsi", d(2024, 2, 19), d(2024, 3, 10)),
+    ("rekap_nasional", d(2024, 2, 22), d(2024, 3, 20)),
+    ("sengketa", d(2024, 3, 21), d(2024, 6, 10)),
+    ("penetapan", d(2024, 4, 24), d(2024, 10, 20)),
 ]
 SATGAS = [("Satgas Preemtif", "deteksi dini, penggalangan tokoh masyarakat"),
           ("Satgas Preventif", "pengamanan TPS, kantor KPU dan Bawaslu, pengawalan logistik"),
@@ -80,10 +97,27 @@ PLAN_KPIS = [(KpiSource.TPS_GUARDED, 100, True, "%"), (KpiSource.SHORTFALL_CLOSE
              (KpiSource.ACTIONS_ON_TIME, 90, True, "%"), (KpiSource.MITIGATIONS_ON_TIME, 90, True, "%")]
 
 
+def pemilu_operation(*, actor, province_code):
+    """The Pemilu 2024 operation with its stages, Satgas and plan KPIs (threats are the Pilkada demo's)."""
+    existing = Operation.objects.filter(name=PEMILU_OPERATION, area_code=province_code).first()
+    if existing is not None:
+        return existing
+    polda = Agency.objects.get(code=f"POLDA-{province_code}")
+    operation = services.operation_create(
+        actor=actor, name=PEMILU_OPERATION, election="pemilu", starts_on=d(2023, 10, 19), ends_on=d(2024, 10, 20),
+        organiser=polda, area_code=province_code, stages=PEMILU_STAGES,
+        task_forces=[(name, duty, polda) for name, duty in SATGAS])
+    for source, target, higher, unit in PLAN_KPIS:
+        services.kpi_define(actor=actor, operation=operation, source=source, target=target, higher_is_better=higher,
+                            unit=unit)
+    return operation
+
+
 def run(*, actor, province_code, seed):
     existing = Operation.objects.filter(name=OPERATION, area_code=province_code).first()
     if existing is not None:
-        return {"operation": existing.pk, "created": False}
+        pemilu = pemilu_operation(actor=actor, province_code=province_code)
+        return {"operation": existing.pk, "pemilu_operation": pemilu.pk, "created": False}
     needed = {f"POLDA-{province_code}"} | {t[6] for t in THREATS} | {m[1] for t in THREATS for m in t[8]}
     agency = Agency.objects.in_bulk(needed, field_name="code")
     polda = agency[f"POLDA-{province_code}"]
@@ -107,4 +141,5 @@ def run(*, actor, province_code, seed):
     for source, target, higher, unit in PLAN_KPIS:
         services.kpi_define(actor=actor, operation=operation, source=source, target=target, higher_is_better=higher,
                             unit=unit)
-    return {"operation": operation.pk, "created": True, "threats": len(THREATS)}
+    pemilu = pemilu_operation(actor=actor, province_code=province_code)
+    return {"operation": operation.pk, "pemilu_operation": pemilu.pk, "created": True, "threats": len(THREATS)}

@@ -40,6 +40,26 @@ def operation_get(*, viewer, pk) -> Operation:
     return operation
 
 
+def operation_tps_count(viewer, operation) -> int:
+    """TPS of the operation's election in its area (as far as the viewer sees)."""
+    from siaga.regions.selectors import tps_list
+
+    return tps_list(viewer=viewer, area=operation.area_code or None, election=operation.election).count()
+
+
+def operation_deploy_target(viewer, operation, area=None) -> dict | None:
+    """What the deployment planner takes for an operation: the area (``area`` when given and inside the
+    operation's; None when outside) and the pattern set named after the operation (None: the newest)."""
+    from siaga.accounts.scope import area_contains
+    from siaga.deployment.selectors import pattern_set_current
+
+    area = area or operation.area_code
+    if not area or (operation.area_code and not area_contains(operation.area_code, area)):
+        return None
+    named = pattern_set_current(viewer=viewer, province=area[:2], operation=operation.name)
+    return {"area": area, "election": operation.election, "patterns": operation.name if named else None}
+
+
 def current_stage(viewer, today: date | None = None) -> Stage | None:
     """The stage in progress today in the newest operation the viewer sees, else None."""
     today = today or timezone.localdate()
@@ -120,7 +140,8 @@ def situation_summary(*, viewer, operation) -> dict | None:
 
 
 def personnel_summary(*, viewer, operation) -> dict | None:
-    """Personnel summary from the deployment app (`personnel_summary(viewer=, area=)`), None when absent."""
+    """Personnel summary of the operation's own election from the deployment app
+    (`personnel_summary(viewer=, area=, election=)`), None when absent."""
     deployment = features.module("deployment", "selectors")
     func = getattr(deployment, "personnel_summary", None) if deployment else None
-    return func(viewer=viewer, area=operation.area_code) if func else None
+    return func(viewer=viewer, area=operation.area_code, election=operation.election) if func else None

@@ -24,6 +24,8 @@ def register(sub):
     p = tps.add_parser("import", help="import a KPU/Bawaslu TPS file (CSV or XLSX): all rows or none")
     p.add_argument("file")
     p.add_argument("--map", dest="mapping", help="CSV of desa code corrections: kode_file,kode_desa")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], default="pemilu",
+                   help="election of rows without a jenis_pemilihan column (default: pemilu)")
     p.add_argument("--lang", choices=["id", "en"], default="id")
     p.add_argument("--as", dest="actor", help="act as this user (scope and audit)")
     p.add_argument("--json", action="store_true")
@@ -31,10 +33,12 @@ def register(sub):
     p = tps.add_parser("export", help="write TPS as CSV or XLSX")
     p.add_argument("--province")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], help="only this election (default: both)")
     p.add_argument("--output", help="file (CSV goes to standard output when omitted)")
     p.set_defaults(func=cmd_tps_export)
-    p = tps.add_parser("stats", help="count TPS and voters")
+    p = tps.add_parser("stats", help="count TPS and voters, per election")
     p.add_argument("--province")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], help="only this election")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tps_stats)
     p = tps.add_parser("generate", help="write a calibrated synthetic TPS file (demo and benchmarks)")
@@ -127,7 +131,8 @@ def cmd_tps_import(args):
     bar = progress_bar(None, "TPS")
     try:
         result = tps_import(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name,
-                            desa_mapping=mapping, lang=args.lang, progress=bar.update, workers=default_workers())
+                            desa_mapping=mapping, lang=args.lang, progress=bar.update, workers=default_workers(),
+                            election=args.election)
     except ImportRejected as rejected:
         bar.close()
         code = report_rejection(rejected, filename=path.name, lang=args.lang, as_json=args.json,
@@ -156,10 +161,10 @@ def cmd_tps_export(args):
     if not args.output:
         if args.format == "xlsx":
             raise CommandError("XLSX perlu --output", en="XLSX needs --output")
-        tps_export(viewer=actor, province=province, fmt="csv", out=sys.stdout.buffer)
+        tps_export(viewer=actor, province=province, fmt="csv", out=sys.stdout.buffer, election=args.election)
         return
     with open(args.output, "wb") as out:
-        n = tps_export(viewer=actor, province=province, fmt=args.format, out=out)
+        n = tps_export(viewer=actor, province=province, fmt=args.format, out=out, election=args.election)
     print(f"{n:,} TPS -> {args.output}", file=sys.stderr)
 
 
@@ -167,7 +172,14 @@ def cmd_tps_stats(args):
     from siaga.regions.selectors import tps_stats
 
     province = region_arg(args.province, province=True) if args.province else None
-    print_stats(tps_stats(viewer=cli_actor(), province=province), args.json)
+    viewer = cli_actor()
+    if args.election:
+        print_stats(tps_stats(viewer=viewer, province=province, election=args.election), args.json)
+        return
+    stats = tps_stats(viewer=viewer, province=province)
+    stats["by_election"] = {e: tps_stats(viewer=viewer, province=province, election=e)["tps"]
+                            for e in ("pemilu", "pilkada")}
+    print_stats(stats, args.json)
 
 
 def cmd_tps_generate(args):

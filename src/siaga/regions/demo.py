@@ -7,7 +7,8 @@ from collections import defaultdict
 from shapely.geometry import shape
 
 from siaga.core.codes import is_kelurahan
-from siaga.core.tpsgen import DesaInput, generate_national, generate_tps, write_csv
+from siaga.core.tps_merge import merge_tps
+from siaga.core.tpsgen import SULTRA, SULTRA_TPS, DesaInput, generate_national, generate_tps, write_csv
 from siaga.regions.models import Region, RegionGeometry
 
 
@@ -35,14 +36,20 @@ def generate_tps_file(*, provinces=None, seed=2024, election="pemilu", output) -
         return write_csv(rows, fh)
 
 
-def demo_tps(*, actor, province_code, seed=2024, election="pemilu") -> dict:
-    """Generate a province's TPS and import them; re-running changes nothing."""
+def demo_tps(*, actor, province_code, seed=2024) -> dict:
+    """Generate a province's Pemilu TPS, derive its Pilkada TPS from them as KPU did (merging TPS of one
+    desa up to 600 voters, to the published total where one is known) and import both; re-running
+    changes nothing."""
     from siaga.regions.selectors import tps_stats
     from siaga.regions.tps_import import tps_import
 
-    rows = generate_tps(desa_inputs({province_code})[province_code], election=election, seed=seed)
+    pemilu = generate_tps(desa_inputs({province_code})[province_code], election="pemilu", seed=seed)
+    target = SULTRA_TPS["pilkada"] if province_code == SULTRA else None
+    pilkada = merge_tps(pemilu, election="pilkada", target=target)
     buffer = io.StringIO()
-    write_csv(rows, buffer)
+    write_csv([*pemilu, *pilkada], buffer)
     result = tps_import(actor=actor, data=buffer.getvalue().encode(), filename=f"demo-tps-{province_code}.csv")
-    stats = tps_stats(viewer=actor, province=province_code, election=election)
-    return {"tps": stats["tps"], "voters": stats["voters"], **result.as_dict()}
+    stats = tps_stats(viewer=actor, province=province_code, election="pemilu")
+    pilkada_stats = tps_stats(viewer=actor, province=province_code, election="pilkada")
+    return {"tps": stats["tps"], "voters": stats["voters"], "tps_pilkada": pilkada_stats["tps"],
+            "voters_pilkada": pilkada_stats["voters"], **result.as_dict()}

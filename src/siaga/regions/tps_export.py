@@ -7,8 +7,8 @@ EXPORT_FIELDS = ("code", "desa_id", "number", "name", "address", "voters", "vote
                  "election", "special", "lat", "lng", "access", "notes")
 
 
-def tps_export(*, viewer, province=None, fmt="csv", out) -> int:
-    rows = tps_list(viewer=viewer, area=province).order_by("code", "election")
+def tps_export(*, viewer, province=None, fmt="csv", out, election=None) -> int:
+    rows = tps_list(viewer=viewer, area=province, election=election).order_by("code", "election")
     count = 0
 
     def records():

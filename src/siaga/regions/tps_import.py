@@ -72,15 +72,16 @@ def _scope_problems(user, rows, lang):
 
 
 def tps_import(*, actor, data: Source, filename: str, desa_mapping=None, lang="id", progress: Progress = None,
-               workers=1) -> ImportResult:
+               workers=1, election="pemilu") -> ImportResult:
     """Validate a TPS file (bytes, a path or an open file) completely, then write every row or none.
 
     ``workers`` > 1 reads a large file in forked processes: for the command line, not a threaded server.
+    ``election``: of rows without an election column.
     """
     data = file_bytes(data, DEFAULT_MAX_BYTES)
     with _gc_paused():
         parsed = read_tps_file(data, filename=filename, known_desa=known_desa(), desa_mapping=desa_mapping or {},
-                               lang=lang, workers=workers)
+                               lang=lang, workers=workers, election=election)
         errors = [p for p in parsed.problems if p.severity == "error"]
         if errors:
             raise ImportRejected(errors, parsed.suggestions, lang=lang, total=parsed.problems.errors)

@@ -45,7 +45,7 @@ class FastPath:
         if "'" in (name[:1], address[:1], notes[:1], desa_name[:1]):  # maybe formula-escaped
             return False
         ident = self._fast_identity(code_text, desa_text, number_text, desa_name)
-        election = _ELECTIONS.get(election_text.lower()) if election_text else "pemilu"
+        election = _ELECTIONS.get(election_text.lower()) if election_text else self.default_election
         access = _ACCESS.get(access_text.lower()) if access_text else "normal"
         if ident is None or election is None or access is None:
             return False

@@ -68,15 +68,18 @@ def read_tps_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     voter_limits: Mapping[str, int] = VOTER_LIMITS,
     workers: int = 1,
+    election: str = "pemilu",
 ) -> TpsFileResult:
     """Read and check a TPS list (CSV or XLSX, recognised by content, not name).
 
     ``known_desa`` is keyed by dotted desa code; ``desa_mapping`` maps a code
     found in the file (dotted or not) to the real code to use instead. With
     ``workers`` > 1 a large CSV is read in that many pieces at once, in forked
-    processes (so not from a threaded server); the result is the same.
+    processes (so not from a threaded server); the result is the same. ``election`` is that of rows
+    without an election column (a file names its election by the column or by this argument).
     """
     reader = _Reader(filename, known_desa, _normalise_mapping(desa_mapping), lang, voter_limits)
+    reader.default_election = election
     result = reader.result
     try:
         data = read_bytes(path_or_bytes, max_bytes)
@@ -89,7 +92,7 @@ def read_tps_file(
             if not reader.consume_pieces(csv_pieces(opened.text, opened.delimiter, workers)):
                 # The pieces did not join up (a TPS in two pieces, a broken CSV): read it whole.
                 return read_tps_file(data, filename=filename, known_desa=known_desa, desa_mapping=desa_mapping,
-                                     lang=lang, max_bytes=max_bytes, voter_limits=voter_limits)
+                                     lang=lang, max_bytes=max_bytes, voter_limits=voter_limits, election=election)
         else:
             reader.consume(opened.rows)
     except Unreadable as exc:
@@ -120,6 +123,7 @@ class _Reader(FastPath, ParallelRead):
     def __init__(self, filename, known_desa, mapping, lang, voter_limits) -> None:
         self.filename, self.known, self.mapping = filename, known_desa, mapping
         self.lang, self.limits = lang, voter_limits
+        self.default_election = "pemilu"  # of rows without an election column
         self.result = TpsFileResult(rows=[], problems=ProblemList(), suggestions=[])
         self.columns: dict[str, int] = {}  # field -> cell index
         self.headers: dict[str, str] = {}  # field -> header text in the file
@@ -196,7 +200,7 @@ class _Reader(FastPath, ParallelRead):
     def _row(self, line: int, texts: list[str]) -> None:
         row = _Row(self, line, texts)
         ident = self._identity(row)
-        election = row.choice("election", _ELECTIONS, "bad_election", "pemilu")
+        election = row.choice("election", _ELECTIONS, "bad_election", self.default_election)
         special = row.choice("special", _BOOLS, "bad_bool", None)
         access = row.choice("access", _ACCESS, "bad_access", "normal")
         voters = self._voters(row, election)
