@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.operations import authority, report, selectors, services, workflow
+from siaga.operations import authority, map_labels, report, selectors, services, workflow
 from siaga.operations.models import Category
+from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area
 
 ACTION_BUTTONS = {"verify": gettext_lazy("Verify"), "assign": gettext_lazy("Assign"),
@@ -30,6 +31,7 @@ def command(request):
         "area": area, "summary": selectors.summary(viewer=request.user, area=area or None),
         "feed": selectors.incidents(viewer=request.user, area=area or None)[:20],
         "missed": selectors.missed_checkins(viewer=request.user, area=area or None)[:50],
+        "map_legend": map_labels.legend(), "area_level": choropleth_level(area or ""),
     })
 
 

@@ -55,3 +55,10 @@ def outlines(*, viewer, level: int, area: str | None = None) -> tuple[str, str]:
         cached = (body, '"%s"' % hashlib.sha1(body.encode()).hexdigest()[:20])
         cache.set(key, cached, CACHE_SECONDS)
     return cached
+
+
+def choropleth_level(area: str) -> int:
+    """The level a map of `area` (a dotted code; "" for the country) colours at its overview zoom: kab/kota for
+    a province or the country, kecamatan for a kab/kota, none below (0: a kecamatan's TPS are shown as points)."""
+    level = area.count(".") + 1 if area else 0
+    return {0: 2, 1: 2, 2: 3}.get(level, 0)

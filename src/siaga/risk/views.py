@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from siaga.core.scoring import BAND_LABELS, BAND_NAMES
 from siaga.jobs.views import submit_and_show
+from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator, Source
@@ -35,7 +36,7 @@ def risk_map(request):
         "region": region, "risk": risk, "band_label": BAND_LABELS[lang()][risk.band] if risk else "",
         "classes": [(i, class_label(i), str(i) in classes) for i in range(4)], "klass": ",".join(classes),
         "indicators": selectors.indicators_active(viewer=request.user), "indicator": request.GET.get("indikator", ""),
-        "bands": list(zip(BAND_NAMES, BAND_LABELS[lang()])), "area_level": 3 if region.level >= 2 else 2,
+        "bands": list(zip(BAND_NAMES, BAND_LABELS[lang()])), "area_level": choropleth_level(region.code),
         "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2]).select_related(
             "tps__desa__parent").order_by("tps__code")[:SANGAT_RAWAN_LISTED],
     })

@@ -8,11 +8,13 @@
 // swatches, map.css), so the legend and the map cannot disagree; its checkboxes filter the points.
 window.SiagaMap = (function () {
   const maps = [];
+  const allMarkers = [];  // every point of every layered map, clustered or not (for tests and tools)
 
   // A map in `el`; the tile layer only when the page passes one (data-tiles).
   const create = (el) => {
     // maxZoom: the cluster plugin needs one even when no tile layer sets it.
-    const map = L.map(el, { preferCanvas: true, maxZoom: 18 });
+    // zoomSnap: quarter steps let an area fill more of the map at its overview zoom.
+    const map = L.map(el, { preferCanvas: true, maxZoom: 18, zoomSnap: 0.25 });
     if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { maxZoom: 18 }).addTo(map);
     maps.push(map);
     return map;
@@ -109,6 +111,7 @@ window.SiagaMap = (function () {
   // popup(props) -> content lines, areas: {level, name (legend), keyOf(code, pointsOf) , tooltip}, filter(props).
   const layered = (opts) => {
     const el = opts.el;
+    if (opts.areas && !opts.areas.level) opts.areas = null;  // a kecamatan or smaller: points only
     const map = create(el);
     const say = status();
     const pointLegend = legend(opts.legend || "points");
@@ -197,7 +200,9 @@ window.SiagaMap = (function () {
       const m = L.circleMarker([lat, lng], { key, radius: 5, weight: 1, color: "#0f172a",
         fillColor: it ? it.colour : "#94a3b8", fillOpacity: 0.9 });
       m.bindPopup(() => content(opts.popup(f.properties, pointLegend.items[opts.keyOf(f.properties)] || {})));
+      m.feature = f;  // as L.geoJSON would: tests and tools find a point by its properties
       markers[f.properties.kode] = m;
+      allMarkers.push(m);
       return m;
     };
 
@@ -212,6 +217,8 @@ window.SiagaMap = (function () {
         });
         el.dataset.areas_loaded = base.geo.features.length;
       }
+      const drawn = base || layers[3] || layers[2];
+      if (drawn) el.dataset.regions = drawn.geo.features.length;
       const frame = base || layers[2] || layers[3];
       if (frame && frame.layer.getLayers().length) {
         map.fitBounds(frame.layer.getBounds(), { padding: [8, 8] });
@@ -279,5 +286,17 @@ window.SiagaMap = (function () {
     return { map, loaded, show, update, redraw, cluster, areaLayer };
   };
 
-  return { maps, create, load, content, fit, status, segment, number, legend, setCounts, outlines, layered, areaOfTps };
+  // Legend key of a share (web/_map_share_legend.html): 0 %, under 25, under 50, under 75, 75 % and more.
+  const shareKey = (n, total) => {
+    if (!total || !n) return "share0";
+    const pct = (100 * n) / total;
+    return pct < 25 ? "share1" : pct < 50 ? "share2" : pct < 75 ? "share3" : "share4";
+  };
+  const percent = (n, total) => (total ? `${((100 * n) / total).toLocaleString("id-ID", { maximumFractionDigits: 1 })}%` : "–");
+
+  // The level coloured at the overview zoom of an area (as regions.outlines.choropleth_level, for pages whose
+  // view does not pass it): kab/kota for a province or the country, kecamatan for a kab/kota, else none.
+  const choroplethLevel = (area) => ({ 0: 2, 1: 2, 2: 3 })[area ? area.split(".").length : 0] || 0;
+
+  return { choroplethLevel, markers: allMarkers, shareKey, percent, maps, create, load, content, fit, status, segment, number, legend, setCounts, outlines, layered, areaOfTps };
 })();
