@@ -8,15 +8,19 @@
   const opened = new Set(["buka", "pemungutan", "penghitungan", "selesai", "serah"]);
   const since = document.querySelector("[data-filter=since]");
   const keyOf = (p) => (p.gangguan || p.ditunda ? "gangguan" : p.terlambat ? "terlambat" : p.tahap);
+  // Ages are counted back from the latest report received, not the clock: an exercise replaying a past
+  // voting day, or a screen whose clock is off, reads the same as the live day.
+  let latest = 0;
+  const seen = (t) => { if (t) latest = Math.max(latest, Date.parse(t)); };
   const recent = (p) => {
     const minutes = since ? Number(since.value) : 0;
     if (!minutes) return true;
-    const age = p.t ? (Date.now() - Date.parse(p.t)) / 60000 : Infinity;
+    const age = p.t ? (latest - Date.parse(p.t)) / 60000 : Infinity;
     return minutes > 0 ? age <= minutes : age > -minutes;
   };
   const ctl = layered({
     el,
-    points: load(el.dataset.points),
+    points: load(el.dataset.points).then((geo) => { geo.features.forEach((f) => seen(f.properties.t)); return geo; }),
     keyOf,
     filter: recent,
     popup: (p, item) => [[{ bold: p.nama }], [p.kode], [item.label || "–"],
@@ -30,6 +34,8 @@
   if (since) since.addEventListener("change", ctl.redraw);
   document.addEventListener("siaga:tps", (e) => {
     const m = e.detail;
-    ctl.update(m.tps, { tahap: m.stage, gangguan: !!m.disturbed, t: new Date().toISOString() });
+    const t = m.at || new Date().toISOString();
+    seen(t);
+    ctl.update(m.tps, { tahap: m.stage, gangguan: !!m.disturbed, ditunda: !!m.suspended, t });
   });
 })();
