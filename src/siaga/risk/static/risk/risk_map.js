@@ -10,7 +10,7 @@
     el,
     points: areaValues.then(() => load(el.dataset.points)),
     keyOf: (p) => String(p.kelas_id),
-    popup: (p, item) => [[{ bold: p.nama }], [p.kode], [`${item.label || "–"}${p.skor === null ? "" : " · " + p.skor}`],
+    popup: (p, item) => [[{ bold: p.nama }], [p.kode], [`${item.label || "–"}${p.skor === null ? "" : " · " + number(p.skor, 2)}`],
                    [{ link: el.dataset.detail || "kerawanan", href: `${el.dataset.tpsUrl}${segment(p.kode)}/` }]],
     areas: {
       level: Number(el.dataset.areaLevel),
@@ -18,7 +18,7 @@
       drill: el.dataset.drill,
       tooltip: (p, item) => {
         const v = values[p.kode];
-        return [[{ bold: p.nama }, ` (${p.kode})`], [`${item.label || "–"}${v ? " · " + v.indeks.toLocaleString("id-ID") : ""}`],
+        return [[{ bold: p.nama }, ` (${p.kode})`], [`${item.label || "–"}${v ? " · " + number(v.indeks, 2) : ""}`],
                 v ? [`TPS ${number(v.tps)} · rawan ${number(v.rawan)} · sangat rawan ${number(v.sangat_rawan)}`] : []];
       },
     },

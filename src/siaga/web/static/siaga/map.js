@@ -8,6 +8,7 @@
 // swatches, map.css), so the legend and the map cannot disagree; its checkboxes filter the points.
 window.SiagaMap = (function () {
   const maps = [];
+  const CLUSTER_OFF_ZOOM = 15;  // street level: every point on its own
   const allMarkers = [];  // every point of every layered map, clustered or not (for tests and tools)
 
   // A map in `el`; the tile layer only when the page passes one (data-tiles).
@@ -65,7 +66,9 @@ window.SiagaMap = (function () {
   // A path segment taken from data (a TPS or region code) made safe to append to a URL.
   const segment = (value) => encodeURIComponent(String(value));
 
-  const number = (n) => Number(n).toLocaleString("id-ID");
+  // Indonesian number format (8.154; 26,04) whatever the browser's language.
+  const number = (n, digits = 0) => Number(n).toLocaleString("id-ID", { minimumFractionDigits: digits,
+                                                                       maximumFractionDigits: digits });
 
   // The kab/kota ("74.01") or kecamatan ("74.01.02") of a 13-digit TPS code.
   const areaOfTps = (code, level) => {
@@ -121,7 +124,7 @@ window.SiagaMap = (function () {
     let overview = null;
     let framed = false;
     const cluster = L.markerClusterGroup({
-      chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50, disableClusteringAtZoom: 15,
+      chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50, disableClusteringAtZoom: CLUSTER_OFF_ZOOM,
       iconCreateFunction: (c) => {
         // A cluster takes the colour of its most urgent member (highest legend rank).
         let best = null;
@@ -258,9 +261,12 @@ window.SiagaMap = (function () {
     const show = (code) => {
       const m = markers[code];
       if (!m) return false;
+      // Straight to the street level, where the plugin no longer clusters, then open the point's popup.
+      const open = () => { m.openPopup(); el.dataset.focused = code; };
       if (!map.hasLayer(cluster)) map.addLayer(cluster);
-      map.setView(m.getLatLng(), Math.max(map.getZoom(), 15));
-      cluster.zoomToShowLayer(m, () => { m.openPopup(); el.dataset.focused = code; });
+      if (map.getZoom() >= CLUSTER_OFF_ZOOM && map.getBounds().contains(m.getLatLng()) && m._map) return open(), true;
+      map.once("moveend", () => setTimeout(open, 0));
+      map.setView(m.getLatLng(), Math.max(map.getZoom(), CLUSTER_OFF_ZOOM), { animate: false });
       return true;
     };
     document.querySelectorAll(`[data-focus-map="${el.id}"] a[data-focus]`).forEach((a) => {
