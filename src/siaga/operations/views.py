@@ -20,6 +20,9 @@ ACTION_BUTTONS = {"verify": gettext_lazy("Verify"), "assign": gettext_lazy("Assi
                   "invalidate": gettext_lazy("Invalidate"), "reopen": gettext_lazy("Reopen")}
 
 
+OVERDUE_LISTED = 100  # beside the command-post map; the table below and the API have the rest
+
+
 def _area(request):
     return page_area(viewer=request.user, requested=request.GET.get("wilayah"))
 
@@ -31,6 +34,9 @@ def command(request):
         "area": area, "summary": selectors.summary(viewer=request.user, area=area or None),
         "feed": selectors.incidents(viewer=request.user, area=area or None)[:20],
         "missed": selectors.missed_checkins(viewer=request.user, area=area or None)[:50],
+        "missed_total": selectors.missed_checkins(viewer=request.user, area=area or None).count(),
+        "overdue": [(m, map_labels.STAGE_LABELS.get(m.milestone, m.milestone)) for m in selectors.missed_checkins(
+            viewer=request.user, area=area or None).select_related("tps__desa")[:OVERDUE_LISTED]],
         "map_legend": map_labels.legend(), "area_level": choropleth_level(area or ""),
     })
 
