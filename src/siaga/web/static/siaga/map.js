@@ -188,7 +188,7 @@ window.SiagaMap = (function () {
     // Overview zoom: choropleth; zoomed in: clustered points over pale areas.
     const mode = () => {
       if (overview === null) return;
-      const zoomed = map.getZoom() > overview;
+      const zoomed = !opts.areas || map.getZoom() > overview;  // no areas to colour: points at every zoom
       if (zoomed && !map.hasLayer(cluster)) map.addLayer(cluster);
       if (!zoomed && map.hasLayer(cluster)) map.removeLayer(cluster);
       areaLayer.setStyle({ fillOpacity: zoomed ? 0.12 : 0.65 });
@@ -247,7 +247,6 @@ window.SiagaMap = (function () {
       overview = map.getZoom();
       redraw();
       mode();
-      if (!opts.areas) { map.addLayer(cluster); el.dataset.mode = "points"; }
       const focus = new URLSearchParams(window.location.search).get("fokus");
       if (focus) show(focus);
       el.dataset.ready = "1";
