@@ -28,14 +28,22 @@ document.addEventListener("securitypolicyviolation", (e) => window.__cspViolatio
   `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
 """
 # The hostile TPS's popups and tooltips on every map of the page, opened; their text is returned.
+# A clustered point is not on the map until its cluster opens: its popup content is built as it would be.
 OPEN_HOSTILE = """(marker) => {
   const shown = [];
-  for (const map of (window.SiagaMap ? SiagaMap.maps : [])) map.eachLayer((layer) => {
+  const open = (layer) => {
     const p = layer.feature && layer.feature.properties;
     if (!p || !String(p.nama).includes(marker)) return;
+    if (!layer._map) {
+      const c = layer.getPopup() && layer.getPopup()._content;
+      if (c) shown.push((typeof c === "function" ? c(layer) : c).textContent);
+      return;
+    }
     if (layer.getPopup()) { layer.openPopup(); shown.push(layer.getPopup().getElement().textContent); }
     if (layer.getTooltip()) { layer.openTooltip(); shown.push(layer.getTooltip().getElement().textContent); }
-  });
+  };
+  for (const map of (window.SiagaMap ? SiagaMap.maps : [])) map.eachLayer(open);
+  (window.SiagaMap && SiagaMap.markers || []).forEach((m) => { if (!m._map) open(m); });
   return shown;
 }"""
 # Waits go through selectors, never page.wait_for_function: Playwright evaluates its predicate

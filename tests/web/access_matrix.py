@@ -101,6 +101,11 @@ CASES = {
                                                  path=f"/regions/{IN}/boundaries"),
     "GET /api/regions/{code}/boundaries@out": api("GET", "/regions/{code}/boundaries",
                                                   path=f"/regions/{OUT}/boundaries"),
+    "GET /api/region-outlines/{level}": api("GET", "/region-outlines/{level}", path="/region-outlines/2"),
+    "GET /api/region-outlines/{level}@in": api("GET", "/region-outlines/{level}", path="/region-outlines/3",
+                                               query={"area": IN}),
+    "GET /api/region-outlines/{level}@out": api("GET", "/region-outlines/{level}", path="/region-outlines/3",
+                                                query={"area": OUT}),
     "GET /api/tps": api("GET", "/tps"),
     "GET /api/tps@out": api("GET", "/tps", query={"area": KABKOTA_OUT}),
     "GET /api/tps/points@in": api("GET", "/tps/points", query={"area": IN}),
@@ -140,6 +145,11 @@ CASES = {
     "GET /api/risk/tps-points@out": api("GET", "/risk/tps-points", query={"area": OUT}),
     "GET /api/risk/areas/{code}@in": api("GET", "/risk/areas/{code}", path=f"/risk/areas/{IN}"),
     "GET /api/risk/areas/{code}@out": api("GET", "/risk/areas/{code}", path=f"/risk/areas/{OUT}"),
+    "GET /api/risk/area-classes/{level}": api("GET", "/risk/area-classes/{level}", path="/risk/area-classes/2"),
+    "GET /api/risk/area-classes/{level}@in": api("GET", "/risk/area-classes/{level}", path="/risk/area-classes/3",
+                                                 query={"area": IN}),
+    "GET /api/risk/area-classes/{level}@out": api("GET", "/risk/area-classes/{level}",
+                                                  path="/risk/area-classes/3", query={"area": OUT}),
     "GET /api/risk/changes@in": api("GET", "/risk/changes", query={"since": SINCE, "area": IN}),
     "GET /api/risk/changes@out": api("GET", "/risk/changes", query={"since": SINCE, "area": OUT}),
     "POST /api/risk/observations@in": api("POST", "/risk/observations", ["risk"],
@@ -467,6 +477,9 @@ GET /api/regions/{code}/children@in                                      200    
 GET /api/regions/{code}/children@out                                     200      200      200      404      404      404      200      200      401
 GET /api/regions/{code}/boundaries@in                                    200      200      200      200      200      404      200      200      401
 GET /api/regions/{code}/boundaries@out                                   200      200      200      404      404      404      200      200      401
+GET /api/region-outlines/{level}                                         200      200      200      200      200      200      200      200      401
+GET /api/region-outlines/{level}@in                                      200      200      200      200      200      403      200      200      401
+GET /api/region-outlines/{level}@out                                     200      200      200      403      403      403      200      200      401
 GET /api/tps                                                             200      200      200      200      200      200      200      200      401
 GET /api/tps@out                                                         200      200      200      200      200      200      200      200      401
 GET /api/tps/points@in                                                   200      200      200      200      200      200      200      200      401
@@ -498,6 +511,9 @@ GET /api/risk/tps-points@in                                              200    
 GET /api/risk/tps-points@out                                             200      200      200      403      403      403      200      200      401
 GET /api/risk/areas/{code}@in                                            200      200      200      200      200      404      200      200      401
 GET /api/risk/areas/{code}@out                                           200      200      200      404      404      404      200      200      401
+GET /api/risk/area-classes/{level}                                       200      200      200      200      200      200      200      200      401
+GET /api/risk/area-classes/{level}@in                                    200      200      200      200      200      403      200      200      401
+GET /api/risk/area-classes/{level}@out                                   200      200      200      403      403      403      200      200      401
 GET /api/risk/changes@in                                                 200      200      200      200      200      403      200      200      401
 GET /api/risk/changes@out                                                200      200      200      403      403      403      200      200      401
 POST /api/risk/observations@in                                           422      422      403      422      403      404      403      403      401

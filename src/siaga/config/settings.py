@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 
 from siaga import features
 from siaga.config.csp import tile_source
@@ -151,7 +152,8 @@ STATIC_URL = "static/"
 # Collected files are only used in production; development serves from the packages.
 STATIC_ROOT = SIAGA_HOME / "static" if PRODUCTION else None
 # Front-end libraries come from installed packages, never from a CDN.
-STATICFILES_DIRS = [("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR)]
+STATICFILES_DIRS = [("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+                    ("vendor/leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

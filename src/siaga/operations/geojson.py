@@ -7,6 +7,7 @@ def status_feature_collection(points) -> str:
     features = ",".join(
         '{"type":"Feature","geometry":{"type":"Point","coordinates":[%.6f,%.6f]},"properties":%s}'
         % (lng, lat, json.dumps({"id": pk, "kode": code, "nama": name, "tahap": stage, "gangguan": disturbed,
-                                 "ditunda": suspended}))
-        for pk, code, name, lat, lng, stage, disturbed, suspended in points)
+                                 "ditunda": suspended, "terlambat": overdue,
+                                 "t": at.isoformat() if at else None}))
+        for pk, code, name, lat, lng, stage, disturbed, suspended, overdue, at in points)
     return '{"type":"FeatureCollection","features":[' + features + "]}"

@@ -148,13 +148,15 @@ def summary(*, viewer, area=None, now=None) -> dict:
 
 
 def status_points(*, viewer, area):
-    """(id, code, name, lat, lng, stage, disturbed, suspended) of the TPS of an area, for the map."""
-    stage_of = {pk: (stage, d, s) for pk, stage, d, s in status_rows(viewer=viewer, area=area)
-                .values_list("pk", "stage", "disturbed", "suspended")}
+    """(id, code, name, lat, lng, stage, disturbed, suspended, overdue, last event) of the TPS of an area, for
+    the map; overdue: a check-in missed and not yet resolved."""
+    stage_of = {pk: (stage, d, s, at) for pk, stage, d, s, at in status_rows(viewer=viewer, area=area)
+                .values_list("pk", "stage", "disturbed", "suspended", "last_event_at")}
+    overdue = set(missed_checkins(viewer=viewer, area=area).values_list("tps_id", flat=True))
     for pk, code, name, lat, lng in (tps_in_scope(viewer=viewer, area=area).exclude(lat=None)
                                      .values_list("pk", "code", "name", "lat", "lng").iterator(chunk_size=5000)):
-        stage, disturbed, suspended = stage_of.get(pk, (tps_state.PREPARATION, False, False))
-        yield pk, code, name, lat, lng, stage, disturbed, suspended
+        stage, disturbed, suspended, at = stage_of.get(pk, (tps_state.PREPARATION, False, False, None))
+        yield pk, code, name, lat, lng, stage, disturbed, suspended, pk in overdue, at
 
 
 def missed_checkins(*, viewer, area=None):

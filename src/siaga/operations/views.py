@@ -10,13 +10,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.operations import authority, report, selectors, services, workflow
+from siaga.operations import authority, map_labels, report, selectors, services, workflow
 from siaga.operations.models import Category
+from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area
 
 ACTION_BUTTONS = {"verify": gettext_lazy("Verify"), "assign": gettext_lazy("Assign"),
                   "act": gettext_lazy("Action taken"), "close": gettext_lazy("Close"),
                   "invalidate": gettext_lazy("Invalidate"), "reopen": gettext_lazy("Reopen")}
+
+
+OVERDUE_LISTED = 100  # beside the command-post map; the table below and the API have the rest
 
 
 def _area(request):
@@ -30,6 +34,10 @@ def command(request):
         "area": area, "summary": selectors.summary(viewer=request.user, area=area or None),
         "feed": selectors.incidents(viewer=request.user, area=area or None)[:20],
         "missed": selectors.missed_checkins(viewer=request.user, area=area or None)[:50],
+        "missed_total": selectors.missed_checkins(viewer=request.user, area=area or None).count(),
+        "overdue": [(m, map_labels.STAGE_LABELS.get(m.milestone, m.milestone)) for m in selectors.missed_checkins(
+            viewer=request.user, area=area or None).select_related("tps__desa")[:OVERDUE_LISTED]],
+        "map_legend": map_labels.legend(), "area_level": choropleth_level(area or ""),
     })
 
 

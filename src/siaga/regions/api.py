@@ -2,11 +2,11 @@
 
 import json
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from siaga.regions import selectors
+from siaga.regions import outlines, selectors
 
 router = Router(tags=["regions"])
 
@@ -73,6 +73,22 @@ def region_boundaries(request, code: str):
         % (geojson, json.dumps({"kode": r.code, "nama": r.name, "level": r.level}))
         for r, geojson in children
     )
+
+
+@router.get("/region-outlines/{level}", url_name="region_outlines",
+            summary="Simplified boundaries of one level (2 kab/kota, 3 kecamatan) inside an area, for the maps")
+def region_outlines(request, level: int, area: str = ""):
+    if level not in outlines.TOLERANCE:
+        raise Http404(level)
+    body, etag = outlines.outlines(viewer=request.auth, level=level, area=area or None)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    # Private: the outlines are the viewer's area; revalidated with the ETag after an hour.
+    response["Cache-Control"] = f"private, max-age={outlines.CACHE_SECONDS}"
+    return response
 
 
 @router.get("/tps", response=list[TpsOut])

@@ -9,6 +9,7 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from siaga.core.scoring import BAND_NAMES
 from siaga.jobs.api import job_accepted
 from siaga.regions.api import feature_collection
 from siaga.regions.selectors import region_get, tps_get_by_code
@@ -65,6 +66,15 @@ def tps_points(request, area: str, klass: str = "", indicator: str = ""):
 def area_choropleth(request, code: str):
     return feature_collection('{"type":"Feature","geometry":%s,"properties":%s}' % (g, json.dumps(props))
                               for _, g, props in exports.area_features(request.auth, code))
+
+
+@router.get("/area-classes/{level}", url_name="risk_area_classes",
+            summary="Index band and TPS per class of every kab/kota (2) or kecamatan (3) of an area: the choropleth")
+def area_classes(request, level: int, area: str = ""):
+    rows = selectors.area_risk_level(viewer=request.auth, level=level, area=area or None)
+    return {"level": level, "areas": {r.region_id: {
+        "indeks": round(r.index, 2), "band": BAND_NAMES[r.band], "tps": r.tps, "kurang_rawan": r.kurang_rawan,
+        "rawan": r.rawan, "sangat_rawan": r.sangat_rawan, "khusus": r.khusus} for r in rows}}
 
 
 def in_utc(moment: datetime) -> datetime:

@@ -129,6 +129,15 @@ def area_risk_children(*, viewer, code):
     return region, rows.select_related("region")
 
 
+def area_risk_level(*, viewer, level, area=None):
+    """AreaRisk of every `level` region inside `area` (default: the viewer's area), for the choropleth."""
+    area = narrower_area(viewer, area)
+    rows = AreaRisk.objects.filter(level=level).filter(code_q(viewer, "region__code"))
+    if area:
+        rows = rows.filter(Q(region__code=area) | Q(region__code__startswith=area + "."))
+    return rows.order_by("region_id")
+
+
 def area_risk_get(*, viewer, code):
     region = region_get(viewer=viewer, code=code)
     return region, AreaRisk.objects.filter(region=region).first()

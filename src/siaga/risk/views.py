@@ -10,13 +10,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from siaga.core.scoring import BAND_LABELS
+from siaga.core.scoring import BAND_LABELS, BAND_NAMES
 from siaga.jobs.views import submit_and_show
+from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator, Source
 from siaga.risk.presenters import class_label, lang, tps_explanation
 from siaga.risk.sources import may_enter
+
+
+SANGAT_RAWAN_LISTED = 300  # beside the map; the XLSX has them all
 
 
 def _area(request):
@@ -32,6 +36,9 @@ def risk_map(request):
         "region": region, "risk": risk, "band_label": BAND_LABELS[lang()][risk.band] if risk else "",
         "classes": [(i, class_label(i), str(i) in classes) for i in range(4)], "klass": ",".join(classes),
         "indicators": selectors.indicators_active(viewer=request.user), "indicator": request.GET.get("indikator", ""),
+        "bands": list(zip(BAND_NAMES, BAND_LABELS[lang()])), "area_level": choropleth_level(region.code),
+        "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2]).select_related(
+            "tps__desa__parent").order_by("tps__code")[:SANGAT_RAWAN_LISTED],
     })
 
 

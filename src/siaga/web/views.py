@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from siaga.accounts.selectors import audit_list
 from siaga.core.codes import CodeError
 from siaga.regions import selectors
+from siaga.regions.outlines import choropleth_level
 from siaga.regions.models import Access, Election
 
 
@@ -43,7 +44,11 @@ def tps_map(request):
     roots = list(selectors.region_roots(viewer=request.user))
     area = selectors.page_area(viewer=request.user, requested=request.GET.get("wilayah"))
     region = selectors.region_get(viewer=request.user, code=area) if area else None
-    return render(request, "web/map.html", {"region": region, "roots": roots})
+    return render(request, "web/map.html", {
+        "region": region, "roots": roots, "accesses": Access.choices,
+        "area_level": choropleth_level(region.code) if region else 0,
+        "total": selectors.tps_list(viewer=request.user, area=region.code).count() if region else 0,
+    })
 
 
 @login_required

@@ -1,32 +1,9 @@
-// Command post: counters and map refreshed by short polls of the live endpoint (no reload, no open connection).
+// Command post: counters and feed (and, through command_map.js, the map) refreshed by short polls of the live endpoint (no reload, no open connection).
 (function () {
   const root = document.getElementById("ops");
   if (!root) return;
   const status = document.getElementById("live-status");
   const feed = document.getElementById("feed");
-  const colours = { persiapan: "#94a3b8", logistik: "#a78bfa", buka: "#60a5fa", pemungutan: "#2563eb",
-                    penghitungan: "#f59e0b", selesai: "#16a34a", serah: "#065f46" };
-  const markers = {};
-  let map = null;
-
-  const el = document.getElementById("map");
-  if (el && window.SiagaMap) {
-    const { create, load, content, fit } = window.SiagaMap;
-    map = create(el);
-    load(el.dataset.points).then((geo) => {
-      const layer = L.geoJSON(geo, {
-        pointToLayer: (f, latlng) => {
-          const m = L.circleMarker(latlng, { radius: 4, weight: 1, color: "#0f172a",
-            fillColor: colours[f.properties.tahap] || "#94a3b8", fillOpacity: 0.9 });
-          markers[f.properties.kode] = m;
-          return m;
-        },
-        onEachFeature: (f, layer) => layer.bindTooltip(() => content([[`${f.properties.nama} (${f.properties.kode})`]])),
-      }).addTo(map);
-      if (!fit(map, layer)) map.setView([-4, 122], 7);
-      el.dataset.points_loaded = geo.features.length;
-    });
-  }
 
   const setText = (id, value) => {
     const node = document.querySelector(`[data-testid="${id}"]`);
@@ -62,7 +39,7 @@
   const handlers = {
     tps: (m) => {
       addFeed(`TPS ${m.tps}: ${m.stage}${m.disturbed ? " ⚠" : ""}${m.exercise ? " (latihan)" : ""}`, "");
-      if (markers[m.tps]) markers[m.tps].setStyle({ fillColor: colours[m.stage] || "#94a3b8" });
+      document.dispatchEvent(new CustomEvent("siaga:tps", { detail: m }));  // the map (command_map.js)
       refresh();
     },
     incident: (m) => {
