@@ -1,8 +1,9 @@
 """Demo vulnerability data for a province, stored through the real importer and services.
 
 Observation frequencies follow Bawaslu's Sultra Pilkada 2024 mapping (TPS per
-indicator out of 4,611; see domain.md), applied to the Pemilu 2024 catalogue
-that scores the demo's Pemilu TPS. Hard access comes from the TPS registry
+indicator out of 4,611; see domain.md), for the Pilkada TPS with the Pilkada
+catalogue and, as rates, for the Pemilu TPS with the Pemilu catalogue (the same
+indicator under its code in each). Hard access comes from the TPS registry
 (KPU's 3T list), special locations from TPS khusus. Violence, intimidation and
 money politics cluster in a few hotspot kab/kota (Muna, Buton Tengah, Kolaka,
 Kendari, where 2024 saw riots and clashes), and Intelkam has area findings
@@ -17,6 +18,7 @@ import numpy as np
 from django.db.models import Count
 from django.utils import timezone
 
+from siaga.core.catalogues import BAWASLU_PEMILU_2024, BAWASLU_PILKADA_2024
 from siaga.core.scoring import CLASS_NAMES
 from siaga.regions.models import Region, Tps
 from siaga.risk.catalogues import catalogues_load
@@ -61,10 +63,27 @@ FLASHPOINT_FINDINGS = (("P24.KAM.01", "bawaslu", 2), ("P24.KAM.02", "bawaslu", 1
 RECENT_INCIDENTS = 3
 
 
-def _observation_rows(province_code, seed):
-    rng = np.random.default_rng(seed)
-    tps = list(Tps.objects.filter(province_code=province_code, election="pemilu").order_by("code")
+def _pilkada_code(pemilu_code: str) -> str:
+    """The Pilkada catalogue's code of a Pemilu indicator: the same indicator (same text) in both."""
+    name = next(i.name_id for i in BAWASLU_PEMILU_2024.indicators if i.code == pemilu_code)
+    return next(i.code for i in BAWASLU_PILKADA_2024.indicators if i.name_id == name)
+
+
+def _observation_rows(province_code, seed, election="pemilu"):
+    rng = np.random.default_rng(seed if election == "pemilu" else seed + 7)
+    tps = list(Tps.objects.filter(province_code=province_code, election=election).order_by("code")
                .values_list("code", "kabkota_code", "access", "special"))
+    if election != "pemilu":
+        return [(code, _pilkada_code(ind), value, source)
+                for code, ind, value, source in _tps_rows(tps, rng)]
+    rows = _tps_rows(tps, rng)
+    for kab, findings in INTELKAM_AREAS.items():
+        if kab.startswith(province_code + "."):
+            rows += [(kab, code, str(value), "intelkam") for code, value in findings.items()]
+    return rows
+
+
+def _tps_rows(tps, rng):
     rows = []
     n = len(tps)
     for indicator, (flagged, source, (low, high)) in BACKGROUND.items():
@@ -84,9 +103,6 @@ def _observation_rows(province_code, seed):
             rows.append((tps[i][0], indicator, str(int(rng.integers(low, high + 1))), source))
     for i in [hot[k] for k in np.flatnonzero(rng.random(len(hot)) < FLASHPOINT_SHARE).tolist()]:
         rows += [(tps[i][0], indicator, str(value), source) for indicator, source, value in FLASHPOINT_FINDINGS]
-    for kab, findings in INTELKAM_AREAS.items():
-        if kab.startswith(province_code + "."):
-            rows += [(kab, code, str(value), "intelkam") for code, value in findings.items()]
     # one row per (code, indicator, source): a flashpoint's finding replaces a lighter one
     return list({(code, ind, source): (code, ind, value, source) for code, ind, value, source in rows}.values())
 
@@ -118,8 +134,8 @@ def run(*, actor, province_code, seed) -> dict:
     catalogues = catalogues_load(actor=actor)
     if not Region.objects.filter(code=province_code).exists():
         return {"catalogues": catalogues}
-    imported = observations_import(actor=actor, data=_csv(_observation_rows(province_code, seed)),
-                                   filename=f"demo-kerawanan-{province_code}.csv")
+    imported = observations_import(actor=actor, data=_csv(_observation_rows(province_code, seed) + _observation_rows(
+        province_code, seed, "pilkada")), filename=f"demo-kerawanan-{province_code}.csv")
     if TpsRisk.objects.filter(tps__province_code=province_code).count() < Tps.objects.filter(
             province_code=province_code).count():
         score_province(province_code=province_code)
