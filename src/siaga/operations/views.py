@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.operations import authority, report, selectors, services, workflow
+from siaga.operations import charts, authority, report, selectors, services, workflow
 from siaga.operations.models import Category
 from siaga.regions.selectors import page_area
 
@@ -30,7 +30,20 @@ def command(request):
         "area": area, "summary": selectors.summary(viewer=request.user, area=area or None),
         "feed": selectors.incidents(viewer=request.user, area=area or None)[:20],
         "missed": selectors.missed_checkins(viewer=request.user, area=area or None)[:50],
+        **_progress(request.user, area or None),
     })
+
+
+def _progress(viewer, area):
+    """Voting-day progress per level with its charts, the call list of missing reports, incidents over time."""
+    timeline = selectors.progress_timeline(viewer=viewer, area=area)
+    children = selectors.progress_by_child(viewer=viewer, area=area)
+    over_time = selectors.incidents_over_time(viewer=viewer, area=area)
+    return {"timeline": timeline, "progress_children": children,
+            "progress_chart": charts.progress_line_chart(timeline) if timeline else None,
+            "progress_child_chart": charts.progress_child_chart(children) if children else None,
+            "calls": selectors.missing_reports(viewer=viewer, area=area, limit=200),
+            "incidents_chart": charts.incidents_chart(over_time) if over_time["categories"] else None}
 
 
 @login_required

@@ -1,0 +1,25 @@
+"""The deployment charts, drawn by siaga.core.charts with the page's language and number format."""
+
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from siaga.core.charts import Series, stacked_bar_chart
+
+
+def _fmt(value):
+    return number_format(value, 0, force_grouping=True)
+
+
+def shortfall_chart(rows, *, chart_id="shortfall"):
+    """Per unit (unit_table rows): its own officers, BKO received and the shortfall, stacked to the need.
+    The largest shortfall first, then the largest need."""
+    rows = sorted((r for r in rows if r["unit"].kind != "polda"),
+                  key=lambda r: (-r["shortfall"], -r["required"], r["unit"].code))
+    series = [Series(_("Own officers"), "#0072B2"), Series(_("BKO received"), "#56B4E9"),
+              Series(_("Shortfall"), "#D55E00")]
+    return mark_safe(stacked_bar_chart(
+        [(r["unit"].name, [min(r["own"], r["required"]), min(r["bko"], max(0, r["required"] - r["own"])),
+                           r["shortfall"]]) for r in rows],
+        series, title=_("Personnel need per unit: assigned (incl. BKO) and shortfall"), chart_id=chart_id, fmt=_fmt,
+        desc=_("Each bar is the unit's need: its own officers, BKO received, and the shortfall.")))
