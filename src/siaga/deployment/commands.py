@@ -34,6 +34,15 @@ def register(sub):
     p.set_defaults(func=cmd_import, importer="pattern")
 
 
+def unit_rows(actor, plan, area):
+    """Per Polres (Polsek for a kab/kota plan): the figures of the deployment page's unit table, same selector."""
+    from siaga.deployment.selectors import unit_table
+
+    return [{"unit": r["unit"].code, "name": r["unit"].name, **{k: r[k] for k in
+             ("required", "available", "own", "bko", "assigned", "shortfall")}}
+            for r in unit_table(viewer=actor, plan=plan, area=area)]
+
+
 def cmd_plan_deploy(args):
     from django.core.exceptions import PermissionDenied
 
@@ -50,7 +59,8 @@ def cmd_plan_deploy(args):
             summary = computed.summary()
         else:
             plan = plan_generate(actor=actor, area=area, operation=args.operation, method=args.method)
-            summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary}
+            summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary,
+                       "units": unit_rows(actor, plan, area)}
     except PlanningError as exc:
         raise CommandError(exc.messages["id"], en=exc.messages["en"]) from None
     except PermissionDenied:
@@ -62,6 +72,10 @@ def cmd_plan_deploy(args):
           f"ditugaskan/assigned {summary['polri_assigned']}, kekurangan/shortfall {summary['shortfall']}, "
           f"BKO {summary['bko']}, Linmas {summary['linmas_required']}, {summary['total_travel_km']:.1f} km "
           f"({summary['status']})")
+    short = [u for u in summary.get("units", []) if u["shortfall"]]
+    for u in sorted(short, key=lambda u: -u["shortfall"]):
+        print(f"  {u['name']}: dibutuhkan/required {u['required']}, ditugaskan/assigned {u['assigned']} "
+              f"(BKO {u['bko']}), kekurangan/shortfall {u['shortfall']}")
 
 
 def cmd_import(args):
