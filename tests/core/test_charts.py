@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from siaga.core.charts import Series, bar_chart, line_chart, stacked_bar_chart
+from siaga.core.charts import NARROW_WIDTH, Series, bar_chart, line_chart, stacked_bar_chart, wide_and_narrow
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 
@@ -71,8 +71,9 @@ def test_labels_are_escaped_text_never_markup():
 
 
 def test_line_points_height_follows_the_percentage_and_gaps_are_skipped():
-    root = parse(line_chart([(Series("TPS dibuka", "#0072B2"), [0, 50, 100, None])], ["06:00", "07:00", "08:00", "09:00"],
-                            title="Progres", chart_id="l"))
+    hours = ["06:00", "07:00", "08:00", "09:00"]
+    root = parse(line_chart([(Series("TPS dibuka", "#0072B2"), [0, 50, 100, None])], hours, title="Progres",
+                            chart_id="l"))
     points = [c for c in root.iter(f"{{{NS['svg']}}}circle")]
     assert [float(c.get("data-value")) for c in points] == [0, 50, 100]
     ys = [float(c.get("cy")) for c in points]
@@ -83,6 +84,22 @@ def test_line_points_height_follows_the_percentage_and_gaps_are_skipped():
     assert points[1].find("svg:title", NS).text == "TPS dibuka · 07:00: 50%"
     polyline = root.find("svg:g/svg:polyline", NS)
     assert len(polyline.get("points").split()) == 3
+
+
+def test_phone_layout_puts_each_label_above_its_bar_and_keeps_the_proportions():
+    both = wide_and_narrow(bar_chart, [("Kabupaten Konawe Kepulauan", 30), ("Kota Kendari", 10)], title="t",
+                           chart_id="w")
+    wide, narrow = (parse(part) for part in both.replace("</svg><svg", "</svg>\n<svg").split("\n"))
+    assert wide.get("class") == "chart wide" and narrow.get("class") == "chart narrow"
+    assert wide.get("data-chart") == "w" and narrow.get("data-chart") == "w-n"  # ids stay unique on the page
+    assert narrow.get("viewBox").split()[2] == str(NARROW_WIDTH)
+    for row in narrow.iter(f"{{{NS['svg']}}}g"):
+        label, bar = row.find("svg:text", NS), row.find("svg:rect", NS)
+        assert float(label.get("y")) < float(bar.get("y"))  # the label sits above the bar
+        assert float(bar.get("x")) == 0
+    widths = [float(b.get("width")) for b in rects(narrow)]
+    assert widths[0] == pytest.approx(3 * widths[1], abs=0.02)
+    assert "Kabupaten Konawe Kepulauan" in texts(narrow)
 
 
 def test_all_zero_values_draw_empty_bars_without_dividing_by_zero():

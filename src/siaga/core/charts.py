@@ -28,9 +28,9 @@ def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _open(width: int, height: int, title: str, desc: str, chart_id: str) -> list[str]:
+def _open(width: int, height: int, title: str, desc: str, chart_id: str, css: str = "chart") -> list[str]:
     return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-            f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart" data-chart="{chart_id}" {FONT}>',
+            f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="{css}" data-chart="{chart_id}" {FONT}>',
             f'<title id="{chart_id}-t">{escape(title)}</title>', f'<desc id="{chart_id}-d">{escape(desc)}</desc>']
 
 
@@ -64,29 +64,41 @@ def _label_width(labels, smallest=60, largest=230) -> int:
 
 
 def bar_chart(items, *, title, desc="", chart_id="bars", colour=PALETTE[0], fmt=_number, width=560,
-              label_width=None, bar_height=20, gap=6, max_value=None):
+              label_width=None, bar_height=20, gap=6, max_value=None, narrow=False):
     """Horizontal bars, one per (label, value); bar length is proportional to the value."""
     return stacked_bar_chart([(label, [value]) for label, value in items], [Series("", colour)], title=title,
                              desc=desc, chart_id=chart_id, fmt=fmt, width=width, label_width=label_width,
-                             bar_height=bar_height, gap=gap, max_value=max_value, legend=False)
+                             bar_height=bar_height, gap=gap, max_value=max_value, legend=False, narrow=narrow)
+
+
+NARROW_WIDTH = 340  # a phone's column at scale 1: labels go above their bars instead of beside them
 
 
 def stacked_bar_chart(rows, series, *, title, desc="", chart_id="stacked", fmt=_number, width=560, label_width=None,
-                      bar_height=20, gap=6, max_value=None, legend=True):
-    """Horizontal stacked bars: rows of (label, [value per series]); the total is written after each bar."""
+                      bar_height=20, gap=6, max_value=None, legend=True, narrow=False):
+    """Horizontal stacked bars: rows of (label, [value per series]); the total is written after each bar.
+
+    ``narrow`` draws the phone layout: the label on its own line above the bar, both full width."""
     rows = [(label, [max(0.0, float(v)) for v in values]) for label, values in rows]
     top = max_value or max([sum(v) for _l, v in rows] + [0]) or 1
-    label_width = label_width or _label_width(label for label, _v in rows)
+    if narrow:
+        width, label_width, label_h, bar_height = NARROW_WIDTH, 0, 15, min(bar_height, 14)
+    else:
+        label_width, label_h = label_width or _label_width(label for label, _v in rows), 0
     layout = _legend_layout(series, 4, width) if legend and len(series) > 1 else []
     legend_h = (max(line for _s, _x, line in layout) + 1) * LEGEND_LINE + 4 if layout else 0
     plot = width - label_width - 50
-    height = legend_h + len(rows) * (bar_height + gap) + gap + 2
-    out = _open(width, height, title, desc, chart_id)
+    height = legend_h + len(rows) * (label_h + bar_height + gap) + gap + 2
+    out = _open(width, height, title, desc, chart_id, "chart narrow" if narrow else "chart wide")
     out += _legend(layout, 14)
     y = legend_h + gap
     for label, values in rows:
-        out.append(f'<g class="bar-row"><text x="{label_width - 6}" y="{y + bar_height * 0.7:.1f}" '
-                   f'text-anchor="end" fill="{TEXT}">{escape(label)}</text>')
+        if narrow:
+            out.append(f'<g class="bar-row"><text x="0" y="{y + 11}" fill="{TEXT}">{escape(label)}</text>')
+            y += label_h
+        else:
+            out.append(f'<g class="bar-row"><text x="{label_width - 6}" y="{y + bar_height * 0.7:.1f}" '
+                       f'text-anchor="end" fill="{TEXT}">{escape(label)}</text>')
         x = float(label_width)
         for value, s in zip(values, series):
             w = plot * value / top
@@ -102,7 +114,7 @@ def stacked_bar_chart(rows, series, *, title, desc="", chart_id="stacked", fmt=_
 
 
 def line_chart(lines, x_labels, *, title, desc="", chart_id="lines", y_max=100.0, y_unit="%", fmt=_number,
-               width=560, height=240):
+               width=480, height=240):
     """Lines over shared x positions: lines is [(Series, [value or None per x label])]; y runs 0..y_max."""
     layout = _legend_layout([s for s, _v in lines], 4, width)
     left, right, bottom = 44, 18, 28
@@ -136,3 +148,9 @@ def line_chart(lines, x_labels, *, title, desc="", chart_id="lines", y_max=100.0
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)
+
+
+def wide_and_narrow(draw, *args, chart_id, **kwargs) -> str:
+    """The chart twice, for wide screens and for phones (labels above the bars); the page's style sheet shows one
+    (.chart.wide / .chart.narrow), and the hidden one is hidden from screen readers too."""
+    return draw(*args, chart_id=chart_id, **kwargs) + draw(*args, chart_id=f"{chart_id}-n", narrow=True, **kwargs)

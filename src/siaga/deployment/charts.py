@@ -4,7 +4,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from siaga.core.charts import Series, stacked_bar_chart
+from siaga.core.charts import Series, stacked_bar_chart, wide_and_narrow
 
 
 def _fmt(value):
@@ -18,8 +18,9 @@ def shortfall_chart(rows, *, chart_id="shortfall"):
                   key=lambda r: (-r["shortfall"], -r["required"], r["unit"].code))
     series = [Series(_("Own officers"), "#0072B2"), Series(_("BKO received"), "#56B4E9"),
               Series(_("Shortfall"), "#D55E00")]
-    return mark_safe(stacked_bar_chart(
-        [(r["unit"].name, [min(r["own"], r["required"]), min(r["bko"], max(0, r["required"] - r["own"])),
-                           r["shortfall"]]) for r in rows],
-        series, title=_("Personnel need per unit: assigned (incl. BKO) and shortfall"), chart_id=chart_id, fmt=_fmt,
+    bars = [(r["unit"].name, [min(r["own"], r["required"]), min(r["bko"], max(0, r["required"] - r["own"])),
+                              r["shortfall"]]) for r in rows]
+    return mark_safe(wide_and_narrow(
+        stacked_bar_chart, bars, series, chart_id=chart_id, fmt=_fmt,
+        title=_("Personnel need per unit: assigned (incl. BKO) and shortfall"),
         desc=_("Each bar is the unit's need: its own officers, BKO received, and the shortfall.")))

@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _, gettext_lazy
 
 from siaga.core import tps_state
-from siaga.core.charts import PALETTE, Series, bar_chart, line_chart, stacked_bar_chart
+from siaga.core.charts import PALETTE, Series, bar_chart, line_chart, stacked_bar_chart, wide_and_narrow
 from siaga.operations.models import Category
 
 MILESTONE_LABELS = {tps_state.OPENED: gettext_lazy("TPS opened"), tps_state.COUNTING: gettext_lazy("Counting started"),
@@ -37,8 +37,8 @@ def progress_child_chart(rows, *, chart_id="progress-areas", stage=None):
     if stage is None:
         stage = next((s for s in reversed(MILESTONE_LABELS) if any(r["reported"][s] for r in rows)), tps_state.OPENED)
         rows = sorted(rows, key=lambda r: (r["percent"][stage], r["code"]))
-    return mark_safe(bar_chart(
-        [(r["name"], r["percent"][stage]) for r in rows], chart_id=chart_id, fmt=_percent, max_value=100,
+    return mark_safe(wide_and_narrow(
+        bar_chart, [(r["name"], r["percent"][stage]) for r in rows], chart_id=chart_id, fmt=_percent, max_value=100,
         colour=MILESTONE_COLOURS[stage],
         title=_("Share of TPS reported per area: %(milestone)s (%%)") % {"milestone": MILESTONE_LABELS[stage]},
         desc=_("One bar per area, the least reported first.")))
@@ -51,7 +51,7 @@ def incidents_chart(data, *, chart_id="incidents-time"):
     series = [Series(str(labels.get(c, c)), PALETTE[i % len(PALETTE)]) for i, c in enumerate(categories)]
     label = (lambda t: t.strftime("%H:00")) if data["unit"] == "hour" else (lambda d: date_format(d, "j M"))
     rows = [(label(bucket), [data["categories"][c][i] for c in categories]) for i, bucket in enumerate(data["buckets"])]
-    return mark_safe(stacked_bar_chart(
-        rows, series, chart_id=chart_id, fmt=_count, bar_height=14, gap=4,
+    return mark_safe(wide_and_narrow(
+        stacked_bar_chart, rows, series, chart_id=chart_id, fmt=_count, bar_height=14, gap=4,
         title=_("Incidents per hour by category") if data["unit"] == "hour" else _("Incidents per day by category"),
         desc=_("Stacked bars over time, one colour per category.")))
