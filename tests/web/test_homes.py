@@ -9,6 +9,7 @@ from django.urls import reverse
 from siaga.accounts.models import Agency, Role, User
 from siaga.cli import cli_actor
 from siaga.deployment import selectors as deployment
+from siaga.operations.models import SmsSender
 from siaga.risk.services import risk_score
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,8 @@ def test_partners_land_on_the_shared_view_without_police_personnel(client_as, us
     response, html = home(client_as, username)
     assert response.templates[0].name == "web/home_shared.html"
     assert 'data-testid="home-risk"' in html and 'data-testid="home-personnel"' not in html
-    assert 'data-testid="home-custody"' in html and "Polsek" not in html.split('data-testid="home-risk"')[0]
+    assert 'data-testid="home-custody"' in html and 'data-testid="home-progress"' in html
+    assert 'data-testid="call-list"' not in html  # officers' names and phones are police data
 
 
 def test_field_officer_gets_one_big_button_to_the_report_form(client, db):
@@ -136,6 +138,7 @@ def test_field_officer_gets_one_big_button_to_the_report_form(client, db):
 def test_polsek_officer_sees_their_tps_call_list_with_the_responsible_polsek(client, db):
     polsek = Agency.objects.get(code="POLSEK-74.01.04")
     officer = User.objects.create_user("kapolsek.kolaka", agency=polsek, role=Role.OPERATOR, area_code="74.01.04")
+    SmsSender.objects.create(phone="+6281234567890", user=officer)
     client.force_login(officer)
     response = client.get(reverse("home"))
     assert response.templates[0].name == "web/home_command.html"
@@ -145,6 +148,7 @@ def test_polsek_officer_sees_their_tps_call_list_with_the_responsible_polsek(cli
     assert all(r["tps"].kecamatan_code == "74.01.04" for r in calls["rows"])
     call_list = html.split('data-testid="call-list"')[1].split("</table>")[0]
     assert "Polsek Kolaka" in call_list
+    assert call_list.count('href="tel:+6281234567890"') == len(calls["rows"])  # the Polsek's registered phone
 
 
 def test_home_in_english(client_as):

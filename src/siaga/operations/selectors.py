@@ -388,8 +388,10 @@ def missing_reports(*, viewer, area=None, now=None, limit=50) -> dict:
     polsek = {a.area_code: a for a in Agency.objects.filter(kind=AgencyKind.POLRI,
                                                             area_code__in={t.kecamatan_code for t in tps})}
     phones: dict[int, list[str]] = {}
-    for agency_id, phone in SmsSender.objects.filter(user__agency__in=list(polsek.values()), user__is_active=True
-                                                     ).values_list("user__agency_id", "phone").order_by("phone"):
+    senders = SmsSender.objects.filter(user__agency__in=list(polsek.values()), user__is_active=True)
+    if not deployment.sees_names(viewer):  # officers' numbers, like their names, are police data
+        senders = senders.none()
+    for agency_id, phone in senders.values_list("user__agency_id", "phone").order_by("phone"):
         phones.setdefault(agency_id, []).append(phone)
     officers = deployment.officers_at_tps(viewer=viewer, tps_ids=[t.pk for t in tps])
     rows = [{"tps": t, "polsek": polsek.get(t.kecamatan_code), "officers": officers.get(t.pk, []),

@@ -41,7 +41,8 @@ def context_for(user, template: str) -> dict:
         context.update(incident_section(user, area))
         return context
     context.update(incident_section(user, area))
-    context.update(progress_section(user, area))
+    # the call list names police officers and their phones: the police's homes only
+    context.update(progress_section(user, area, calls=template == "web/home_command.html"))
     if template == "web/home_shared.html":
         context.update(custody_section(user, area))
         return context
@@ -94,7 +95,7 @@ def incident_section(user, area) -> dict:
             "incidents_chart": incidents_chart(over_time) if over_time["categories"] else None}
 
 
-def progress_section(user, area) -> dict:
+def progress_section(user, area, calls=True) -> dict:
     operations = features.module("operations", "selectors")
     if operations is None:
         return {}
@@ -102,7 +103,7 @@ def progress_section(user, area) -> dict:
 
     timeline = operations.progress_timeline(viewer=user, area=area or None)
     children = operations.progress_by_child(viewer=user, area=area or None)
-    calls = operations.missing_reports(viewer=user, area=area or None, limit=10)
+    calls = operations.missing_reports(viewer=user, area=area or None, limit=10) if calls else None
     return {"timeline": timeline, "progress_children": children, "calls": calls,
             "progress_chart": progress_line_chart(timeline) if timeline else None,
             "progress_child_chart": progress_child_chart(children[:20]) if children else None}
@@ -119,11 +120,13 @@ def watch_section(user, area) -> dict:
     risk = features.module("risk", "selectors")
     if risk is None:
         return {}
+    from siaga.risk.presenters import class_label
+
     since = timezone.now() - timedelta(days=7)
     watch = risk.tps_risk_list(viewer=user, area=area or None, klass=[2]).order_by("-score", "tps__code")
     return {"watch": risk.viewer_explanations(user, list(watch[:25])), "watch_total": watch.count(),
-            "changes": risk.viewer_reasons(user, list(risk.class_changes_since(viewer=user, when=since, area=area
-                                                                              or None)[:20]))}
+            "changes": [(c, class_label(c.old_class) if c.old_class is not None else "–", class_label(c.new_class))
+                        for c in risk.class_changes_since(viewer=user, when=since, area=area or None)[:20]]}
 
 
 def custody_section(user, area) -> dict:
