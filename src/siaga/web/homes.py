@@ -56,10 +56,11 @@ def risk_section(user, area) -> dict:
     if risk is None or not area:
         return {}
     from siaga.risk.charts import class_distribution_chart
+    from siaga.risk.presenters import class_label
 
     _region, own = risk.area_risk_get(viewer=user, code=area)
     _region, children = risk.area_classes_worst_first(viewer=user, code=area)
-    return {"risk": own, "risk_children": children,
+    return {"risk": own, "risk_children": children, "class_labels": [class_label(i) for i in range(4)],
             "class_chart": class_distribution_chart(children) if children else None}
 
 
