@@ -105,7 +105,14 @@ def progress_section(user, area, calls=True) -> dict:
     timeline = operations.progress_timeline(viewer=user, area=area or None)
     children = operations.progress_by_child(viewer=user, area=area or None)
     calls = operations.missing_reports(viewer=user, area=area or None, limit=10) if calls else None
-    return {"timeline": timeline, "progress_children": children, "calls": calls,
+    glance = None
+    if timeline:  # the furthest milestone any TPS reported, and the share of TPS past it now
+        from siaga.operations.charts import MILESTONE_LABELS
+
+        stages = list(MILESTONE_LABELS)
+        stage = next((s for s in reversed(stages) if any(timeline["series"][s])), stages[0])
+        glance = {"label": MILESTONE_LABELS[stage], "percent": timeline["series"][stage][-1]}
+    return {"timeline": timeline, "progress_children": children, "calls": calls, "progress_glance": glance,
             "progress_chart": progress_line_chart(timeline) if timeline else None,
             "progress_child_chart": progress_child_chart(children[:20]) if children else None}
 
