@@ -11,6 +11,7 @@ from siaga.cli import cli_actor
 from siaga.deployment import selectors as deployment
 from siaga.operations.models import SmsSender
 from siaga.risk.services import risk_score
+from tests.web.test_csp import hostile_tps  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,12 @@ def test_sangat_rawan_list_matches_the_score(client_as):
     # a Polres sees only its own part of the list
     own = client_as("polres.kolaka").get(reverse("risk:tps_list") + "?kelas=2").content.decode()
     assert number(by_testid(own, "tps-list-count")) < scored["by_class"]["sangat_rawan"]
+
+
+def test_imported_markup_in_a_tps_name_stays_text_on_the_call_list(client_as, hostile_tps):
+    """The call list names every TPS of the desa that has not reported, including one imported with markup."""
+    response = client_as("kapolda").get(reverse("operations:command") + "?wilayah=74.01.04.1001")
+    assert hostile_tps.pk in {r["tps"].pk for r in response.context["calls"]["rows"]}
+    html = response.content.decode()
+    assert "&lt;img src=x onerror=alert(document.cookie)&gt;" in html
+    assert "<img src=x" not in html and "<script>alert" not in html
