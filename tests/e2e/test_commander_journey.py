@@ -41,7 +41,7 @@ class Clicks:
 def test_commander_reaches_sangat_rawan_tps_and_largest_shortfall_in_two_clicks(page, sign_in, server):
     scored = siaga(server, "risk", "score", "--province", "74", "--json")
     deployed = siaga(server, "plan", "deploy", "--province", "74", "--json")
-    polres = [u for u in deployed["units"] if u["unit"].startswith("POLRES-")]
+    polres = [u for u in deployed["unit_table"] if u["unit"].startswith("POLRES-")]
     worst = max(polres, key=lambda u: u["shortfall"])
     assert worst["shortfall"] > 0
 

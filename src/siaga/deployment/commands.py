@@ -60,7 +60,7 @@ def cmd_plan_deploy(args):
         else:
             plan = plan_generate(actor=actor, area=area, operation=args.operation, method=args.method)
             summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary,
-                       "units": unit_rows(actor, plan, area)}
+                       "unit_table": unit_rows(actor, plan, area)}
     except PlanningError as exc:
         raise CommandError(exc.messages["id"], en=exc.messages["en"]) from None
     except PermissionDenied:
@@ -72,7 +72,7 @@ def cmd_plan_deploy(args):
           f"ditugaskan/assigned {summary['polri_assigned']}, kekurangan/shortfall {summary['shortfall']}, "
           f"BKO {summary['bko']}, Linmas {summary['linmas_required']}, {summary['total_travel_km']:.1f} km "
           f"({summary['status']})")
-    short = [u for u in summary.get("units", []) if u["shortfall"]]
+    short = [u for u in summary.get("unit_table", []) if u["shortfall"]]
     for u in sorted(short, key=lambda u: -u["shortfall"]):
         print(f"  {u['name']}: dibutuhkan/required {u['required']}, ditugaskan/assigned {u['assigned']} "
               f"(BKO {u['bko']}), kekurangan/shortfall {u['shortfall']}")
