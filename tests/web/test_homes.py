@@ -88,6 +88,10 @@ def test_polres_home_and_deployment_page_show_only_their_own_area(client_as, use
     assert "Kabupaten Kolaka" in html
     units = html.split('data-testid="home-units"')[1].split("</table>")[0]
     assert "Polsek" in units and "Polres Konawe" not in units
+    # a Polsek's posts also hold Polres HQ officers: they count as the area's own, and own + BKO is what stands there
+    for r in deployment.unit_table(viewer=polres, plan=plan, area="74.01"):
+        assert r["unit"].kind == "polsek" and r["assigned"] == r["own"] + r["bko"]
+        assert r["shortfall"] == max(0, r["required"] - r["assigned"])
     # the deployment page: no province tile beside the Polres' own posts
     page = client_as("polres.kolaka").get(reverse("deployment:index")).content.decode()
     tiles = page.split('data-testid="plan-summary"')[1].split("</div>\n</div>")[0]

@@ -180,8 +180,9 @@ def plan_bko(*, viewer, plan):
 
 
 def unit_table(*, viewer, plan, area=None):
-    """Per unit: Polri required on its area's posts, available, its own officers sent (``own``), BKO received,
-    assigned on its posts (own and BKO together, the figure the shortfall is counted from), shortfall.
+    """Per unit: Polri required on its area's posts, available, the area's own officers on them (``own``), BKO
+    from the Polda on them, assigned on them (own and BKO together, the figure the shortfall is counted from),
+    shortfall.
 
     Polres rows count their HQ and Polsek together; with a kab/kota area the
     Polsek of that kab/kota are listed. The Polda row gives BKO out: its ``own`` and ``assigned`` are the
@@ -201,14 +202,13 @@ def unit_table(*, viewer, plan, area=None):
     received: dict[str, int] = {}
     strengths = plan.strengths
     available: dict[str, int] = {}
-    for unit_area, kec, kab, count, bko in plan_assignments(viewer=viewer, plan=plan).values_list(
-            "unit__area_code", "post__kecamatan_code", "post__kabkota_code", "count", "bko"):
-        if bko:  # sent by the Polda: received by the unit whose area holds the post
-            key = kec if level_polsek else kab
-            received[key] = received.get(key, 0) + count
-            continue
-        key = unit_area if level_polsek else unit_area[:5]
-        given[key] = given.get(key, 0) + count
+    # Counted on the posts of each row's area, so own + BKO is what stands on them: a Polsek's posts may also
+    # hold officers of its Polres HQ, which count as the area's own, not as BKO from the Polda.
+    for kec, kab, count, bko in plan_assignments(viewer=viewer, plan=plan).values_list(
+            "post__kecamatan_code", "post__kabkota_code", "count", "bko"):
+        key = kec if level_polsek else kab
+        tally = received if bko else given
+        tally[key] = tally.get(key, 0) + count
     for u in Unit.objects.filter(pk__in=[int(k) for k in strengths]).values_list("pk", "area_code"):
         key = u[1] if level_polsek else u[1][:5]
         available[key] = available.get(key, 0) + int(strengths[str(u[0])])
