@@ -123,6 +123,8 @@ CASES = {
     "risk:map": page("risk:map"),
     "risk:map@out": page("risk:map", query={"wilayah": KABKOTA_OUT}),
     "risk:summary": page("risk:summary"),
+    "risk:tps_list": page("risk:tps_list", query={"kelas": "2"}),
+    "risk:tps_list@out": page("risk:tps_list", query={"wilayah": KABKOTA_OUT, "kelas": "2"}),
     "risk:import": page("risk:import"),
     "risk:import@post": page("risk:import", "POST", ["risk", "jobs"], data={"file": "<file.observations>"}),
     "risk:tps@in": page("risk:tps", kwargs={"code": "<tps_code.in>"}),
@@ -493,6 +495,8 @@ GET /api/jobs/{job_id}@polres                                            200    
 risk:map                                                                 200      200      200      200      200      200      200      200      login
 risk:map@out                                                             200      200      200      404      404      404      200      200      login
 risk:summary                                                             200      200      200      200      200      200      200      200      login
+risk:tps_list                                                            200      200      200      200      200      200      200      200      login
+risk:tps_list@out                                                        200      200      200      404      404      404      200      200      login
 risk:import                                                              200      200      200      200      200      200      200      200      login
 risk:import@post                                                         302*     302*     302*     302*     302*     302*     302*     302*     login
 risk:tps@in                                                              200      200      200      200      200      404      200      200      login

@@ -171,3 +171,26 @@ def kpi_escort_coverage(*, viewer, operation, **_):
     legs = MissionLeg.objects.filter(mission__in=mission_list(viewer=viewer).filter(
         Q(area_code=area) | Q(area_code__startswith=area + ".")))
     return share(legs.filter(mission__escorts__isnull=False).distinct().count(), legs.count())
+
+
+CUSTODY_LEVELS = ("tps", "pps", "ppk", "kpu")  # the way boxes travel after counting: TPS -> desa -> kecamatan -> KPU
+CHILD_FIELDS = {0: "province_code", 2: "kabkota_code", 5: "kecamatan_code", 8: "desa_code", 13: "desa_code"}
+
+
+def progress_by_level(*, viewer, area=""):
+    """Per child region of ``area`` (kab/kota of a province, ...): the viewer's items by the level of the node
+    holding them now (TPS, PPS, PPK, KPU; items not yet at a node are left out), the least advanced first."""
+    from siaga.regions.models import Region
+
+    field = CHILD_FIELDS.get(len(area or ""), "desa_code")
+    rows = Item.objects.filter(item_q(viewer)).exclude(node=None)
+    if area:
+        rows = rows.filter(Q(desa_code=area) | Q(desa_code__startswith=area + "."))
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CUSTODY_LEVELS, 0))
+    for code, kind, n in rows.order_by().values_list(field, "node__kind").annotate(n=Count("pk")):
+        if kind in CUSTODY_LEVELS:
+            counts[code][kind] += n
+    names = dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
+    out = [{"code": code, "name": names.get(code, code), "levels": levels, "total": sum(levels.values())}
+           for code, levels in counts.items()]
+    return sorted(out, key=lambda r: (-(r["levels"]["tps"] + r["levels"]["pps"]) / (r["total"] or 1), r["code"]))

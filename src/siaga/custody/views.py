@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from siaga.custody import selectors, services
+from siaga.custody.charts import custody_progress_chart
 from siaga.custody.access import item_q, require_custodian
 from siaga.custody.forms import HandoverForm, next_nodes
 from siaga.custody.labels import label_svg
 from siaga.custody.missions import mission_eta_hours
 from siaga.custody.models import NodeKind
+from siaga.regions.selectors import page_area
 
 LIST_LIMIT = 300
 
@@ -30,7 +32,12 @@ def index(request):
         "nodes": nodes[:LIST_LIMIT], "more": max(0, len(nodes) - LIST_LIMIT), "kind": kind,
         "kinds": NodeKind.choices, "points": points, "q": request.GET.get("q", ""),
         "found": selectors.item_list(viewer=request.user, search=request.GET["q"].strip())[:50]
-        if request.GET.get("q") else None})
+        if request.GET.get("q") else None, "progress_chart": _progress_chart(request.user)})
+
+
+def _progress_chart(viewer):
+    rows = selectors.progress_by_level(viewer=viewer, area=page_area(viewer=viewer))
+    return custody_progress_chart(rows) if rows else None
 
 
 @login_required

@@ -55,6 +55,15 @@ def register(sub):
     p.set_defaults(func=cmd_import, importer="linmas")
 
 
+def unit_rows(actor, plan, area):
+    """Per Polres (Polsek for a kab/kota plan): the figures of the deployment page's unit table, same selector."""
+    from siaga.deployment.selectors import unit_table
+
+    return [{"unit": r["unit"].code, "name": r["unit"].name, **{k: r[k] for k in
+             ("required", "available", "own", "bko", "assigned", "shortfall")}}
+            for r in unit_table(viewer=actor, plan=plan, area=area)]
+
+
 def _id_number(value) -> str:
     """8.154 and 38,5: Indonesian separators."""
     text = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"

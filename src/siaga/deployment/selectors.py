@@ -140,6 +140,24 @@ def plan_people(*, viewer, plan, post_ids):
     return out
 
 
+def officers_at_tps(*, viewer, tps_ids) -> dict[int, list[str]]:
+    """{TPS id: ["rank name (NRP)", ...]} of the officers the newest plan in the viewer's area puts on the post
+    holding each TPS; empty for viewers who may not see names."""
+    wanted = set(tps_ids)
+    plan = plan_latest(viewer=viewer) if wanted and sees_names(viewer) else None
+    if plan is None:
+        return {}
+    from siaga.deployment.models import PlanPersonAssignment
+
+    out: dict[int, list[str]] = {}
+    rows = (PlanPersonAssignment.objects.filter(plan=plan).filter(_post_area_q(user_area(viewer), "post__"))
+            .order_by("person__nrp").values_list("post__tps_ids", "person__rank", "person__name", "person__nrp"))
+    for ids, rank, name, nrp in rows:
+        for tps_id in wanted.intersection(ids):
+            out.setdefault(tps_id, []).append(f"{rank} {name} ({nrp})")
+    return out
+
+
 def plan_summary(*, viewer, plan, area=None) -> dict:
     """The plan's totals over the viewer's part of it (and the requested area): as stored when that covers
     the plan's whole area; else counted from the posts, their assignments and the units inside it (no
@@ -181,10 +199,13 @@ def plan_bko(*, viewer, plan):
 
 
 def unit_table(*, viewer, plan, area=None):
-    """Per unit: Polri required on its area's posts, available, assigned (given by the unit), shortfall.
+    """Per unit: Polri required on its area's posts, available, the area's own officers on them (``own``), BKO
+    from the Polda on them, assigned on them (own and BKO together, the figure the shortfall is counted from),
+    shortfall.
 
     Polres rows count their HQ and Polsek together; with a kab/kota area the
-    Polsek of that kab/kota are listed."""
+    Polsek of that kab/kota are listed. The Polda row gives BKO out: its ``own`` and ``assigned`` are the
+    officers it sends to the units' posts."""
     area = narrower_area(viewer, area) or ""
     level_polsek = len(area) >= 5
     units = list(unit_list(viewer=viewer, kinds=("polsek",) if level_polsek else ("polres", "polda"), area=area
@@ -197,11 +218,16 @@ def unit_table(*, viewer, plan, area=None):
         required[key] = required.get(key, 0) + req
         covered[key] = covered.get(key, 0) + got
     given: dict[str, int] = {}
+    received: dict[str, int] = {}
     strengths = plan.strengths
     available: dict[str, int] = {}
-    for a in plan_assignments(viewer=viewer, plan=plan).values_list("unit__area_code", "count"):
-        key = a[0] if level_polsek else a[0][:5]
-        given[key] = given.get(key, 0) + a[1]
+    # Counted on the posts of each row's area, so own + BKO is what stands on them: a Polsek's posts may also
+    # hold officers of its Polres HQ, which count as the area's own, not as BKO from the Polda.
+    for kec, kab, count, bko in plan_assignments(viewer=viewer, plan=plan).values_list(
+            "post__kecamatan_code", "post__kabkota_code", "count", "bko"):
+        key = kec if level_polsek else kab
+        tally = received if bko else given
+        tally[key] = tally.get(key, 0) + count
     for u in Unit.objects.filter(pk__in=[int(k) for k in strengths]).values_list("pk", "area_code"):
         key = u[1] if level_polsek else u[1][:5]
         available[key] = available.get(key, 0) + int(strengths[str(u[0])])
@@ -209,11 +235,21 @@ def unit_table(*, viewer, plan, area=None):
     for u in units:
         key = u.area_code if (level_polsek or u.kind != "polda") else u.area_code
         req = required.get(key, 0) if u.kind != "polda" else 0
-        rows.append({"unit": u, "required": req, "available": available.get(key, 0) if u.kind != "polda"
-                     else int(strengths.get(str(u.pk), 0)), "assigned": given.get(key, 0) if u.kind != "polda"
-                     else sum(b.count for b in plan_bko(viewer=viewer, plan=plan) if b.from_unit_id == u.pk),
-                     "covered": covered.get(key, 0), "shortfall": max(0, req - covered.get(key, 0))})
+        if u.kind == "polda":
+            sent = sum(b.count for b in plan_bko(viewer=viewer, plan=plan) if b.from_unit_id == u.pk)
+            rows.append({"unit": u, "required": 0, "available": int(strengths.get(str(u.pk), 0)), "own": sent,
+                         "bko": 0, "assigned": sent, "covered": 0, "shortfall": 0})
+            continue
+        rows.append({"unit": u, "required": req, "available": available.get(key, 0), "own": given.get(key, 0),
+                     "bko": received.get(key, 0), "assigned": covered.get(key, 0), "covered": covered.get(key, 0),
+                     "shortfall": max(0, req - covered.get(key, 0))})
     return rows
+
+
+def largest_shortfall(rows):
+    """The unit row with the largest shortfall (the first by code on a tie), or None when none is short."""
+    short = [r for r in rows if r["shortfall"] > 0]
+    return max(short, key=lambda r: r["shortfall"]) if short else None
 
 
 # --- what the planning app reads (security plan document and KPIs) ---------------------------

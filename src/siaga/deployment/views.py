@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from siaga.accounts.scope import user_area
 from siaga.core.planner import CLASS_NAMES, PlanningError
 from siaga.deployment import exports, selectors, services
+from siaga.deployment.charts import shortfall_chart
 from siaga.deployment.forms import parse_whatif
 from siaga.deployment.plans import moves_between, post_codes_of, stored_as_planner_plan
 from siaga.jobs.views import submit_and_show
@@ -40,7 +41,7 @@ def index(request):
         rows = selectors.unit_table(viewer=request.user, plan=plan, area=area)
         if request.GET.get("kurang"):
             rows = [r for r in rows if r["shortfall"] > 0]
-        context.update(rows=rows, bko=selectors.plan_bko(viewer=request.user, plan=plan),
+        context.update(rows=rows, shortfall_chart=shortfall_chart(rows) if rows else None, bko=selectors.plan_bko(viewer=request.user, plan=plan),
                        moves=plan.moves[:200], polsek=selectors.unit_list(viewer=request.user, kinds=("polsek",),
                                                                           area=area if len(area) >= 5 else None))
     return render(request, "deployment/index.html", context)

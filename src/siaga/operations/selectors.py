@@ -20,8 +20,8 @@ from siaga.core import checkins, tps_state
 from siaga.core.codes import region_level
 from siaga.core.geo import TravelModel, haversine_km
 from siaga.operations import authority, tally, workflow
-from siaga.operations.models import (MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, StatusTally, TpsStatus,
-                                     VotingDay)
+from siaga.operations.models import (MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, SmsSender, StatusTally,
+                                     TpsStatus, VotingDay)
 from siaga.regions.models import Tps
 
 # Incidents and summary rows store codes down to kecamatan; a desa-level viewer filters through the TPS.
@@ -317,3 +317,117 @@ def live_visibility(*, viewer):
         return area_contains(area, message.get("area") or "")
 
     return visible
+
+
+# --- voting-day progress per level (the command post's and the commander home's charts) -------------------
+
+CHILD_FIELDS = {"": "province_code", "provinsi": "kabkota_code", "kabkota": "kecamatan_code", "kecamatan": "desa_id",
+                "desa": "desa_id"}
+PROGRESS_MILESTONES = tuple(MILESTONE_FIELDS.items())  # (stage, TpsStatus column): opened, counting, finished
+
+
+def progress_by_child(*, viewer, area=None) -> list[dict]:
+    """Per child region of the area (kab/kota of a province, kecamatan of a kab/kota, desa of a kecamatan): its TPS
+    and how many have reported each milestone, with the share reported; the least reported first."""
+    from siaga.regions.models import Region
+
+    area = narrower_area(viewer, area)
+    field = CHILD_FIELDS[region_level(area) if area else ""]
+    totals = dict(tps_in_scope(viewer=viewer, area=area).order_by().values_list(field).annotate(n=Count("pk")))
+    status_field = "tps__desa_id" if field == "desa_id" else field
+    counts = {row[0]: row[1:] for row in status_rows(viewer=viewer, area=area).order_by().values_list(status_field)
+              .annotate(**{f"n_{column}": Count("pk", filter=Q(**{f"{column}__isnull": False}))
+                           for _s, column in PROGRESS_MILESTONES})}
+    names = dict(Region.objects.filter(code__in=list(totals)).values_list("code", "name"))
+    rows = []
+    for code, total in totals.items():
+        reported = dict(zip((stage for stage, _c in PROGRESS_MILESTONES), counts.get(code, (0, 0, 0))))
+        rows.append({"code": code, "name": names.get(code, code), "tps": total, "reported": reported,
+                     "percent": {s: round(100 * n / total, 1) if total else 0.0 for s, n in reported.items()}})
+    return sorted(rows, key=lambda r: (r["percent"][tps_state.FINISHED], r["percent"][tps_state.OPENED], r["code"]))
+
+
+def progress_timeline(*, viewer, area=None, hours=range(6, 25)) -> dict | None:
+    """The share of the area's TPS past each milestone at each hour of voting day (local time), or None when the
+    province has no voting day configured. One query: a conditional count per hour and milestone."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    area = narrower_area(viewer, area)
+    day = voting_day_for(area or user_area(viewer) or "")
+    if day is None:
+        return None
+    zone = ZoneInfo(day.timezone)
+    start = datetime.combine(day.date, time(0), tzinfo=zone)
+    moments = [start + timedelta(hours=h) for h in hours]
+    aggregates = {f"{stage}_{i}": Count("pk", filter=Q(**{f"{column}__lte": moment}))
+                  for stage, column in PROGRESS_MILESTONES for i, moment in enumerate(moments)}
+    counts = status_rows(viewer=viewer, area=area).aggregate(**aggregates)
+    total = tps_count(viewer=viewer, area=area)
+    return {"date": day.date, "timezone": day.timezone, "tps": total,
+            "labels": [f"{h:02d}:00" for h in hours],
+            "series": {stage: [round(100 * counts[f"{stage}_{i}"] / total, 1) if total else 0.0
+                               for i in range(len(moments))] for stage, _c in PROGRESS_MILESTONES}}
+
+
+def missing_reports(*, viewer, area=None, now=None, limit=50) -> dict:
+    """The call list: TPS of the area that have not reported the latest milestone whose deadline passed, each with
+    the Polsek answerable for it, the officers the newest plan put on its post and the phone registered for SMS
+    reports by that Polsek's officers. {"milestone", "deadline", "count", "rows"}; no milestone due yet: count 0."""
+    from siaga.deployment import selectors as deployment
+
+    now = now or timezone.now()
+    area = narrower_area(viewer, area)
+    day = voting_day_for(area or user_area(viewer) or "")
+    due = list(checkins.passed_windows(day.date, day.timezone, now, voting_day_windows(day))) if day else []
+    if not due:
+        return {"milestone": None, "deadline": None, "count": 0, "rows": []}
+    window, deadline = due[-1]
+    column = MILESTONE_FIELDS[window.milestone]
+    done = status_rows(viewer=viewer, area=area).filter(**{f"{column}__isnull": False}).values("pk")
+    missing = tps_in_scope(viewer=viewer, area=area).exclude(pk__in=done)
+    tps = list(missing.select_related("desa", "desa__parent").order_by("kecamatan_code", "code")[:limit])
+    polsek = {a.area_code: a for a in Agency.objects.filter(kind=AgencyKind.POLRI,
+                                                            area_code__in={t.kecamatan_code for t in tps})}
+    phones: dict[int, list[str]] = {}
+    senders = SmsSender.objects.filter(user__agency__in=list(polsek.values()), user__is_active=True)
+    if not deployment.sees_names(viewer):  # officers' numbers, like their names, are police data
+        senders = senders.none()
+    for agency_id, phone in senders.values_list("user__agency_id", "phone").order_by("phone"):
+        phones.setdefault(agency_id, []).append(phone)
+    officers = deployment.officers_at_tps(viewer=viewer, tps_ids=[t.pk for t in tps])
+    rows = [{"tps": t, "polsek": polsek.get(t.kecamatan_code), "officers": officers.get(t.pk, []),
+             "phones": phones.get(polsek[t.kecamatan_code].pk, []) if t.kecamatan_code in polsek else []}
+            for t in tps]
+    return {"milestone": window.milestone, "deadline": deadline, "count": missing.count(), "rows": rows}
+
+
+def incidents_over_time(*, viewer, area=None, days=14) -> dict:
+    """Incidents by category over time, in the local zone of the area's voting day: per day over the (at most
+    ``days``) days from the first to the newest incident, or per hour when they all fall on one day.
+    {"unit": "day" | "hour", "buckets": [local date or datetime], "categories": {category: [count per bucket]}}."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    area = narrower_area(viewer, area)
+    rows = incidents(viewer=viewer, area=area, include_exercise=False)
+    day = voting_day_for(area or user_area(viewer) or "")
+    zone = ZoneInfo(day.timezone if day else "Asia/Jakarta")
+    newest = rows.aggregate(newest=Max("occurred_at"))["newest"]
+    if newest is None:
+        return {"unit": "day", "buckets": [], "categories": {}}
+    recent = [(category, at.astimezone(zone)) for category, at in
+              rows.filter(occurred_at__gt=newest - timedelta(days=days)).values_list("category", "occurred_at")]
+    first, last = min(at for _c, at in recent), max(at for _c, at in recent)
+    if first.date() == last.date():
+        unit, start = "hour", first.replace(minute=0, second=0, microsecond=0)
+        buckets = [start + timedelta(hours=h) for h in range(int((last - start).total_seconds() // 3600) + 1)]
+        index = lambda t: int((t - start).total_seconds() // 3600)  # noqa: E731
+    else:
+        unit, start = "day", first.date()
+        buckets = [start + timedelta(days=d) for d in range((last.date() - start).days + 1)]
+        index = lambda t: (t.date() - start).days  # noqa: E731
+    series: dict[str, list[int]] = {}
+    for category, at in recent:
+        series.setdefault(category, [0] * len(buckets))[index(at)] += 1
+    return {"unit": unit, "buckets": buckets, "categories": series}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.operations import authority, map_labels, report, selectors, services, workflow
+from siaga.operations import authority, charts, map_labels, report, selectors, services, workflow
 from siaga.operations.models import Category
 from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area
@@ -38,7 +38,20 @@ def command(request):
         "overdue": [(m, map_labels.STAGE_LABELS.get(m.milestone, m.milestone)) for m in selectors.missed_checkins(
             viewer=request.user, area=area or None).select_related("tps__desa")[:OVERDUE_LISTED]],
         "map_legend": map_labels.legend(), "area_level": choropleth_level(area or ""),
+        **_progress(request.user, area or None),
     })
+
+
+def _progress(viewer, area):
+    """Voting-day progress per level with its charts, the call list of missing reports, incidents over time."""
+    timeline = selectors.progress_timeline(viewer=viewer, area=area)
+    children = selectors.progress_by_child(viewer=viewer, area=area)
+    over_time = selectors.incidents_over_time(viewer=viewer, area=area)
+    return {"timeline": timeline, "progress_children": children,
+            "progress_chart": charts.progress_line_chart(timeline) if timeline else None,
+            "progress_child_chart": charts.progress_child_chart(children) if children else None,
+            "calls": selectors.missing_reports(viewer=viewer, area=area, limit=200),
+            "incidents_chart": charts.incidents_chart(over_time) if over_time["categories"] else None}
 
 
 @login_required

@@ -228,6 +228,7 @@ def cmd_plan_deploy(args):
     from django.core.exceptions import PermissionDenied
 
     from siaga.core.planner import PlanningError
+    from siaga.deployment.commands import unit_rows
     from siaga.deployment.services import plan_compute, plan_generate
 
     actor = cli_actor(args.actor)
@@ -239,7 +240,8 @@ def cmd_plan_deploy(args):
             summary = computed.summary()
         else:
             plan = plan_generate(actor=actor, **options)
-            summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary}
+            summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary,
+                       "unit_table": unit_rows(actor, plan, area)}
     except PlanningError as exc:
         raise CommandError(exc.messages["id"], en=exc.messages["en"]) from None
     except PermissionDenied:
@@ -253,6 +255,12 @@ def cmd_plan_deploy(args):
           f"kekurangan/shortfall {summary['shortfall']}, BKO {summary['bko']}, cadangan/reserve "
           f"{summary['reserve']}, TNI {summary['tni_assigned']}, Linmas {summary['linmas_required']}, "
           f"{summary['total_travel_km']:.1f} km ({summary['status']})")
+    if "officer_hours_required" in summary:
+        print(f"Jam-personel dibutuhkan/required {summary['officer_hours_required']:,.0f}, terisi/staffed "
+              f"{summary['officer_hours_filled']:,.0f}, kurang/short {summary['officer_hours_short']:,.0f}")
+    for u in sorted((u for u in summary.get("unit_table", []) if u["shortfall"]), key=lambda u: -u["shortfall"]):
+        print(f"  {u['name']}: dibutuhkan/required {u['required']}, ditugaskan/assigned {u['assigned']} "
+              f"(BKO {u['bko']}), kekurangan/shortfall {u['shortfall']}")
 
 
 def cmd_document(args):

@@ -68,6 +68,13 @@ def current_stage(viewer, today: date | None = None) -> Stage | None:
             .select_related("operation").order_by("-operation__starts_on", "-order").first())
 
 
+def stage_next(viewer, today: date | None = None) -> Stage | None:
+    """The next stage to start after today in the operations the viewer sees (the soonest), else None."""
+    today = today or timezone.localdate()
+    return (Stage.objects.filter(operation__in=operation_list(viewer=viewer), starts_on__gt=today)
+            .select_related("operation").order_by("starts_on", "order").first())
+
+
 def stage_get(*, viewer, pk) -> Stage:
     stage = Stage.objects.filter(operation__in=operation_list(viewer=viewer), pk=pk).select_related("operation").first()
     if stage is None:

@@ -180,3 +180,10 @@ def area_summary(*, viewer, area):
     return {"Wilayah": f"{region.code} {region.name}", "TPS dinilai": risk.tps, "Kurang rawan": risk.kurang_rawan,
             "Rawan": risk.rawan, "Sangat rawan": risk.sangat_rawan, "Khusus": risk.khusus,
             "Indeks kerawanan wilayah": f"{risk.index:.2f} ({BAND_LABELS['id'][risk.band]})"}
+
+
+def area_classes_worst_first(*, viewer, code):
+    """(region, AreaRisk of each child region in the viewer's area), the most sangat rawan TPS first, then the
+    most rawan, then the highest index: the commander's 'where is it worst' table and chart."""
+    region, rows = area_risk_children(viewer=viewer, code=code)
+    return region, sorted(rows, key=lambda a: (-a.sangat_rawan, -a.rawan, -a.index, a.region_id))

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 from siaga.core.scoring import BAND_LABELS, BAND_NAMES
 from siaga.jobs.views import submit_and_show
 from siaga.regions.outlines import choropleth_level
-from siaga.regions.selectors import page_area
+from siaga.regions.selectors import page_area, region_get
 from siaga.risk import exports, selectors, services
+from siaga.risk.charts import class_distribution_chart
 from siaga.risk.models import Indicator, Source
-from siaga.risk.presenters import class_label, lang, tps_explanation
+from siaga.risk.presenters import class_label, indicator_names, lang, tps_explanation
 from siaga.risk.sources import may_enter
 
 
@@ -46,10 +48,29 @@ def risk_map(request):
 def summary(request):
     region, rows = selectors.kabkota_summary(viewer=request.user, province=_area(request))
     name = "name_en" if lang() == "en" else "name_id"
+    _region, worst = selectors.area_classes_worst_first(viewer=request.user, code=region.code)
     return render(request, "risk/summary.html", {
-        "region": region, "band_labels": BAND_LABELS[lang()],
+        "region": region, "band_labels": BAND_LABELS[lang()], "class_chart": class_distribution_chart(worst),
         "rows": [(a, [(code, names[1 if name == "name_en" else 0], n) for code, names, n in top]) for a, top in rows],
     })
+
+
+@login_required
+def tps_list(request):
+    """The TPS of one class (default: sangat rawan) in the page's area, the highest score first."""
+    area = _area(request)
+    klass = request.GET.get("kelas", "2")
+    klass = int(klass) if klass in ("0", "1", "2", "3") else 2
+    region = region_get(viewer=request.user, code=area) if area else None
+    rows = selectors.tps_risk_list(viewer=request.user, area=area or None, klass=[klass]).select_related(
+        "tps__desa__parent", "tps__desa__parent__parent").order_by("-score", "tps__code")
+    page = Paginator(rows, 100).get_page(request.GET.get("hal"))
+    risks = selectors.viewer_explanations(request.user, list(page.object_list))
+    names = indicator_names(code for r in risks for code, _points in r.contributions[:3])
+    return render(request, "risk/tps_list.html", {
+        "region": region, "area": area, "klass": klass, "class_name": class_label(klass), "page": page,
+        "classes": [(i, class_label(i)) for i in range(4)],
+        "rows": [(r, [names.get(code, code) for code, _points in r.contributions[:3]]) for r in risks]})
 
 
 @login_required

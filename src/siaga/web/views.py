@@ -11,13 +11,18 @@ from siaga.core.codes import CodeError
 from siaga.regions import selectors
 from siaga.regions.outlines import choropleth_level
 from siaga.regions.models import Access, Election
+from siaga.web import homes
 
 
 @login_required
 def home(request):
-    roots = list(selectors.region_roots(viewer=request.user))
-    stats = selectors.tps_stats(viewer=request.user)
-    return render(request, "web/home.html", {"roots": roots, "stats": stats})
+    """The role's home (web/homes.py): the commander's picture, the analyst's watch list, the field button..."""
+    template = homes.template_for(request.user)
+    context = homes.context_for(request.user, template)
+    context["roots"] = list(selectors.region_roots(viewer=request.user))
+    if template == "web/home_field.html":
+        context["own_tps"] = selectors.tps_list(viewer=request.user).select_related("desa").order_by("code")[:10]
+    return render(request, template, context)
 
 
 @login_required
