@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from siaga.accounts.models import ApiToken
 from siaga.operations.broker import broker
+from siaga.operations.labels import labelled
 from siaga.operations.selectors import live_visibility
 
 POLL_SECONDS = 3  # how often a visible page asks (pages hidden behind other tabs ask far less)
@@ -108,6 +109,7 @@ def live_updates(request):
 def _answer(request, user):
     cursor = request.GET.get("since") or request.headers.get("If-None-Match", "")
     data = updates(cursor, live_visibility(viewer=user))
+    data["messages"] = [labelled(m) for m in data["messages"]]  # words in the viewer's language, not codes
     etag = f'"{data["cursor"]}"'
     if not data["messages"] and not data["reset"] and cursor.strip().removeprefix("W/") in (etag, data["cursor"]):
         response = HttpResponseNotModified()
