@@ -64,6 +64,8 @@ DETAIL_KEYS = {
     "node": _("node"), "item": _("item"), "seals": _("seals"), "stage": _("stage"), "due": _("due"),
     "was_at": _("was at"), "from": _("from"), "to": _("to"), "by_race": _("simultaneous handovers"),
     "items": _("items"), "leg": _("leg"),
+    # custody chain event kinds
+    "seal_replaced": _("seal replaced"), "correction": _("correction"),
 }
 
 
