@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from siaga.core import tps_state
 from siaga.operations import labels, workflow
+from siaga.operations.stream import labelled
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +52,10 @@ def test_every_stored_stage_and_status_has_a_label():
 def test_live_feed_messages_carry_labels_in_the_viewers_language():
     message = {"type": "incident", "id": 4, "status": "baru", "category": "bentrok", "severity": 4}
     with translation.override("en"):
-        shown = labels.labelled(message)
+        shown = labelled(message)
     assert (shown["status_label"], shown["category_label"]) == ("New", "Supporter clash")
     with translation.override("id"):
-        assert labels.labelled({"type": "tps", "tps": "x", "stage": "serah"})["stage_label"] == "Diserahkan"
+        assert labelled({"type": "tps", "tps": "x", "stage": "serah"})["stage_label"] == "Diserahkan"
     assert "status_label" not in message  # the broadcast message itself is left as published
 
 

@@ -49,19 +49,3 @@ def label(choices, value):
         return str(choices(value).label)
     except ValueError:
         return value
-
-
-def labelled(message: dict) -> dict:
-    """A live-feed message with the labels of its codes, in the language active for the request."""
-    from siaga.operations.models import Category
-
-    kind = message.get("type")
-    extra = {}
-    if kind == "tps" and "stage" in message:
-        extra["stage_label"] = label(TpsStage, message["stage"])
-    elif kind == "incident":
-        extra = {"status_label": label(IncidentStatus, message.get("status")),
-                 "category_label": label(Category, message.get("category"))}
-    elif kind == "dispatch" and "status" in message:
-        extra["status_label"] = label(DispatchStatus, message["status"])
-    return {**message, **extra} if extra else message

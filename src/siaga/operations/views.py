@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.operations import labels
-from siaga.operations import authority, report, selectors, services, workflow
+from siaga.operations import authority, labels, report, selectors, services, workflow
 from siaga.operations.models import Category
 from siaga.regions.selectors import page_area
 
