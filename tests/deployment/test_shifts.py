@@ -87,9 +87,13 @@ def test_voting_day_can_be_given_and_rest_configured(small_plan):
 
 @pytest.mark.django_db
 def test_demo_plan_every_tps_post_is_guarded_forty_hours():
-    plan = Plan.objects.filter(area_code="74").first()
-    out = shifts.shift_figures(plan)
-    posts = list(plan.posts.values_list("polri_required", "kabkota_code", "island"))
+    from siaga.core import shifts as core
+
+    plan = Plan.objects.filter(area_code="74", election="pemilu").first()
+    day = shifts.plan_voting_day(plan)
+    tps_only = [d for d in shifts.plan_demands(plan) if d.kind == "tps"]
+    out = core.plan_shifts(tps_only, shifts.plan_pools(plan, day, "WITA"), voting_day=day, zone="WITA").figures()
+    posts = list(plan.posts.filter(kind="tps").values_list("polri_required", "kabkota_code", "island"))
     # H-1 17 h + voting 6 h + counting 13 h + escort 4 h (8 h on islands).
     expected = sum(p * (44 if island else 40) for p, _, island in posts)
     assert out["officer_hours_required"] == pytest.approx(expected, abs=0.5)

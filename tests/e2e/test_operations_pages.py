@@ -57,7 +57,8 @@ def test_live_feed_reaches_the_command_page_without_reload(sign_in, field_token,
     status, _ = post(server["url"], "/api/operations/events", field_token,
                      {"client_id": str(uuid.uuid4()), "tps_code": TPS_A, "kind": "buka"})
     assert status == 201
-    page.wait_for_selector(f"#feed li:has-text('TPS {TPS_A}: buka')", timeout=10000)
+    # The feed shows the stage's label from the server, not its code "buka".
+    page.wait_for_selector(f"#feed li:has-text('TPS {TPS_A}: Dibuka')", timeout=10000)
     expect(page.get_by_test_id("stage-buka")).to_have_text(str(before + 1), timeout=10000)
     assert page.evaluate("window.__marker") == "same page"  # updated in place, no reload
     assert not [u for u in page.failed_requests if "stream" not in u]

@@ -44,9 +44,9 @@ def demo_agencies(*, actor, province):
 # username, agency code pattern, role, description
 DEMO_USERS = [
     ("admin", "POLDA-{p}", Role.ADMIN, "Administrator Polda"),
-    ("intelkam", "POLDA-{p}", Role.ANALYST, "Dit Intelkam Polda (analyst)"),
-    ("kapolda", "POLDA-{p}", Role.COMMANDER, "Commander, Polda"),
-    ("polres.kolaka", "POLRES-{p}.01", Role.OPERATOR, "Sat Intelkam Polres Kolaka (kab/kota {p}.01 only)"),
+    ("intelkam", "POLDA-{p}", Role.ANALYST, "Dit Intelkam Polda (analis)"),
+    ("kapolda", "POLDA-{p}", Role.COMMANDER, "Pimpinan Polda (Kapolda)"),
+    ("polres.kolaka", "POLRES-{p}.01", Role.OPERATOR, "Sat Intelkam Polres Kolaka (hanya kab/kota {p}.01)"),
     ("kpu", "KPU-{p}", Role.PARTNER, "KPU Provinsi"),
     ("bawaslu", "BAWASLU-{p}", Role.PARTNER, "Bawaslu Provinsi"),
 ]

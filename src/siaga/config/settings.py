@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "siaga.web.middleware.LocalTimeZone",
 ]
 
 ROOT_URLCONF = "siaga.config.urls"
@@ -147,6 +148,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"  # WITA: Sulawesi; times are stored in UTC
 USE_I18N = True
 USE_TZ = True
+# Indonesian numbers in pages: 8.154 and 38,32 (the id locale's separators). Identifiers that reach a URL or
+# a form value are printed with |unlocalize.
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 # Collected files are only used in production; development serves from the packages.

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from siaga.core import tps_state
+from siaga.operations import labels
 
 
 class Channel(models.TextChoices):
@@ -175,6 +176,9 @@ class Incident(models.Model):
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["tps", "category", "occurred_at"])]
 
+    def get_status_display(self):
+        return labels.label(labels.IncidentStatus, self.status)
+
 
 def photo_path(photo, filename):
     return f"insiden/{photo.incident_id}/{uuid.uuid4().hex}{filename[filename.rfind('.'):].lower()}"
@@ -208,6 +212,9 @@ class Dispatch(models.Model):
     arrived_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     dispatched_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def get_status_display(self):
+        return labels.label(labels.DispatchStatus, self.status)
 
 
 class SmsSender(models.Model):

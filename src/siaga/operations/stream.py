@@ -17,7 +17,9 @@ from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.views.decorators.http import require_GET
 
 from siaga.accounts.models import ApiToken
+from siaga.operations import labels
 from siaga.operations.broker import broker
+from siaga.operations.models import Category
 from siaga.operations.selectors import live_visibility
 
 POLL_SECONDS = 3  # how often a visible page asks (pages hidden behind other tabs ask far less)
@@ -108,6 +110,7 @@ def live_updates(request):
 def _answer(request, user):
     cursor = request.GET.get("since") or request.headers.get("If-None-Match", "")
     data = updates(cursor, live_visibility(viewer=user))
+    data["messages"] = [labelled(m) for m in data["messages"]]  # words in the viewer's language, not codes
     etag = f'"{data["cursor"]}"'
     if not data["messages"] and not data["reset"] and cursor.strip().removeprefix("W/") in (etag, data["cursor"]):
         response = HttpResponseNotModified()
@@ -116,3 +119,17 @@ def _answer(request, user):
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def labelled(message: dict) -> dict:
+    """A live-feed message with the labels of its codes, in the language active for the request."""
+    kind = message.get("type")
+    extra = {}
+    if kind == "tps" and "stage" in message:
+        extra["stage_label"] = labels.label(labels.TpsStage, message["stage"])
+    elif kind == "incident":
+        extra = {"status_label": labels.label(labels.IncidentStatus, message.get("status")),
+                 "category_label": labels.label(Category, message.get("category"))}
+    elif kind == "dispatch" and "status" in message:
+        extra["status_label"] = labels.label(labels.DispatchStatus, message["status"])
+    return {**message, **extra} if extra else message

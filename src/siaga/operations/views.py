@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.operations import authority, charts, map_labels, report, selectors, services, workflow
+from siaga.operations import authority, charts, labels, map_labels, report, selectors, services, workflow
 from siaga.operations.models import Category
 from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area
@@ -60,7 +60,7 @@ def incident_index(request):
     if status := request.GET.get("status"):
         rows = rows.filter(status=status)
     return render(request, "operations/incident_list.html", {
-        "incidents": rows[:200], "statuses": workflow.STATUS_LABELS, "status": status, "now": timezone.now()})
+        "incidents": rows[:200], "statuses": dict(labels.IncidentStatus.choices), "status": status, "now": timezone.now()})
 
 
 @login_required
@@ -68,7 +68,7 @@ def incident_detail(request, pk):
     incident = selectors.incident_get(viewer=request.user, pk=pk)
     may = authority.allowed(request.user)  # only the buttons the authority table lets this user press
     return render(request, "operations/incident_detail.html", {
-        "incident": incident, "now": timezone.now(), "status_label": workflow.STATUS_LABELS[incident.status],
+        "incident": incident, "now": timezone.now(), "status_label": incident.get_status_display(),
         "may": may,
         "actions": [(a, ACTION_BUTTONS[a]) for a in workflow.allowed_actions(incident.status) if a in may],
         "due": workflow.response_due(incident.reported_at, incident.severity),

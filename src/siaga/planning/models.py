@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from siaga.core.risk_matrix import risk_level, risk_score
+from siaga.core.risk_matrix import level_name, risk_level, risk_score
 from siaga.regions.models import Election
 
 
@@ -121,6 +122,11 @@ class Threat(models.Model):
     @property
     def level(self):
         return risk_level(self.likelihood, self.impact)
+
+    @property
+    def level_label(self):
+        """The risk level in the user's language ("Sangat tinggi" / "Extreme"), never its code."""
+        return level_name(self.level, "en" if get_language() == "en" else "id")
 
 
 class WorkStatus(models.TextChoices):

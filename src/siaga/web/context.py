@@ -16,7 +16,8 @@ def feature_nav():
 
 def siaga_context(request):
     context = {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav(),
-               "feature_apps": features.present()}
+               "feature_apps": features.present(),
+               "time_zone": getattr(request, "siaga_zone", None)}
     planning = features.module("planning", "selectors")
     if planning and request.user.is_authenticated:
         # The election stage in progress, shown on every page.

@@ -38,12 +38,13 @@
 
   const handlers = {
     tps: (m) => {
-      addFeed(`TPS ${m.tps}: ${m.stage}${m.disturbed ? " ⚠" : ""}${m.exercise ? " (latihan)" : ""}`, "");
+      addFeed(`TPS ${m.tps}: ${m.stage_label || m.stage}${m.disturbed ? " ⚠" : ""}${m.exercise ? ` (${root.dataset.drill})` : ""}`, "");
       document.dispatchEvent(new CustomEvent("siaga:tps", { detail: m }));  // the map (command_map.js)
       refresh();
     },
     incident: (m) => {
-      addFeed(`#${m.id} ${m.category} · ${m.severity} · ${m.status}`, `sev${m.severity}`,
+      // Labels come with the message from the server, in the viewer's language.
+      addFeed(`#${m.id} ${m.category_label || m.category} · ${root.dataset.severity} ${m.severity} · ${m.status_label || m.status}`, `sev${m.severity}`,
               `${root.dataset.incidentUrl}${m.id}/`);
       refresh();
     },
@@ -63,7 +64,7 @@
     fetch(root.dataset.stream, { credentials: "same-origin", cache: "no-store", headers }).then((r) => {
       if (r.status === 429) return later(Number(r.headers.get("Retry-After")) || 10);
       if (r.status !== 304 && !r.ok) throw new Error(String(r.status));
-      status.textContent = "live"; status.dataset.state = "open";
+      status.textContent = status.dataset.live || "live"; status.dataset.state = "open";
       const next = () => later(document.hidden ? 30 : every);
       if (r.status === 304) return next();
       return r.json().then((data) => {
