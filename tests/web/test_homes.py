@@ -174,7 +174,7 @@ def test_sangat_rawan_list_matches_the_score(client_as):
     assert number(by_testid(own, "tps-list-count")) < scored["by_class"]["sangat_rawan"]
 
 
-def test_imported_markup_in_a_tps_name_stays_text_on_the_call_list(client_as, hostile_tps):
+def test_imported_markup_in_a_tps_name_stays_text_on_the_call_list(client_as, hostile_tps):  # noqa: F811 (the fixture)
     """The call list names every TPS of the desa that has not reported, including one imported with markup."""
     response = client_as("kapolda").get(reverse("operations:command") + "?wilayah=74.01.04.1001")
     assert hostile_tps.pk in {r["tps"].pk for r in response.context["calls"]["rows"]}

@@ -2,7 +2,6 @@
 one local time zone written on every page, breadcrumbs inside the viewer's area, error pages in the
 user's language."""
 
-from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
