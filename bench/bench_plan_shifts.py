@@ -40,11 +40,11 @@ def demands_of(posts, units) -> list[Demand]:
     kecs = sorted({p.kecamatan for p in posts})
     key = -1
     for kab in kabs:
-        for kind in ("kpu_office", "bawaslu_office", "warehouse"):
+        for kind in ("kantor_kpu", "kantor_bawaslu", "gudang_logistik"):
             out.append(Demand(key, kind, GUARD_OFFICERS, kab))
             key -= 1
     for kec in kecs:
-        out.append(Demand(key, "ppk_recap", GUARD_OFFICERS, kec[:5]))
+        out.append(Demand(key, "ppk_rekap", GUARD_OFFICERS, kec[:5]))
         key -= 1
     return out
 

@@ -233,6 +233,12 @@ def cli_actor(username=None):
     return user
 
 
+def number(value, lang="id") -> str:
+    """A figure as the reader writes it: 8.154 and 38,5 in Indonesian, 8,154 and 38.5 in English."""
+    text = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"
+    return text if lang == "en" else text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def progress_bar(total, desc, unit="rows", stream=None):
     """The progress bar of every long command: drawn on a terminal, silent when stderr is piped or redirected.
 

@@ -164,7 +164,7 @@ CASES = {
                                        '"phone"',
                                        lambda c: ["operations", "sms-sender", "notaphone", "polres.kolaka"],
                                        "notaphone", "notaphone"),
-    ("custody", "verify"): Case(lambda c: ["custody", "verify"], "BAIK / OK",
+    ("custody", "verify"): Case(lambda c: ["custody", "verify"], "BAIK",
                                 lambda c: c.tampered(["custody", "verify"]), "RUSAK", "BROKEN"),
     ("custody", "export"): Case(lambda c: ["custody", "export", "--output", c.path("bundle")], "Bundel ditulis",
                                 lambda c: ["custody", "export", "--output", "/proc/siaga-bundle"],

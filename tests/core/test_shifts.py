@@ -259,7 +259,7 @@ def test_named_officer_on_leave_is_not_rostered_and_other_duty_keeps_rest():
 
 
 def test_island_escort_recap_by_day_and_unknown_kinds_are_reported():
-    slots, unknown = shift_slots([Demand(1, "tps", 2, "P", island=True), Demand(2, "ppk_recap", 2, "P"),
+    slots, unknown = shift_slots([Demand(1, "tps", 2, "P", island=True), Demand(2, "ppk_rekap", 2, "P"),
                                   Demand(3, "space_port", 1, "P")], ShiftConfig())
     escort = [s for s in slots if s.name == "escort"]
     assert [(s.start, s.end) for s in escort] == [(1560, 1560 + 8 * 60)]

@@ -67,13 +67,13 @@ def test_pilkada_document_counts_only_pilkada_tps(user, pilkada):
     assert pilkada_count != pemilu_count
     figures = renpam_figures(user("kapolda"), pilkada)
     assert figures.tps_total == pilkada_count
-    assert figures.plan is None  # the stored plan was made for Pemilu's TPS: not this operation's
+    assert figures.plan.election == Election.PILKADA  # the operation's own plan, never the Pemilu one
     _, text = docx_text(plan_document(viewer=user("kapolda"), operation=pilkada, fmt="docx"))
     pdf = " ".join(pdf_pages(plan_document(viewer=user("kapolda"), operation=pilkada, fmt="pdf")))
     for body in (text, pdf):
         assert f"{fmt.num(pilkada_count)} TPS" in body
         assert fmt.num(pemilu_count) not in body and str(pemilu_count) not in body
-        assert fmt.num(Plan.objects.first().summary["posts"]) not in body  # no Pemilu posts either
+        assert fmt.num(Plan.objects.filter(election=Election.PEMILU).first().summary["posts"]) not in body
 
 
 def test_pemilu_document_has_every_section_formats_and_names(user, pemilu):

@@ -25,6 +25,11 @@ def test_api_tps_list_is_scoped_and_paginated(client_as):
     other = Tps.objects.filter(kabkota_code="74.02").first()
     assert client_as("polres.kolaka").get(f"/api/tps/{other.code}").status_code == 404
     assert client_as("intelkam").get(f"/api/tps/{other.code}").json()["voters"] == other.voters
+    # Pages are bounded: a huge limit or an offset past what the database can count is refused, not a 500.
+    c = client_as("intelkam")
+    assert c.get("/api/tps?limit=1000").status_code == 200
+    assert [c.get(f"/api/tps?{q}").status_code for q in ("limit=1001", "offset=99999999999999999999",
+                                                          "limit=0")] == [422, 422, 422]
 
 
 def test_api_boundaries_are_geojson(client_as):

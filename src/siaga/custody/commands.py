@@ -1,6 +1,6 @@
 """`siaga custody ...`: registry, checkpoints, anomaly scan, verification and the open bundle."""
 
-from siaga.cli import CommandError, cli_actor, print_json, print_summary
+from siaga.cli import CommandError, cli_actor, number, print_json, print_summary
 
 
 def register(sub):
@@ -41,7 +41,8 @@ def cmd_verify(args):
     from siaga.core.custody import CustodyError, parse_published
     from siaga.custody.chain import verify_database
 
-    en = getattr(args, "lang", "id") == "en"
+    lang = getattr(args, "lang", "id")
+    en = lang == "en"
     try:
         published = [parse_published(text) for text in args.root]
     except CustodyError as exc:
@@ -56,10 +57,9 @@ def cmd_verify(args):
     if args.json:
         print_json(summary)
     else:
-        lang = "en" if en else "id"
         broken = "BROKEN" if en else "RUSAK"
-        print(f"{'Items' if en else 'Barang'} {summary['items']:,}, {'events' if en else 'peristiwa'} "
-              f"{summary['events']:,}, checkpoint {summary['checkpoints']}")
+        print(f"{'Items' if en else 'Barang'} {number(summary['items'], lang)}, {'events' if en else 'peristiwa'} "
+              f"{number(summary['events'], lang)}, checkpoint {summary['checkpoints']}")
         for b in report.broken:
             print(f"  {broken}: {'item' if en else 'barang'} {b.item_id}, {'event' if en else 'peristiwa'} {b.seq}: "
                   f"{b.message(lang)}")

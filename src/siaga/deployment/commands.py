@@ -2,7 +2,8 @@
 (`siaga plan deploy` is registered by the planning app, which resolves an operation into the election, area
 and patterns the planner takes)."""
 
-from siaga.cli import CommandError, cli_actor, input_file, print_json, print_summary, region_arg, report_rejection
+from siaga.cli import (CommandError, cli_actor, input_file, number, print_json, print_summary, region_arg,
+                       report_rejection)
 
 
 def register(sub):
@@ -64,12 +65,6 @@ def unit_rows(actor, plan, area):
             for r in unit_table(viewer=actor, plan=plan, area=area)]
 
 
-def _id_number(value) -> str:
-    """8.154 and 38,5: Indonesian separators."""
-    text = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def _shift_config(args):
     import re
 
@@ -121,16 +116,16 @@ def cmd_plan_shifts(args):
     if args.json:
         print_json(out)
         return
-    print(f"Jam-personel dibutuhkan/required {_id_number(out['officer_hours_required'])}, "
-          f"terisi/staffed {_id_number(out['officer_hours_filled'])}, "
-          f"tersedia/available {_id_number(out['officer_hours_available'])}; personel dibutuhkan/needed "
-          f"{_id_number(out['officers_needed'])}, tersedia/available {_id_number(out['officers_available'])} "
+    print(f"Jam-personel dibutuhkan/required {number(out['officer_hours_required'])}, "
+          f"terisi/staffed {number(out['officer_hours_filled'])}, "
+          f"tersedia/available {number(out['officer_hours_available'])}; personel dibutuhkan/needed "
+          f"{number(out['officers_needed'])}, tersedia/available {number(out['officers_available'])} "
           f"(rencana/plan {out['plan']}, {out['voting_day']} {out['zone']})")
     for s in out["shifts"]:
         if s["shortfall"] or s["name"] in ("voting", "counting"):
             print(f"  {s['label']} {s['start'][:16].replace('T', ' ')}–{s['end'][11:16]}: "
-                  f"{_id_number(s['required'])} dibutuhkan, {_id_number(s['filled'])} terisi, "
-                  f"kurang {_id_number(s['shortfall'])}")
+                  f"{number(s['required'])} dibutuhkan, {number(s['filled'])} terisi, "
+                  f"kurang {number(s['shortfall'])}")
 
 
 def cmd_import(args):

@@ -7,7 +7,7 @@ the plain arguments the deployment planner takes: the operation's election, area
 import sys
 from pathlib import Path
 
-from siaga.cli import CommandError, cli_actor, print_json
+from siaga.cli import CommandError, cli_actor, number, print_json
 
 
 def plan_actions(sub):
@@ -256,8 +256,9 @@ def cmd_plan_deploy(args):
           f"{summary['reserve']}, TNI {summary['tni_assigned']}, Linmas {summary['linmas_required']}, "
           f"{summary['total_travel_km']:.1f} km ({summary['status']})")
     if "officer_hours_required" in summary:
-        print(f"Jam-personel dibutuhkan/required {summary['officer_hours_required']:,.0f}, terisi/staffed "
-              f"{summary['officer_hours_filled']:,.0f}, kurang/short {summary['officer_hours_short']:,.0f}")
+        print(f"Jam-personel dibutuhkan/required {number(round(summary['officer_hours_required']))}, terisi/staffed "
+              f"{number(round(summary['officer_hours_filled']))}, kurang/short "
+              f"{number(round(summary['officer_hours_short']))}")
     for u in sorted((u for u in summary.get("unit_table", []) if u["shortfall"]), key=lambda u: -u["shortfall"]):
         print(f"  {u['name']}: dibutuhkan/required {u['required']}, ditugaskan/assigned {u['assigned']} "
               f"(BKO {u['bko']}), kekurangan/shortfall {u['shortfall']}")

@@ -3,12 +3,23 @@
 import json
 
 from django.http import Http404, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from siaga.regions import outlines, selectors
 
 router = Router(tags=["regions"])
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """Pages of at most 1,000 rows from an offset the database can hold (a huge one is a 422, not a 500)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=2**31 - 1)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=1000, **kwargs)
 
 
 class RegionOut(Schema):
@@ -92,7 +103,7 @@ def region_outlines(request, level: int, area: str = ""):
 
 
 @router.get("/tps", response=list[TpsOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def tps_list(request, area: str = "", q: str = "", election: str = "", special: bool | None = None,
              access: str = ""):
     return selectors.tps_list(viewer=request.auth, area=area or None, search=q, election=election or None,
