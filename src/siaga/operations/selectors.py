@@ -20,8 +20,8 @@ from siaga.core import checkins, tps_state
 from siaga.core.codes import region_level
 from siaga.core.geo import TravelModel, haversine_km
 from siaga.operations import authority, tally, workflow
-from siaga.operations.models import (MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, StatusTally, TpsStatus,
-                                     VotingDay)
+from siaga.operations.models import (MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, StatusTally, TpsEvent,
+                                     TpsEventPhoto, TpsStatus, VotingDay)
 from siaga.regions.models import Tps
 
 # Incidents and summary rows store codes down to kecamatan; a desa-level viewer filters through the TPS.
@@ -315,3 +315,20 @@ def live_visibility(*, viewer):
         return area_contains(area, message.get("area") or "")
 
     return visible
+
+
+def field_reports(*, viewer):
+    """The newest TPS reports of the viewer's area with the phone's GPS fix and photo. Where officers stood is
+    police information: partner agencies see their own reports only (as with unpublished incidents)."""
+    rows = TpsEvent.objects.filter(level_q(viewer, prefix="tps__"))
+    if not authority.may(viewer, "see_unpublished"):
+        rows = rows.filter(reporter=viewer)
+    return rows.select_related("tps", "reporter", "photo").order_by("-received_at", "-pk")
+
+
+def event_photo_get(*, viewer, event_id) -> TpsEventPhoto:
+    """A report's photo, read only through the same scope as the report."""
+    photo = TpsEventPhoto.objects.filter(event__in=field_reports(viewer=viewer).filter(pk=event_id)).first()
+    if photo is None:
+        raise Http404(event_id)
+    return photo
