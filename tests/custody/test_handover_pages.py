@@ -205,7 +205,8 @@ def test_the_receiver_is_told_on_their_home_page(giver, receiver):
     receiver.post(reverse("custody:handover_confirm", args=[client_id]))
     assert not pending_handovers_for(kpps).exists()
     request.user = User.objects.get(username=GIVER)
-    assert Template("{% load custody_home %}{% pending_handovers %}").render(Context({"request": request})).strip() == ""
+    notice = Template("{% load custody_home %}{% pending_handovers %}").render(Context({"request": request}))
+    assert notice.strip() == ""
 
 
 def test_users_of_another_area_get_404_and_watchers_403(client_as, giver):

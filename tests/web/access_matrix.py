@@ -288,12 +288,18 @@ CASES = {
                                                 kwargs={"pk": "<incident.in>"},
                                                 data={"action": "dispatch", "unit": "BRIMOB-74"}),
     "operations:field": page("operations:field"),
+    "operations:field_reports": page("operations:field_reports"),
+    "operations:event_photo@in": page("operations:event_photo", kwargs={"pk": "<eventphoto.in>"}),
     "operations:service_worker": page("operations:service_worker"),
     "operations:units": page("operations:units"),
     "operations:after_action": page("operations:after_action"),
     "operations:after_action@out-xlsx": page("operations:after_action", query={"wilayah": KABKOTA_OUT,
                                                                               "format": "xlsx"}),
     "operations:after_action@in-pdf": page("operations:after_action", query={"wilayah": IN, "format": "pdf"}),
+    "GET /api/operations/tps-check/{code}@in": api("GET", "/operations/tps-check/{code}",
+                                                  path="/operations/tps-check/<tps_code.in>"),
+    "GET /api/operations/tps-check/{code}@out": api("GET", "/operations/tps-check/{code}",
+                                                   path="/operations/tps-check/<tps_code.out>"),
     "POST /api/operations/events@in": api("POST", "/operations/events", ["operations"], json={
         "client_id": "ac1ac1ac-0000-4000-8000-000000000002", "tps_code": "<tps_code.in>", "kind": "buka"}),
     "POST /api/operations/events@out": api("POST", "/operations/events", ["operations"], json={
@@ -578,11 +584,15 @@ operations:incident_act@in-verify                                        302    
 operations:incident_act@in-invalidate                                    302*     302*     302*     302*     302      302      302      302      login
 operations:incident_act@in-dispatch                                      302*     302      302*     302*     302      302      302      302      login
 operations:field                                                         200      200      200      200      200      200      200      200      login
+operations:field_reports                                                 200      200      200      200      200      200      200      200      login
+operations:event_photo@in                                                200      200      200      200      200      404      404      404      login
 operations:service_worker                                                200      200      200      200      200      200      200      200      200
 operations:units                                                         200      200      200      200      200      200      200      200      login
 operations:after_action                                                  200      200      200      200      200      200      200      200      login
 operations:after_action@out-xlsx                                         200      200      200      403      403      403      200      200      login
 operations:after_action@in-pdf                                           200      200      200      200      200      403      200      200      login
+GET /api/operations/tps-check/{code}@in                                  200      200      200      200      200      404      200      200      401
+GET /api/operations/tps-check/{code}@out                                 200      200      200      404      404      404      200      200      401
 POST /api/operations/events@in                                           201*     201*     201*     201*     201*     400      403      403      401
 POST /api/operations/events@out                                          201*     201*     201*     400      400      400      403      403      401
 POST /api/operations/events/batch@in                                     200*     200*     200*     200*     200*     200      403      403      401

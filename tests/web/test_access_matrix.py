@@ -113,6 +113,21 @@ def _intelkam_only(kec_in, kab_in):
     return obs
 
 
+def _event_photo(kec_in):
+    """A field report with a photo at a TPS of the Polsek's kecamatan (the demo sends none): its event id."""
+    import base64
+
+    from siaga.cli import cli_actor
+    from siaga.operations.services import tps_event_record
+    from siaga.regions.models import Tps
+
+    tps = Tps.objects.filter(kecamatan_code=kec_in).order_by("code").first()
+    photo = base64.b64encode(b"\xff\xd8\xff\xe0" + b"\x00" * 64).decode()
+    event, _ = tps_event_record(actor=cli_actor(), client_id=uuid.uuid5(uuid.NAMESPACE_URL, "acl-event-photo"),
+                                tps_code=tps.code, kind="logistik", photo=photo, gps=(-4.0, 121.6, 10))
+    return event.pk
+
+
 def _upload(name, body, content_type):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -181,6 +196,7 @@ def _symbols():
         "referral.province": lambda: _first(Referral.objects.filter(area_code=province)),
         "referral.out": lambda: _first(Referral.objects.exclude(area_code=province).exclude(**outside_kolaka)),
         "incident.in": lambda: _first(Incident.objects.filter(kabkota_code=kab_in)),
+        "eventphoto.in": lambda: _event_photo(kec_in),
         "incident.out": _incident_outside,
         "item.in": lambda: _first(Item.objects.filter(kabkota_code=kab_in), "code"),
         "item.out": lambda: _first(Item.objects.filter(kabkota_code=kab_out), "code"),

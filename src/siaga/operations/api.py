@@ -164,13 +164,14 @@ def tps_check(request, code: str):
 
 @router.post("/events/batch", response=EventBatchOut, auth=FIELD_AUTH, summary="Report many TPS events at once")
 def event_batch_post(request, payload: EventBatchIn):
-    """An offline queue, an SMS aggregator or a partner feed sends up to 500 events in one request. Each is
+    """An offline queue, an SMS aggregator or a partner feed sends up to 500 events in one request (with the
+    phone's GPS fix each; photos only one report at a time, POST /events: a batch ignores them). Each is
     stored or refused on its own and answered in order (a refusal says why in `detail`); the reporter's own
     client id already stored for the same TPS is a retry (created false); anyone else's is refused."""
     outcomes = services.tps_events_record(
         actor=request.auth, channel=_channel(request), drill_id=payload.drill,
-        submissions=[services.Submission(e.client_id, e.tps_code, e.kind, e.at, e.note, e.exercise)
-                     for e in payload.events])
+        submissions=[services.Submission(e.client_id, e.tps_code, e.kind, e.at, e.note, e.exercise, e.gps_lat,
+                                         e.gps_lng, e.gps_accuracy) for e in payload.events])
     results = [{"client_id": o.client_id, "id": o.event.pk if o.event else None, "created": o.created,
                 "stage": o.stage, "detail": o.problem} for o in outcomes]
     return {"accepted": sum(o.created for o in outcomes), "duplicates": sum(bool(o.event and not o.created)

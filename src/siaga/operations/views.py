@@ -111,7 +111,8 @@ def field_report(request):
     """The officer's report form: their posts' TPS to choose from, GPS and photo, an outbox that works offline."""
     return render(request, "operations/field.html", {
         "categories": Category.choices, "kinds": FIELD_KINDS, "posts": field_posts.field_posts(viewer=request.user),
-        "severities": [(level, SEVERITY_WORDS[level], workflow.RESPONSE_TARGET_MINUTES[level]) for level in (1, 2, 3, 4)],
+        "severities": [(level, words, workflow.RESPONSE_TARGET_MINUTES[level])
+                       for level, words in SEVERITY_WORDS.items()],
     })
 
 

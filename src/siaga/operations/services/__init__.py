@@ -28,6 +28,7 @@ from siaga.operations.services.sms import (mobile_number, normalize_phone, sms_g
 __all__ = ["ACK_MINUTES", "BATCH_MAX", "DISPATCH_STEPS", "PLAUSIBLE_DAYS", "Conflict", "Outcome", "Rejected",
            "Submission", "checkin_sweep", "derived_client_id", "dispatch_create", "dispatch_update",
            "duplicate_candidates", "incident_lock", "incident_merge", "incident_photo_add", "incident_publish",
-           "incident_report", "incident_snapshot", "incident_transition", "mobile_number", "normalize_phone", "out_of_area",
+           "incident_report", "incident_snapshot", "incident_transition", "mobile_number", "normalize_phone",
+           "out_of_area",
            "require", "sms_gateway_for", "sms_gateway_issue", "sms_receive", "sms_sender_register",
            "tps_event_record", "tps_events_record", "voting_day_configure"]

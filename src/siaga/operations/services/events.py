@@ -136,6 +136,8 @@ def tps_events_record(*, actor, submissions, channel=Channel.WEB, drill_id=None)
             outcome.problem = out_of_area(s.tps_code)
         elif problem := time_problem(s.at, days.get(tps.province_code)):
             outcome.problem = problem
+        elif problem := _gps_problem(s):
+            outcome.problem = problem
         else:
             events.append((outcome, TpsEvent(client_id=outcome.client_id, tps=tps, kind=s.kind, at=s.at or now,
                                              received_at=now, channel=channel, reporter=actor, note=s.note[:500],
@@ -176,6 +178,14 @@ def tps_events_record(*, actor, submissions, channel=Channel.WEB, drill_id=None)
                               "lat": tps.lat, "lng": tps.lng, "at": row.last_event_at.isoformat(),
                               "exercise": tps.pk in exercise})
     return outcomes
+
+
+def _gps_problem(s: Submission) -> str | None:
+    try:
+        gps_checked(s.gps_lat, s.gps_lng, s.gps_accuracy_m)
+    except Rejected as problem:
+        return str(problem)
+    return None
 
 
 def _fold_into_status(new_events) -> dict:

@@ -10,9 +10,18 @@
   const $ = (id) => document.getElementById(id);
   const form = $("report-form"), send = $("send"), message = $("form-message");
   const posts = JSON.parse(($("field-posts") || {}).textContent || "[]");
-  const known = new Map();  // the officer's own TPS: the offline check of a typed code
-  posts.forEach((p) => p.tps.forEach((t) => known.set(t.code, t.label)));
   const KEY = `siaga.field.outbox.${d.user}`;
+  // The TPS this officer may report for, known without the network: their posts' TPS and every typed code the
+  // server confirmed before (kept per user), so a typed code is checked offline too.
+  const KNOWN_KEY = `siaga.field.known.${d.user}`;
+  const known = new Map(Object.entries(JSON.parse(localStorage.getItem(KNOWN_KEY) || "{}")));
+  posts.forEach((p) => p.tps.forEach((t) => known.set(t.code, t.label)));
+  const remember = (code, label) => {
+    known.set(code, label);
+    const saved = JSON.parse(localStorage.getItem(KNOWN_KEY) || "{}");
+    saved[code] = label;
+    try { localStorage.setItem(KNOWN_KEY, JSON.stringify(saved)); } catch (e) { /* full: checked online next time */ }
+  };
   const KEEP_DONE = 30;  // sent and refused entries kept for the officer to see
   const PHOTO_MAX = 5 * 1024 * 1024, PHOTO_EDGE = 1600;
 
@@ -115,6 +124,7 @@
     const answer = await res.json().catch(() => ({}));
     if (!res.ok) return { error: String(answer.detail || res.status) };
     $("tps-name").textContent = `✓ ${answer.label} (${code})`;
+    remember(code, answer.label);
     return { code, label: answer.label };
   }
 
