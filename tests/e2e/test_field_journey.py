@@ -151,6 +151,7 @@ def test_an_incident_needs_its_severity_and_says_what_each_means(phone):
     expect(phone.get_by_test_id("form-message")).to_have_text("Pilih tingkat keparahan insiden.")
     expect(phone.get_by_test_id("queue-count")).to_have_text("0")
     phone.check("input[name=severity][value='3']")
+    shot(phone, "7-incident")
     phone.click("[data-testid=send]")
     expect(phone.get_by_test_id("sent-count")).to_have_text("1", timeout=20000)
     assert not phone.errors

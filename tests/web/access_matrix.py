@@ -382,15 +382,17 @@ CASES = {
     "custody:labels@in": page("custody:labels", kwargs={"code": "<node.in>"}),
     "custody:labels@out": page("custody:labels", kwargs={"code": "<node.out>"}),
     # The handover form takes items held at the node: in the demo <item.in> is at TPS-7401011001001 and
-    # <item.out> in the KPU warehouse of 74.02.
+    # <item.out> in the KPU warehouse of 74.02; the receiving node is the next on the item's route (a list).
     "custody:handover_new@in": page(
         "custody:handover_new", "POST", ["custody"], kwargs={"code": "TPS-7401011001001"},
-        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000010", "items": ["<item.in>"], "to_node": "<node.in>",
-              "receiver_name": "Penerima uji", "condition": "baik"}),
+        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000010", "items": ["<item.in>"],
+              "to_node": "<node.next.in>", "seals-<item.in>": "<seals.in>", "receiver_name": "Penerima uji",
+              "condition": "baik"}),
     "custody:handover_new@out": page(
         "custody:handover_new", "POST", ["custody"], kwargs={"code": f"KPU-{KABKOTA_OUT}"},
-        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000011", "items": ["<item.out>"], "to_node": "<node.out>",
-              "receiver_name": "Penerima uji", "condition": "baik"}),
+        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000011", "items": ["<item.out>"],
+              "to_node": "<node.next.out>", "seals-<item.out>": "<seals.out>", "receiver_name": "Penerima uji",
+              "condition": "baik"}),
     "custody:handover@in": page("custody:handover", kwargs={"client_id": "<handover.in>"}),
     "custody:handover@pending": page("custody:handover", kwargs={"client_id": "<handover.pending>"}),
     "custody:handover_confirm@in": page("custody:handover_confirm", "POST", ["custody"],

@@ -128,6 +128,14 @@ def _event_photo(kec_in):
     return event.pk
 
 
+def _route_next(item_code):
+    from siaga.custody.forms import next_nodes
+    from siaga.custody.models import Item
+
+    item = Item.objects.select_related("node", "tps").get(code=item_code)
+    return next_nodes(item.node, [item])[0].code
+
+
 def _upload(name, body, content_type):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -200,6 +208,13 @@ def _symbols():
         "incident.out": _incident_outside,
         "item.in": lambda: _first(Item.objects.filter(kabkota_code=kab_in), "code"),
         "item.out": lambda: _first(Item.objects.filter(kabkota_code=kab_out), "code"),
+        # What the handover form needs: the next node on the item's route and the seals the giver reads off it.
+        "node.next.in": lambda: _route_next(_first(Item.objects.filter(kabkota_code=kab_in), "code")),
+        "node.next.out": lambda: _route_next(_first(Item.objects.filter(kabkota_code=kab_out), "code")),
+        "seals.in": lambda: " ".join(Item.objects.get(code=_first(Item.objects.filter(kabkota_code=kab_in),
+                                                                  "code")).seals),
+        "seals.out": lambda: " ".join(Item.objects.get(code=_first(Item.objects.filter(kabkota_code=kab_out),
+                                                                   "code")).seals),
         "node.in": lambda: _first(Node.objects.filter(area_code=kec_in), "code"),
         "node.out": lambda: _first(Node.objects.filter(area_code__startswith=kab_out, kind="ppk"), "code"),
         "anomaly.in": lambda: _first(Anomaly.objects.filter(area_code__startswith=kab_in)),
@@ -222,7 +237,7 @@ def resolve(value, symbols):
             return symbols[whole[1]]()
         return PLACEHOLDER.sub(lambda m: str(symbols[m[1]]()), value)
     if isinstance(value, dict):
-        return {k: resolve(v, symbols) for k, v in value.items()}
+        return {resolve(k, symbols): resolve(v, symbols) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(v, symbols) for v in value]
     return value
