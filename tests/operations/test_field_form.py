@@ -200,3 +200,18 @@ def test_a_batch_stores_each_events_gps_and_refuses_an_impossible_one_alone(as_o
     assert "GPS" in r.json()["results"][1]["detail"]
     assert TpsEvent.objects.get(client_id=good).gps_accuracy_m == 20.0
     assert not TpsEvent.objects.filter(client_id=bad).exists()
+
+
+def test_a_sign_in_is_tied_to_one_roster_entry_and_that_is_audited(officer, user):
+    from siaga.accounts.models import AuditLog
+    from siaga.operations.services import Rejected
+    from siaga.operations.services.field import field_officer_link
+
+    nrp = FieldOfficer.objects.get(user=officer).person.nrp
+    other = user("polres.kolaka")
+    with pytest.raises(Rejected, match=f"NRP {nrp} sudah dipakai akun petugas"):
+        field_officer_link(actor=other, user=other, nrp=nrp)
+    with pytest.raises(Rejected, match="Tidak ada personel dengan NRP 00000000"):
+        field_officer_link(actor=other, user=other, nrp="00000000")
+    assert not FieldOfficer.objects.filter(user=other).exists()
+    assert AuditLog.objects.filter(action="field_officer.link", object_id="petugas").count() == 1  # the demo's

@@ -8,7 +8,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from siaga.operations import services
-from siaga.operations.models import FieldOfficer, Incident
+from siaga.operations.models import Incident
+from siaga.operations.services.field import field_officer_link
 from siaga.regions.models import Tps
 
 VOTING_DAY = date(2024, 2, 14)
@@ -75,6 +76,6 @@ def demo_field_officer(*, actor, province_code) -> str | None:
             continue
         user = user_upsert(actor=actor, username=FIELD_USERNAME, password=DEMO_PASSWORD, agency=agency,
                            role=Role.FIELD, full_name=f"{a.person.rank} {a.person.name}")
-        FieldOfficer.objects.update_or_create(user=user, defaults={"person": a.person})
+        field_officer_link(actor=actor, user=user, nrp=a.person.nrp)
         return FIELD_USERNAME
     return None

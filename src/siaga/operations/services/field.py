@@ -59,3 +59,24 @@ def event_photo_save(event, photo) -> TpsEventPhoto:
     row.file.save(f"{uuid.uuid4().hex}{ext}", ContentFile(raw), save=False)
     row.save()
     return row
+
+
+def field_officer_link(*, actor, user, nrp):
+    """Tie a sign-in to its roster entry (deployment Personnel by NRP): the report form then offers that person's
+    posts in the newest plan. Audited; one person per sign-in and one sign-in per person."""
+    from siaga.accounts.services import audit_record
+    from siaga.deployment.models import Personnel
+    from siaga.operations.models import FieldOfficer
+
+    person = Personnel.objects.filter(nrp=nrp).select_related("unit").first()
+    if person is None:
+        raise Rejected(_("No officer with NRP %(nrp)s in the roster.") % {"nrp": nrp})
+    taken = FieldOfficer.objects.filter(person=person).exclude(user=user).select_related("user").first()
+    if taken is not None:
+        raise Rejected(_("NRP %(nrp)s is already the sign-in %(user)s.") % {"nrp": nrp, "user": taken.user.username})
+    before = FieldOfficer.objects.filter(user=user).values_list("person__nrp", flat=True).first()
+    link, _created = FieldOfficer.objects.update_or_create(user=user, defaults={"person": person})
+    if before != nrp:
+        audit_record(actor=actor, action="field_officer.link", obj_type="user", obj_id=user.username,
+                     area_code=person.unit.area_code, before={"nrp": before} if before else None, after={"nrp": nrp})
+    return link
