@@ -70,13 +70,19 @@ def test_field_page_keeps_reports_offline_and_sends_them_once_online(sign_in, se
     code = "7401011001001"
     # The service worker (a local script) is active before the network goes.
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)").endswith("/operasi/sw.js")
-    page.context.set_offline(True)
+    # A typed code is checked by the server once (the officer has no post); the phone then knows it offline.
     page.fill("#tps", code)
-    page.click("button[data-kind=logistik]")
-    assert page.get_by_test_id("queue-count").inner_text() == "1"
-    assert page.evaluate("JSON.parse(localStorage.getItem('siaga.field.queue'))[0].body.tps_code") == code
-    page.context.set_offline(False)
+    page.check("input[name=kind][value=logistik]")
+    page.click("[data-testid=send]")
     expect(page.get_by_test_id("sent-count")).to_have_text("1", timeout=20000)
+    page.context.set_offline(True)
+    page.check("input[name=kind][value=buka]")
+    page.click("[data-testid=send]")
+    expect(page.get_by_test_id("queue-count")).to_have_text("1")
+    waiting = "JSON.parse(localStorage.getItem('siaga.field.outbox.polres.kolaka')).filter(e => e.state === 'waiting')"
+    assert page.evaluate(f"{waiting}[0].body.tps_code") == code
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("sent-count")).to_have_text("2", timeout=20000)
     assert page.get_by_test_id("queue-count").inner_text() == "0"
 
 

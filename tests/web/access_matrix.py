@@ -308,12 +308,18 @@ CASES = {
                                                 kwargs={"pk": "<incident.in>"},
                                                 data={"action": "dispatch", "unit": "BRIMOB-74"}),
     "operations:field": page("operations:field"),
+    "operations:field_reports": page("operations:field_reports"),
+    "operations:event_photo@in": page("operations:event_photo", kwargs={"pk": "<eventphoto.in>"}),
     "operations:service_worker": page("operations:service_worker"),
     "operations:units": page("operations:units"),
     "operations:after_action": page("operations:after_action"),
     "operations:after_action@out-xlsx": page("operations:after_action", query={"wilayah": KABKOTA_OUT,
                                                                               "format": "xlsx"}),
     "operations:after_action@in-pdf": page("operations:after_action", query={"wilayah": IN, "format": "pdf"}),
+    "GET /api/operations/tps-check/{code}@in": api("GET", "/operations/tps-check/{code}",
+                                                  path="/operations/tps-check/<tps_code.in>"),
+    "GET /api/operations/tps-check/{code}@out": api("GET", "/operations/tps-check/{code}",
+                                                   path="/operations/tps-check/<tps_code.out>"),
     "POST /api/operations/events@in": api("POST", "/operations/events", ["operations"], json={
         "client_id": "ac1ac1ac-0000-4000-8000-000000000002", "tps_code": "<tps_code.in>", "kind": "buka"}),
     "POST /api/operations/events@out": api("POST", "/operations/events", ["operations"], json={
@@ -396,15 +402,17 @@ CASES = {
     "custody:labels@in": page("custody:labels", kwargs={"code": "<node.in>"}),
     "custody:labels@out": page("custody:labels", kwargs={"code": "<node.out>"}),
     # The handover form takes items held at the node: in the demo <item.in> is at TPS-7401011001001 and
-    # <item.out> in the KPU warehouse of 74.02.
+    # <item.out> in the KPU warehouse of 74.02; the receiving node is the next on the item's route (a list).
     "custody:handover_new@in": page(
         "custody:handover_new", "POST", ["custody"], kwargs={"code": "TPS-7401011001001"},
-        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000010", "items": ["<item.in>"], "to_node": "<node.in>",
-              "receiver_name": "Penerima uji", "condition": "baik"}),
+        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000010", "items": ["<item.in>"],
+              "to_node": "<node.next.in>", "seals-<item.in>": "<seals.in>", "receiver_name": "Penerima uji",
+              "condition": "baik"}),
     "custody:handover_new@out": page(
         "custody:handover_new", "POST", ["custody"], kwargs={"code": f"KPU-{KABKOTA_OUT}"},
-        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000011", "items": ["<item.out>"], "to_node": "<node.out>",
-              "receiver_name": "Penerima uji", "condition": "baik"}),
+        data={"client_id": "ac1ac1ac-0000-4000-8000-000000000011", "items": ["<item.out>"],
+              "to_node": "<node.next.out>", "seals-<item.out>": "<seals.out>", "receiver_name": "Penerima uji",
+              "condition": "baik"}),
     "custody:handover@in": page("custody:handover", kwargs={"client_id": "<handover.in>"}),
     "custody:handover@pending": page("custody:handover", kwargs={"client_id": "<handover.pending>"}),
     "custody:handover_confirm@in": page("custody:handover_confirm", "POST", ["custody"],
@@ -611,11 +619,15 @@ operations:incident_act@in-verify                                        302    
 operations:incident_act@in-invalidate                                    302*     302*     302*     302*     302      302      302      302      login
 operations:incident_act@in-dispatch                                      302*     302      302*     302*     302      302      302      302      login
 operations:field                                                         200      200      200      200      200      200      200      200      login
+operations:field_reports                                                 200      200      200      200      200      200      200      200      login
+operations:event_photo@in                                                200      200      200      200      200      404      404      404      login
 operations:service_worker                                                200      200      200      200      200      200      200      200      200
 operations:units                                                         200      200      200      200      200      200      200      200      login
 operations:after_action                                                  200      200      200      200      200      200      200      200      login
 operations:after_action@out-xlsx                                         200      200      200      403      403      403      200      200      login
 operations:after_action@in-pdf                                           200      200      200      200      200      403      200      200      login
+GET /api/operations/tps-check/{code}@in                                  200      200      200      200      200      404      200      200      401
+GET /api/operations/tps-check/{code}@out                                 200      200      200      404      404      404      200      200      401
 POST /api/operations/events@in                                           201*     201*     201*     201*     201*     400      403      403      401
 POST /api/operations/events@out                                          201*     201*     201*     400      400      400      403      403      401
 POST /api/operations/events/batch@in                                     200*     200*     200*     200*     200*     200      403      403      401

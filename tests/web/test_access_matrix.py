@@ -123,6 +123,29 @@ def _intelkam_only(kec_in, kab_in):
     return obs
 
 
+def _event_photo(kec_in):
+    """A field report with a photo at a TPS of the Polsek's kecamatan (the demo sends none): its event id."""
+    import base64
+
+    from siaga.cli import cli_actor
+    from siaga.operations.services import tps_event_record
+    from siaga.regions.models import Tps
+
+    tps = Tps.objects.filter(kecamatan_code=kec_in).order_by("code").first()
+    photo = base64.b64encode(b"\xff\xd8\xff\xe0" + b"\x00" * 64).decode()
+    event, _ = tps_event_record(actor=cli_actor(), client_id=uuid.uuid5(uuid.NAMESPACE_URL, "acl-event-photo"),
+                                tps_code=tps.code, kind="logistik", photo=photo, gps=(-4.0, 121.6, 10))
+    return event.pk
+
+
+def _route_next(item_code):
+    from siaga.custody.forms import next_nodes
+    from siaga.custody.models import Item
+
+    item = Item.objects.select_related("node", "tps").get(code=item_code)
+    return next_nodes(item.node, [item])[0].code
+
+
 def _upload(name, body, content_type):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -192,9 +215,17 @@ def _symbols():
         "referral.province": lambda: _first(Referral.objects.filter(area_code=province)),
         "referral.out": lambda: _first(Referral.objects.exclude(area_code=province).exclude(**outside_kolaka)),
         "incident.in": lambda: _first(Incident.objects.filter(kabkota_code=kab_in)),
+        "eventphoto.in": lambda: _event_photo(kec_in),
         "incident.out": _incident_outside,
         "item.in": lambda: _first(Item.objects.filter(kabkota_code=kab_in), "code"),
         "item.out": lambda: _first(Item.objects.filter(kabkota_code=kab_out), "code"),
+        # What the handover form needs: the next node on the item's route and the seals the giver reads off it.
+        "node.next.in": lambda: _route_next(_first(Item.objects.filter(kabkota_code=kab_in), "code")),
+        "node.next.out": lambda: _route_next(_first(Item.objects.filter(kabkota_code=kab_out), "code")),
+        "seals.in": lambda: " ".join(Item.objects.get(code=_first(Item.objects.filter(kabkota_code=kab_in),
+                                                                  "code")).seals),
+        "seals.out": lambda: " ".join(Item.objects.get(code=_first(Item.objects.filter(kabkota_code=kab_out),
+                                                                   "code")).seals),
         "node.in": lambda: _first(Node.objects.filter(area_code=kec_in), "code"),
         "node.out": lambda: _first(Node.objects.filter(area_code__startswith=kab_out, kind="ppk"), "code"),
         "anomaly.in": lambda: _first(Anomaly.objects.filter(area_code__startswith=kab_in)),
@@ -217,7 +248,7 @@ def resolve(value, symbols):
             return symbols[whole[1]]()
         return PLACEHOLDER.sub(lambda m: str(symbols[m[1]]()), value)
     if isinstance(value, dict):
-        return {k: resolve(v, symbols) for k, v in value.items()}
+        return {resolve(k, symbols): resolve(v, symbols) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(v, symbols) for v in value]
     return value

@@ -131,6 +131,14 @@ def handovers_waiting_for(*, viewer):
     return Handover.objects.filter(receiver=viewer, state="pending").select_related("from_node", "to_node")
 
 
+def pending_handovers_for(user):
+    """What the home page tells a receiver: the pending handovers naming them, newest first (their home shows
+    them with a link to confirm; custody/_pending_handovers.html, tag {% pending_handovers %})."""
+    if not getattr(user, "is_authenticated", False):
+        return Handover.objects.none()
+    return handovers_waiting_for(viewer=user).order_by("-at", "-pk")
+
+
 def mission_list(*, viewer):
     return Mission.objects.filter(area_code_q(viewer)).prefetch_related("legs")
 

@@ -103,7 +103,8 @@ def _nodes(*codes):
 def _items_for(codes):
     if not codes:
         raise ValidationError(_("A handover needs at least one item."))
-    found = {i.code: i for i in Item.objects.filter(code__in=codes).only("pk", "code", "desa_code")}
+    found = {i.code: i for i in Item.objects.filter(code__in=codes).only("pk", "code", "desa_code", "kecamatan_code",
+                                                                         "seals")}
     missing = [c for c in codes if c not in found]
     if missing:
         raise ValidationError(_("Unknown items: %(codes)s.") % {"codes": ", ".join(missing[:10])})
@@ -149,9 +150,22 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
             audit_record(actor=actor, action="custody.handover.offer", obj_type="custody_handover",
                          obj_id=client_id, area_code=origin.area_code,
                          after=handover_state(handover, [i.code for i in items]))
+            _seal_anomalies(actor, handover, items, seals_seen)
     except IntegrityError:  # a concurrent retry stored it first
         return Handover.objects.get(client_id=client_id), None
     return handover, code
+
+
+def _seal_anomalies(actor, handover, items, seals_seen):
+    """Seals the giver saw that differ from the registry are recorded when the handover is offered, not only at
+    receipt (same key as the receipt's scan, so the receipt does not raise it twice)."""
+    for item in items:
+        seen = seals_seen.get(item.code)
+        if seen is not None and sorted(seen) != sorted(item.seals):
+            raise_anomaly(kind="seal_changed", key=f"seal:{item.code}:{handover.client_id}", item=item,
+                          node=handover.from_node, area_code=item.kecamatan_code, actor=actor,
+                          detail={"expected": list(item.seals), "seen": list(seen), "handover": handover.client_id,
+                                  "at": "offer"})
 
 
 def handover_code_for(*, viewer, handover):

@@ -72,8 +72,8 @@ def _node_page(request, node, form=None, error="", status=200):
                "pending": selectors.handover_list(viewer=request.user, state="pending")
                .filter(Q(from_node=node) | Q(to_node=node))[:LIST_LIMIT]}
     if shown and _may_give(request.user, node):
-        form = form or HandoverForm(items=items)
-        context.update(form=form, rows=form.rows(shown), next_nodes=next_nodes(node, shown))
+        form = form or HandoverForm(items=items, nodes=next_nodes(node, shown), giver=request.user)
+        context.update(form=form, rows=form.rows(shown))
     return render(request, "custody/node.html", context, status=status)
 
 
@@ -89,7 +89,9 @@ def _problem(exc):
 def handover_new(request, code):
     """The giver's half from the node page; a resubmitted form (same client_id) finds its stored handover."""
     node = selectors.node_get(viewer=request.user, code=code)
-    form = HandoverForm(request.POST, items=selectors.item_list(viewer=request.user, node=node))
+    items = selectors.item_list(viewer=request.user, node=node)
+    form = HandoverForm(request.POST, items=items, nodes=next_nodes(node, list(items[:LIST_LIMIT])),
+                        giver=request.user)
     try:
         if not form.is_valid():
             raise ValidationError(form.problems())

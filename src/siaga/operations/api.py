@@ -10,10 +10,11 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
-from siaga.operations import selectors, services, workflow
+from siaga.operations import field_posts, selectors, services, workflow
 from siaga.operations.auth import FIELD_AUTH
 from siaga.operations.models import Channel
 from siaga.operations.geojson import status_feature_collection
@@ -30,6 +31,10 @@ class EventIn(Schema):
     note: str = ""
     exercise: bool = False
     drill: str | None = None
+    gps_lat: float | None = None  # the phone's GPS fix when it reported
+    gps_lng: float | None = None
+    gps_accuracy: float | None = None  # metres
+    photo: str | None = None  # a JPEG or PNG, base64 or a data: URL, at most 5 MB
 
 
 class EventOut(Schema):
@@ -72,6 +77,10 @@ class IncidentIn(Schema):
     occurred_at: datetime | None = None
     exercise: bool = False
     drill: str | None = None
+    gps_lat: float | None = None  # the reporting phone's GPS fix (lat/lng above: the incident's place)
+    gps_lng: float | None = None
+    gps_accuracy: float | None = None
+    photo: str | None = None  # a JPEG or PNG, base64 or a data: URL, at most 5 MB
 
 
 class IncidentOut(Schema):
@@ -124,7 +133,7 @@ def event_post(request, payload: EventIn):
         event, created = services.tps_event_record(
             actor=request.auth, client_id=payload.client_id, tps_code=payload.tps_code, kind=payload.kind,
             at=payload.at, channel=_channel(request), note=payload.note, exercise=payload.exercise,
-            drill_id=payload.drill)
+            drill_id=payload.drill, gps=(payload.gps_lat, payload.gps_lng, payload.gps_accuracy), photo=payload.photo)
     except services.Conflict as problem:
         return 409, {"detail": str(problem)}
     except services.Rejected as problem:
@@ -134,15 +143,35 @@ def event_post(request, payload: EventIn):
                                        "kind": event.kind, "stage": stage}
 
 
+class TpsCheckOut(Schema):
+    code: str
+    label: str  # what the form shows to confirm the place: TPS number, desa, kecamatan
+
+
+@router.get("/tps-check/{code}", response={200: TpsCheckOut, 400: Problem, 404: Problem}, auth=FIELD_AUTH,
+            summary="Whether the reporter may report for a TPS code, with its name")
+def tps_check(request, code: str):
+    """The field form asks before it queues a typed code, so a wrong or out-of-area code is refused at once
+    (in the request's language) instead of hours later from the outbox."""
+    digits = code.replace(".", "").strip()
+    if not (len(digits) == 13 and digits.isdigit()):
+        return 400, {"detail": _("A TPS code has 13 digits.")}
+    tps = field_posts.field_tps(viewer=request.auth, code=digits)
+    if tps is None:
+        return 404, {"detail": services.out_of_area(digits)}
+    return 200, {"code": tps.code, "label": field_posts.tps_label(tps)}
+
+
 @router.post("/events/batch", response=EventBatchOut, auth=FIELD_AUTH, summary="Report many TPS events at once")
 def event_batch_post(request, payload: EventBatchIn):
-    """An offline queue, an SMS aggregator or a partner feed sends up to 500 events in one request. Each is
+    """An offline queue, an SMS aggregator or a partner feed sends up to 500 events in one request (with the
+    phone's GPS fix each; photos only one report at a time, POST /events: a batch ignores them). Each is
     stored or refused on its own and answered in order (a refusal says why in `detail`); the reporter's own
     client id already stored for the same TPS is a retry (created false); anyone else's is refused."""
     outcomes = services.tps_events_record(
         actor=request.auth, channel=_channel(request), drill_id=payload.drill,
-        submissions=[services.Submission(e.client_id, e.tps_code, e.kind, e.at, e.note, e.exercise)
-                     for e in payload.events])
+        submissions=[services.Submission(e.client_id, e.tps_code, e.kind, e.at, e.note, e.exercise, e.gps_lat,
+                                         e.gps_lng, e.gps_accuracy) for e in payload.events])
     results = [{"client_id": o.client_id, "id": o.event.pk if o.event else None, "created": o.created,
                 "stage": o.stage, "detail": o.problem} for o in outcomes]
     return {"accepted": sum(o.created for o in outcomes), "duplicates": sum(bool(o.event and not o.created)
@@ -158,7 +187,8 @@ def incident_post(request, payload: IncidentIn):
             actor=request.auth, client_id=payload.client_id, category=payload.category, severity=payload.severity,
             description=payload.description, tps_code=payload.tps_code, area_code=payload.area_code,
             lat=payload.lat, lng=payload.lng, occurred_at=payload.occurred_at, channel=_channel(request),
-            exercise=payload.exercise, drill_id=payload.drill)
+            exercise=payload.exercise, drill_id=payload.drill,
+            gps=(payload.gps_lat, payload.gps_lng, payload.gps_accuracy), photo=payload.photo)
     except services.Conflict as problem:
         return 409, {"detail": str(problem)}
     except services.Rejected as problem:

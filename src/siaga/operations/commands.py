@@ -31,6 +31,11 @@ def register(sub):
     p.add_argument("phone")
     p.add_argument("username")
     p.set_defaults(func=cmd_sms_sender)
+    p = ops.add_parser("field-officer", help="tie a field sign-in to its roster entry (NRP): the report form "
+                                             "then offers that officer's posts")
+    p.add_argument("username")
+    p.add_argument("nrp")
+    p.set_defaults(func=cmd_field_officer)
 
 
 def _drill_user(province):
@@ -139,3 +144,22 @@ def cmd_sms_sender(args):
     except Rejected as problem:
         raise CommandError(f"{problem} / '{args.phone}' is not an Indonesian mobile number (0812..., +62 812...)")
     print_json({"phone": phone, "user": user.username})
+
+
+def cmd_field_officer(args):
+    from siaga.accounts.models import User
+    from siaga.operations.field_posts import field_posts
+    from siaga.operations.services import Rejected
+    from siaga.operations.services.field import field_officer_link
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"pengguna '{args.username}' tidak ditemukan", en=f"user '{args.username}' not found")
+    try:
+        field_officer_link(actor=cli_actor(), user=user, nrp=args.nrp)
+    except Rejected:
+        raise CommandError(f"NRP {args.nrp} tidak ada di daftar personel atau sudah dipakai akun lain",
+                           en=f"NRP {args.nrp} is not in the roster or belongs to another sign-in")
+    posts = field_posts(viewer=user)
+    print_json({"user": user.username, "nrp": args.nrp, "posts": [p["label"] for p in posts],
+                "tps": sum(len(p["tps"]) for p in posts)})

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from siaga.operations import services
 from siaga.operations.models import Incident
+from siaga.operations.services.field import field_officer_link
 from siaga.regions.models import Tps
 
 VOTING_DAY = date(2024, 2, 14)
@@ -50,4 +51,31 @@ def run(*, actor, province_code, seed) -> dict:
             services.incident_transition(actor=actor, incident_id=incident.pk, action="verify",
                                          now=incident.occurred_at + timedelta(minutes=8))
     return {"voting_day": VOTING_DAY.isoformat(), "events_created": events, "incidents_created": incidents,
-            "incidents": Incident.objects.filter(province_code=province_code).count()}
+            "incidents": Incident.objects.filter(province_code=province_code).count(),
+            "field_officer": demo_field_officer(actor=actor, province_code=province_code)}
+
+
+FIELD_USERNAME = "petugas"
+
+
+def demo_field_officer(*, actor, province_code) -> str | None:
+    """The sign-in of a PAM TPS officer of the demo roster: the first rostered person whose post in the newest
+    plan lies in their own Polsek's kecamatan, signed in as a field officer of that Polsek."""
+    from siaga.accounts.demo import DEMO_PASSWORD
+    from siaga.accounts.models import Agency, Role
+    from siaga.accounts.services import user_upsert
+    from siaga.deployment.models import Plan, PlanPersonAssignment
+
+    plan = Plan.objects.filter(area_code=province_code).first()
+    if plan is None:
+        return None
+    for a in (PlanPersonAssignment.objects.filter(plan=plan).select_related("person__unit", "post")
+              .order_by("person__nrp")):
+        agency = Agency.objects.filter(code=f"POLSEK-{a.post.kecamatan_code}").first()
+        if agency is None or a.person.unit.area_code != a.post.kecamatan_code:
+            continue
+        user = user_upsert(actor=actor, username=FIELD_USERNAME, password=DEMO_PASSWORD, agency=agency,
+                           role=Role.FIELD, full_name=f"{a.person.rank} {a.person.name}")
+        field_officer_link(actor=actor, user=user, nrp=a.person.nrp)
+        return FIELD_USERNAME
+    return None

@@ -41,6 +41,10 @@ class TpsEvent(models.Model):
     note = models.CharField(max_length=500, blank=True)
     exercise = models.BooleanField(default=False)
     drill = models.ForeignKey(DrillRun, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Where the reporting phone was (its GPS fix), not where the TPS is: the command post compares the two.
+    gps_lat = models.FloatField(null=True, blank=True)
+    gps_lng = models.FloatField(null=True, blank=True)
+    gps_accuracy_m = models.FloatField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["tps", "at"])]
@@ -171,6 +175,10 @@ class Incident(models.Model):
     lock_expires_at = models.DateTimeField(null=True, blank=True)
     exercise = models.BooleanField(default=False)
     drill = models.ForeignKey(DrillRun, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The reporting phone's GPS fix (lat/lng above are the incident's place: its TPS when it has one).
+    gps_lat = models.FloatField(null=True, blank=True)
+    gps_lng = models.FloatField(null=True, blank=True)
+    gps_accuracy_m = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -191,6 +199,28 @@ class IncidentPhoto(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+def event_photo_path(photo, filename):
+    return f"laporan/{photo.event_id}/{uuid.uuid4().hex}{filename[filename.rfind('.'):].lower()}"
+
+
+class TpsEventPhoto(models.Model):
+    """A photo the field sent with a TPS report (at most one per report); read through scoped views only."""
+
+    event = models.OneToOneField(TpsEvent, on_delete=models.CASCADE, related_name="photo")
+    file = models.FileField(upload_to=event_photo_path)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+class FieldOfficer(models.Model):
+    """Which roster entry (deployment Personnel) a field sign-in is: their posts are that person's posts in the
+    newest plan, which the report form offers."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="field_officer")
+    person = models.OneToOneField("deployment.Personnel", on_delete=models.CASCADE, related_name="+")
 
 
 class Dispatch(models.Model):

@@ -21,7 +21,7 @@ from siaga.core.codes import region_level
 from siaga.core.geo import TravelModel, haversine_km
 from siaga.operations import authority, tally, workflow
 from siaga.operations.models import (MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, SmsSender, StatusTally,
-                                     TpsStatus, VotingDay)
+                                     TpsEvent, TpsEventPhoto, TpsStatus, VotingDay)
 from siaga.regions.models import Tps
 
 # Incidents and summary rows store codes down to kecamatan; a desa-level viewer filters through the TPS.
@@ -431,3 +431,20 @@ def incidents_over_time(*, viewer, area=None, days=14) -> dict:
     for category, at in recent:
         series.setdefault(category, [0] * len(buckets))[index(at)] += 1
     return {"unit": unit, "buckets": buckets, "categories": series}
+
+
+def field_reports(*, viewer):
+    """The newest TPS reports of the viewer's area with the phone's GPS fix and photo. Where officers stood is
+    police information: partner agencies see their own reports only (as with unpublished incidents)."""
+    rows = TpsEvent.objects.filter(level_q(viewer, prefix="tps__"))
+    if not authority.may(viewer, "see_unpublished"):
+        rows = rows.filter(reporter=viewer)
+    return rows.select_related("tps", "reporter", "photo").order_by("-received_at", "-pk")
+
+
+def event_photo_get(*, viewer, event_id) -> TpsEventPhoto:
+    """A report's photo, read only through the same scope as the report."""
+    photo = TpsEventPhoto.objects.filter(event__in=field_reports(viewer=viewer).filter(pk=event_id)).first()
+    if photo is None:
+        raise Http404(event_id)
+    return photo

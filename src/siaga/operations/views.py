@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.operations import authority, charts, labels, map_labels, report, selectors, services, workflow
+from siaga.core.geo import haversine_km
+from siaga.operations import authority, charts, field_posts, labels, map_labels, report, selectors, services, workflow
 from siaga.operations.models import Category
 from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area
@@ -113,9 +114,50 @@ def incident_act(request, pk):
     return redirect("operations:incident_detail", pk=pk)
 
 
+# The status reports of the form, in the order of the day, with the words officers use.
+FIELD_KINDS = [("logistik", gettext_lazy("Logistics received")), ("buka", gettext_lazy("Opened")),
+               ("pemungutan", gettext_lazy("Voting")), ("penghitungan", gettext_lazy("Counting")),
+               ("selesai", gettext_lazy("Finished")), ("serah", gettext_lazy("Boxes handed over")),
+               ("gangguan", gettext_lazy("Disturbed")), ("ditunda", gettext_lazy("Suspended")),
+               ("lanjut", gettext_lazy("Resumed"))]
+# What each severity means on the ground, and the command post's response target (workflow).
+SEVERITY_WORDS = {1: gettext_lazy("Minor: voting goes on undisturbed"),
+                  2: gettext_lazy("Moderate: disturbs voting; the officers at the TPS can handle it"),
+                  3: gettext_lazy("Serious: needs help from another unit"),
+                  4: gettext_lazy("Critical: lives at risk or voting has stopped")}
+
+
 @login_required
 def field_report(request):
-    return render(request, "operations/field.html", {"categories": Category.choices})
+    """The officer's report form: their posts' TPS to choose from, GPS and photo, an outbox that works offline."""
+    return render(request, "operations/field.html", {
+        "categories": Category.choices, "kinds": FIELD_KINDS, "posts": field_posts.field_posts(viewer=request.user),
+        "severities": [(level, words, workflow.RESPONSE_TARGET_MINUTES[level])
+                       for level, words in SEVERITY_WORDS.items()],
+    })
+
+
+@login_required
+def event_photo(request, pk):
+    """A TPS report's photo, to whoever may see that TPS."""
+    photo = selectors.event_photo_get(viewer=request.user, event_id=pk)
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type,
+                        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+
+@login_required
+def field_reports(request):
+    """The latest field reports of the viewer's area with where the phone was (GPS) and their photos."""
+    kinds = dict(FIELD_KINDS)
+    rows = []
+    for event in selectors.field_reports(viewer=request.user)[:100]:
+        tps = event.tps
+        away = None  # how far the phone was from the TPS it reported for, in metres
+        if event.gps_lat is not None and tps.lat is not None:
+            away = round(float(haversine_km(event.gps_lat, event.gps_lng, tps.lat, tps.lng)) * 1000)
+        rows.append({"event": event, "kind": kinds.get(event.kind, event.kind), "away": away,
+                     "photo": getattr(event, "photo", None)})
+    return render(request, "operations/field_reports.html", {"rows": rows})
 
 
 def service_worker(request):

@@ -17,7 +17,8 @@ selectors; selectors never import services.
 from siaga.operations.services.checkins import checkin_sweep, voting_day_configure
 from siaga.operations.services.common import PLAUSIBLE_DAYS, Conflict, Rejected, derived_client_id, require
 from siaga.operations.services.dispatch import ACK_MINUTES, DISPATCH_STEPS, dispatch_create, dispatch_update
-from siaga.operations.services.events import BATCH_MAX, Outcome, Submission, tps_event_record, tps_events_record
+from siaga.operations.services.events import (BATCH_MAX, Outcome, Submission, out_of_area, tps_event_record,
+                                              tps_events_record)
 from siaga.operations.services.incidents import (duplicate_candidates, incident_lock, incident_merge,
                                                  incident_photo_add, incident_publish, incident_report,
                                                  incident_snapshot, incident_transition)
@@ -28,5 +29,6 @@ __all__ = ["ACK_MINUTES", "BATCH_MAX", "DISPATCH_STEPS", "PLAUSIBLE_DAYS", "Conf
            "Submission", "checkin_sweep", "derived_client_id", "dispatch_create", "dispatch_update",
            "duplicate_candidates", "incident_lock", "incident_merge", "incident_photo_add", "incident_publish",
            "incident_report", "incident_snapshot", "incident_transition", "mobile_number", "normalize_phone",
+           "out_of_area",
            "require", "sms_gateway_for", "sms_gateway_issue", "sms_receive", "sms_sender_register",
            "tps_event_record", "tps_events_record", "voting_day_configure"]

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from siaga.operations import authority, selectors
 from siaga.operations.models import DrillRun
@@ -50,7 +51,7 @@ def tps_in_area(viewer, code):
     try:
         return tps_get_by_code(viewer=viewer, code=code)
     except Http404:
-        raise Rejected(f"TPS {code} tidak ditemukan di wilayah Anda.")
+        raise Rejected(_("TPS %(code)s is not in your area.") % {"code": code})
 
 
 def drill_run(drill_id, counter=None):

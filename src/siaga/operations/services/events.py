@@ -11,12 +11,14 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from siaga.core import tps_state
 from siaga.operations import tally
 from siaga.operations.broker import publish_after_commit
 from siaga.operations.models import MILESTONE_FIELDS, Channel, DrillRun, StatusTally, TpsEvent, TpsStatus
 from siaga.operations.services.common import Conflict, Rejected, drill_run, require, time_problem, voting_days
+from siaga.operations.services.field import event_photo_save, gps_checked, photo_decoded
 from siaga.operations.services.statements import (insert_ignoring_conflict, retrying, status_rows_for_update,
                                                   status_save)
 from siaga.regions.selectors import tps_by_codes, tps_code
@@ -61,6 +63,9 @@ class Submission:
     at: datetime | None = None
     note: str = ""
     exercise: bool = False
+    gps_lat: float | None = None  # the phone's fix, checked by gps_checked before it gets here
+    gps_lng: float | None = None
+    gps_accuracy_m: float | None = None
 
 
 @dataclass
@@ -128,13 +133,16 @@ def tps_events_record(*, actor, submissions, channel=Channel.WEB, drill_id=None)
         if s.kind not in tps_state.EVENT_KINDS:
             outcome.problem = f"Jenis laporan '{s.kind}' tidak dikenal; pilih: {', '.join(tps_state.EVENT_KINDS)}."
         elif tps is None:
-            outcome.problem = f"TPS {s.tps_code} tidak ditemukan di wilayah Anda."
+            outcome.problem = out_of_area(s.tps_code)
         elif problem := time_problem(s.at, days.get(tps.province_code)):
+            outcome.problem = problem
+        elif problem := _gps_problem(s):
             outcome.problem = problem
         else:
             events.append((outcome, TpsEvent(client_id=outcome.client_id, tps=tps, kind=s.kind, at=s.at or now,
                                              received_at=now, channel=channel, reporter=actor, note=s.note[:500],
-                                             exercise=s.exercise or bool(drill_id))))
+                                             exercise=s.exercise or bool(drill_id), gps_lat=s.gps_lat,
+                                             gps_lng=s.gps_lng, gps_accuracy_m=s.gps_accuracy_m)))
     rows, new = {}, []
     with transaction.atomic():
         drill = drill_run(drill_id)
@@ -170,6 +178,14 @@ def tps_events_record(*, actor, submissions, channel=Channel.WEB, drill_id=None)
                               "lat": tps.lat, "lng": tps.lng, "at": row.last_event_at.isoformat(),
                               "exercise": tps.pk in exercise})
     return outcomes
+
+
+def _gps_problem(s: Submission) -> str | None:
+    try:
+        gps_checked(s.gps_lat, s.gps_lng, s.gps_accuracy_m)
+    except Rejected as problem:
+        return str(problem)
+    return None
 
 
 def _fold_into_status(new_events) -> dict:
@@ -211,11 +227,23 @@ def _answer_retries(actor, unstored) -> None:
             outcome.problem, outcome.conflict = str(Conflict(outcome.client_id)), True
 
 
+def out_of_area(code) -> str:
+    """The refusal of a TPS code the reporter may not report for (unknown, mistyped or another area's), in the
+    request's language: the field form shows it as it is."""
+    return _("TPS %(code)s is not in your area.") % {"code": code}
+
+
 def tps_event_record(*, actor, client_id, tps_code, kind, at=None, channel=Channel.WEB, note="", exercise=False,
-                     drill_id=None):
+                     drill_id=None, gps=(None, None, None), photo=None):
     """One TPS event (see tps_events_record); returns (event, created), raises Rejected when refused (Conflict
-    when its client id belongs to another report)."""
-    (outcome,) = tps_events_record(actor=actor, submissions=[Submission(client_id, tps_code, kind, at, note, exercise)],
+    when its client id belongs to another report).
+
+    ``gps`` is the phone's (lat, lng, accuracy in metres); ``photo`` base64 or a data: URL of a JPEG/PNG. Both
+    are checked first, so a bad one refuses the report; a retry stores no second photo."""
+    lat, lng, accuracy = gps_checked(*gps)
+    picture = photo_decoded(photo)
+    (outcome,) = tps_events_record(actor=actor, submissions=[Submission(client_id, tps_code, kind, at, note, exercise,
+                                                                        lat, lng, accuracy)],
                                    channel=channel, drill_id=drill_id)
     if outcome.conflict:
         raise Conflict(outcome.client_id)
@@ -223,5 +251,7 @@ def tps_event_record(*, actor, client_id, tps_code, kind, at=None, channel=Chann
         raise Rejected(outcome.problem)
     if outcome.created:
         outcome.event.stage_after = outcome.stage  # the API answers with it without another query
+        if picture:
+            event_photo_save(outcome.event, picture)
     return outcome.event, outcome.created
 

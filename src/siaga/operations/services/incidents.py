@@ -3,6 +3,7 @@ partner agencies, photos. Who may take each step is the authority table's (autho
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,9 +16,9 @@ from siaga.operations.broker import publish_after_commit
 from siaga.operations.models import Category, Channel, Incident, IncidentPhoto
 from siaga.operations.services.common import (Conflict, Rejected, drill_run, point_problem, require, time_problem,
                                               tps_in_area, voting_days)
+from siaga.operations.services.field import PHOTO_MAX_BYTES, gps_checked, photo_decoded
 
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 SEVERITIES = (1, 2, 3, 4)
 
 
@@ -55,8 +56,12 @@ def _incident_area(viewer, *, tps_code, area_code, lat, lng):
 
 
 def incident_report(*, actor, client_id, category, severity, description, tps_code=None, area_code=None, lat=None,
-                    lng=None, occurred_at=None, channel=Channel.WEB, exercise=False, drill_id=None):
+                    lng=None, occurred_at=None, channel=Channel.WEB, exercise=False, drill_id=None,
+                    gps=(None, None, None), photo=None):
     """Record an incident once per client id. Returns (incident, created).
+
+    ``gps`` is the reporting phone's (lat, lng, accuracy in metres), kept apart from the incident's place;
+    ``photo`` a JPEG/PNG as base64 or a data: URL, stored with it (checked first: a bad one refuses the report).
 
     The same client id again from the same reporter (still in their area) is a retry and answers the stored
     incident; from anyone else it is a Conflict that reveals nothing of it."""
@@ -74,6 +79,8 @@ def incident_report(*, actor, client_id, category, severity, description, tps_co
         tps, prov, kab, kec, lat, lng = _incident_area(actor, tps_code=tps_code, area_code=area_code, lat=lat, lng=lng)
         if problem := time_problem(occurred_at, voting_days([prov]).get(prov), "Waktu kejadian"):
             raise Rejected(problem)
+        gps_lat, gps_lng, gps_accuracy = gps_checked(*gps)
+        picture = photo_decoded(photo)
     except Rejected:
         drill_run(drill_id, "rejected")
         raise
@@ -83,7 +90,9 @@ def incident_report(*, actor, client_id, category, severity, description, tps_co
                 client_id=client_id, tps=tps, province_code=prov, kabkota_code=kab, kecamatan_code=kec, lat=lat,
                 lng=lng, category=category, severity=severity, description=description.strip(), channel=channel,
                 reporter=actor, occurred_at=occurred_at or timezone.now(), exercise=exercise or bool(drill_id),
-                drill=drill_run(drill_id))
+                drill=drill_run(drill_id), gps_lat=gps_lat, gps_lng=gps_lng, gps_accuracy_m=gps_accuracy)
+            if picture:
+                _photo_store(incident, actor, picture)
             audit_record(actor=actor, action="incident.report", obj_type="incident", obj_id=incident.pk,
                          area_code=tps.desa_id if tps else kec, after=incident_snapshot(incident))
     except IntegrityError:
@@ -232,6 +241,14 @@ def _sniff_photo(head: bytes) -> str | None:
 
 
 @transaction.atomic
+def _photo_store(incident, actor, picture) -> IncidentPhoto:
+    raw, content_type, ext = picture
+    photo = IncidentPhoto(incident=incident, content_type=content_type, size=len(raw), uploaded_by=actor)
+    photo.file.save(f"laporan{ext}", ContentFile(raw), save=False)
+    photo.save()
+    return photo
+
+
 def incident_photo_add(*, actor, incident_id, upload):
     """Attach a JPEG or PNG photo (at most 5 MB), checked by its content, not its name."""
     require(actor, "photo")

@@ -1,6 +1,6 @@
 {% load static %}// Siaga field page service worker: keeps the page and its assets for offline use.
-const CACHE = "siaga-field-v2";  // v2: the page reads its messages from data attributes (CSP)
-const ASSETS = ["{% url 'operations:field' %}", "{% static 'siaga/siaga.css' %}", "{% static 'siaga/page.js' %}", "{% static 'operations/operations.css' %}", "{% static 'operations/field.js' %}"];
+const CACHE = "siaga-field-v3";  // v3: the report form with posts, GPS, photo and outbox
+const ASSETS = ["{% url 'operations:field' %}", "{% static 'siaga/siaga.css' %}", "{% static 'siaga/page.js' %}", "{% static 'operations/operations.css' %}", "{% static 'operations/field.js' %}", "{% static 'operations/field.css' %}"];
 self.addEventListener("install", (e) => { e.waitUntil(caches.open(CACHE).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting())); });
 self.addEventListener("activate", (e) => { e.waitUntil(self.clients.claim()); });
 self.addEventListener("fetch", (e) => {
