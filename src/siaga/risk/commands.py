@@ -110,4 +110,4 @@ def cmd_export(args):
     election = election_or_default(args.election)
     writer(viewer=actor, area=area, out=out, election=election)
     Path(args.output).write_bytes(out.getvalue())
-    print(f"{args.format.upper()} {area} {election} -> {args.output}", file=sys.stderr)
+    print(f"{args.format.upper()} {area} -> {args.output} ({election})", file=sys.stderr)
