@@ -44,3 +44,25 @@ def test_tps_risk_page_shows_class_explanation_and_takes_a_correction(sign_in):
     page.click("[data-testid=observation-form] button")
     assert "P24.LIS.01" in page.get_by_test_id("observations").inner_text()
     assert "Sangat rawan" in page.get_by_test_id("risk-class").inner_text()
+
+
+def test_election_selector_switches_the_map_to_pilkada_and_opens_a_pilkada_tps(sign_in):
+    """The same area in Pilkada: its own TPS count and points, and a point opens the Pilkada TPS's page."""
+    page = sign_in("polres.kolaka")
+    page.goto("/kerawanan/")
+    page.wait_for_selector("#risk-map[data-points_loaded]", state="attached")
+    pemilu_total = int(page.locator("#risk-map").get_attribute("data-total"))
+    page.select_option("[data-testid=election-select]", "pilkada")
+    page.click("form.filters button")
+    page.wait_for_url("**pemilihan=pilkada**")
+    page.wait_for_selector("#risk-map[data-points_loaded]", state="attached")
+    el = page.locator("#risk-map")
+    pilkada_total = int(el.get_attribute("data-total"))
+    assert 0 < pilkada_total < pemilu_total
+    assert 0 < int(el.get_attribute("data-points_loaded")) <= pilkada_total
+    assert "pemilihan=pilkada" in el.get_attribute("data-tps-query")
+    page.goto("/api/risk/tps-points?area=74.01&klass=0&pemilihan=pilkada")
+    code = re.search(r'"kode": "(\d{13})"', page.content()).group(1)
+    page.goto(f"/kerawanan/tps/{code}/?pemilihan=pilkada")
+    assert page.get_by_test_id("risk-election").inner_text() == "Pilkada"
+    assert page.locator("select[name=indicator] option", has_text="K24.").count() > 0

@@ -66,7 +66,7 @@ def test_floor_and_incident_raise_with_history(user):
     assert [(c.old_class, c.new_class, c.cause) for c in changes] == [(1, 2, "incident"), (0, 1, "observation")]
     # A month later the incident no longer raises the class.
     later = engine.score_province(province_code="74", on=date.today() + timedelta(days=31))
-    assert TpsRisk.objects.get(tps=tps).klass == 1 and later["class_changes"] >= 1
+    assert TpsRisk.objects.get(tps=tps).klass == 1 and later["pemilu"]["class_changes"] >= 1
 
 
 def test_correction_is_audited_with_before_and_after(user):
@@ -85,7 +85,7 @@ AREA_FIELDS = ("level", "band", "intel", "tps", "kurang_rawan", "rawan", "sangat
 
 
 def _areas():
-    return {a.region_id: a for a in AreaRisk.objects.filter(region__code__startswith="74")}
+    return {(a.region_id, a.election): a for a in AreaRisk.objects.filter(region__code__startswith="74")}
 
 
 def _assert_same_areas(incremental, full):
@@ -105,10 +105,11 @@ def test_one_tps_rescore_equals_full_rescore(user):
     _obs(admin, tps, "P24.LIS.01", 1)
     incremental = {r.tps_id: (r.score, r.klass, r.contributions, r.reasons) for r in TpsRisk.objects.all()}
     areas = _areas()
-    assert areas[tps.desa_id].rawan >= 1 and areas["74"].tps == 8154
+    assert areas[tps.desa_id, "pemilu"].rawan >= 1 and areas["74", "pemilu"].tps == 8154
+    assert areas["74", "pilkada"].tps == 4611
     engine.score_province(province_code="74")
     full = {r.tps_id: (r.score, r.klass, r.contributions, r.reasons) for r in TpsRisk.objects.all()}
-    assert full == incremental  # bit-identical, explanation included, for all 8,154 TPS
+    assert full == incremental  # bit-identical, explanation included, for all 8,154 + 4,611 TPS
     _assert_same_areas(areas, _areas())
 
 
@@ -116,9 +117,9 @@ def test_area_totals_hand_computed(user):
     # A desa's index from its totals: 0.4 x mean score + 0.3 x 100 x share rawan, over 0.7 (no Intelkam score).
     admin = user("admin")
     tps = _clean_tps("74.03")
-    before = AreaRisk.objects.get(region_id=tps.desa_id)
+    before = AreaRisk.objects.get(region_id=tps.desa_id, election="pemilu")
     _obs(admin, tps, "P24.KAM.01", 2)  # 5 points of 48 and floor rawan: 10.4167, kurang rawan -> rawan
-    desa = AreaRisk.objects.get(region_id=tps.desa_id)
+    desa = AreaRisk.objects.get(region_id=tps.desa_id, election="pemilu")
     assert (desa.tps, desa.kurang_rawan, desa.rawan) == (before.tps, before.kurang_rawan - 1, before.rawan + 1)
     assert desa.score_sum == pytest.approx(before.score_sum + 5 / 48 * 100)
     mean, share = desa.score_sum / desa.tps, (desa.tps - desa.kurang_rawan) / desa.tps
@@ -128,7 +129,7 @@ def test_area_totals_hand_computed(user):
 def test_area_without_a_row_is_built_from_its_tps(user):
     admin = user("admin")
     tps = _clean_tps("74.03")
-    AreaRisk.objects.filter(region_id__in=[tps.desa_id, tps.kecamatan_code]).delete()
+    AreaRisk.objects.filter(region_id__in=[tps.desa_id, tps.kecamatan_code], election="pemilu").delete()
     _obs(admin, tps, "P24.LOG.03", 1)
     rebuilt = _areas()
     engine.store_province_areas("74")
@@ -142,7 +143,7 @@ def test_area_observation_refreshes_intel_and_index(user):
     services.observation_upsert(actor=user("admin"), indicator=indicator, region=Region.objects.get(code="74.03"),
                                 value=1, source="intelkam", observed_on=date(2024, 2, 1))
     kept = _areas()
-    assert kept["74.03"].intel is not None
+    assert kept["74.03", "pemilu"].intel is not None and kept["74.03", "pilkada"].intel == kept["74.03", "pemilu"].intel
     engine.store_province_areas("74")
     _assert_same_areas(kept, _areas())
 
@@ -183,8 +184,9 @@ def test_single_rescores_keep_area_totals_equal_to_full_recompute(user, tps_pool
 
 def test_demo_scores_every_tps_with_all_classes():
     counts = dict(TpsRisk.objects.order_by().values_list("klass").annotate(n=Count("pk")))
-    assert sum(counts.values()) == Tps.objects.count() == 8154
+    assert sum(counts.values()) == Tps.objects.count() == 8154 + 4611
     assert counts[0] > counts.get(1, 0) > counts.get(2, 0) > 0 and counts[3] > 0
-    province = AreaRisk.objects.get(region_id="74")
+    province = AreaRisk.objects.get(region_id="74", election="pemilu")
     assert 0 <= province.index <= 100 and province.tps == 8154
+    assert AreaRisk.objects.get(region_id="74", election="pilkada").tps == 4611
     assert ClassChange.objects.exists()

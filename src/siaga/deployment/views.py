@@ -16,7 +16,7 @@ from siaga.deployment.forms import parse_whatif
 from siaga.deployment.plans import moves_between, post_codes_of, stored_as_planner_plan
 from siaga.jobs.views import submit_and_show
 from siaga.regions.models import Tps
-from siaga.regions.selectors import page_area
+from siaga.regions.selectors import election_choices, election_or_default, page_area
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,9 +32,11 @@ def _lang(request):
 @login_required
 def index(request):
     area = _area(request)
-    plan = selectors.plan_latest(viewer=request.user, area=area)
+    election = election_or_default(request.GET.get("pemilihan"))
+    plan = selectors.plan_latest(viewer=request.user, area=area, election=election)
     klass = request.GET.get("kelas")
     context = {"plan": plan, "area": area, "classes": CLASS_NAMES.items(), "klass": klass,
+               "election": election, "elections": election_choices(election),
                "can_plan": request.user.role in services.PLANNER_ROLES}
     if plan is not None:
         plan.summary = selectors.plan_summary(viewer=request.user, plan=plan, area=area)  # shown, never saved
@@ -52,20 +54,22 @@ def plan_new(request):
     if request.method != "POST":
         return redirect("deployment:index")
     area = page_area(viewer=request.user, requested=request.POST.get("wilayah"))
+    election = election_or_default(request.POST.get("pemilihan"))
     try:
-        plan = services.plan_generate(actor=request.user, area=area)
+        plan = services.plan_generate(actor=request.user, area=area, election=election)
     except PlanningError as exc:
         messages.error(request, exc.messages[_lang(request)])
         return redirect("deployment:index")
     messages.success(request, _("Plan #%(n)s stored: %(m)s moves from the previous plan.")
                      % {"n": plan.pk, "m": len(plan.moves)})
-    return redirect(f"{reverse('deployment:index')}?wilayah={area}")
+    return redirect(f"{reverse('deployment:index')}?wilayah={area}&pemilihan={election}")
 
 
 @login_required
 def whatif(request):
     area = request.POST.get("wilayah") or _area(request)
-    plan = selectors.plan_latest(viewer=request.user, area=area)
+    election = election_or_default(request.POST.get("pemilihan") or request.GET.get("pemilihan"))
+    plan = selectors.plan_latest(viewer=request.user, area=area, election=election)
     context = {"area": area, "plan": plan, "form": request.POST}
     if request.method == "POST" and plan is not None:
         units = {u.code: u for u in selectors.unit_list(viewer=request.user)}

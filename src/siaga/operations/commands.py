@@ -68,7 +68,7 @@ def _tps_classes(user, province, limit):
     from siaga.operations.drill import RISK_CLASS_NAMES
 
     scored = dict(risk.tps_risk_list(viewer=user, area=None if province == "all" else province)
-                  .values_list("tps__code", "klass"))
+                  .filter(tps__in=tps_in_scope(viewer=user)).values_list("tps__code", "klass"))
     if not scored:
         return default_classes(codes)
     return [(code, RISK_CLASS_NAMES.get(scored.get(code), "kurang_rawan")) for code in codes]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from siaga.operations import services
 from siaga.operations.models import Incident
+from siaga.operations.selectors import voting_election
 from siaga.operations.services.field import field_officer_link
 from siaga.regions.models import Tps
 
@@ -31,7 +32,8 @@ def run(*, actor, province_code, seed) -> dict:
     tz = ZoneInfo("Asia/Makassar")
     services.voting_day_configure(actor=actor, province_code=province_code, date=VOTING_DAY)
     rng = random.Random(seed)
-    tps = list(Tps.objects.filter(province_code=province_code).order_by("code")[:120])
+    tps = list(Tps.objects.filter(province_code=province_code, election=voting_election(province_code))
+               .order_by("code")[:120])
     at = lambda hh: datetime.combine(VOTING_DAY, time(0), tzinfo=tz) + timedelta(hours=hh)
     events = 0
     for t in tps:

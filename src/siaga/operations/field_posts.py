@@ -10,6 +10,7 @@ from django.http import Http404
 from siaga.deployment.models import PlanPost
 from siaga.deployment.selectors import plan_latest
 from siaga.operations.models import FieldOfficer
+from siaga.operations.selectors import voting_election
 from siaga.regions.models import Region, Tps
 from siaga.regions.selectors import tps_by_codes, tps_get_by_code
 
@@ -29,7 +30,7 @@ def _region_names(tps_list, extra=()) -> dict:
 def field_tps(*, viewer, code) -> Tps | None:
     """The TPS of a typed code when the viewer may report for it, else None (unknown or another area's)."""
     try:
-        return tps_get_by_code(viewer=viewer, code=code)
+        return tps_get_by_code(viewer=viewer, code=code, election=voting_election(str(code)))
     except Http404:  # unknown, or outside the viewer's area: the caller words the refusal
         return None
 
@@ -37,11 +38,12 @@ def field_tps(*, viewer, code) -> Tps | None:
 def field_posts(*, viewer) -> list[dict]:
     """[{"key", "label", "tps": [{"code", "label"}]}] of the viewer's posts in the newest plan, in post order."""
     officer = FieldOfficer.objects.filter(user=viewer).first()
-    plan = plan_latest(viewer=viewer) if officer else None
+    election = voting_election(officer.person.unit.area_code) if officer else None
+    plan = plan_latest(viewer=viewer, election=election) if officer else None
     if plan is None:
         return []
     posts = list(PlanPost.objects.filter(plan=plan, people__person_id=officer.person_id).order_by("key").distinct())
-    found = tps_by_codes(viewer=viewer, codes=[c for p in posts for c in p.tps_codes])
+    found = tps_by_codes(viewer=viewer, codes=[c for p in posts for c in p.tps_codes], election=election)
     names = _region_names(found.values(), [p.desa_code for p in posts])
     out = []
     for post in posts:

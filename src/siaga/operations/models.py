@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from siaga.core import tps_state
 from siaga.operations import labels
+from siaga.regions.models import Election
 
 
 class Channel(models.TextChoices):
@@ -106,6 +107,8 @@ class VotingDay(models.Model):
 
     province_code = models.CharField(max_length=2, unique=True)
     date = models.DateField()
+    # Whose TPS vote that day: voting-day pages, check-ins and field reports read that election's TPS only.
+    election = models.CharField(max_length=8, choices=Election.choices, default=Election.PEMILU)
     timezone = models.CharField(max_length=40, default="Asia/Makassar")
     # [{"milestone": "buka", "deadline": "07:15"}, ...] in local time.
     windows = models.JSONField()

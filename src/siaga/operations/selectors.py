@@ -22,7 +22,7 @@ from siaga.core.geo import TravelModel, haversine_km
 from siaga.operations import authority, tally, workflow
 from siaga.operations.models import (MILESTONE_FIELDS, Dispatch, Incident, MissedCheckin, SmsSender, StatusTally,
                                      TpsEvent, TpsEventPhoto, TpsStatus, VotingDay)
-from siaga.regions.models import Tps
+from siaga.regions.models import Election, Tps
 
 # Incidents and summary rows store codes down to kecamatan; a desa-level viewer filters through the TPS.
 ROW_FIELDS = {"provinsi": "province_code", "kabkota": "kabkota_code", "kecamatan": "kecamatan_code",
@@ -57,8 +57,24 @@ def status_rows(*, viewer, area=None):
     return _scoped(viewer, TpsStatus.objects.all(), area)
 
 
+def voting_q() -> Q:
+    """The TPS that vote on the configured voting days: each province's voting-day election, the Pemilu's
+    where a province has none set (the registry keeps the TPS of several elections under the same codes)."""
+    days = dict(VotingDay.objects.values_list("province_code", "election"))
+    q = Q(election=Election.PEMILU) & ~Q(province_code__in=list(days))
+    for province, election in days.items():
+        q |= Q(province_code=province, election=election)
+    return q
+
+
+def voting_election(code: str) -> str:
+    """The election voting on the voting day of the province of a region or TPS code."""
+    day = VotingDay.objects.filter(province_code=code[:2]).values_list("election", flat=True).first()
+    return day or Election.PEMILU
+
+
 def tps_in_scope(*, viewer, area=None):
-    rows = Tps.objects.filter(level_q(viewer))
+    rows = Tps.objects.filter(level_q(viewer)).filter(voting_q())
     area = narrower_area(viewer, area)
     return rows.filter(area_q(area)) if area else rows
 

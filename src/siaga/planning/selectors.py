@@ -140,10 +140,11 @@ def kpi_report(*, viewer, operation, today: date | None = None) -> list[dict]:
 
 
 def situation_summary(*, viewer, operation) -> dict | None:
-    """Vulnerability summary from the risk app (`area_summary(viewer=, area=)`), None when absent."""
+    """Vulnerability summary of the operation's own election from the risk app
+    (`area_summary(viewer=, area=, election=)`), None when absent."""
     risk = features.module("risk", "selectors")
     func = getattr(risk, "area_summary", None) if risk else None
-    return func(viewer=viewer, area=operation.area_code) if func else None
+    return func(viewer=viewer, area=operation.area_code, election=operation.election) if func else None
 
 
 def personnel_summary(*, viewer, operation) -> dict | None:

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from siaga.accounts.scope import area_contains, area_q, code_q, level_q, user_area
 from siaga.core.codes import normalize_region_code, CodeError
-from siaga.regions.models import Level, Region, RegionGeometry, Tps
+from siaga.regions.models import Election, Level, Region, RegionGeometry, Tps
 
 
 def region_get(*, viewer, code) -> Region:
@@ -104,11 +104,12 @@ def tps_get_by_code(*, viewer, code, election=None) -> Tps:
     return tps
 
 
-def tps_by_codes(*, viewer, codes) -> dict:
-    """{stored code: Tps} of the codes the viewer may see, in one query; where a code has a Pemilu and a
-    Pilkada TPS, the first made (as tps_get_by_code picks it)."""
+def tps_by_codes(*, viewer, codes, election=None) -> dict:
+    """{stored code: Tps} of the codes the viewer may see, in one query, of one election when given (else, where
+    a code has a Pemilu and a Pilkada TPS, the first made, as tps_get_by_code picks it)."""
     found = {}
-    for tps in Tps.objects.filter(level_q(viewer), code__in={tps_code(c) for c in codes}).order_by("-pk"):
+    rows = Tps.objects.filter(level_q(viewer), code__in={tps_code(c) for c in codes})
+    for tps in (rows.filter(election=election) if election else rows).order_by("-pk"):
         found[tps.code] = tps
     return found
 
@@ -142,3 +143,20 @@ def region_stats(*, viewer, province=None) -> dict:
         "kota": regions.filter(kind="kota").count(),
         "kelurahan": desa.filter(kind="kelurahan").count(),
     }
+
+
+def default_election() -> str:
+    """The election read when none is named: the Pemilu when its TPS are loaded, otherwise the one election
+    whose TPS are (pages below planning cannot ask for the newest operation's)."""
+    loaded = set(Tps.objects.order_by().values_list("election", flat=True).distinct()[:len(Election.values)])
+    return next((e for e in Election.values if e in loaded), Election.PEMILU)
+
+
+def election_or_default(value) -> str:
+    """A valid election code as given (URL ``?pemilihan=``, CLI ``--election``), else the default one."""
+    return value if value in Election.values else default_election()
+
+
+def election_choices(selected):
+    """(code, label, selected) of each election, for the pages' election selector."""
+    return [(code, label, code == selected) for code, label in Election.choices]

@@ -1,4 +1,6 @@
-"""JSON API of the risk app (thin: parse, call a selector or service, shape)."""
+"""JSON API of the risk app (thin: parse, call a selector or service, shape).
+
+Every read is of one election: ``?pemilihan=pemilu|pilkada`` (default: selectors.default_election)."""
 
 import json
 from datetime import UTC, date, datetime
@@ -33,6 +35,7 @@ class ObservationIn(Schema):
 
 class IncidentIn(Schema):
     tps: str
+    election: str = ""
     at: datetime
     severity: int = 1
     kind: str = ""
@@ -41,6 +44,7 @@ class IncidentIn(Schema):
 
 class ChangeOut(Schema):
     tps: str
+    election: str
     at: datetime
     old_class: int | None
     new_class: int
@@ -49,30 +53,32 @@ class ChangeOut(Schema):
 
 
 @router.get("/tps/{code}", summary="Class, score and explanation of one TPS")
-def tps_risk(request, code: str):
-    tps, risk = selectors.tps_risk_get(viewer=request.auth, code=code)
+def tps_risk(request, code: str, pemilihan: str = ""):
+    tps, risk = selectors.tps_risk_get(viewer=request.auth, code=code, election=pemilihan or None)
     return tps_explanation(tps, risk)
 
 
 @router.get("/tps-points", url_name="risk_tps_points",
             summary="Scored TPS of an area as GeoJSON points, filterable by class and indicator")
-def tps_points(request, area: str, klass: str = "", indicator: str = ""):
+def tps_points(request, area: str, klass: str = "", indicator: str = "", pemilihan: str = ""):
     classes = [int(k) for k in klass.split(",") if k.strip().isdigit()] or None
-    return feature_collection(json.dumps(f) for f in exports.tps_features(request.auth, area, classes,
-                                                                           indicator or None))
+    return feature_collection(json.dumps(f) for f in exports.tps_features(
+        request.auth, area, classes, indicator or None, election=selectors.election_or_default(pemilihan)))
 
 
 @router.get("/areas/{code}", summary="Boundaries of an area's children with their index (choropleth)")
-def area_choropleth(request, code: str):
+def area_choropleth(request, code: str, pemilihan: str = ""):
     return feature_collection('{"type":"Feature","geometry":%s,"properties":%s}' % (g, json.dumps(props))
-                              for _, g, props in exports.area_features(request.auth, code))
+                              for _, g, props in exports.area_features(
+                                  request.auth, code, selectors.election_or_default(pemilihan)))
 
 
 @router.get("/area-classes/{level}", url_name="risk_area_classes",
             summary="Index band and TPS per class of every kab/kota (2) or kecamatan (3) of an area: the choropleth")
-def area_classes(request, level: int, area: str = ""):
-    rows = selectors.area_risk_level(viewer=request.auth, level=level, area=area or None)
-    return {"level": level, "areas": {r.region_id: {
+def area_classes(request, level: int, area: str = "", pemilihan: str = ""):
+    election = selectors.election_or_default(pemilihan)
+    rows = selectors.area_risk_level(viewer=request.auth, level=level, area=area or None, election=election)
+    return {"level": level, "pemilihan": election, "areas": {r.region_id: {
         "indeks": round(r.index, 2), "band": BAND_NAMES[r.band], "tps": r.tps, "kurang_rawan": r.kurang_rawan,
         "rawan": r.rawan, "sangat_rawan": r.sangat_rawan, "khusus": r.khusus} for r in rows}}
 
@@ -89,10 +95,13 @@ def in_utc(moment: datetime) -> datetime:
 
 
 @router.get("/changes", response=list[ChangeOut], summary="TPS whose class changed since a time")
-def class_changes(request, since: datetime, area: str = ""):
+def class_changes(request, since: datetime, area: str = "", pemilihan: str = ""):
+    """Of every election unless ``pemilihan`` names one (a change is a TPS's, and a TPS is of one election)."""
+    election = pemilihan if pemilihan in ("pemilu", "pilkada") else None
     rows = selectors.viewer_reasons(request.auth, list(
-        selectors.class_changes_since(viewer=request.auth, when=in_utc(since), area=area or None)[:5000]))
-    return [{"tps": c.tps.code, "at": c.at, "old_class": c.old_class, "new_class": c.new_class, "cause": c.cause,
+        selectors.class_changes_since(viewer=request.auth, when=in_utc(since), area=area or None,
+                                      election=election)[:5000]))
+    return [{"tps": c.tps.code, "election": c.tps.election, "at": c.at, "old_class": c.old_class, "new_class": c.new_class, "cause": c.cause,
              "reasons": c.reasons} for c in rows]
 
 
@@ -120,7 +129,8 @@ def observation_import(request, file: File[UploadedFile]):
 
 @router.post("/incidents", summary="Record an incident at a TPS (re-scores it)")
 def incident_record(request, body: IncidentIn):
-    tps = tps_get_by_code(viewer=request.auth, code=body.tps)
+    tps = selectors.tps_for_code(viewer=request.auth, code=body.tps, election=body.election or None)
     incident = services.incident_recorded(actor=request.auth, tps=tps, at=body.at, severity=body.severity,
                                           kind=body.kind, description=body.description)
-    return {"id": incident.pk, **tps_explanation(*selectors.tps_risk_get(viewer=request.auth, code=tps.code))}
+    return {"id": incident.pk, **tps_explanation(*selectors.tps_risk_get(viewer=request.auth, code=tps.code,
+                                                                         election=tps.election))}

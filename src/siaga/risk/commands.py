@@ -7,6 +7,9 @@ from pathlib import Path
 from siaga.cli import CommandError, cli_actor, input_file, print_json, print_summary, region_arg, report_rejection
 
 
+ELECTIONS = ["pemilu", "pilkada"]  # regions.models.Election (not imported: the parser is built before Django)
+
+
 def register(sub):
     risk = sub.add_parser("risk", help="vulnerability mapping (pemetaan kerawanan)").add_subparsers(
         dest="action", required=True)
@@ -14,13 +17,16 @@ def register(sub):
     p = cat.add_parser("load", help="store the published catalogues (idempotent)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_catalogues_load)
-    p = risk.add_parser("score", help="score every TPS and area index of a province")
+    p = risk.add_parser("score", help="score every TPS and area index of a province, per election")
     p.add_argument("--province", required=True)
+    p.add_argument("--election", choices=ELECTIONS, help="score only this election (default: every election)")
     p.add_argument("--as", dest="actor")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_score)
     p = risk.add_parser("explain", help="class, score and contributing indicators of one TPS")
     p.add_argument("tps")
+    p.add_argument("--election", choices=ELECTIONS,
+                   help="the TPS of this election (a code may name one in each; default: the default election's)")
     p.add_argument("--as", dest="actor")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_explain)
@@ -33,6 +39,7 @@ def register(sub):
     p = risk.add_parser("export", help="TPS rawan (XLSX), classes (GeoJSON) or a map image (PNG)")
     p.add_argument("--area", required=True)
     p.add_argument("--format", choices=["xlsx", "geojson", "png"], required=True)
+    p.add_argument("--election", choices=ELECTIONS, help="the election exported (default: the default election)")
     p.add_argument("--output", required=True)
     p.add_argument("--as", dest="actor")
     p.set_defaults(func=cmd_export)
@@ -48,11 +55,13 @@ def cmd_catalogues_load(args):
 def cmd_score(args):
     from siaga.risk.services import risk_score
 
-    result = risk_score(actor=cli_actor(args.actor), province_code=region_arg(args.province, province=True))
+    result = risk_score(actor=cli_actor(args.actor), province_code=region_arg(args.province, province=True),
+                        election=args.election)
     if args.json:
         print_json(result)
-    else:
-        print(f"{result['tps']} TPS: " + ", ".join(f"{k} {v}" for k, v in result["by_class"].items()))
+        return
+    for election, figures in result["by_election"].items() or [(result["election"], result)]:
+        print(f"{election}: {figures['tps']} TPS: " + ", ".join(f"{k} {v}" for k, v in figures["by_class"].items()))
 
 
 def cmd_explain(args):
@@ -62,7 +71,7 @@ def cmd_explain(args):
     from siaga.risk.selectors import tps_risk_get
 
     try:
-        tps, risk = tps_risk_get(viewer=cli_actor(args.actor), code=args.tps)
+        tps, risk = tps_risk_get(viewer=cli_actor(args.actor), code=args.tps, election=args.election)
     except Http404:
         raise CommandError(f"TPS {args.tps} tidak ditemukan / not found")
     data = tps_explanation(tps, risk)
@@ -70,7 +79,7 @@ def cmd_explain(args):
         print_json(data)
         return
     score = "–" if data["score"] is None else data["score"]
-    print(f"{data['tps']} {data['name']}: {data['class']} ({score})")
+    print(f"{data['tps']} {data['name']} [{data['election']}]: {data['class']} ({score})")
     for c in data["contributions"]:
         print(f"  {c['points']:6.2f}  {c['indicator']}  {c['name']}")
     for reason in data["reasons"]:
@@ -92,11 +101,13 @@ def cmd_import(args):
 
 def cmd_export(args):
     from siaga.risk import exports
+    from siaga.risk.selectors import election_or_default
 
     actor = cli_actor(args.actor)
     area = region_arg(args.area)
     writer = {"xlsx": exports.tps_rawan_xlsx, "geojson": exports.classes_geojson, "png": exports.map_png}[args.format]
     out = io.BytesIO()  # the file is written only when the export succeeded
-    writer(viewer=actor, area=area, out=out)
+    election = election_or_default(args.election)
+    writer(viewer=actor, area=area, out=out, election=election)
     Path(args.output).write_bytes(out.getvalue())
-    print(f"{args.format.upper()} {area} -> {args.output}", file=sys.stderr)
+    print(f"{args.format.upper()} {area} -> {args.output} ({election})", file=sys.stderr)

@@ -12,6 +12,7 @@ there. Everything is seeded; a re-run finds the same rows and changes nothing.
 
 import csv
 import io
+from collections import defaultdict
 from datetime import date, timedelta
 
 import numpy as np
@@ -140,7 +141,10 @@ def run(*, actor, province_code, seed) -> dict:
             province_code=province_code).count():
         score_province(province_code=province_code)
     _recent_incidents(actor, province_code, seed)
-    by_class = dict(TpsRisk.objects.filter(tps__province_code=province_code).order_by().values_list("klass")
-                    .annotate(n=Count("pk")))
+    by_class = defaultdict(dict)  # per election: its TPS sets are its own
+    for election, klass, n in (TpsRisk.objects.filter(tps__province_code=province_code).order_by()
+                               .values_list("tps__election", "klass").annotate(n=Count("pk"))):
+        by_class[election][CLASS_NAMES[klass]] = n
     return {"catalogues": catalogues, "observations": imported.as_dict(),
-            "by_class": {CLASS_NAMES[k]: n for k, n in sorted(by_class.items())}}
+            "by_class": {election: dict(sorted(counts.items(), key=lambda kv: CLASS_NAMES.index(kv[0])))
+                         for election, counts in sorted(by_class.items())}}

@@ -2,7 +2,10 @@
 
 Full scoring reads the stored observations as arrays, scores with NumPy
 (``explain.score_explained``), and replaces the province's TpsRisk and AreaRisk
-rows in one transaction. Re-scoring one TPS uses ``core.scoring.score_tps`` and
+rows in one transaction. Area rows are per election (Pemilu and Pilkada have TPS
+sets of their own): each holds the totals of that election's TPS only, and the
+Intelkam area score, which is not election-bound, is put on every election's row.
+Re-scoring one TPS uses ``core.scoring.score_tps`` and
 updates its desa, kecamatan, kab/kota and province by the change of that one
 TPS: every AreaRisk row keeps running totals (sum of scores, TPS per class),
 from which the index follows as ``area_index_bulk`` computes it, so the cost
@@ -30,7 +33,7 @@ from siaga.core.scoring import (
     score_tps,
     special_tps,
 )
-from siaga.regions.models import Region, Tps
+from siaga.regions.models import Election, Region, Tps
 from siaga.risk.catalogues import active_area_catalogue, active_tps_catalogues, to_core
 from siaga.risk.explain import score_explained
 from siaga.risk.models import AreaRisk, ClassChange, Observation, RiskIncident, TpsRisk
@@ -44,20 +47,29 @@ def _days_since(last_at, on: date) -> float:
     return float((on - timezone.localdate(last_at)).days) if last_at else np.inf
 
 
-def score_province(*, province_code: str, on: date | None = None, cause: str = "full_score") -> dict:
-    """Score every TPS of a province and every area index; returns counts per class."""
+def score_province(*, province_code: str, on: date | None = None, cause: str = "full_score",
+                   election: str | None = None) -> dict:
+    """Score every TPS of a province and every area index, of every election or only ``election``.
+
+    Returns {election: {"tps", "by_class", "class_changes"}} for each election that has an active catalogue
+    and TPS in the province."""
     on = on or timezone.localdate()
     now = timezone.now()
-    results = {}  # tps id -> (score, class, contributions, reasons, catalogue id)
-    for election, version in active_tps_catalogues().items():
-        results.update(_score_election(province_code, election, version, on))
+    out = {}
     with transaction.atomic():
-        changes = _store_tps(province_code, results, now, cause)
-        store_province_areas(province_code, now=now)
-    by_class = {name: 0 for name in CLASS_NAMES}
-    for _, klass, *_ in results.values():
-        by_class[CLASS_NAMES[klass]] += 1
-    return {"tps": len(results), "by_class": by_class, "class_changes": changes}
+        for name, version in sorted(active_tps_catalogues().items()):
+            if election and name != election:
+                continue
+            results = _score_election(province_code, name, version, on)  # tps id -> (score, class, ...)
+            if not results:
+                continue
+            changes = _store_tps(province_code, name, results, now, cause)
+            by_class = {klass: 0 for klass in CLASS_NAMES}
+            for _, klass, *_ in results.values():
+                by_class[CLASS_NAMES[klass]] += 1
+            out[name] = {"tps": len(results), "by_class": by_class, "class_changes": changes}
+        store_province_areas(province_code, now=now, election=election)
+    return out
 
 
 def _score_election(province_code, election, version, on):
@@ -84,10 +96,10 @@ def _score_election(province_code, election, version, on):
                  version.pk) for i, pk in enumerate(ids.tolist())}
 
 
-def _store_tps(province_code, results, now, cause) -> int:
-    before = dict((pk, (k, s)) for pk, k, s in TpsRisk.objects.filter(tps__province_code=province_code)
-                  .values_list("tps_id", "klass", "score"))
-    TpsRisk.objects.filter(tps__province_code=province_code).delete()
+def _store_tps(province_code, election, results, now, cause) -> int:
+    stored = TpsRisk.objects.filter(tps__province_code=province_code, tps__election=election)
+    before = dict((pk, (k, s)) for pk, k, s in stored.values_list("tps_id", "klass", "score"))
+    stored.delete()
     TpsRisk.objects.bulk_create(
         (TpsRisk(tps_id=pk, score=s, klass=k, contributions=c, reasons=r, catalogue_id=cat, computed_at=now)
          for pk, (s, k, c, r, cat) in results.items()), batch_size=2000)
@@ -113,14 +125,32 @@ def intel_scores(regions: list[str]) -> np.ndarray:
                             np.array([o[2] for o in obs], dtype=np.float64), catalogue)
 
 
-def store_province_areas(province_code: str, *, now=None) -> None:
-    """Rebuild every area row of a province (totals, index, band) from its stored TPS scores."""
+def _elections_with_tps(province_code: str, election: str | None = None) -> list[str]:
+    """The elections that have TPS in the province (or only ``election``), in Election order."""
+    present = set(Tps.objects.filter(province_code=province_code).values_list("election", flat=True).distinct())
+    return [e for e in Election.values if e in present and (election is None or e == election)]
+
+
+def store_province_areas(province_code: str, *, now=None, election: str | None = None) -> None:
+    """Rebuild every area row of a province (totals, index, band) from its stored TPS scores: one row per
+    region for each election with TPS in the province (or only ``election``'s rows)."""
     now = now or timezone.now()
     regions = Region.objects.filter(Q(code=province_code) | Q(code__startswith=province_code + "."))
     by_level = defaultdict(list)
     for code, level in regions.order_by("code").values_list("code", "level"):
         by_level[level].append(code)
-    rows = list(TpsRisk.objects.filter(tps__province_code=province_code).values_list(
+    intel = {level: intel_scores(by_level[level]) for level in LEVEL_NAMES}
+    elections = _elections_with_tps(province_code, election)
+    objs = []
+    for name in elections:
+        objs.extend(_election_area_rows(province_code, name, by_level, intel, now))
+    stale = AreaRisk.objects.filter(region__in=regions)
+    (stale.filter(election=election) if election else stale).delete()
+    AreaRisk.objects.bulk_create(objs, batch_size=2000)
+
+
+def _election_area_rows(province_code, election, by_level, intel, now) -> list[AreaRisk]:
+    rows = list(TpsRisk.objects.filter(tps__province_code=province_code, tps__election=election).values_list(
         "score", "klass", *(f"tps__{TPS_AREA_FIELDS[lv]}" for lv in (1, 2, 3, 4))))
     scores = np.array([r[0] for r in rows], dtype=np.float64)
     klass = np.array([r[1] for r in rows], dtype=np.int64)
@@ -132,14 +162,12 @@ def store_province_areas(province_code: str, *, now=None) -> None:
         counts = np.zeros((len(codes), 4), dtype=np.int64)
         np.add.at(counts, (tps_area, klass), 1)
         sums = np.bincount(tps_area, weights=scores, minlength=len(codes))
-        intel = intel_scores(codes)
-        index = area_index_from_totals(counts.sum(axis=1), sums, counts[:, RAWAN:].sum(axis=1), intel)
+        index = area_index_from_totals(counts.sum(axis=1), sums, counts[:, RAWAN:].sum(axis=1), intel[level])
         bands = band(index, DEFAULT_BANDS[LEVEL_NAMES[level]])
         for i, code in enumerate(codes):
-            objs.append(_area_row(code, level, float(index[i]), int(bands[i]), intel[i], float(sums[i]),
-                                  counts[i], now))
-    AreaRisk.objects.filter(region__in=regions).delete()
-    AreaRisk.objects.bulk_create(objs, batch_size=2000)
+            objs.append(_area_row(code, election, level, float(index[i]), int(bands[i]), intel[level][i],
+                                  float(sums[i]), counts[i], now))
+    return objs
 
 
 def area_index_from_totals(count, score_sum, rawan_or_worse, intel) -> np.ndarray:
@@ -155,8 +183,8 @@ def area_index_from_totals(count, score_sum, rawan_or_worse, intel) -> np.ndarra
                                  intel=np.asarray(intel, dtype=np.float64))
 
 
-def _area_row(code, level, index, band_value, intel, score_sum, counts, now) -> AreaRisk:
-    return AreaRisk(region_id=code, level=level, index=index, band=band_value,
+def _area_row(code, election, level, index, band_value, intel, score_sum, counts, now) -> AreaRisk:
+    return AreaRisk(region_id=code, election=election, level=level, index=index, band=band_value,
                     intel=None if np.isnan(intel) else float(intel), score_sum=score_sum, tps=int(counts.sum()),
                     kurang_rawan=int(counts[0]), rawan=int(counts[1]), sangat_rawan=int(counts[2]),
                     khusus=int(counts[3]), computed_at=now)
@@ -207,17 +235,18 @@ def _tps_areas(tps) -> list[str]:
 
 
 def _move_tps_in_areas(tps, before, after, now) -> None:
-    """Take the TPS's old (score, class) out of its areas' totals and put the new one in."""
+    """Take the TPS's old (score, class) out of its election's area totals and put the new one in."""
     codes = _tps_areas(tps)
     # Locked in code order, so concurrent re-scores sharing areas cannot deadlock.
-    areas = list(AreaRisk.objects.select_for_update().filter(region_id__in=codes).order_by("region_id"))
+    areas = list(AreaRisk.objects.select_for_update().filter(region_id__in=codes, election=tps.election)
+                 .order_by("region_id"))
     for area in areas:
         if before is not None:
             _add_tps(area, *before, sign=-1)
         _add_tps(area, *after, sign=1)
     _save_index(areas, now)
     stored = {area.region_id for area in areas}
-    rebuild_areas([code for code in codes if code not in stored], now=now)  # areas never scored yet
+    rebuild_areas([code for code in codes if code not in stored], election=tps.election, now=now)  # never scored
 
 
 def _add_tps(area: AreaRisk, score: float, klass: int, *, sign: int) -> None:
@@ -241,19 +270,28 @@ def _save_index(areas: list[AreaRisk], now) -> None:
 
 
 def refresh_areas(codes: list[str], *, now=None) -> None:
-    """Re-read the Intelkam score of a few areas (after an area observation) and recompute their index."""
+    """Re-read the Intelkam score of a few areas (after an area observation) and recompute their index: the
+    score is not election-bound, so every election's row of each area takes it."""
     now = now or timezone.now()
     intel = dict(zip(codes, intel_scores(codes).tolist()))
-    areas = list(AreaRisk.objects.select_for_update().filter(region_id__in=codes).order_by("region_id"))
+    areas = list(AreaRisk.objects.select_for_update().filter(region_id__in=codes).order_by("region_id", "election"))
     for area in areas:
         area.intel = None if np.isnan(intel[area.region_id]) else intel[area.region_id]
     _save_index(areas, now)
-    stored = {area.region_id for area in areas}
-    rebuild_areas([code for code in codes if code not in stored], now=now)
+    stored = {(area.region_id, area.election) for area in areas}
+    for election in _elections_with_areas(codes):
+        rebuild_areas([code for code in codes if (code, election) not in stored], election=election, now=now)
 
 
-def rebuild_areas(codes: list[str], *, now=None) -> None:
-    """Build the totals and index of a few areas from database aggregates of their TPS."""
+def _elections_with_areas(codes: list[str]) -> list[str]:
+    """Elections with TPS in the provinces of these areas: those whose area rows an area observation concerns."""
+    provinces = {code.split(".")[0] for code in codes}
+    present = set(Tps.objects.filter(province_code__in=provinces).values_list("election", flat=True).distinct())
+    return [e for e in Election.values if e in present]
+
+
+def rebuild_areas(codes: list[str], *, election: str, now=None) -> None:
+    """Build the totals and index of a few areas in one election from database aggregates of its TPS."""
     if not codes:
         return
     now = now or timezone.now()
@@ -263,12 +301,13 @@ def rebuild_areas(codes: list[str], *, now=None) -> None:
         level = levels.get(code)
         if level is None:
             continue
-        agg = TpsRisk.objects.filter(**{f"tps__{TPS_AREA_FIELDS[level]}": code}).aggregate(
+        agg = TpsRisk.objects.filter(tps__election=election, **{f"tps__{TPS_AREA_FIELDS[level]}": code}).aggregate(
             total=Sum("score"), **{f"c{k}": Count("pk", filter=Q(klass=k)) for k in range(4)})
         counts = np.array([agg[f"c{k}"] for k in range(4)])
         total = float(agg["total"] or 0.0)
         index = float(area_index_from_totals([counts.sum()], [total], [counts[RAWAN:].sum()], [intel[code]])[0])
-        row = _area_row(code, level, index, int(band(index, DEFAULT_BANDS[LEVEL_NAMES[level]])), intel[code],
+        row = _area_row(code, election, level, index, int(band(index, DEFAULT_BANDS[LEVEL_NAMES[level]])), intel[code],
                         total, counts, now)
-        AreaRisk.objects.update_or_create(region_id=code, defaults={
-            f.attname: getattr(row, f.attname) for f in AreaRisk._meta.concrete_fields if f.attname != "region_id"})
+        AreaRisk.objects.update_or_create(region_id=code, election=election, defaults={
+            f.attname: getattr(row, f.attname) for f in AreaRisk._meta.concrete_fields
+            if f.attname not in ("id", "region_id", "election")})

@@ -1,6 +1,7 @@
 """Exports of the scored map: TPS rawan per Polres (XLSX), classes (GeoJSON), map image (PNG).
 
-Every export reads through the selectors, so a Polres user exports only its area.
+Every export reads through the selectors, so a Polres user exports only its area, and is of one
+election (``election=None``: the default election, selectors.default_election).
 The PNG is drawn with Pillow from the stored boundaries: no tiles, no internet.
 """
 
@@ -21,16 +22,17 @@ BAND_COLOURS = ("#fef3c7", "#fdba74", "#ef4444")  # rendah, sedang, tinggi
 XLSX_HEADER = ["Polres", "Kab/Kota", "Kecamatan", "Desa", "Kode TPS", "Nama TPS", "Kelas", "Skor", "Alasan"]
 
 
-def _rawan_rows(viewer, area):
-    return selectors.tps_risk_list(viewer=viewer, area=area, klass=[RAWAN, 2, 3]).select_related(
+def _rawan_rows(viewer, area, election):
+    return selectors.tps_risk_list(viewer=viewer, area=area, klass=[RAWAN, 2, 3],
+                                   election=selectors.election_or_default(election)).select_related(
         "tps__desa__parent__parent", "catalogue").order_by("tps__kabkota_code", "-klass", "-score", "tps__code")
 
 
-def tps_rawan_xlsx(*, viewer, area, out) -> int:
+def tps_rawan_xlsx(*, viewer, area, out, election=None) -> int:
     """One sheet per Polres (kab/kota) listing its TPS rawan, sangat rawan and khusus with the reasons."""
     from siaga.accounts.models import Agency
 
-    rows = selectors.viewer_explanations(viewer, list(_rawan_rows(viewer, area)))
+    rows = selectors.viewer_explanations(viewer, list(_rawan_rows(viewer, area, election)))
     polres = dict(Agency.objects.filter(code__startswith="POLRES-").values_list("area_code", "name"))
     names = indicator_names({c[0] for r in rows for c in r.contributions}
                             | {x[6:] for r in rows for x in r.reasons if x.startswith("floor:")})
@@ -55,10 +57,11 @@ def tps_rawan_xlsx(*, viewer, area, out) -> int:
     return len(rows)
 
 
-def tps_features(viewer, area, klass=None, indicator=None):
+def tps_features(viewer, area, klass=None, indicator=None, election=None):
     """GeoJSON point features of scored TPS with their class (and score, for a viewer who reads every source)."""
     with_score = reads_every_source(viewer)
-    rows = selectors.tps_risk_list(viewer=viewer, area=area, klass=klass, indicator=indicator).exclude(
+    rows = selectors.tps_risk_list(viewer=viewer, area=area, klass=klass, indicator=indicator,
+                                   election=selectors.election_or_default(election)).exclude(
         tps__lat=None).values_list("tps__code", "tps__name", "tps__lat", "tps__lng", "klass", "score")
     for code, name, lat, lng, k, score in rows.iterator(chunk_size=5000):
         yield {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
@@ -66,15 +69,15 @@ def tps_features(viewer, area, klass=None, indicator=None):
                               "skor": round(score, 2) if with_score else None}}
 
 
-def classes_geojson(*, viewer, area, out) -> int:
-    features = list(tps_features(viewer, area))
+def classes_geojson(*, viewer, area, out, election=None) -> int:
+    features = list(tps_features(viewer, area, election=election))
     out.write(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode())
     return len(features)
 
 
-def area_features(viewer, code):
-    """Boundaries of the children of an area with their index and band in the properties."""
-    region, risks = selectors.area_risk_children(viewer=viewer, code=code)
+def area_features(viewer, code, election=None):
+    """Boundaries of the children of an area with their index and band (in one election) in the properties."""
+    region, risks = selectors.area_risk_children(viewer=viewer, code=code, election=election)
     by_code = {r.region_id: r for r in risks}
     for child, geojson in region_geometries(viewer=viewer, parent=region):
         risk = by_code.get(child.code)
@@ -94,10 +97,10 @@ def _rings(geometry):
     return []
 
 
-def map_png(*, viewer, area, out, width=1200) -> tuple[int, int]:
-    """Choropleth of the area's children by index band, with TPS rawan or worse as dots."""
-    shapes = [(json.loads(g), props) for _, g, props in area_features(viewer, area)]
-    points = [f for f in tps_features(viewer, area, klass=[1, 2, 3])]
+def map_png(*, viewer, area, out, width=1200, election=None) -> tuple[int, int]:
+    """Choropleth of the area's children by index band in one election, with its TPS rawan or worse as dots."""
+    shapes = [(json.loads(g), props) for _, g, props in area_features(viewer, area, election)]
+    points = [f for f in tps_features(viewer, area, klass=[1, 2, 3], election=election)]
     coords = [pt for g, _ in shapes for ring in _rings(g) for pt in ring] or [
         f["geometry"]["coordinates"] for f in points] or [[120.0, -4.0], [121.0, -3.0]]
     min_x, max_x = min(c[0] for c in coords), max(c[0] for c in coords)

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from siaga.regions.models import ImportBatchBase
+from siaga.regions.models import Election, ImportBatchBase
 
 
 class Target(models.TextChoices):
@@ -150,10 +150,14 @@ class TpsRisk(models.Model):
 
 
 class AreaRisk(models.Model):
-    """Area index 0-100 of a desa, kecamatan, kab/kota or province, and its TPS per class."""
+    """Area index 0-100 of a desa, kecamatan, kab/kota or province in one election, and its TPS per class.
 
-    region = models.OneToOneField("regions.Region", primary_key=True, on_delete=models.CASCADE,
-                                  related_name="risk")
+    One row per (region, election): Pemilu and Pilkada have TPS sets of their own (the same code may name a
+    TPS in both), so an area's figures are always those of one election. The Intelkam area score is not
+    election-bound and is the same on every election's row of a region."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="area_risks")
+    election = models.CharField(_("election"), max_length=8, choices=Election.choices, default=Election.PEMILU)
     level = models.PositiveSmallIntegerField(db_index=True)
     index = models.FloatField()
     band = models.PositiveSmallIntegerField()  # 0 rendah, 1 sedang, 2 tinggi
@@ -167,6 +171,9 @@ class AreaRisk(models.Model):
     sangat_rawan = models.PositiveIntegerField(default=0)
     khusus = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "election"], name="risk_arearisk_region_election")]
 
 
 class ClassChange(models.Model):

@@ -35,11 +35,11 @@ def reason_text(reason: str, names: dict[str, str], catalogue=None) -> str:
 def tps_explanation(tps, risk) -> dict:
     """Class, score, contributing indicators and reasons of one TPS (None fields when not scored)."""
     if risk is None:
-        return {"tps": tps.code, "name": tps.name, "class": None, "class_label": None, "score": None,
+        return {"tps": tps.code, "election": tps.election, "name": tps.name, "class": None, "class_label": None, "score": None,
                 "contributions": [], "reasons": [], "catalogue": None, "computed_at": None}
     names = indicator_names([c[0] for c in risk.contributions] + [r[6:] for r in risk.reasons if r[:6] == "floor:"])
     return {
-        "tps": tps.code, "name": tps.name, "class": CLASS_NAMES[risk.klass], "class_label": class_label(risk.klass),
+        "tps": tps.code, "election": tps.election, "name": tps.name, "class": CLASS_NAMES[risk.klass], "class_label": class_label(risk.klass),
         "score": None if risk.score is None else round(risk.score, 2),
         "contributions": [{"indicator": code, "name": names.get(code, code), "points": round(points, 4)}
                           for code, points in risk.contributions],

@@ -4,24 +4,42 @@ Agency rule (siaga.risk.sources): a viewer reads the observations of the sources
 agency may read; Intelkam findings are Polri's only. A stored score and its explanation
 sum every source, so a viewer who may not read them all gets the explanation rebuilt from
 the sources they read (``viewer_explanations``): the class stays, the score is withheld.
+
+Election rule: Pemilu and Pilkada have TPS sets of their own, so every area figure and TPS list is of
+one election. A reader not told which reads the default election (``default_election``).
 """
 
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Max, Q
+from django.http import Http404
 
 from siaga.accounts.scope import area_q, code_q, level_q, narrower_area, readable_area
 from siaga.core.scoring import BAND_LABELS
-from siaga.regions.selectors import region_get, tps_get_by_code
+from siaga.regions.models import Election
+from siaga.regions.selectors import (default_election, election_choices, election_or_default,  # noqa: F401 (risk's readers)
+                                    region_get, tps_get_by_code)
 from siaga.core.scoring import score_observations
 from siaga.risk.catalogues import to_core
 from siaga.risk.models import AreaRisk, CatalogueVersion, ClassChange, Indicator, Observation, RiskIncident, TpsRisk
 from siaga.risk.sources import reads_every_source, source_q
 
 
+def tps_for_code(*, viewer, code, election=None):
+    """The TPS of a code in ``election``; without one, the default election's, else the other's (a code only
+    in one election is found without naming it). 404 when none is in the viewer's area."""
+    if election in Election.values:
+        return tps_get_by_code(viewer=viewer, code=code, election=election)
+    try:
+        return tps_get_by_code(viewer=viewer, code=code, election=default_election())
+    except Http404:
+        return tps_get_by_code(viewer=viewer, code=code)
+
+
 def tps_risk_get(*, viewer, code, election=None):
-    """(TPS, its TpsRisk as the viewer may see it, or None) for a TPS inside the viewer's area; 404 otherwise."""
-    tps = tps_get_by_code(viewer=viewer, code=code, election=election)
+    """(TPS, its TpsRisk as the viewer may see it, or None) for a TPS inside the viewer's area; 404 otherwise.
+    A code may name a TPS in each election: without ``election`` the default election's is read."""
+    tps = tps_for_code(viewer=viewer, code=code, election=election)
     risk = TpsRisk.objects.filter(tps=tps).select_related("catalogue").first()
     return tps, (viewer_explanations(viewer, [risk])[0] if risk else None)
 
@@ -76,7 +94,8 @@ def viewer_reasons(viewer, changes):
 
 
 def tps_risk_list(*, viewer, area=None, klass=None, indicator=None, election=None):
-    """Scored TPS in the viewer's area, optionally one area, class (list of ints) and indicator code."""
+    """Scored TPS in the viewer's area, optionally one area, class (list of ints) and indicator code, of one
+    election (``election=None`` lists every election's: only for readers keyed by TPS id)."""
     area = narrower_area(viewer, area)
     rows = TpsRisk.objects.filter(level_q(viewer, prefix="tps__"))
     if area:
@@ -113,34 +132,48 @@ def class_history(*, viewer, tps, limit=50):
                                        [:limit]))
 
 
-def class_changes_since(*, viewer, when, area=None):
-    """Which TPS changed class since ``when`` (for the deployment planner): newest first."""
+def class_changes_since(*, viewer, when, area=None, election=None):
+    """Which TPS changed class since ``when`` (for the deployment planner): newest first; of every election
+    or one."""
     rows = ClassChange.objects.filter(level_q(viewer, prefix="tps__")).filter(at__gt=when)
+    if election:
+        rows = rows.filter(tps__election=election)
     area = narrower_area(viewer, area)
     if area:
         rows = rows.filter(code_q_for_tps(area))
     return rows.select_related("tps")
 
 
-def area_risk_children(*, viewer, code):
-    """(region, [AreaRisk of each child region in the viewer's area])."""
+def area_risk_children(*, viewer, code, election=None):
+    """(region, [AreaRisk of each child region in the viewer's area], of one election)."""
     region = region_get(viewer=viewer, code=code)
-    rows = AreaRisk.objects.filter(region__parent=region).filter(code_q(viewer, "region__code"))
+    rows = AreaRisk.objects.filter(region__parent=region, election=election_or_default(election)).filter(
+        code_q(viewer, "region__code"))
     return region, rows.select_related("region")
 
 
-def area_risk_level(*, viewer, level, area=None):
-    """AreaRisk of every `level` region inside `area` (default: the viewer's area), for the choropleth."""
+def area_risk_level(*, viewer, level, area=None, election=None):
+    """AreaRisk of every `level` region inside `area` (default: the viewer's area) in one election, for the
+    choropleth."""
     area = narrower_area(viewer, area)
-    rows = AreaRisk.objects.filter(level=level).filter(code_q(viewer, "region__code"))
+    rows = AreaRisk.objects.filter(level=level, election=election_or_default(election)).filter(
+        code_q(viewer, "region__code"))
     if area:
         rows = rows.filter(Q(region__code=area) | Q(region__code__startswith=area + "."))
     return rows.order_by("region_id")
 
 
-def area_risk_get(*, viewer, code):
+def area_risk_get(*, viewer, code, election=None):
+    """(region, its AreaRisk in one election or None)."""
     region = region_get(viewer=viewer, code=code)
-    return region, AreaRisk.objects.filter(region=region).first()
+    return region, AreaRisk.objects.filter(region=region, election=election_or_default(election)).first()
+
+
+def area_index_by_region(*, codes, election) -> dict[str, float]:
+    """{region code: area index} of the given regions in one election (the plan's per-kab/kota index; the
+    caller has already scoped the codes to the viewer)."""
+    return dict(AreaRisk.objects.filter(region_id__in=list(codes), election=election)
+                .values_list("region_id", "index"))
 
 
 def indicators_active(*, viewer, target="tps"):
@@ -151,12 +184,14 @@ def catalogue_list(*, viewer):
     return CatalogueVersion.objects.annotate(n_indicators=Count("indicators"))
 
 
-def kabkota_summary(*, viewer, province, top=3):
-    """Per kab/kota: TPS per class and the indicators met most often (Bawaslu's published table)."""
-    region, areas = area_risk_children(viewer=viewer, code=province)
+def kabkota_summary(*, viewer, province, top=3, election=None):
+    """Per kab/kota of one election: TPS per class and the indicators met most often (Bawaslu's published
+    table)."""
+    election = election_or_default(election)
+    region, areas = area_risk_children(viewer=viewer, code=province, election=election)
     areas = list(areas.order_by("region_id"))
     counts = defaultdict(Counter)
-    observed = (Observation.objects.filter(source_q(viewer), value__gt=0, tps__isnull=False)
+    observed = (Observation.objects.filter(source_q(viewer), value__gt=0, tps__isnull=False, tps__election=election)
                 .filter(level_q(viewer, prefix="tps__")).filter(code_q_for_tps(region.code))
                 .values_list("tps__kabkota_code", "indicator__code", "indicator__name_id", "indicator__name_en")
                 .annotate(n=Count("tps_id", distinct=True)))
@@ -168,13 +203,14 @@ def kabkota_summary(*, viewer, province, top=3):
                     for a in areas]
 
 
-def area_summary(*, viewer, area):
-    """Labelled figures of an area's vulnerability for reports (the planning app's situation table): of the
-    asked area, or of the viewer's own part of it when that is narrower (a Polres reading the Polda's plan)."""
+def area_summary(*, viewer, area, election=None):
+    """Labelled figures of an area's vulnerability in one election for reports (the planning app's situation
+    table): of the asked area, or of the viewer's own part of it when that is narrower (a Polres reading the
+    Polda's plan)."""
     code = readable_area(viewer, area)
     if not code:
         return None
-    region, risk = area_risk_get(viewer=viewer, code=code)
+    region, risk = area_risk_get(viewer=viewer, code=code, election=election)
     if risk is None:
         return None
     return {"Wilayah": f"{region.code} {region.name}", "TPS dinilai": risk.tps, "Kurang rawan": risk.kurang_rawan,
@@ -182,8 +218,8 @@ def area_summary(*, viewer, area):
             "Indeks kerawanan wilayah": f"{risk.index:.2f} ({BAND_LABELS['id'][risk.band]})"}
 
 
-def area_classes_worst_first(*, viewer, code):
+def area_classes_worst_first(*, viewer, code, election=None):
     """(region, AreaRisk of each child region in the viewer's area), the most sangat rawan TPS first, then the
     most rawan, then the highest index: the commander's 'where is it worst' table and chart."""
-    region, rows = area_risk_children(viewer=viewer, code=code)
+    region, rows = area_risk_children(viewer=viewer, code=code, election=election)
     return region, sorted(rows, key=lambda a: (-a.sangat_rawan, -a.rawan, -a.index, a.region_id))

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from siaga.accounts.models import Role
 from siaga.accounts.scope import require_area
 from siaga.accounts.services import audit_record
+from siaga.core.scoring import CLASS_NAMES
 from siaga.risk import engine
 from siaga.risk.models import Observation, RiskIncident, Source
+from siaga.risk.selectors import default_election
 from siaga.risk.sources import MESSAGES, SourceNotAllowed, source_problem
 from siaga.risk.sources import value_problem  # noqa: F401 (the importers read it here)
 
@@ -116,11 +118,17 @@ def incident_recorded(*, actor, tps, at: datetime | None = None, severity: int =
     return incident
 
 
-def risk_score(*, actor, province_code: str, on: date | None = None) -> dict:
-    """Score every TPS and area of a province; audited as one entry with the counts."""
+def risk_score(*, actor, province_code: str, on: date | None = None, election: str | None = None) -> dict:
+    """Score every TPS and area of a province, of every election or only ``election``; audited as one entry.
+
+    Returns the figures of each election scored under ``by_election`` and, at the top level, those of one
+    election named by ``election``: the one asked for, else the default election (selectors.default_election)."""
     require_editor(actor, province_code)
     with transaction.atomic():
-        result = engine.score_province(province_code=province_code, on=on)
+        by_election = engine.score_province(province_code=province_code, on=on, election=election)
+        shown = election or default_election()
+        empty = {"tps": 0, "by_class": {name: 0 for name in CLASS_NAMES}, "class_changes": 0}
+        result = {"election": shown, **by_election.get(shown, empty), "by_election": by_election}
         audit_record(actor=actor, action="risk.score", obj_type="region", obj_id=province_code,
                      area_code=province_code, after=result)
     return result

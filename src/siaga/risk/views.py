@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from siaga.core.scoring import BAND_LABELS, BAND_NAMES
@@ -29,28 +30,37 @@ def _area(request):
     return page_area(viewer=request.user, requested=request.GET.get("wilayah"))
 
 
+def _election(request) -> str:
+    """The election the page shows: ``?pemilihan=``, else the default one (selectors.default_election)."""
+    return selectors.election_or_default(request.GET.get("pemilihan"))
+
+
 @login_required
 def risk_map(request):
-    code = _area(request)
-    region, risk = selectors.area_risk_get(viewer=request.user, code=code)
+    code, election = _area(request), _election(request)
+    region, risk = selectors.area_risk_get(viewer=request.user, code=code, election=election)
     classes = [c for c in request.GET.getlist("kelas") if c in "0123" and c]
     return render(request, "risk/map.html", {
         "region": region, "risk": risk, "band_label": BAND_LABELS[lang()][risk.band] if risk else "",
         "classes": [(i, class_label(i), str(i) in classes) for i in range(4)], "klass": ",".join(classes),
         "indicators": selectors.indicators_active(viewer=request.user), "indicator": request.GET.get("indikator", ""),
         "bands": list(zip(BAND_NAMES, BAND_LABELS[lang()])), "area_level": choropleth_level(region.code),
-        "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2]).select_related(
+        "election": election, "elections": selectors.election_choices(election),
+        "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2],
+                                                election=election).select_related(
             "tps__desa__parent").order_by("tps__code")[:SANGAT_RAWAN_LISTED],
     })
 
 
 @login_required
 def summary(request):
-    region, rows = selectors.kabkota_summary(viewer=request.user, province=_area(request))
+    election = _election(request)
+    region, rows = selectors.kabkota_summary(viewer=request.user, province=_area(request), election=election)
     name = "name_en" if lang() == "en" else "name_id"
-    _region, worst = selectors.area_classes_worst_first(viewer=request.user, code=region.code)
+    _region, worst = selectors.area_classes_worst_first(viewer=request.user, code=region.code, election=election)
     return render(request, "risk/summary.html", {
         "region": region, "band_labels": BAND_LABELS[lang()], "class_chart": class_distribution_chart(worst),
+        "election": election, "elections": selectors.election_choices(election),
         "rows": [(a, [(code, names[1 if name == "name_en" else 0], n) for code, names, n in top]) for a, top in rows],
     })
 
@@ -62,20 +72,22 @@ def tps_list(request):
     klass = request.GET.get("kelas", "2")
     klass = int(klass) if klass in ("0", "1", "2", "3") else 2
     region = region_get(viewer=request.user, code=area) if area else None
-    rows = selectors.tps_risk_list(viewer=request.user, area=area or None, klass=[klass]).select_related(
+    election = _election(request)
+    rows = selectors.tps_risk_list(viewer=request.user, area=area or None, klass=[klass], election=election).select_related(
         "tps__desa__parent", "tps__desa__parent__parent").order_by("-score", "tps__code")
     page = Paginator(rows, 100).get_page(request.GET.get("hal"))
     risks = selectors.viewer_explanations(request.user, list(page.object_list))
     names = indicator_names(code for r in risks for code, _points in r.contributions[:3])
     return render(request, "risk/tps_list.html", {
         "region": region, "area": area, "klass": klass, "class_name": class_label(klass), "page": page,
+        "election": election, "elections": selectors.election_choices(election),
         "classes": [(i, class_label(i)) for i in range(4)],
         "rows": [(r, [names.get(code, code) for code, _points in r.contributions[:3]]) for r in risks]})
 
 
 @login_required
 def tps_risk(request, code):
-    tps, risk = selectors.tps_risk_get(viewer=request.user, code=code)
+    tps, risk = selectors.tps_risk_get(viewer=request.user, code=code, election=request.GET.get("pemilihan"))
     if request.method == "POST":
         return _observation_post(request, tps)
     return render(request, "risk/tps.html", {
@@ -103,7 +115,7 @@ def _observation_post(request, tps):
     except (ValueError, ValidationError) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Value or date is not valid.")
         messages.error(request, text)
-    return redirect("risk:tps", code=tps.code)
+    return redirect(reverse("risk:tps", kwargs={"code": tps.code}) + f"?pemilihan={tps.election}")
 
 
 @login_required
@@ -125,21 +137,23 @@ def _download(content, content_type, filename):
 def export_xlsx(request):
     out = io.BytesIO()
     area = _area(request)
-    exports.tps_rawan_xlsx(viewer=request.user, area=area, out=out)
+    election = _election(request)
+    exports.tps_rawan_xlsx(viewer=request.user, area=area, out=out, election=election)
     return _download(out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     f"tps-rawan-{area}.xlsx")
+                     f"tps-rawan-{election}-{area}.xlsx")
 
 
 @login_required
 def export_geojson(request):
     out = io.BytesIO()
     area = _area(request)
-    exports.classes_geojson(viewer=request.user, area=area, out=out)
-    return _download(out.getvalue(), "application/geo+json", f"kelas-tps-{area}.geojson")
+    election = _election(request)
+    exports.classes_geojson(viewer=request.user, area=area, out=out, election=election)
+    return _download(out.getvalue(), "application/geo+json", f"kelas-tps-{election}-{area}.geojson")
 
 
 @login_required
 def export_png(request):
     out = io.BytesIO()
-    exports.map_png(viewer=request.user, area=_area(request), out=out)
+    exports.map_png(viewer=request.user, area=_area(request), out=out, election=_election(request))
     return HttpResponse(out.getvalue(), content_type="image/png")

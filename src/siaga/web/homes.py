@@ -19,6 +19,11 @@ from siaga.accounts.models import AgencyKind, Role
 from siaga.regions import selectors as regions
 
 
+def focus_election() -> str:
+    """The election the home pages read (the Pemilu when its TPS are loaded): risk, plan and watch list agree."""
+    return regions.default_election()
+
+
 def template_for(user) -> str:
     if user.role == Role.FIELD:
         return "web/home_field.html"
@@ -68,7 +73,7 @@ def personnel_section(user, area) -> dict:
     deployment = features.module("deployment", "selectors")
     if deployment is None:
         return {}
-    plan = deployment.plan_latest(viewer=user, area=area or None)
+    plan = deployment.plan_latest(viewer=user, area=area or None, election=focus_election())
     if plan is None:
         return {"plan": None}
     from siaga.deployment.charts import shortfall_chart
@@ -131,7 +136,8 @@ def watch_section(user, area) -> dict:
     from siaga.risk.presenters import class_label
 
     since = timezone.now() - timedelta(days=7)
-    watch = risk.tps_risk_list(viewer=user, area=area or None, klass=[2]).order_by("-score", "tps__code")
+    watch = risk.tps_risk_list(viewer=user, area=area or None, klass=[2], election=focus_election()).order_by(
+        "-score", "tps__code")
     return {"watch": risk.viewer_explanations(user, list(watch[:25])), "watch_total": watch.count(),
             "changes": [(c, class_label(c.old_class) if c.old_class is not None else "–", class_label(c.new_class))
                         for c in risk.class_changes_since(viewer=user, when=since, area=area or None)[:20]]}

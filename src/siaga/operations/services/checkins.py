@@ -10,23 +10,25 @@ from siaga.operations.broker import publish_after_commit
 from siaga.operations.models import MILESTONE_FIELDS, MissedCheckin, TpsStatus, VotingDay
 from siaga.operations.selectors import voting_day_escalation, voting_day_windows
 from siaga.operations.services.common import require_role
+from siaga.regions.models import Election
 
 
 @transaction.atomic
-def voting_day_configure(*, actor, province_code, date, tz="Asia/Makassar", windows=None, escalation=None):
+def voting_day_configure(*, actor, province_code, date, tz="Asia/Makassar", windows=None, escalation=None,
+                         election=Election.PEMILU):
     require_role(actor, {Role.ADMIN}, "mengatur hari pemungutan")
     windows = windows or [{"milestone": w.milestone, "deadline": w.deadline_local.strftime("%H:%M")}
                           for w in checkins.DEFAULT_WINDOWS]
     escalation = escalation or [{"after_minutes": s.after_minutes, "level": s.level}
                                 for s in checkins.DEFAULT_ESCALATION]
     day = VotingDay.objects.filter(province_code=province_code).first()
-    before = day and {"date": str(day.date), "timezone": day.timezone, "windows": day.windows,
-                      "escalation": day.escalation}
-    after = {"date": str(date), "timezone": tz, "windows": windows, "escalation": escalation}
+    before = day and {"date": str(day.date), "election": day.election, "timezone": day.timezone,
+                      "windows": day.windows, "escalation": day.escalation}
+    after = {"date": str(date), "election": election, "timezone": tz, "windows": windows, "escalation": escalation}
     if before == after:
         return day
     day, _ = VotingDay.objects.update_or_create(province_code=province_code, defaults=dict(
-        date=date, timezone=tz, windows=windows, escalation=escalation))
+        date=date, election=election, timezone=tz, windows=windows, escalation=escalation))
     audit_record(actor=actor, action="votingday.configure", obj_type="voting_day", obj_id=province_code,
                  area_code=province_code, before=before, after=after)
     return day
@@ -56,7 +58,7 @@ def checkin_sweep(*, actor, province_code, now=None) -> dict:
         counts["resolved"] += resolved
         flagged = set(MissedCheckin.objects.filter(milestone=window.milestone, province_code=province_code)
                       .values_list("tps_id", flat=True))
-        missing = (Tps.objects.filter(province_code=province_code).exclude(pk__in=reported.values("pk"))
+        missing = (Tps.objects.filter(province_code=province_code, election=day.election).exclude(pk__in=reported.values("pk"))
                    .values_list("pk", "code", "kabkota_code", "kecamatan_code", "desa_id"))
         new = []
         for pk, code, kab, kec, desa in missing:

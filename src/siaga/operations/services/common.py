@@ -49,7 +49,7 @@ def require_role(user, roles, what):
 
 def tps_in_area(viewer, code):
     try:
-        return tps_get_by_code(viewer=viewer, code=code)
+        return tps_get_by_code(viewer=viewer, code=code, election=selectors.voting_election(str(code)))
     except Http404:
         raise Rejected(_("TPS %(code)s is not in your area.") % {"code": code})
 

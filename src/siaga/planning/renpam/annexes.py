@@ -74,7 +74,8 @@ def plotting(viewer, figures):
 
 def map_annex(viewer, figures):
     title = f"Peta Kerawanan TPS {figures.election_label} - {figures.area_name}"
-    png = mapimage.framed_map(viewer=viewer, area=figures.area_code, title=title)
+    png = mapimage.framed_map(viewer=viewer, area=figures.area_code, title=title,
+                              election=figures.operation.election)
     if png is None:
         return [("p", "Batas wilayah belum dimuat: peta tidak dapat digambar.")]
     return [("img", png, title)]

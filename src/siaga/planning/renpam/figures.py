@@ -17,8 +17,7 @@ from siaga.deployment.selectors import sees_names
 from siaga.planning import selectors
 from siaga.planning.renpam.config import renpam_config
 from siaga.regions.models import Level, Region, Tps
-from siaga.risk.models import AreaRisk
-from siaga.risk.selectors import tps_risk_list
+from siaga.risk.selectors import area_index_by_region, tps_risk_list
 
 # The voting stage opens the "pelaksanaan" phase; its first day is the election day.
 VOTING = "pemungutan"
@@ -139,20 +138,20 @@ def renpam_figures(viewer, operation, plan=LATEST) -> Figures:
                           .values_list("tps__kabkota_code", "klass").annotate(n=Count("tps_id"))):
         if kab in kabs:
             kabs[kab].classes[klass] += n
-    for code, index in AreaRisk.objects.filter(region_id__in=list(kabs)).values_list("region_id", "index"):
+    for code, index in area_index_by_region(codes=kabs, election=operation.election).items():
         kabs[code].index = index
     for n, kab in enumerate(kabs.values(), start=1):
         kab.call_sign = f"{renpam_config()['komunikasi']['polres_prefix']} {n + 10}"
     stages = list(operation.stages.all())
     voting = next((s for s in stages if s.kind == VOTING), None)
-    area_risk = AreaRisk.objects.filter(region_id=area).first()
+    area_index = area_index_by_region(codes=[area], election=operation.election).get(area)
     figures = Figures(
         operation=operation, area_code=area, area_name=_area_name(region), election_label=_election_label(operation),
         election_day=voting.starts_on if voting else None, tps_total=sum(k.tps for k in kabs.values()),
         voters_total=sum(k.voters for k in kabs.values()),
         tps_no_coordinates=sum(k.tps_no_coordinates for k in kabs.values()), kabs=list(kabs.values()),
         plan=operation_plan(viewer=viewer, operation=operation, area=area) if plan is LATEST else plan,
-        index=area_risk.index if area_risk else None, stages=stages,
+        index=area_index, stages=stages,
         threats=selectors.threats_ranked(selectors.threat_list(viewer=viewer, operation=operation)
                                          .prefetch_related("mitigations__owner", "contingencies__steps")))
     _units(figures, kabs, area)

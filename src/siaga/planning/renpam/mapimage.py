@@ -20,10 +20,10 @@ def _font(size, bold=False):
     return ImageFont.truetype(str(path), size) if path.is_file() else ImageFont.load_default()
 
 
-def _bounds(viewer, area):
+def _bounds(viewer, area, election):
     """The same extent map_png draws: the children's boundaries."""
     xs, ys = [], []
-    for _, geojson, _ in area_features(viewer, area):
+    for _, geojson, _ in area_features(viewer, area, election):
         geometry = json.loads(geojson)
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry.get("coordinates", [])
         for polygon in polygons:
@@ -33,13 +33,13 @@ def _bounds(viewer, area):
     return (min(xs), max(xs), min(ys), max(ys)) if xs else None
 
 
-def framed_map(*, viewer, area, title, width=1400) -> bytes | None:
-    """PNG of the area's map with its frame, or None when the area has no boundaries to draw."""
-    bounds = _bounds(viewer, area)
+def framed_map(*, viewer, area, title, election, width=1400) -> bytes | None:
+    """PNG of the area's map in one election with its frame, or None when the area has no boundaries to draw."""
+    bounds = _bounds(viewer, area, election)
     if bounds is None:
         return None
     raw = io.BytesIO()
-    map_w, map_h = map_png(viewer=viewer, area=area, out=raw, width=width)
+    map_w, map_h = map_png(viewer=viewer, area=area, out=raw, width=width, election=election)
     inner = Image.open(io.BytesIO(raw.getvalue())).convert("RGB")
     min_x, max_x, min_y, max_y = bounds
     scale = min((map_w - 20) / max(max_x - min_x, 1e-6), (map_h - 20) / max(max_y - min_y, 1e-6))  # px per degree

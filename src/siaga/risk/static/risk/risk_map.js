@@ -11,7 +11,7 @@
     points: areaValues.then(() => load(el.dataset.points)),
     keyOf: (p) => String(p.kelas_id),
     popup: (p, item) => [[{ bold: p.nama }], [p.kode], [`${item.label || "–"}${p.skor === null ? "" : " · " + number(p.skor, 2)}`],
-                   [{ link: el.dataset.detail || "kerawanan", href: `${el.dataset.tpsUrl}${segment(p.kode)}/` }]],
+                   [{ link: el.dataset.detail || "kerawanan", href: `${el.dataset.tpsUrl}${segment(p.kode)}/${el.dataset.tpsQuery || ""}` }]],
     areas: {
       level: Number(el.dataset.areaLevel),
       keyOf: (code) => (values[code] ? values[code].band : ""),
