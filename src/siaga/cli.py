@@ -229,7 +229,7 @@ def cli_actor(username=None):
             raise CommandError(f"pengguna '{username}' tidak ditemukan", en=f"user '{username}' not found")
         return user
     user, _ = User.objects.get_or_create(
-        username="cli", defaults={"role": Role.ADMIN, "area_code": "", "first_name": "Command line"})
+        username="cli", defaults={"role": Role.ADMIN, "area_code": "", "first_name": "Siaga CLI"})
     return user
 
 

@@ -40,6 +40,7 @@ ALLOWED_ENGLISH = {
     "sektor", "operator", "analis", "mitra", "petugas", "pimpinan", "administrator", "personel",
     "unit", "tim", "media", "zona", "koordinat", "radius", "minimum", "maksimum", "rute", "target",
     "pos", "area", "grid", "nomor", "skor", "indikator", "kategori", "matriks", "bukti", "pdf",
+    "sea",  # Desa Sea, Kolaka (74.01.14.1003): a place name on the lists of TPS
 }
 
 

@@ -23,7 +23,7 @@ def test_observation_import_runs_as_a_job_in_the_server(server):
     assert done.returncode == 0, done.stderr
     token = json.loads(done.stdout)["token"]
     conn = connect(server)
-    status, body, _ = request(conn, "GET", "/api/tps?area=74.01&limit=3", token)
+    status, body, _ = request(conn, "GET", "/api/tps?area=74.01&election=pemilu&limit=3", token)
     codes = [t["code"] for t in json.loads(body)["items"]]
     rows = "".join(f"{code},P24.HAK.01,4,intelkam,2024-02-01\n" for code in codes)
     data, content_type = multipart("file", "observasi.csv", ("kode,indikator,nilai,sumber,tanggal\n" + rows).encode())

@@ -22,7 +22,7 @@ def fresh_tps(db):
     from siaga.operations.models import TpsStatus
 
     def pick(n=1, area="74.10"):
-        rows = Tps.objects.filter(kabkota_code=area).exclude(pk__in=TpsStatus.objects.values("pk")).order_by("code")
+        rows = Tps.objects.filter(election="pemilu", kabkota_code=area).exclude(pk__in=TpsStatus.objects.values("pk")).order_by("code")
         return list(rows[:n])
 
     return pick

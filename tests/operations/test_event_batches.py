@@ -48,9 +48,9 @@ def test_a_batch_leaves_the_same_summary_rows_as_the_same_events_one_by_one(user
 
 def test_each_submission_stands_alone_refusals_retries_and_repeats(polsek_user, cid):
     polsek = polsek_user  # its own kecamatan only
-    own = list(Tps.objects.filter(kecamatan_code="74.01.04").order_by("-code")[:2])
+    own = list(Tps.objects.filter(election="pemilu", kecamatan_code="74.01.04").order_by("-code")[:2])
     events = {t.pk: getattr(TpsStatus.objects.filter(pk=t.pk).first(), "events", 0) for t in own}
-    other = Tps.objects.filter(kabkota_code="74.01").exclude(kecamatan_code="74.01.04").first()
+    other = Tps.objects.filter(election="pemilu", kabkota_code="74.01").exclude(kecamatan_code="74.01.04").first()
     stored_before, repeated = cid(), cid()
     services.tps_event_record(actor=polsek, client_id=stored_before, tps_code=own[0].code, kind="logistik", at=T0)
     submissions = [
@@ -82,7 +82,7 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(user, cid):
     admin = user("admin")
     admin.agency  # the authority check reads the agency once per user object (the token cache keeps it)
     kecamatan = ["74.10.01", "74.10.02"]
-    tps = [t for k in kecamatan for t in Tps.objects.filter(kecamatan_code=k).exclude(
+    tps = [t for k in kecamatan for t in Tps.objects.filter(election="pemilu", kecamatan_code=k).exclude(
         pk__in=TpsStatus.objects.values("pk")).order_by("code")[:6]]
     seen = []
     for chosen in (tps[0:1] + tps[6:7], tps[1:6] + tps[7:12]):
@@ -99,7 +99,7 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(user, cid):
 
 def test_the_batch_api_answers_each_event_in_order(user, fresh_tps, cid):
     petugas = user("polres.kolaka")
-    tps = Tps.objects.filter(kabkota_code=petugas.area_code).exclude(
+    tps = Tps.objects.filter(election="pemilu", kabkota_code=petugas.area_code).exclude(
         pk__in=TpsStatus.objects.values("pk")).order_by("code").first()
     _, raw = token_issue(actor=petugas, user=petugas, name="batch")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -22,7 +22,7 @@ def wita(hour, minute=0):
 @pytest.fixture
 def reported(user, cid):
     admin = user("admin")
-    tps = list(Tps.objects.filter(kecamatan_code=KEC).order_by("code")[:4])
+    tps = list(Tps.objects.filter(election="pemilu", kecamatan_code=KEC).order_by("code")[:4])
     for t, kind, at in ((tps[0], "buka", wita(7, 10)), (tps[1], "buka", wita(8, 30)),
                         (tps[1], "penghitungan", wita(13, 5)), (tps[2], "selesai", wita(15))):
         services.tps_event_record(actor=admin, client_id=cid(), tps_code=t.code, kind=kind, at=at)
@@ -31,7 +31,7 @@ def reported(user, cid):
 
 @pytest.mark.django_db
 def test_timeline_counts_each_milestone_by_the_hour(user, reported):
-    total = Tps.objects.filter(kecamatan_code=KEC).count()
+    total = Tps.objects.filter(election="pemilu", kecamatan_code=KEC).count()
     timeline = selectors.progress_timeline(viewer=user("kapolda"), area=KEC)
     assert timeline["tps"] == total
     at = {label: i for i, label in enumerate(timeline["labels"])}
@@ -47,7 +47,7 @@ def test_timeline_counts_each_milestone_by_the_hour(user, reported):
 @pytest.mark.django_db
 def test_progress_per_desa_adds_up_to_the_kecamatan(user, reported):
     rows = selectors.progress_by_child(viewer=user("kapolda"), area=KEC)
-    assert sum(r["tps"] for r in rows) == Tps.objects.filter(kecamatan_code=KEC).count()
+    assert sum(r["tps"] for r in rows) == Tps.objects.filter(election="pemilu", kecamatan_code=KEC).count()
     assert sum(r["reported"]["buka"] for r in rows) == 3
     assert sum(r["reported"]["penghitungan"] for r in rows) == 2
     assert sum(r["reported"]["selesai"] for r in rows) == 1
@@ -62,7 +62,7 @@ def test_progress_per_desa_adds_up_to_the_kecamatan(user, reported):
 def test_call_list_after_the_opening_deadline_names_the_polsek(user, reported):
     kapolda = user("kapolda")
     calls = selectors.missing_reports(viewer=kapolda, area=KEC, now=wita(9).astimezone(timezone.utc), limit=500)
-    total = Tps.objects.filter(kecamatan_code=KEC).count()
+    total = Tps.objects.filter(election="pemilu", kecamatan_code=KEC).count()
     assert calls["milestone"] == "buka" and calls["deadline"] == wita(7, 15)
     # every TPS with no opening stored is called: all but the three that reported it (the third's stored
     # 'selesai' implies it opened)

@@ -8,8 +8,8 @@ from siaga.regions.models import Tps
 
 
 def test_polsek_user_sees_its_kecamatan_only(polsek_user, user, cid):
-    own = Tps.objects.filter(kecamatan_code="74.01.04").order_by("code")
-    other = Tps.objects.filter(kabkota_code="74.01").exclude(kecamatan_code="74.01.04").order_by("code").first()
+    own = Tps.objects.filter(election="pemilu", kecamatan_code="74.01.04").order_by("code")
+    other = Tps.objects.filter(election="pemilu", kabkota_code="74.01").exclude(kecamatan_code="74.01.04").order_by("code").first()
     summary = selectors.summary(viewer=polsek_user)
     assert summary["tps"] == own.count() > 0
     assert sum(summary["stages"].values()) == own.count()
@@ -26,7 +26,7 @@ def test_polsek_user_sees_its_kecamatan_only(polsek_user, user, cid):
 def test_polsek_cannot_ask_for_another_area(client_as, polsek_user, client):
     client.force_login(polsek_user)
     assert client.get("/api/operations/summary?area=74.02").status_code == 403
-    assert client.get("/api/operations/summary").json()["tps"] == Tps.objects.filter(
+    assert client.get("/api/operations/summary").json()["tps"] == Tps.objects.filter(election="pemilu", 
         kecamatan_code="74.01.04").count()
 
 
@@ -42,7 +42,7 @@ def _sms(client, token, phone, text):
 
 
 def test_sms_status_is_accepted_and_confirmed(client, gateway):
-    tps = Tps.objects.filter(kabkota_code="74.01").order_by("-code").first()
+    tps = Tps.objects.filter(election="pemilu", kabkota_code="74.01").order_by("-code").first()
     r = _sms(client, gateway, "+62 812 3456 7890", f"TPS {tps.code} BUKA")
     assert r.status_code == 200
     assert r.content.decode().startswith(f"Diterima: TPS {tps.code} BUKA")
@@ -52,12 +52,12 @@ def test_sms_status_is_accepted_and_confirmed(client, gateway):
 
 
 def test_sms_incident_and_errors_answered_clearly(client, gateway):
-    tps = Tps.objects.filter(kabkota_code="74.01").order_by("-code").first()
+    tps = Tps.objects.filter(election="pemilu", kabkota_code="74.01").order_by("-code").first()
     r = _sms(client, gateway, "081234567890", f"INSIDEN {tps.code} 3 bentrok massa")
     assert r.status_code == 200 and "kategori bentrok" in r.content.decode()
     r = _sms(client, gateway, "081234567890", f"TPS {tps.code} TUTUP")
     assert r.status_code == 422 and r.content.decode().startswith("Ditolak: Status 'TUTUP' tidak dikenal")
-    outside = Tps.objects.filter(kabkota_code="74.02").first()
+    outside = Tps.objects.filter(election="pemilu", kabkota_code="74.02").first()
     r = _sms(client, gateway, "081234567890", f"TPS {outside.code} BUKA")
     assert r.status_code == 422 and f"TPS {outside.code} tidak ditemukan di wilayah Anda" in r.content.decode()
     assert SmsMessage.objects.filter(accepted=False).count() == 2

@@ -48,7 +48,7 @@ def kpu_operator(db):
 
 
 def _tps(kabkota, n=0):
-    return Tps.objects.filter(kabkota_code=kabkota).order_by("code")[n]
+    return Tps.objects.filter(election="pemilu", kabkota_code=kabkota).order_by("code")[n]
 
 
 # --- 1. client ids never cross areas -------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def test_pemilu_document_has_every_section_formats_and_names(user, pemilu):
     assert "KEPOLISIAN NEGARA REPUBLIK INDONESIA" in text and "DAERAH SULAWESI TENGGARA" in text
     assert re.search(r"Nomor: R/Renpam/\s+/[IVX]+/\d{4}/Ro Ops", text)
     assert "Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum." in text
-    assert "Command line" not in text and "Salinan untuk: Commander, Polda, Polda Sulawesi Tenggara" in text
+    kapolda = user("kapolda")
+    assert "Command line" not in text and f"Salinan untuk: {kapolda.get_full_name()}, {kapolda.agency.name}" in text
     assert "Anoa-1" in text and "Kanal Komando 1" in text  # call signs and channels
     assert "Rp " in text and "orang-hari" in text  # the budget table
     assert "NRP 69010123" in text  # the signature block

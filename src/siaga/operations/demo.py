@@ -62,13 +62,13 @@ FIELD_USERNAME = "petugas"
 
 def demo_field_officer(*, actor, province_code) -> str | None:
     """The sign-in of a PAM TPS officer of the demo roster: the first rostered person whose post in the newest
-    plan lies in their own Polsek's kecamatan, signed in as a field officer of that Polsek."""
+    plan of the voting day's election lies in their own Polsek's kecamatan, signed in as a field officer of that Polsek."""
     from siaga.accounts.demo import DEMO_PASSWORD
     from siaga.accounts.models import Agency, Role
     from siaga.accounts.services import user_upsert
     from siaga.deployment.models import Plan, PlanPersonAssignment
 
-    plan = Plan.objects.filter(area_code=province_code).first()
+    plan = Plan.objects.filter(area_code=province_code, election=voting_election(province_code)).first()
     if plan is None:
         return None
     for a in (PlanPersonAssignment.objects.filter(plan=plan).select_related("person__unit", "post")

@@ -4,7 +4,7 @@ import errno
 import socket
 import sys
 
-from siaga.cli import (CommandError, cli_actor, migrate, port_number, positive_int, print_json, progress_bar,
+from siaga.cli import (CommandError, cli_actor, migrate, number, port_number, positive_int, print_json, progress_bar,
                        region_arg)
 
 DEMO_PROVINCE = "74"  # Sulawesi Tenggara
@@ -84,10 +84,12 @@ def cmd_demo(args):
     if args.json:
         print_json(summary)
     else:
-        print(f"\nSiaga demo siap / ready: {province.name}, {tps['tps']} TPS, {tps['voters']:,} pemilih")
+        print(f"\nSiaga demo siap / ready: {province.name}; Pemilu 2024 {number(tps['tps'])} TPS, "
+              f"{number(tps['voters'])} pemilih; Pilkada 2024 {number(tps['tps_pilkada'])} TPS")
         print(f"Basis data / database: {summary['database']}")
         print(f"Kata sandi semua akun demo / password of every demo account: {DEMO_PASSWORD}")
-        for username, description in users:
+        field = (steps.get("operations") or {}).get("field_officer")
+        for username, description in users + ([(field, "Petugas PAM TPS (laporan lapangan)")] if field else []):
             print(f"  {username:<15} {description}")
     if not args.no_serve:
         serve(args.host, args.port)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from siaga import features
 from siaga.accounts.models import AgencyKind, Role
 from siaga.regions import selectors as regions
+from siaga.regions.models import Election
 
 
 def focus_election() -> str:
@@ -37,7 +38,9 @@ def template_for(user) -> str:
 def context_for(user, template: str) -> dict:
     area = regions.page_area(viewer=user)
     region = regions.region_get(viewer=user, code=area) if area else None
-    context = {"area": area, "region": region, "stats": regions.tps_stats(viewer=user, province=area or None)}
+    election = focus_election()
+    context = {"area": area, "region": region, "election_label": dict(Election.choices)[election],
+               "stats": regions.tps_stats(viewer=user, province=area or None, election=election)}
     if template == "web/home_field.html":
         return context
     context.update(risk_section(user, area))

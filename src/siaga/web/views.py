@@ -37,9 +37,11 @@ def region_index(request):
 def region_detail(request, code):
     region = selectors.region_get(viewer=request.user, code=code)
     children = selectors.region_children(viewer=request.user, region=region)
-    stats = selectors.tps_stats(viewer=request.user, province=region.code)
+    stats = [(label, code, selectors.tps_stats(viewer=request.user, province=region.code, election=code))
+             for code, label in Election.choices]
     return render(request, "web/region_detail.html", {
-        "region": region, "path": selectors.region_path(region), "children": children, "stats": stats,
+        "region": region, "path": selectors.region_path(region), "children": children,
+        "stats": [row for row in stats if row[2]["tps"]],
         "tps": selectors.tps_list(viewer=request.user, area=region.code)[:200] if region.level == 4 else None,
     })
 
@@ -49,10 +51,12 @@ def tps_map(request):
     roots = list(selectors.region_roots(viewer=request.user))
     area = selectors.page_area(viewer=request.user, requested=request.GET.get("wilayah"))
     region = selectors.region_get(viewer=request.user, code=area) if area else None
+    election = selectors.election_or_default(request.GET.get("pemilihan"))
     return render(request, "web/map.html", {
-        "region": region, "roots": roots, "accesses": Access.choices,
+        "region": region, "roots": roots, "accesses": Access.choices, "election": election,
+        "elections": selectors.election_choices(election),
         "area_level": choropleth_level(region.code) if region else 0,
-        "total": selectors.tps_list(viewer=request.user, area=region.code).count() if region else 0,
+        "total": selectors.tps_list(viewer=request.user, area=region.code, election=election).count() if region else 0,
     })
 
 
