@@ -393,7 +393,7 @@ def test_demo_serve_and_a_drill_on_a_fresh_home(tmp_path_factory, shared_data):
     home = tmp_path_factory.mktemp("demo_home")
     done = _siaga(home, "demo", "--no-serve", "--source", str(shared_data))
     assert done.returncode == 0, done.stderr
-    assert "Siaga demo siap" in done.stdout and "8154 TPS" in done.stdout
+    assert "Siaga demo siap" in done.stdout and "Pemilu 2024 8.154 TPS" in done.stdout and "Pilkada 2024 4.611 TPS" in done.stdout
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

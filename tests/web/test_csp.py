@@ -60,7 +60,8 @@ def test_every_kind_of_response_carries_the_strict_policy(client_as, client):
 def test_tps_map_and_risk_map_each_read_their_own_points(client_as):
     """Both endpoints were named tps_points, so /peta/ drew the risk points (no DPT, links to /tps/undefined/)."""
     client = client_as("kapolda")
-    assert 'data-points="/api/tps/points?area=74.01"' in client.get(reverse("tps_map") + "?wilayah=74.01").content.decode()
+    assert 'data-points="/api/tps/points?area=74.01&amp;election=pemilu"' in client.get(
+        reverse("tps_map") + "?wilayah=74.01").content.decode()
     assert 'data-points="/api/risk/tps-points?area=74.01' in client.get(reverse("risk:map") + "?wilayah=74.01").content.decode()
 
 

@@ -71,7 +71,7 @@ def demo_field_officer(*, actor, province_code) -> str | None:
     plan = Plan.objects.filter(area_code=province_code, election=voting_election(province_code)).first()
     if plan is None:
         return None
-    for a in (PlanPersonAssignment.objects.filter(plan=plan).select_related("person__unit", "post")
+    for a in (PlanPersonAssignment.objects.filter(plan=plan, post__kind="tps").select_related("person__unit", "post")
               .order_by("person__nrp")):
         agency = Agency.objects.filter(code=f"POLSEK-{a.post.kecamatan_code}").first()
         if agency is None or a.person.unit.area_code != a.post.kecamatan_code:
