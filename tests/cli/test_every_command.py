@@ -164,8 +164,8 @@ CASES = {
                                        '"phone"',
                                        lambda c: ["operations", "sms-sender", "notaphone", "polres.kolaka"],
                                        "notaphone", "notaphone"),
-    ("operations", "field-officer"): Case(lambda c: ["operations", "field-officer", "petugas", "64080007"],
-                                          '"tps": 7',
+    ("operations", "field-officer"): Case(lambda c: ["operations", "field-officer", "petugas", c.field_nrp],
+                                          '"posts": ["Pos ',
                                           lambda c: ["operations", "field-officer", "petugas", "00000000"],
                                           "NRP 00000000 tidak ada di daftar personel",
                                           "NRP 00000000 is not in the roster"),
@@ -211,6 +211,13 @@ class Context:
         from siaga.regions.models import Tps
 
         return Tps.objects.filter(kabkota_code="74.01", election="pemilu").order_by("code").first().code
+
+    @property
+    def field_nrp(self):
+        """The roster NRP of the demo's field officer (their post guards a TPS)."""
+        from siaga.operations.models import FieldOfficer
+
+        return FieldOfficer.objects.get(user__username="petugas").person.nrp
 
     @property
     def operation(self):
