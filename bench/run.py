@@ -68,7 +68,7 @@ def _format(value):
 
 
 def markdown(results, started, quick):
-    lines = [f"# Siaga benchmark report", "",
+    lines = ["# Siaga benchmark report", "",
              f"Run {started:%Y-%m-%d %H:%M} UTC{' (quick)' if quick else ''} on {describe()}.",
              "Ratios compare each figure with a baseline measured in the same run.", ""]
     for name, result in results.items():
