@@ -83,7 +83,7 @@ CASES = {
     ("risk", "catalogues", "load"): Case(lambda c: ["risk", "catalogues", "load"], "Katalog indikator dimuat",
                                          lambda c: ["risk", "catalogues", "load", "--bogus"],
                                          "argumen tidak dikenal: --bogus", "unrecognized arguments: --bogus"),
-    ("risk", "score"): Case(lambda c: ["risk", "score", "--province", "74"], " TPS: kurang_rawan",
+    ("risk", "score"): Case(lambda c: ["risk", "score", "--province", "74"], "Pemilu: 8.154 TPS: Kurang rawan",
                             lambda c: ["risk", "score", "--province", "74.01"], "bukan kode provinsi",
                             "is not a province code"),
     ("risk", "explain"): Case(lambda c: ["risk", "explain", c.tps], "  P24.",

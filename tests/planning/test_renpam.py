@@ -143,12 +143,14 @@ def test_changing_the_data_changes_the_document(user, pilkada):
 
 def test_figures_are_the_operations_own_and_add_up(user, pemilu):
     figures = renpam_figures(user("kapolda"), pemilu)
-    plan = Plan.objects.filter(area_code="74").first()
+    plan = Plan.objects.filter(area_code="74", election="pemilu").first()
     assert figures.tps_total == Tps.objects.filter(election="pemilu", province_code="74").count() == 8154
     assert figures.plan == plan and figures.posts == plan.summary["posts"]
     assert figures.polri_assigned == plan.summary["polri_assigned"] and figures.bko == plan.summary["bko"]
     assert sum(k.own_assigned + k.bko_in for k in figures.kabs) == figures.polri_assigned
     assert figures.tps_no_coordinates == Tps.objects.filter(election="pemilu", lat__isnull=True).count()
+    # the reserve is what the plan holds back (as `siaga plan deploy` prints it), not every reserve officer
+    assert figures.reserve_total == plan.summary["reserve"] > 0
 
 
 def test_a_polres_reads_its_own_part(user, pemilu):

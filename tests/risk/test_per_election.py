@@ -122,7 +122,7 @@ def test_cli_score_per_election(capsys):
     with pytest.raises(SystemExit):
         main(["risk", "score", "--province", "74"])
     out = capsys.readouterr().out
-    assert "pemilu: 8154 TPS: kurang_rawan" in out and "pilkada: 4611 TPS: kurang_rawan" in out
+    assert "Pemilu: 8.154 TPS: Kurang rawan" in out and "Pilkada: 4.611 TPS: Kurang rawan" in out
     tps = _clean_pilkada_tps()
     with pytest.raises(SystemExit):
         main(["risk", "explain", tps.code, "--election", "pilkada", "--json"])

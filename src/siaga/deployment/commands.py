@@ -23,38 +23,24 @@ def register(sub):
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan_shifts)
 
-    personel = sub.add_parser("personel", help="units and personnel").add_subparsers(dest="action", required=True)
-    p = personel.add_parser("import", help="import a roster (NRP per row) or counts per unit: all rows or none")
-    p.add_argument("file")
-    p.add_argument("--lang", choices=["id", "en"], default="id")
-    p.add_argument("--as", dest="actor")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_import, importer="personnel")
-    pola = sub.add_parser("pola", help="security patterns").add_subparsers(dest="action", required=True)
-    p = pola.add_parser("import", help="import security patterns per class (CSV/XLSX): a new version")
-    p.add_argument("file")
-    p.add_argument("--province", help="province of rows without a provinsi column (default: the user's)")
-    p.add_argument("--lang", choices=["id", "en"], default="id")
-    p.add_argument("--as", dest="actor")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_import, importer="pattern")
-    objek = sub.add_parser("objek", help="guarded objects beside TPS").add_subparsers(dest="action", required=True)
-    p = objek.add_parser("import", help="import guarded objects, or their patterns (a polri_per_objek column), "
-                                        "from CSV/XLSX: all rows or none")
-    p.add_argument("file")
-    p.add_argument("--province", help="province of pattern rows without a provinsi column (default: the user's)")
-    p.add_argument("--lang", choices=["id", "en"], default="id")
-    p.add_argument("--as", dest="actor")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_import, importer="objects")
-    linmas = sub.add_parser("linmas", help="Linmas roster per desa").add_subparsers(dest="action", required=True)
-    p = linmas.add_parser("import", help="import Linmas counts per desa (kode_desa, jumlah_linmas): all rows or none")
-    p.add_argument("file")
-    p.add_argument("--lang", choices=["id", "en"], default="id")
-    p.add_argument("--as", dest="actor")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_import, importer="linmas")
-
+    imports = (("personel", "units and personnel", "personnel", False,
+                "import a roster (NRP per row) or counts per unit: all rows or none"),
+               ("pola", "security patterns", "pattern", True,
+                "import security patterns per class (CSV/XLSX): a new version"),
+               ("objek", "guarded objects beside TPS", "objects", True,
+                "import guarded objects, or their patterns (a polri_per_objek column), from CSV/XLSX: all rows or none"),
+               ("linmas", "Linmas roster per desa", "linmas", False,
+                "import Linmas counts per desa (kode_desa, jumlah_linmas): all rows or none"))
+    for group, group_help, importer, by_province, action_help in imports:
+        p = sub.add_parser(group, help=group_help).add_subparsers(dest="action", required=True).add_parser(
+            "import", help=action_help)
+        p.add_argument("file")
+        if by_province:
+            p.add_argument("--province", help="province of rows without a provinsi column (default: the user's)")
+        p.add_argument("--lang", choices=["id", "en"], default="id")
+        p.add_argument("--as", dest="actor")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=cmd_import, importer=importer)
 
 def unit_rows(actor, plan, area):
     """Per Polres (Polsek for a kab/kota plan): the figures of the deployment page's unit table, same selector."""

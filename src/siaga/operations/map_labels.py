@@ -5,12 +5,9 @@ then a missed check-in, then the least advanced stage)."""
 from django.utils.translation import gettext_lazy as _
 
 from siaga.core import tps_state
+from siaga.operations.labels import TpsStage
 
-STAGE_LABELS = {
-    tps_state.PREPARATION: _("Preparation"), tps_state.LOGISTICS: _("Logistics arrived"),
-    tps_state.OPENED: _("Opened"), tps_state.VOTING: _("Voting"), tps_state.COUNTING: _("Counting"),
-    tps_state.FINISHED: _("Count finished"), tps_state.HANDED_OVER: _("Handed over"),
-}
+STAGE_LABELS = {stage: TpsStage(stage).label for stage in tps_state.STAGES}  # the words of labels.py
 FLAG_LABELS = {"gangguan": _("Disturbed or suspended"), "terlambat": _("Check-in overdue")}
 
 

@@ -4,7 +4,7 @@ import io
 import sys
 from pathlib import Path
 
-from siaga.cli import CommandError, cli_actor, input_file, print_json, print_summary, region_arg, report_rejection
+from siaga.cli import CommandError, cli_actor, input_file, number, print_json, print_summary, region_arg, report_rejection
 
 
 ELECTIONS = ["pemilu", "pilkada"]  # regions.models.Election (not imported: the parser is built before Django)
@@ -60,8 +60,15 @@ def cmd_score(args):
     if args.json:
         print_json(result)
         return
+    from siaga.core.scoring import CLASS_NAMES
+    from siaga.regions.models import Election
+    from siaga.risk.presenters import class_label
+
+    labels = {name: class_label(k) for k, name in enumerate(CLASS_NAMES)}
+    lang = getattr(args, "lang", "id")
     for election, figures in result["by_election"].items() or [(result["election"], result)]:
-        print(f"{election}: {figures['tps']} TPS: " + ", ".join(f"{k} {v}" for k, v in figures["by_class"].items()))
+        print(f"{dict(Election.choices)[election]}: {number(figures['tps'], lang)} TPS: "
+              + ", ".join(f"{labels.get(k, k)} {number(v, lang)}" for k, v in figures["by_class"].items()))
 
 
 def cmd_explain(args):

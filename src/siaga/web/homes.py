@@ -20,11 +20,6 @@ from siaga.regions import selectors as regions
 from siaga.regions.models import Election
 
 
-def focus_election() -> str:
-    """The election the home pages read (the Pemilu when its TPS are loaded): risk, plan and watch list agree."""
-    return regions.default_election()
-
-
 def template_for(user) -> str:
     if user.role == Role.FIELD:
         return "web/home_field.html"
@@ -38,14 +33,14 @@ def template_for(user) -> str:
 def context_for(user, template: str) -> dict:
     area = regions.page_area(viewer=user)
     region = regions.region_get(viewer=user, code=area) if area else None
-    election = focus_election()
+    election = regions.default_election()  # one election for every figure of the page
     context = {"area": area, "region": region, "election_label": dict(Election.choices)[election],
                "stats": regions.tps_stats(viewer=user, province=area or None, election=election)}
     if template == "web/home_field.html":
         return context
-    context.update(risk_section(user, area))
+    context.update(risk_section(user, area, election))
     if template == "web/home_analyst.html":
-        context.update(watch_section(user, area))
+        context.update(watch_section(user, area, election))
         context.update(incident_section(user, area))
         return context
     context.update(incident_section(user, area))
@@ -54,29 +49,29 @@ def context_for(user, template: str) -> dict:
     if template == "web/home_shared.html":
         context.update(custody_section(user, area))
         return context
-    context.update(personnel_section(user, area))
+    context.update(personnel_section(user, area, election))
     context.update(calendar_section(user))
     return context
 
 
-def risk_section(user, area) -> dict:
+def risk_section(user, area, election) -> dict:
     risk = features.module("risk", "selectors")
     if risk is None or not area:
         return {}
     from siaga.risk.charts import class_distribution_chart
     from siaga.risk.presenters import class_label
 
-    _region, own = risk.area_risk_get(viewer=user, code=area)
-    _region, children = risk.area_classes_worst_first(viewer=user, code=area)
+    _region, own = risk.area_risk_get(viewer=user, code=area, election=election)
+    _region, children = risk.area_classes_worst_first(viewer=user, code=area, election=election)
     return {"risk": own, "risk_children": children, "class_labels": [class_label(i) for i in range(4)],
             "class_chart": class_distribution_chart(children) if children else None}
 
 
-def personnel_section(user, area) -> dict:
+def personnel_section(user, area, election) -> dict:
     deployment = features.module("deployment", "selectors")
     if deployment is None:
         return {}
-    plan = deployment.plan_latest(viewer=user, area=area or None, election=focus_election())
+    plan = deployment.plan_latest(viewer=user, area=area or None, election=election)
     if plan is None:
         return {"plan": None}
     from siaga.deployment.charts import shortfall_chart
@@ -132,14 +127,14 @@ def calendar_section(user) -> dict:
     return {"calendar": True, "stage_now": planning.current_stage(user), "stage_next": planning.stage_next(user)}
 
 
-def watch_section(user, area) -> dict:
+def watch_section(user, area, election) -> dict:
     risk = features.module("risk", "selectors")
     if risk is None:
         return {}
     from siaga.risk.presenters import class_label
 
     since = timezone.now() - timedelta(days=7)
-    watch = risk.tps_risk_list(viewer=user, area=area or None, klass=[2], election=focus_election()).order_by(
+    watch = risk.tps_risk_list(viewer=user, area=area or None, klass=[2], election=election).order_by(
         "-score", "tps__code")
     return {"watch": risk.viewer_explanations(user, list(watch[:25])), "watch_total": watch.count(),
             "changes": [(c, class_label(c.old_class) if c.old_class is not None else "–", class_label(c.new_class))

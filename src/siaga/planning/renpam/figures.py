@@ -173,11 +173,14 @@ def _election_label(operation):
 
 
 def _units(figures, kabs, area):
-    """Reserves, TNI and Linmas as the units report them (available for election duty)."""
+    """Reserves (what the plan holds back, as `siaga plan deploy` reports it; without a plan, what the units have
+    available), TNI and Linmas as the units report them (available for election duty)."""
     units = Unit.objects.filter(Q(area_code=area) | Q(area_code__startswith=area + ".") | Q(area_code="")) \
         if area else Unit.objects.all()
+    held = figures.plan.summary.get("reserve_by_unit") if figures.plan else None
     for unit in units.filter(kind__in=(UnitKind.BRIMOB, UnitKind.DALMAS)).order_by("code"):
-        figures.reserves.append((unit.name, unit.get_kind_display(), unit.available))
+        kept = unit.available if held is None else held.get(str(unit.pk), 0)
+        figures.reserves.append((unit.name, unit.get_kind_display(), kept))
     figures.tni_available = units.filter(kind=UnitKind.TNI).aggregate(n=Sum("available"))["n"] or 0
     for code, n in units.filter(kind=UnitKind.LINMAS).values_list("area_code", "available"):
         if code[:5] in kabs:
