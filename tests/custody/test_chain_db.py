@@ -46,6 +46,27 @@ def test_verify_database_reports_clean_then_checkpoint_covers_new_heads(user, wa
     assert report.ok and report.events == Event.objects.count() and report.checkpoints == cp.seq
 
 
+def test_a_served_process_leaves_the_batch_checkpoint_to_its_timer(user, warehouse_tps, at, client_id, monkeypatch,
+                                                                   settings, django_capture_on_commit_callbacks):
+    """Under `siaga serve` the request that committed a handover only nudges the timer thread; without a
+    timer (the CLI, a test) the batch takes its checkpoint itself."""
+    import threading
+
+    from siaga.custody import timer
+    from siaga.custody.models import Checkpoint
+
+    settings.CUSTODY_CHECKPOINT_GAP = 0
+    _, boxes = warehouse_tps
+    wake, taken = threading.Event(), Checkpoint.objects.count()
+    monkeypatch.setattr(timer, "_wake", wake)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _move(user("admin"), boxes, f"KPU-{boxes[0].kabkota_code}", f"PPK-{boxes[0].kecamatan_code}", at,
+              client_id())
+    assert callbacks and wake.is_set() and Checkpoint.objects.count() == taken
+    monkeypatch.setattr(timer, "_wake", None)
+    assert services.checkpoint_after_commit() is not None and Checkpoint.objects.count() == taken + 1
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks exist only on PostgreSQL")
 def test_a_checkpoint_locks_only_the_rows_it_covers_never_the_item_table(user, warehouse_tps, at, client_id):
     """Handovers go on while a checkpoint is signed: it holds no lock on the item table that would stop an

@@ -1,7 +1,9 @@
 """The checkpoint timer of `siaga serve`: a signed checkpoint every few seconds whenever a chain head moved.
 
-Appends already take one when their batch commits; the timer covers a batch whose checkpoint failed (another
-worker held the lock, a refused event) so no event stays uncovered for long. Interval in seconds from
+In a served process a committed batch only nudges this thread (``nudge``), so no handover request waits for a
+checkpoint to be computed and signed; elsewhere (the CLI, tests) the batch takes it inline. The timer also
+covers a batch whose checkpoint failed (another worker held the lock, a refused event) so no event stays
+uncovered for long. Interval in seconds from
 ``SIAGA_CUSTODY_CHECKPOINT_SECONDS`` (default 10; 0 turns the timer off). A separate process can do the
 same: ``siaga custody checkpoint --every 60``.
 """
@@ -14,6 +16,15 @@ from django.db import close_old_connections
 
 log = logging.getLogger("siaga.custody")
 DEFAULT_SECONDS = 10
+_wake: threading.Event | None = None  # set while a timer runs in this process
+
+
+def nudge() -> bool:
+    """Ask the running timer for a checkpoint soon; False when no timer runs here (take it inline)."""
+    if _wake is None:
+        return False
+    _wake.set()
+    return True
 
 
 def start(seconds: int | None = None) -> threading.Thread | None:
@@ -21,20 +32,31 @@ def start(seconds: int | None = None) -> threading.Thread | None:
     every = int(os.environ.get("SIAGA_CUSTODY_CHECKPOINT_SECONDS", DEFAULT_SECONDS)) if seconds is None else seconds
     if every <= 0:
         return None
-    stop = threading.Event()
+    global _wake
+    stop, wake = threading.Event(), threading.Event()
 
     def run():
+        from django.conf import settings
+
         from siaga.custody.services import checkpoint_auto
 
-        while not stop.wait(every):
+        gap = getattr(settings, "CUSTODY_CHECKPOINT_GAP", 5)
+        while not stop.is_set():
+            nudged = wake.wait(every)
+            wake.clear()
+            if stop.is_set():
+                break
             try:
                 checkpoint_auto()
             except Exception:  # a database hiccup must not end the timer
                 log.exception("custody checkpoint timer")
             finally:
                 close_old_connections()
+            if nudged:
+                stop.wait(gap)  # batches committing meanwhile share the next checkpoint
 
     thread = threading.Thread(target=run, name="custody-checkpoint", daemon=True)
     thread.stop = stop
+    _wake = wake
     thread.start()
     return thread
