@@ -175,6 +175,7 @@ class _Reader:
         self.editions: dict[str, dict] = {}  # name -> metadata and the line that set it
         self.bands: dict[tuple[str, int], tuple[int, dict]] = {}  # (edition, level) -> (line, {name: (lo, hi)})
         self.rows: list[_Row] = []
+        self.bad_bands: set[tuple[str, int]] = set()  # (edition, level) whose bands were refused: said once
 
     def problem(self, line, fld, value, code, **params):
         column = self.table.headers.get(fld, fld[4:] if fld and fld.startswith("dim:") else fld) if fld else None
@@ -242,9 +243,10 @@ class _Reader:
                 self.problem(line, f"band_{name}", text, "bad_range" if text else "missing_value")
             ranges[name] = parsed
         if None in ranges.values():
-            return
+            return self.bad_bands.add((edition, level))
         overlap = bands_overlap([(n, lo, hi) for n, (lo, hi) in ranges.items()])
         if overlap:
+            self.bad_bands.add((edition, level))
             return self.problem(line, f"band_{overlap[1]}", texts[overlap[1]], "band_overlap", first=overlap[0],
                                 second=overlap[1], level=LEVELS[level])
         first = self.bands.setdefault((edition, level), (line, ranges))
@@ -321,6 +323,8 @@ def _resolve_bands(reader) -> dict:
     bands = {key: ranges for key, (_line, ranges) in reader.bands.items()}
     for row in reader.rows:
         ranges = bands.get((row.edition, row.level)) or stored.get((row.edition, row.level))
+        if ranges is None and (row.edition, row.level) in reader.bad_bands:
+            continue
         if ranges is None:
             reader.problem(row.line, "band_rendah", row.edition, "no_bands", level=LEVELS[row.level])
             bands[(row.edition, row.level)] = {}  # said once

@@ -65,10 +65,12 @@ def summary(request):
     region, rows = selectors.kabkota_summary(viewer=request.user, province=_area(request), election=election)
     name = "name_en" if lang() == "en" else "name_id"
     _region, worst = selectors.area_classes_worst_first(viewer=request.user, code=region.code, election=election)
+    ikp = selectors.ikp_by_region(codes=[a.region_id for a, _top in rows])
     return render(request, "risk/summary.html", {
         "region": region, "level_labels": LEVEL_LABELS[lang()], "class_chart": class_distribution_chart(worst),
         "election": election, "elections": selectors.election_choices(election),
-        "rows": [(a, [(code, names[1 if name == "name_en" else 0], n) for code, names, n in top]) for a, top in rows],
+        "rows": [(a, [(code, names[1 if name == "name_en" else 0], n) for code, names, n in top], ikp.get(a.region_id))
+                 for a, top in rows],
     })
 
 
