@@ -45,6 +45,8 @@ def unknown_option(words):
 
 
 OBS = "kode,indikator,nilai,sumber,tanggal\n{tps},P24.HAK.01,1,bawaslu,2024-02-01\n"
+IKP = ("edisi,tanggal_rilis,jenis,tema,sumber,kode_wilayah,skor,kategori,pita_rendah,pita_sedang,pita_tinggi\n"
+       'IKP CLI,2022-12-16,umum,,Uji,74,"38,32",,"< 21,7","21,7-68,5","68,5-100"\n')
 PATTERNS = ("operasi,kelas,polri_per_pos,tps_per_pos_min,tps_per_pos_max,linmas_per_tps,tni_per_pos\n"
             "Latihan CLI,kurang rawan,2,4,4,6,0\nLatihan CLI,rawan,4,2,2,8,0\n"
             "Latihan CLI,sangat rawan,6,2,2,8,1\nLatihan CLI,khusus,2,1,1,2,0\n")
@@ -92,6 +94,15 @@ CASES = {
                              "Pengamatan diimpor dari obs.csv",
                              lambda c: ["risk", "import", c.write("bad.csv", "a,b\n1,2\n")],
                              "Tidak ada yang disimpan", "Nothing was saved"),
+    ("risk", "ikp", "import"): Case(lambda c: ["risk", "ikp", "import", c.write("ikp.csv", IKP)], "IKP diimpor dari ikp.csv",
+                                    lambda c: ["risk", "ikp", "import", c.write("ikp-bad.csv", IKP.replace("38,32", "abc"))],
+                                    "Tidak ada yang disimpan", "Nothing was saved"),
+    ("risk", "ikp", "show"): Case(lambda c: ["risk", "ikp", "show", "--area", "74"], "38.32 (sedang)",
+                                  lambda c: ["risk", "ikp", "show", "--area", "74.01", "--edition", "Tidak Ada"],
+                                  "belum ada IKP untuk 74.01", "no IKP for 74.01"),
+    ("risk", "ikp", "editions"): Case(lambda c: ["risk", "ikp", "editions"], "IKP Pemilu dan Pemilihan Serentak 2024",
+                                      lambda c: ["risk", "ikp", "editions", "--bogus"], "argumen tidak dikenal: --bogus",
+                                      "unrecognized arguments: --bogus"),
     ("risk", "export"): Case(lambda c: ["risk", "export", "--area", "74.01", "--format", "geojson", "--output",
                                         c.path("k.geojson")], "GEOJSON 74.01 ->",
                              lambda c: ["risk", "export", "--area", "99", "--format", "png", "--output",

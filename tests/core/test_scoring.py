@@ -15,12 +15,11 @@ from siaga.core.catalogues import (
     INTELKAM_AREA,
     VARIABLES,
 )
+from siaga.core.siaga_index import siaga_level
 from siaga.core.scoring import (
     CLASS_NAMES,
-    KABKOTA_BANDS,
     KHUSUS,
     KURANG_RAWAN,
-    PROVINCE_BANDS,
     RAWAN,
     SANGAT_RAWAN,
     AreaWeights,
@@ -282,16 +281,12 @@ def test_score_areas_bulk_marks_unassessed():
 
 
 @pytest.mark.parametrize(
-    ("index", "bands", "expected"),
-    [
-        (68.5, PROVINCE_BANDS, 2), (68.49, PROVINCE_BANDS, 1), (38.32, PROVINCE_BANDS, 1),
-        (21.7, PROVINCE_BANDS, 1), (21.69, PROVINCE_BANDS, 0),
-        (49.33, KABKOTA_BANDS, 2), (49.32, KABKOTA_BANDS, 1), (13.47, KABKOTA_BANDS, 1),
-        (13.46, KABKOTA_BANDS, 0), (0.0, KABKOTA_BANDS, 0), (100.0, KABKOTA_BANDS, 2),
-    ],
+    ("index", "expected"),
+    [(0.0, 0), (9.99, 0), (10.0, 1), (29.99, 1), (30.0, 2), (100.0, 2)],
 )
-def test_band_boundaries(index, bands, expected):
-    assert band(index, bands) == expected
+def test_siaga_level_boundaries(index, expected):
+    """Siaga's own scale (core.siaga_index): a threshold value belongs to the level above."""
+    assert siaga_level(index) == expected
 
 
 def test_band_arrays_and_custom_bands():

@@ -17,7 +17,8 @@ def test_risk_map_colours_areas_and_tps_then_opens_a_tps(sign_in, server):
     el = page.locator("#risk-map")
     assert int(el.get_attribute("data-areas_loaded")) == 12  # Kolaka's kecamatan
     assert int(el.get_attribute("data-points_loaded")) > 100
-    assert "Indeks wilayah" in page.get_by_test_id("area-index").inner_text()
+    assert "Indeks Kerawanan Siaga" in page.get_by_test_id("area-index").inner_text()
+    assert "IKP Bawaslu" in page.get_by_test_id("ikp").inner_text()
     assert all(url.startswith(server["url"]) for url in requested), requested
     assert not page.failed_requests
     # Only rawan and worse: fewer points.

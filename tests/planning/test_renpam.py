@@ -87,6 +87,12 @@ def test_pemilu_document_has_every_section_formats_and_names(user, pemilu):
     assert "8.154 TPS" in text and "8154" not in text
     assert fmt.num(plan.summary["posts"]) in text and fmt.num(plan.summary["polri_assigned"]) in text
     assert "14 Februari 2024" in text and "Indeks Kerawanan Siaga" in text
+    # Siaga's own index on its own scale beside Bawaslu's IKP as published, never against Bawaslu's bands.
+    vulnerability = next(t for t in doc.tables if t.rows[0].cells[-1].text == "IKP Bawaslu (skor, kategori)")
+    total = [c.text for c in vulnerability.rows[-1].cells]
+    assert total[0] == "Jumlah" and total[-1] == "38,32 (sedang)" and "(Siaga " in total[-2]
+    assert "Rumus: Indeks Kerawanan Siaga = (0,4 × rerata skor TPS" in text
+    assert "IKP Pemilu dan Pemilihan Serentak 2024, rilis 16 Desember 2022" in text
     assert re.search(r"\d+,\d %", text)  # shares as 7,7 %
     assert not re.search(r"\b\d+\.\d %", text)  # never 7.7 %
     assert "Kabupaten Muna" in text and "Polres Muna" in text

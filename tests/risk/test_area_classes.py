@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from siaga.core.scoring import BAND_NAMES, CLASS_NAMES
+from siaga.core.scoring import CLASS_NAMES
+from siaga.core.siaga_index import LEVEL_KEYS
 from siaga.risk.models import AreaRisk, TpsRisk
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +36,14 @@ def test_kabkota_figures_add_up_to_the_cli_score(client_as, capsys):
 
 
 def test_one_kabkota_by_hand_from_the_tps_classes(client_as):
-    """Kolaka's row counted directly from its scored TPS, and its band and index from its AreaRisk."""
+    """Kolaka's row counted directly from its scored TPS, and its Siaga level and index from its AreaRisk."""
     row = client_as("polres.kolaka").get("/api/risk/area-classes/2").json()["areas"]["74.01"]
     counts = [TpsRisk.objects.filter(tps__kabkota_code="74.01", tps__election="pemilu", klass=k).count()
               for k in range(4)]
     assert [row[CLASS_NAMES[k]] for k in range(4)] == counts and row["tps"] == sum(counts)
     stored = AreaRisk.objects.get(region_id="74.01", election="pemilu")
-    assert row["band"] == BAND_NAMES[stored.band] and row["indeks"] == round(stored.index, 2)
+    assert row["siaga_level"] == LEVEL_KEYS[stored.siaga_level] and row["siaga_index"] == round(stored.index, 2)
+    assert "band" not in row  # Siaga's index is never read against Bawaslu's bands
 
 
 def test_polres_gets_only_its_kabkota(client_as):

@@ -109,7 +109,7 @@ def test_polres_sees_only_its_area_in_pages_api_and_exports(client_as):
     png = Image.open(io.BytesIO(client.get("/kerawanan/ekspor/peta.png").content))
     assert png.format == "PNG" and png.size[0] == 1200
     areas = client.get("/api/risk/areas/74.01").json()["features"]
-    assert len(areas) == 12 and all(0 <= f["properties"]["indeks"] <= 100 for f in areas)
+    assert len(areas) == 12 and all(0 <= f["properties"]["siaga_index"] <= 100 for f in areas)
 
 
 def test_partner_does_not_see_intelkam_findings(client_as):

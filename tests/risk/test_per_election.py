@@ -13,7 +13,7 @@ from siaga.risk.models import AreaRisk, Indicator, TpsRisk
 from siaga.risk.selectors import area_risk_get, area_summary, default_election, tps_risk_get, tps_risk_list
 
 pytestmark = pytest.mark.django_db
-FIELDS = ("index", "band", "intel", "score_sum", "tps", "kurang_rawan", "rawan", "sangat_rawan", "khusus",
+FIELDS = ("index", "siaga_level", "intel", "score_sum", "tps", "kurang_rawan", "rawan", "sangat_rawan", "khusus",
           "computed_at")
 
 

@@ -81,7 +81,7 @@ def test_correction_is_audited_with_before_and_after(user):
     assert Observation.objects.filter(tps=tps).count() == 1
 
 
-AREA_FIELDS = ("level", "band", "intel", "tps", "kurang_rawan", "rawan", "sangat_rawan", "khusus")
+AREA_FIELDS = ("level", "siaga_level", "intel", "tps", "kurang_rawan", "rawan", "sangat_rawan", "khusus")
 
 
 def _areas():
@@ -89,7 +89,7 @@ def _areas():
 
 
 def _assert_same_areas(incremental, full):
-    """Counts, bands and Intelkam scores equal; sums and indices equal up to the rounding of running totals."""
+    """Counts, Siaga levels and Intelkam scores equal; sums and indices equal up to the rounding of running totals."""
     assert incremental.keys() == full.keys()
     for code, area in full.items():
         kept = incremental[code]

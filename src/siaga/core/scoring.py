@@ -50,8 +50,6 @@ CLASS_LABELS = {
     "id": ("Kurang rawan", "Rawan", "Sangat rawan", "Khusus"),
     "en": ("Low vulnerability", "Vulnerable", "Highly vulnerable", "Special location"),
 }
-BAND_NAMES = ("rendah", "sedang", "tinggi")
-BAND_LABELS = {"id": ("Rendah", "Sedang", "Tinggi"), "en": ("Low", "Medium", "High")}
 
 KINDS = ("bool", "count", "share")
 TARGETS = ("tps", "area")
@@ -453,19 +451,8 @@ class Bands:
             raise ValueError("need 0 <= medium_min <= high_min <= 100")
 
 
-# Bawaslu IKP 2024 bands; desa and kecamatan use the kab/kota ones.
-PROVINCE_BANDS = Bands(high_min=68.5, medium_min=21.7)
-KABKOTA_BANDS = Bands(high_min=49.33, medium_min=13.47)
-DEFAULT_BANDS = {
-    "provinsi": PROVINCE_BANDS,
-    "kabkota": KABKOTA_BANDS,
-    "kecamatan": KABKOTA_BANDS,
-    "desa": KABKOTA_BANDS,
-}
-
-
 def band(index: float | np.ndarray, bands: Bands) -> int | np.ndarray:
-    """0 low, 1 medium, 2 high (see BAND_NAMES); a threshold value belongs to the band above."""
+    """0 low, 1 medium, 2 high; a threshold value belongs to the band above (siaga_index.siaga_level)."""
     result = np.searchsorted(np.array([bands.medium_min, bands.high_min]), index, side="right")
     return int(result) if np.ndim(result) == 0 else result.astype(np.int8)
 

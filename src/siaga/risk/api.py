@@ -11,13 +11,13 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from siaga.core.scoring import BAND_NAMES
+from siaga.core.siaga_index import LEVEL_KEYS
 from siaga.jobs.api import job_accepted
 from siaga.regions.api import feature_collection
 from siaga.regions.selectors import region_get, tps_get_by_code
 from siaga.risk import exports, selectors, services
 from siaga.risk.models import Indicator
-from siaga.risk.presenters import lang, tps_explanation
+from siaga.risk.presenters import ikp_score_view, lang, tps_explanation
 from siaga.risk.sources import SourceNotAllowed
 
 router = Router(tags=["risk"])
@@ -74,13 +74,33 @@ def area_choropleth(request, code: str, pemilihan: str = ""):
 
 
 @router.get("/area-classes/{level}", url_name="risk_area_classes",
-            summary="Index band and TPS per class of every kab/kota (2) or kecamatan (3) of an area: the choropleth")
+            summary="Indeks Kerawanan Siaga, Tingkat Siaga and TPS per class of every kab/kota (2) or kecamatan (3) of "
+                    "an area: the choropleth")
 def area_classes(request, level: int, area: str = "", pemilihan: str = ""):
     election = selectors.election_or_default(pemilihan)
     rows = selectors.area_risk_level(viewer=request.auth, level=level, area=area or None, election=election)
     return {"level": level, "pemilihan": election, "areas": {r.region_id: {
-        "indeks": round(r.index, 2), "band": BAND_NAMES[r.band], "tps": r.tps, "kurang_rawan": r.kurang_rawan,
+        "siaga_index": round(r.index, 2), "siaga_level": LEVEL_KEYS[r.siaga_level], "tps": r.tps, "kurang_rawan": r.kurang_rawan,
         "rawan": r.rawan, "sangat_rawan": r.sangat_rawan, "khusus": r.khusus} for r in rows}}
+
+
+@router.get("/ikp/{code}", url_name="risk_ikp",
+            summary="Bawaslu's IKP of an area as published (one edition, or every edition with all=true), beside "
+                    "Siaga's own index with the strong-disagreement flag")
+def ikp_area(request, code: str, edition: str = "", all: bool = False, pemilihan: str = ""):
+    region, scores = selectors.ikp_area_scores(viewer=request.auth, code=code, edition=edition or None,
+                                               all_editions=all)
+    _region, siaga = selectors.area_risk_get(viewer=request.auth, code=region.code,
+                                             election=selectors.election_or_default(pemilihan))
+    return {"area": region.code, "editions": [ikp_score_view(s, siaga) for s in scores]}
+
+
+@router.get("/ikp-editions", summary="Stored IKP editions (general and thematic) with their bands per level")
+def ikp_editions(request):
+    return [{"edition": e.name, "released_on": e.released_on, "kind": e.kind, "theme": e.theme, "source": e.source,
+             "areas": e.n_scores, "bands": [{"level": b.level, "name": b.name, "lower": b.lower, "upper": b.upper}
+                                            for b in e.bands.all()]}
+            for e in selectors.ikp_editions(viewer=request.auth)]
 
 
 def in_utc(moment: datetime) -> datetime:

@@ -7,6 +7,11 @@ from pathlib import Path
 from siaga.cli import CommandError, cli_actor, input_file, number, print_json, print_summary, region_arg, report_rejection
 
 
+IKP_IMPORT_HELP = (
+    "import Bawaslu's IKP from CSV or XLSX, all rows or none: one row per area with edisi, tanggal_rilis, jenis "
+    "(umum|tematik), tema, sumber, kode_wilayah, nama_wilayah, skor, kategori (blank: read from the bands), "
+    "pita_rendah, pita_sedang, pita_tinggi (e.g. '< 21,7', '21,7-68,5', '68,5-100'), and 'dimensi: NAME' / "
+    "'subdimensi: DIMENSION > NAME' columns; see src/siaga/risk/data/ikp_2024.csv")
 ELECTIONS = ["pemilu", "pilkada"]  # regions.models.Election (not imported: the parser is built before Django)
 
 
@@ -36,6 +41,24 @@ def register(sub):
     p.add_argument("--as", dest="actor")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import)
+    ikp = risk.add_parser("ikp", help="Bawaslu's IKP (Indeks Kerawanan Pemilu) as published: import, show, "
+                          "editions").add_subparsers(dest="what", required=True)
+    p = ikp.add_parser("import", help=IKP_IMPORT_HELP, description=IKP_IMPORT_HELP)
+    p.add_argument("file")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ikp_import)
+    p = ikp.add_parser("show", help="an area's IKP as published beside Siaga's own index (disagreement flagged)")
+    p.add_argument("--area", required=True)
+    p.add_argument("--edition", help="edition name (default: the newest general edition with the area)")
+    p.add_argument("--all-editions", action="store_true", help="every edition of the area, newest first (compare)")
+    p.add_argument("--election", choices=ELECTIONS, help="Siaga's index of this election (default: the default)")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ikp_show)
+    p = ikp.add_parser("editions", help="stored IKP editions with their bands per level")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ikp_editions)
     p = risk.add_parser("export", help="TPS rawan (XLSX), classes (GeoJSON) or a map image (PNG)")
     p.add_argument("--area", required=True)
     p.add_argument("--format", choices=["xlsx", "geojson", "png"], required=True)
@@ -69,6 +92,11 @@ def cmd_score(args):
     for election, figures in result["by_election"].items() or [(result["election"], result)]:
         print(f"{dict(Election.choices)[election]}: {number(figures['tps'], lang)} TPS: "
               + ", ".join(f"{labels.get(k, k)} {number(v, lang)}" for k, v in figures["by_class"].items()))
+        if figures.get("siaga_index") is not None:
+            from siaga.core.siaga_index import INDEX_NAME, LEVEL_KEYS, level_label
+
+            print(f"  {INDEX_NAME[lang]}: {figures['siaga_index']:.2f} "
+                  f"({level_label(LEVEL_KEYS.index(figures['siaga_level']), lang)})")
 
 
 def cmd_explain(args):
@@ -118,3 +146,76 @@ def cmd_export(args):
     writer(viewer=actor, area=area, out=out, election=election)
     Path(args.output).write_bytes(out.getvalue())
     print(f"{args.format.upper()} {area} -> {args.output} ({election})", file=sys.stderr)
+
+
+def cmd_ikp_import(args):
+    from siaga.core.importkit import ImportRejected
+    from siaga.risk.ikp_import import ikp_import
+
+    path = input_file(args.file)
+    try:
+        result = ikp_import(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name, lang=args.lang)
+    except ImportRejected as rejected:
+        return report_rejection(rejected, filename=path.name, lang=args.lang, as_json=args.json)
+    data = result.as_dict()
+    if args.json:
+        print_json({k: data[k] for k in ("created", "updated", "unchanged", "errors")})
+        return
+    title = f"IKP diimpor dari {path.name}" if args.lang == "id" else f"IKP imported from {path.name}"
+    print_summary(title, {k: data[k] for k in ("created", "updated", "unchanged")}, False)
+
+
+def cmd_ikp_show(args):
+    from django.http import Http404
+
+    from siaga.risk.presenters import ikp_score_view
+    from siaga.risk.selectors import area_risk_get, ikp_area_scores
+
+    actor, area = cli_actor(args.actor), region_arg(args.area)
+    try:
+        region, scores = ikp_area_scores(viewer=actor, code=area, edition=args.edition,
+                                         all_editions=args.all_editions)
+    except Http404:
+        raise CommandError(f"wilayah {area} tidak ditemukan", en=f"area {area} not found")
+    if not scores:
+        what = f"edisi '{args.edition}'" if args.edition else "edisi mana pun"
+        raise CommandError(f"belum ada IKP untuk {area} ({what}); impor dengan `siaga risk ikp import`",
+                           en=f"no IKP for {area} ({args.edition or 'any edition'}); import one with "
+                              "`siaga risk ikp import`")
+    _region, siaga = area_risk_get(viewer=actor, code=area, election=args.election)
+    views = [ikp_score_view(s, siaga, args.lang) for s in scores]
+    if args.json:
+        print_json({"area": area, "editions": views} if args.all_editions else views[0])
+        return
+    for v in views:
+        print(f"{v['area']} {v['area_name']} · {v['edition']} ({v['released_on']}): {v['score']:.2f} ({v['band']})")
+        for d in v["dimensions"]:
+            print(f"  {d['name']}: {'–' if d['score'] is None else d['score']}")
+            for s in d["subdimensions"]:
+                print(f"    {s['name']}: {s['score']}")
+    v = views[0]
+    if v["siaga_index"] is not None:
+        name = "Indeks Kerawanan Siaga" if args.lang == "id" else "Siaga Vulnerability Index"
+        print(f"{name}: {v['siaga_index']:.2f} ({v['siaga_level_label']})")
+    for v in views:
+        if v["disagreement"]:
+            print(f"! {v['disagreement_note']}")
+
+
+def cmd_ikp_editions(args):
+    from siaga.risk.selectors import ikp_editions
+
+    rows = [{"edition": e.name, "released_on": e.released_on.isoformat(), "kind": e.kind, "theme": e.theme,
+             "source": e.source, "areas": e.n_scores,
+             "bands": {("provinsi" if level == 1 else "kabkota"): [
+                 {"name": b.name, "lower": b.lower, "upper": b.upper} for b in e.bands.all() if b.level == level]
+                 for level in sorted({b.level for b in e.bands.all()})}}
+            for e in ikp_editions(viewer=None)]
+    if args.json:
+        print_json(rows)
+        return
+    if not rows:
+        print("Belum ada edisi IKP." if args.lang == "id" else "No IKP edition yet.")
+    for r in rows:
+        print(f"{r['edition']} ({r['released_on']}, {r['kind']}{', ' + r['theme'] if r['theme'] else ''}): "
+              f"{r['areas']} " + ("wilayah" if args.lang == "id" else "areas"))

@@ -24,6 +24,7 @@ from siaga.core.scoring import CLASS_NAMES
 from siaga.regions.models import Region, Tps
 from siaga.risk.catalogues import catalogues_load
 from siaga.risk.engine import score_province
+from siaga.risk.ikp_demo import load_ikp
 from siaga.risk.models import TpsRisk
 from siaga.risk.obs_import import observations_import
 from siaga.risk.services import incident_recorded
@@ -141,10 +142,11 @@ def run(*, actor, province_code, seed) -> dict:
             province_code=province_code).count():
         score_province(province_code=province_code)
     _recent_incidents(actor, province_code, seed)
+    ikp = load_ikp(actor=actor, province_code=province_code)
     by_class = defaultdict(dict)  # per election: its TPS sets are its own
     for election, klass, n in (TpsRisk.objects.filter(tps__province_code=province_code).order_by()
                                .values_list("tps__election", "klass").annotate(n=Count("pk"))):
         by_class[election][CLASS_NAMES[klass]] = n
-    return {"catalogues": catalogues, "observations": imported.as_dict(),
+    return {"catalogues": catalogues, "observations": imported.as_dict(), "ikp": ikp,
             "by_class": {election: dict(sorted(counts.items(), key=lambda kv: CLASS_NAMES.index(kv[0])))
                          for election, counts in sorted(by_class.items())}}

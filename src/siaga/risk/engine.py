@@ -25,14 +25,13 @@ from django.utils import timezone
 
 from siaga.core.scoring import (
     CLASS_NAMES,
-    DEFAULT_BANDS,
     RAWAN,
     area_index_from_parts,
-    band,
     score_areas_bulk,
     score_tps,
     special_tps,
 )
+from siaga.core.siaga_index import siaga_level
 from siaga.regions.models import Election, Region, Tps
 from siaga.risk.catalogues import active_area_catalogue, active_tps_catalogues, to_core
 from siaga.risk.explain import score_explained
@@ -132,7 +131,7 @@ def _elections_with_tps(province_code: str, election: str | None = None) -> list
 
 
 def store_province_areas(province_code: str, *, now=None, election: str | None = None) -> None:
-    """Rebuild every area row of a province (totals, index, band) from its stored TPS scores: one row per
+    """Rebuild every area row of a province (totals, Siaga index and level) from its stored TPS scores: one row per
     region for each election with TPS in the province (or only ``election``'s rows)."""
     now = now or timezone.now()
     regions = Region.objects.filter(Q(code=province_code) | Q(code__startswith=province_code + "."))
@@ -163,9 +162,9 @@ def _election_area_rows(province_code, election, by_level, intel, now) -> list[A
         np.add.at(counts, (tps_area, klass), 1)
         sums = np.bincount(tps_area, weights=scores, minlength=len(codes))
         index = area_index_from_totals(counts.sum(axis=1), sums, counts[:, RAWAN:].sum(axis=1), intel[level])
-        bands = band(index, DEFAULT_BANDS[LEVEL_NAMES[level]])
+        levels = siaga_level(index)
         for i, code in enumerate(codes):
-            objs.append(_area_row(code, election, level, float(index[i]), int(bands[i]), intel[level][i],
+            objs.append(_area_row(code, election, level, float(index[i]), int(levels[i]), intel[level][i],
                                   float(sums[i]), counts[i], now))
     return objs
 
@@ -183,8 +182,8 @@ def area_index_from_totals(count, score_sum, rawan_or_worse, intel) -> np.ndarra
                                  intel=np.asarray(intel, dtype=np.float64))
 
 
-def _area_row(code, election, level, index, band_value, intel, score_sum, counts, now) -> AreaRisk:
-    return AreaRisk(region_id=code, election=election, level=level, index=index, band=band_value,
+def _area_row(code, election, level, index, level_value, intel, score_sum, counts, now) -> AreaRisk:
+    return AreaRisk(region_id=code, election=election, level=level, index=index, siaga_level=level_value,
                     intel=None if np.isnan(intel) else float(intel), score_sum=score_sum, tps=int(counts.sum()),
                     kurang_rawan=int(counts[0]), rawan=int(counts[1]), sangat_rawan=int(counts[2]),
                     khusus=int(counts[3]), computed_at=now)
@@ -257,16 +256,16 @@ def _add_tps(area: AreaRisk, score: float, klass: int, *, sign: int) -> None:
 
 
 def _save_index(areas: list[AreaRisk], now) -> None:
-    """Recompute the index and band of stored areas from their totals and Intelkam score, and save them."""
+    """Recompute the Siaga index and level of stored areas from their totals and Intelkam score, and save them."""
     if not areas:
         return
     index = area_index_from_totals([a.tps for a in areas], [a.score_sum for a in areas],
                                    [a.tps - a.kurang_rawan for a in areas],
                                    [np.nan if a.intel is None else a.intel for a in areas])
     for area, value in zip(areas, index.tolist()):
-        area.index, area.band, area.computed_at = value, band(value, DEFAULT_BANDS[LEVEL_NAMES[area.level]]), now
+        area.index, area.siaga_level, area.computed_at = value, siaga_level(value), now
         # One plain UPDATE each: bulk_update's CASE expressions cost more to build than four statements.
-        area.save(update_fields=["index", "band", "intel", "score_sum", "tps", *CLASS_COUNT_FIELDS, "computed_at"])
+        area.save(update_fields=["index", "siaga_level", "intel", "score_sum", "tps", *CLASS_COUNT_FIELDS, "computed_at"])
 
 
 def refresh_areas(codes: list[str], *, now=None) -> None:
@@ -306,7 +305,7 @@ def rebuild_areas(codes: list[str], *, election: str, now=None) -> None:
         counts = np.array([agg[f"c{k}"] for k in range(4)])
         total = float(agg["total"] or 0.0)
         index = float(area_index_from_totals([counts.sum()], [total], [counts[RAWAN:].sum()], [intel[code]])[0])
-        row = _area_row(code, election, level, index, int(band(index, DEFAULT_BANDS[LEVEL_NAMES[level]])), intel[code],
+        row = _area_row(code, election, level, index, int(siaga_level(index)), intel[code],
                         total, counts, now)
         AreaRisk.objects.update_or_create(region_id=code, election=election, defaults={
             f.attname: getattr(row, f.attname) for f in AreaRisk._meta.concrete_fields

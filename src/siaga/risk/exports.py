@@ -10,7 +10,8 @@ import json
 import openpyxl
 from PIL import Image, ImageDraw
 
-from siaga.core.scoring import BAND_NAMES, CLASS_NAMES, RAWAN
+from siaga.core.scoring import CLASS_NAMES, RAWAN
+from siaga.core.siaga_index import LEVEL_KEYS
 from siaga.regions.selectors import region_geometries
 from siaga.regions.tps_file import neutralise
 from siaga.risk import selectors
@@ -18,7 +19,7 @@ from siaga.risk.presenters import class_label, indicator_names, reason_text
 from siaga.risk.sources import reads_every_source
 
 CLASS_COLOURS = ("#16a34a", "#f59e0b", "#dc2626", "#7c3aed")  # kurang rawan, rawan, sangat rawan, khusus
-BAND_COLOURS = ("#fef3c7", "#fdba74", "#ef4444")  # rendah, sedang, tinggi
+LEVEL_COLOURS = ("#fef3c7", "#fdba74", "#ef4444")  # Tingkat Siaga 1, 2, 3 (core.siaga_index)
 XLSX_HEADER = ["Polres", "Kab/Kota", "Kecamatan", "Desa", "Kode TPS", "Nama TPS", "Kelas", "Skor", "Alasan"]
 
 
@@ -76,14 +77,16 @@ def classes_geojson(*, viewer, area, out, election=None) -> int:
 
 
 def area_features(viewer, code, election=None):
-    """Boundaries of the children of an area with their index and band (in one election) in the properties."""
+    """Boundaries of the children of an area with their Indeks Kerawanan Siaga and Tingkat Siaga (in one election)
+    in the properties."""
     region, risks = selectors.area_risk_children(viewer=viewer, code=code, election=election)
     by_code = {r.region_id: r for r in risks}
     for child, geojson in region_geometries(viewer=viewer, parent=region):
         risk = by_code.get(child.code)
         yield child, geojson, {
             "kode": child.code, "nama": child.name, "level": child.level,
-            "indeks": round(risk.index, 2) if risk else None, "band": BAND_NAMES[risk.band] if risk else None,
+            "siaga_index": round(risk.index, 2) if risk else None,
+            "siaga_level": LEVEL_KEYS[risk.siaga_level] if risk else None,
             "tps": risk.tps if risk else 0, "rawan": risk.rawan if risk else 0,
             "sangat_rawan": risk.sangat_rawan if risk else 0, "khusus": risk.khusus if risk else 0,
         }
@@ -98,7 +101,7 @@ def _rings(geometry):
 
 
 def map_png(*, viewer, area, out, width=1200, election=None) -> tuple[int, int]:
-    """Choropleth of the area's children by index band in one election, with its TPS rawan or worse as dots."""
+    """Choropleth of the area's children by Tingkat Siaga in one election, with its TPS rawan or worse as dots."""
     shapes = [(json.loads(g), props) for _, g, props in area_features(viewer, area, election)]
     points = [f for f in tps_features(viewer, area, klass=[1, 2, 3], election=election)]
     coords = [pt for g, _ in shapes for ring in _rings(g) for pt in ring] or [
@@ -115,7 +118,7 @@ def map_png(*, viewer, area, out, width=1200, election=None) -> tuple[int, int]:
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     for geometry, props in shapes:
-        fill = BAND_COLOURS[BAND_NAMES.index(props["band"])] if props["band"] else "#e5e7eb"
+        fill = LEVEL_COLOURS[LEVEL_KEYS.index(props["siaga_level"])] if props["siaga_level"] else "#e5e7eb"
         for ring in _rings(geometry):
             draw.polygon([xy(*pt[:2]) for pt in ring], fill=fill, outline="#334155")
     for f in points:

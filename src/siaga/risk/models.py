@@ -150,7 +150,8 @@ class TpsRisk(models.Model):
 
 
 class AreaRisk(models.Model):
-    """Area index 0-100 of a desa, kecamatan, kab/kota or province in one election, and its TPS per class.
+    """Indeks Kerawanan Siaga (0-100, Siaga's own formula: core.siaga_index) of a desa, kecamatan, kab/kota or
+    province in one election, its Tingkat Siaga, and its TPS per class.
 
     One row per (region, election): Pemilu and Pilkada have TPS sets of their own (the same code may name a
     TPS in both), so an area's figures are always those of one election. The Intelkam area score is not
@@ -160,7 +161,7 @@ class AreaRisk(models.Model):
     election = models.CharField(_("election"), max_length=8, choices=Election.choices, default=Election.PEMILU)
     level = models.PositiveSmallIntegerField(db_index=True)
     index = models.FloatField()
-    band = models.PositiveSmallIntegerField()  # 0 rendah, 1 sedang, 2 tinggi
+    siaga_level = models.PositiveSmallIntegerField()  # 0, 1, 2: Tingkat Siaga 1, 2, 3 (never Bawaslu's bands)
     intel = models.FloatField(null=True, blank=True)
     # Running total of the TPS scores: with the counts below it gives the index of
     # the area, so re-scoring one TPS updates its areas by a delta (engine.py).
@@ -190,3 +191,59 @@ class ClassChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class IkpKind(models.TextChoices):
+    GENERAL = "umum", _("General")
+    THEMATIC = "tematik", _("Thematic")
+
+
+class IkpEdition(models.Model):
+    """One release of Bawaslu's Indeks Kerawanan Pemilu (IKP), general or thematic, stored as published."""
+
+    name = models.CharField(_("edition"), max_length=200, unique=True)
+    released_on = models.DateField(_("release date"))
+    kind = models.CharField(_("kind"), max_length=8, choices=IkpKind.choices, default=IkpKind.GENERAL)
+    theme = models.CharField(_("theme"), max_length=100, blank=True)  # politik uang, netralitas ASN, SARA, ...
+    source = models.CharField(_("source"), max_length=500)  # the citation: publication, page, address
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-released_on", "name"]
+        verbose_name = _("IKP edition")
+        verbose_name_plural = _("IKP editions")
+
+    def __str__(self):
+        return self.name
+
+
+class IkpBand(models.Model):
+    """A band of an edition at one level (1 province, 2 kab/kota) with its bounds exactly as published."""
+
+    edition = models.ForeignKey(IkpEdition, on_delete=models.CASCADE, related_name="bands")
+    level = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=10)  # rendah, sedang, tinggi
+    lower = models.FloatField()
+    upper = models.FloatField()
+
+    class Meta:
+        ordering = ["edition", "level", "lower"]
+        constraints = [models.UniqueConstraint(fields=["edition", "level", "name"], name="risk_ikpband_unique")]
+
+
+class IkpScore(models.Model):
+    """An area's IKP in one edition as published: total, dimensions and sub-dimensions, band. Never recomputed."""
+
+    edition = models.ForeignKey(IkpEdition, on_delete=models.CASCADE, related_name="scores")
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="ikp_scores")
+    level = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    band = models.CharField(max_length=10)  # as published, else read from the edition's bands
+    band_published = models.BooleanField(default=True)  # False: the file gave no band; read from the bands
+    # [{"name": ..., "score": ..., "subdimensions": [{"name": ..., "score": ...}]}] in the file's column order
+    dimensions = models.JSONField(default=list)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["edition", "region"]
+        constraints = [models.UniqueConstraint(fields=["edition", "region"], name="risk_ikpscore_unique")]

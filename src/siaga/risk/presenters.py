@@ -46,3 +46,32 @@ def tps_explanation(tps, risk) -> dict:
         "reasons": [reason_text(r, names, risk.catalogue) for r in risk.reasons],
         "catalogue": str(risk.catalogue), "computed_at": risk.computed_at.isoformat(),
     }
+
+
+def ikp_score_view(score, siaga=None, language: str | None = None) -> dict:
+    """One area's IKP in one edition exactly as stored from the publication, beside Siaga's own index of the area
+    (``siaga``: its AreaRisk or None) and whether the two disagree strongly (core.siaga_index)."""
+    from siaga.core.siaga_index import LEVEL_KEYS, level_label, strong_disagreement
+
+    language = language or lang()
+    edition = score.edition
+    bands = [{"name": b.name, "lower": b.lower, "upper": b.upper} for b in edition.bands.all()
+             if b.level == score.level]
+    out = {
+        "edition": edition.name, "released_on": edition.released_on.isoformat(), "kind": edition.kind,
+        "theme": edition.theme, "source": edition.source, "area": score.region_id,
+        "area_name": score.region.name, "level": "provinsi" if score.level == 1 else "kabkota",
+        "score": score.score, "band": score.band, "band_published": score.band_published, "bands": bands,
+        "dimensions": score.dimensions,
+        "siaga_index": None if siaga is None else round(siaga.index, 2),
+        "siaga_level": None if siaga is None else LEVEL_KEYS[siaga.siaga_level],
+        "siaga_level_label": None if siaga is None else level_label(siaga.siaga_level, language),
+        "disagreement": bool(siaga is not None and strong_disagreement(score.band, siaga.siaga_level)),
+    }
+    if out["disagreement"]:
+        out["disagreement_note"] = (
+            f"IKP Bawaslu '{score.band}' ({edition.name}) and {out['siaga_level_label']} are two steps apart: "
+            "check the findings behind both before relying on either." if language == "en" else
+            f"IKP Bawaslu '{score.band}' ({edition.name}) dan {out['siaga_level_label']} berbeda dua tingkat: "
+            "periksa temuan di balik keduanya sebelum memakai salah satunya.")
+    return out

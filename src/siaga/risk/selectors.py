@@ -15,13 +15,14 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 
 from siaga.accounts.scope import area_q, code_q, level_q, narrower_area, readable_area
-from siaga.core.scoring import BAND_LABELS
+from siaga.core.siaga_index import INDEX_NAME, level_label
 from siaga.regions.models import Election
 from siaga.regions.selectors import (default_election, election_choices, election_or_default,  # noqa: F401 (risk's readers)
                                     region_get, tps_get_by_code)
 from siaga.core.scoring import score_observations
 from siaga.risk.catalogues import to_core
-from siaga.risk.models import AreaRisk, CatalogueVersion, ClassChange, Indicator, Observation, RiskIncident, TpsRisk
+from siaga.risk.models import (AreaRisk, CatalogueVersion, ClassChange, IkpEdition, IkpKind, IkpScore, Indicator,
+                                Observation, RiskIncident, TpsRisk)
 from siaga.risk.sources import reads_every_source, source_q
 
 
@@ -215,7 +216,7 @@ def area_summary(*, viewer, area, election=None):
         return None
     return {"Wilayah": f"{region.code} {region.name}", "TPS dinilai": risk.tps, "Kurang rawan": risk.kurang_rawan,
             "Rawan": risk.rawan, "Sangat rawan": risk.sangat_rawan, "Khusus": risk.khusus,
-            "Indeks kerawanan wilayah": f"{risk.index:.2f} ({BAND_LABELS['id'][risk.band]})"}
+            INDEX_NAME["id"]: f"{risk.index:.2f} ({level_label(risk.siaga_level)})"}
 
 
 def area_classes_worst_first(*, viewer, code, election=None):
@@ -223,3 +224,45 @@ def area_classes_worst_first(*, viewer, code, election=None):
     most rawan, then the highest index: the commander's 'where is it worst' table and chart."""
     region, rows = area_risk_children(viewer=viewer, code=code, election=election)
     return region, sorted(rows, key=lambda a: (-a.sangat_rawan, -a.rawan, -a.index, a.region_id))
+
+
+# ------------------------------------------------------------------ Bawaslu's IKP, as published
+
+
+def ikp_editions(*, viewer):
+    """Every stored IKP edition, newest first, with its number of area scores (published data: every reader)."""
+    return IkpEdition.objects.annotate(n_scores=Count("scores")).prefetch_related("bands")
+
+
+def ikp_edition_get(*, viewer, name):
+    """The edition of that name (404 when none)."""
+    edition = IkpEdition.objects.filter(name=name).first()
+    if edition is None:
+        raise Http404(name)
+    return edition
+
+
+def ikp_area_scores(*, viewer, code, edition=None, all_editions=False):
+    """(region, [IkpScore]) of an area in the viewer's area: of the named edition, else every edition (newest
+    first) when ``all_editions``, else the newest general edition that has it (a thematic one if none)."""
+    region = region_get(viewer=viewer, code=code)
+    rows = (IkpScore.objects.filter(region=region).select_related("edition")
+            .prefetch_related("edition__bands").order_by("-edition__released_on", "edition__name"))
+    if edition:
+        rows = rows.filter(edition__name=edition)
+    elif not all_editions:
+        general = [s for s in rows if s.edition.kind == IkpKind.GENERAL]
+        return region, (general or list(rows))[:1]
+    return region, list(rows)
+
+
+def ikp_by_region(*, codes, edition=None) -> dict:
+    """{region code: IkpScore} of the newest general edition per region (or the named one); the caller has
+    scoped the codes to the viewer (the plan's per-kab/kota table)."""
+    rows = IkpScore.objects.filter(region_id__in=list(codes)).select_related("edition").order_by(
+        "region_id", "-edition__released_on")
+    rows = rows.filter(edition__name=edition) if edition else rows.filter(edition__kind=IkpKind.GENERAL)
+    out = {}
+    for row in rows:
+        out.setdefault(row.region_id, row)
+    return out

@@ -118,6 +118,17 @@ def incident_recorded(*, actor, tps, at: datetime | None = None, severity: int =
     return incident
 
 
+def _with_siaga_index(province_code: str, by_election: dict) -> None:
+    """Put the province's Indeks Kerawanan Siaga and Tingkat Siaga (Siaga's own scale, never Bawaslu's IKP bands)
+    on each election's figures."""
+    from siaga.core.siaga_index import LEVEL_KEYS
+    from siaga.risk.models import AreaRisk
+
+    for name, index, level in AreaRisk.objects.filter(region_id=province_code, election__in=list(by_election)
+                                                      ).values_list("election", "index", "siaga_level"):
+        by_election[name].update(siaga_index=round(index, 2), siaga_level=LEVEL_KEYS[level])
+
+
 def risk_score(*, actor, province_code: str, on: date | None = None, election: str | None = None) -> dict:
     """Score every TPS and area of a province, of every election or only ``election``; audited as one entry.
 
@@ -126,8 +137,10 @@ def risk_score(*, actor, province_code: str, on: date | None = None, election: s
     require_editor(actor, province_code)
     with transaction.atomic():
         by_election = engine.score_province(province_code=province_code, on=on, election=election)
+        _with_siaga_index(province_code, by_election)
         shown = election or default_election()
-        empty = {"tps": 0, "by_class": {name: 0 for name in CLASS_NAMES}, "class_changes": 0}
+        empty = {"tps": 0, "by_class": {name: 0 for name in CLASS_NAMES}, "class_changes": 0, "siaga_index": None,
+                 "siaga_level": None}
         result = {"election": shown, **by_election.get(shown, empty), "by_election": by_election}
         audit_record(actor=actor, action="risk.score", obj_type="region", obj_id=province_code,
                      area_code=province_code, after=result)

@@ -12,14 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from siaga.core.scoring import BAND_LABELS, BAND_NAMES
+from siaga.core.siaga_index import FORMULA, LEVEL_KEYS, LEVEL_LABELS
 from siaga.jobs.views import submit_and_show
 from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area, region_get
 from siaga.risk import exports, selectors, services
 from siaga.risk.charts import class_distribution_chart
 from siaga.risk.models import Indicator, Source
-from siaga.risk.presenters import class_label, indicator_names, lang, tps_explanation
+from siaga.risk.presenters import class_label, ikp_score_view, indicator_names, lang, tps_explanation
 from siaga.risk.sources import may_enter
 
 
@@ -41,15 +41,22 @@ def risk_map(request):
     region, risk = selectors.area_risk_get(viewer=request.user, code=code, election=election)
     classes = [c for c in request.GET.getlist("kelas") if c in "0123" and c]
     return render(request, "risk/map.html", {
-        "region": region, "risk": risk, "band_label": BAND_LABELS[lang()][risk.band] if risk else "",
+        "region": region, "risk": risk, "level_label": LEVEL_LABELS[lang()][risk.siaga_level] if risk else "",
+        "formula": FORMULA[lang()], "ikp": _ikp(request.user, region.code, risk),
         "classes": [(i, class_label(i), str(i) in classes) for i in range(4)], "klass": ",".join(classes),
         "indicators": selectors.indicators_active(viewer=request.user), "indicator": request.GET.get("indikator", ""),
-        "bands": list(zip(BAND_NAMES, BAND_LABELS[lang()])), "area_level": choropleth_level(region.code),
+        "levels": list(zip(LEVEL_KEYS, LEVEL_LABELS[lang()])), "area_level": choropleth_level(region.code),
         "election": election, "elections": selectors.election_choices(election),
         "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2],
                                                 election=election).select_related(
             "tps__desa__parent").order_by("tps__code")[:SANGAT_RAWAN_LISTED],
     })
+
+
+def _ikp(viewer, code, risk) -> list[dict]:
+    """Every stored IKP edition of the area as published, each beside Siaga's index of the area."""
+    _region, scores = selectors.ikp_area_scores(viewer=viewer, code=code, all_editions=True)
+    return [ikp_score_view(s, risk) for s in scores]
 
 
 @login_required
@@ -58,10 +65,12 @@ def summary(request):
     region, rows = selectors.kabkota_summary(viewer=request.user, province=_area(request), election=election)
     name = "name_en" if lang() == "en" else "name_id"
     _region, worst = selectors.area_classes_worst_first(viewer=request.user, code=region.code, election=election)
+    ikp = selectors.ikp_by_region(codes=[a.region_id for a, _top in rows])
     return render(request, "risk/summary.html", {
-        "region": region, "band_labels": BAND_LABELS[lang()], "class_chart": class_distribution_chart(worst),
+        "region": region, "level_labels": LEVEL_LABELS[lang()], "class_chart": class_distribution_chart(worst),
         "election": election, "elections": selectors.election_choices(election),
-        "rows": [(a, [(code, names[1 if name == "name_en" else 0], n) for code, names, n in top]) for a, top in rows],
+        "rows": [(a, [(code, names[1 if name == "name_en" else 0], n) for code, names, n in top], ikp.get(a.region_id))
+                 for a, top in rows],
     })
 
 

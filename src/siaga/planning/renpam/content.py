@@ -8,6 +8,7 @@ signer) from config.renpam_config. Intelligence comes through coordination's pro
 from django.utils import timezone
 
 from siaga.core.risk_matrix import level_name
+from siaga.core.siaga_index import FORMULA, level_label, strong_disagreement
 from siaga.planning import providers
 from siaga.planning.models import ContingencyStatus
 from siaga.planning.renpam import annexes, classification
@@ -122,12 +123,19 @@ def _situasi(figures):
               ("h2", "2. Kerawanan per kabupaten/kota"),
               ("p", f"Penilaian kerawanan Siaga atas TPS {figures.election_label}: {num(rawan)} dari "
                     f"{num(figures.tps_total)} TPS ({pct(rawan, figures.tps_total)}) rawan, sangat rawan atau khusus. "
-                    f"{INDEX_NAME} (0-100) dihitung Siaga dari indikator TPS; indeks ini bukan IKP Bawaslu dan "
-                    "tidak dibandingkan dengan pita IKP."
-                    + (f" {INDEX_NAME} wilayah: {dec(figures.index)}." if figures.index is not None else "")),
-              ("table", ["Kabupaten/Kota", "TPS", "Kurang rawan", "Rawan", "Sangat rawan", "Khusus", INDEX_NAME],
-               [[k.name, num(k.tps), *[num(c) for c in k.classes], dec(k.index)] for k in figures.kabs if k.tps]
-               + [["Jumlah", num(figures.tps_total), *[num(c) for c in total], dec(figures.index)]]),
+                    f"{INDEX_NAME} (0-100) dihitung Siaga dari indikator TPS dengan skala tingkatnya sendiri; "
+                    "indeks ini bukan IKP Bawaslu dan tidak dibaca dengan kategori IKP."
+                    + (f" {INDEX_NAME} wilayah: {dec(figures.index)} ({level_label(figures.level)})."
+                       if figures.index is not None else "")),
+              ("p", "Rumus: " + FORMULA["id"]),
+              ("p", _ikp_text(figures)),
+              ("table", ["Kabupaten/Kota", "TPS", "Kurang rawan", "Rawan", "Sangat rawan", "Khusus",
+                         f"{INDEX_NAME} (tingkat)", "IKP Bawaslu (skor, kategori)"],
+               [[k.name, num(k.tps), *[num(c) for c in k.classes], _siaga(k.index, k.level), _ikp(k.ikp)]
+                for k in figures.kabs if k.tps]
+               + [["Jumlah", num(figures.tps_total), *[num(c) for c in total], _siaga(figures.index, figures.level),
+                   _ikp(figures.ikp)]]),
+              *[("p", text) for text in _disagreements(figures)],
               ("h2", "3. Perkiraan ancaman per tahapan")]
     by_stage = {}
     for threat in figures.threats:
@@ -146,6 +154,34 @@ def _situasi(figures):
                      f"{num(figures.polri_units_available)}; cadangan Brimob dan Dalmas: {num(figures.reserve_total)}; "
                      f"TNI perbantuan: {num(figures.tni_available)}; Linmas: {num(figures.linmas_available)}.")]
     return blocks
+
+
+def _siaga(index, level):
+    return "-" if index is None else f"{dec(index)} (Siaga {level + 1})"
+
+
+def _ikp(score):
+    """Bawaslu's IKP as published: score and band, never Siaga's figure."""
+    return "-" if score is None else f"{dec(score.score)} ({score.band})"
+
+
+def _ikp_text(figures):
+    score = figures.ikp
+    if score is None:
+        return ("IKP Bawaslu untuk wilayah ini belum diimpor (siaga risk ikp import); kolom IKP dikosongkan, "
+                "tidak diperkirakan.")
+    missing = sum(1 for k in figures.kabs if k.tps and k.ikp is None)
+    return (f"IKP Bawaslu sebagaimana diterbitkan ({score.edition.name}, rilis {day(score.edition.released_on)}): "
+            f"{figures.area_name} {dec(score.score)} ({score.band}); sumber: {score.edition.source}. "
+            + (f"Skor IKP {num(missing)} kabupaten/kota belum diimpor dan ditulis '-'." if missing else ""))
+
+
+def _disagreements(figures):
+    """Areas where Siaga's level and Bawaslu's band are two steps apart (core.siaga_index.strong_disagreement)."""
+    rows = [(figures.area_name, figures.ikp, figures.level)] + [(k.name, k.ikp, k.level) for k in figures.kabs]
+    return [f"Perbedaan tajam: {name} IKP Bawaslu '{score.band}' sedangkan {level_label(level)}; periksa temuan "
+            "di balik keduanya." for name, score, level in rows
+            if score is not None and strong_disagreement(score.band, level)]
 
 
 _REGION_NAMES = {}

@@ -17,7 +17,8 @@ from siaga.deployment.selectors import sees_names
 from siaga.planning import selectors
 from siaga.planning.renpam.config import renpam_config
 from siaga.regions.models import Level, Region, Tps
-from siaga.risk.selectors import area_index_by_region, tps_risk_list
+from siaga.core.siaga_index import siaga_level
+from siaga.risk.selectors import area_index_by_region, ikp_by_region, tps_risk_list
 
 # The voting stage opens the "pelaksanaan" phase; its first day is the election day.
 VOTING = "pemungutan"
@@ -33,6 +34,8 @@ class KabFigures:
     tps_no_coordinates: int = 0
     classes: list = field(default_factory=lambda: [0, 0, 0, 0])  # kurang rawan, rawan, sangat rawan, khusus
     index: float | None = None  # Indeks Kerawanan Siaga (0-100) of the kab/kota
+    level: int | None = None  # its Tingkat Siaga (0, 1, 2: core.siaga_index), Siaga's own scale
+    ikp: object = None  # Bawaslu's IKP of the kab/kota as published (risk.IkpScore of the newest general edition)
     posts: int = 0
     island_posts: int = 0
     polri_required: int = 0
@@ -75,6 +78,8 @@ class Figures:
     named_on_posts: int = 0
     polri_units_available: int = 0
     index: float | None = None
+    level: int | None = None
+    ikp: object = None  # Bawaslu's IKP of the area as published (risk.IkpScore), never recomputed
     threats: list = field(default_factory=list)
     stages: list = field(default_factory=list)
 
@@ -139,11 +144,13 @@ def renpam_figures(viewer, operation, plan=LATEST) -> Figures:
         if kab in kabs:
             kabs[kab].classes[klass] += n
     for code, index in area_index_by_region(codes=kabs, election=operation.election).items():
-        kabs[code].index = index
+        kabs[code].index, kabs[code].level = index, int(siaga_level(index))
     for n, kab in enumerate(kabs.values(), start=1):
         kab.call_sign = f"{renpam_config()['komunikasi']['polres_prefix']} {n + 10}"
     stages = list(operation.stages.all())
     voting = next((s for s in stages if s.kind == VOTING), None)
+    for code, score in ikp_by_region(codes=kabs).items():
+        kabs[code].ikp = score
     area_index = area_index_by_region(codes=[area], election=operation.election).get(area)
     figures = Figures(
         operation=operation, area_code=area, area_name=_area_name(region), election_label=_election_label(operation),
@@ -151,7 +158,8 @@ def renpam_figures(viewer, operation, plan=LATEST) -> Figures:
         voters_total=sum(k.voters for k in kabs.values()),
         tps_no_coordinates=sum(k.tps_no_coordinates for k in kabs.values()), kabs=list(kabs.values()),
         plan=operation_plan(viewer=viewer, operation=operation, area=area) if plan is LATEST else plan,
-        index=area_index, stages=stages,
+        index=area_index, level=None if area_index is None else int(siaga_level(area_index)),
+        ikp=ikp_by_region(codes=[area]).get(area), stages=stages,
         threats=selectors.threats_ranked(selectors.threat_list(viewer=viewer, operation=operation)
                                          .prefetch_related("mitigations__owner", "contingencies__steps")))
     _units(figures, kabs, area)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from siaga.risk.exports import BAND_COLOURS, CLASS_COLOURS, area_features, map_png
+from siaga.core.siaga_index import LEVEL_LABELS
+from siaga.risk.exports import CLASS_COLOURS, LEVEL_COLOURS, area_features, map_png
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -82,7 +83,7 @@ def _legend(draw, x, y):
     y += 56
     draw.text((x, y), "Indeks Kerawanan Siaga", fill="#0f172a", font=font)
     y += 44
-    for colour, label in zip(BAND_COLOURS + ("#e5e7eb",), ("Rendah", "Sedang", "Tinggi", "Belum dinilai")):
+    for colour, label in zip(LEVEL_COLOURS + ("#e5e7eb",), LEVEL_LABELS["id"] + ("Belum dinilai",)):
         draw.rectangle([x, y, x + 44, y + 30], fill=colour, outline="#334155")
         draw.text((x + 60, y), label, fill="#0f172a", font=font)
         y += 44

@@ -1,4 +1,4 @@
-// Vulnerability map: kab/kota or kecamatan coloured by their index band (the area figures `siaga risk score`
+// Vulnerability map: kab/kota or kecamatan coloured by their Tingkat Siaga (Siaga's own index, not Bawaslu's IKP) (the area figures `siaga risk score`
 // stores), TPS clustered and coloured by class once zoomed in; the legend filters the classes.
 (function () {
   const el = document.getElementById("risk-map");
@@ -14,11 +14,11 @@
                    [{ link: el.dataset.detail || "kerawanan", href: `${el.dataset.tpsUrl}${segment(p.kode)}/${el.dataset.tpsQuery || ""}` }]],
     areas: {
       level: Number(el.dataset.areaLevel),
-      keyOf: (code) => (values[code] ? values[code].band : ""),
+      keyOf: (code) => (values[code] ? values[code].siaga_level : ""),
       drill: el.dataset.drill,
       tooltip: (p, item) => {
         const v = values[p.kode];
-        return [[{ bold: p.nama }, ` (${p.kode})`], [`${item.label || "–"}${v ? " · " + number(v.indeks, 2) : ""}`],
+        return [[{ bold: p.nama }, ` (${p.kode})`], [`${item.label || "–"}${v ? " · " + number(v.siaga_index, 2) : ""}`],
                 v ? [`TPS ${number(v.tps)} · rawan ${number(v.rawan)} · sangat rawan ${number(v.sangat_rawan)}`] : []];
       },
     },
