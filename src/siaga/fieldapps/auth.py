@@ -133,6 +133,8 @@ def _basic(request, header) -> Outcome:
 def credentials(request, key=None) -> Outcome:
     """Who the request is from (Outcome with user None when nobody: answer a challenge)."""
     if key is not None:
+        if _locked(request, None):  # an address guessing keys is throttled like one guessing passwords
+            return Outcome(locked=True)
         device = device_by_key(key)
         if device is None:
             _failed(request, "odk-key:" + key[:6])

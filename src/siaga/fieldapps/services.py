@@ -210,10 +210,10 @@ def submission_receive(*, actor, xml: bytes, files=None, device=None, source="op
     inst.form_id = form_id or inst.form_id
     if inst.form_id not in HANDLERS:
         raise Refused(_("Form %(form)s is not a Siaga form.") % {"form": inst.form_id}, status=404)
+    files = _checked_files(files or {})
     stored = Submission.objects.filter(instance_id=inst.instance_id).first()
     if stored is not None:
-        return _resent(actor, stored), False
-    files = _checked_files(files or {})
+        return _resent(actor, stored, files), False
     record_type, record_id, area = _record(actor, inst, files, device)
     try:
         with transaction.atomic():
@@ -222,26 +222,41 @@ def submission_receive(*, actor, xml: bytes, files=None, device=None, source="op
                 device=device, source=source[:200], xml=xml.decode("utf-8", "replace"),
                 xml_sha256=hashlib.sha256(xml).hexdigest(), record_type=record_type, record_id=str(record_id),
                 area_code=area or "", data=inst.answers)
-            for name, (raw, content_type) in sorted(files.items()):
-                attachment = Attachment(submission=sub, name=name[:200], content_type=content_type[:100],
-                                        size=len(raw), sha256=hashlib.sha256(raw).hexdigest())
-                attachment.file.save(name, ContentFile(raw), save=False)
-                attachment.save()
+            _attachments_store(sub, files)
             audit_record(actor=actor, action="odk.submission", obj_type=record_type, obj_id=record_id,
                          area_code=area or "", after={"form": inst.form_id, "version": inst.version,
                                                       "instance": inst.instance_id, "source": source,
                                                       "device": device.name if device else None,
                                                       "attachments": sorted(files)})
     except IntegrityError:  # the same instance stored by a concurrent request
-        return _resent(actor, Submission.objects.get(instance_id=inst.instance_id)), False
+        return _resent(actor, Submission.objects.get(instance_id=inst.instance_id), files), False
     if device is not None:
         device_seen(device, inst.form_id, submitted=True)
     return sub, True
 
 
-def _resent(actor, stored):
+def _attachments_store(sub, files) -> None:
+    have = set(sub.attachments.values_list("name", flat=True)) if sub.pk else set()
+    for name, (raw, content_type) in sorted(files.items()):
+        if name[:200] in have:
+            continue
+        attachment = Attachment(submission=sub, name=name[:200], content_type=content_type[:100], size=len(raw),
+                                sha256=hashlib.sha256(raw).hexdigest())
+        attachment.file.save(name, ContentFile(raw), save=False)
+        attachment.save()
+
+
+def _resent(actor, stored, files):
+    """A resubmission of a stored instance by its sender: nothing is recorded again. Collect splits a large
+    submission into several POSTs of the same instance, so attachments not yet kept are added to the audit copy."""
     if stored.user_id != actor.pk:
         raise Refused(_("This instance was already sent by another user."), status=409)
+    if files:
+        try:
+            with transaction.atomic():
+                _attachments_store(stored, files)
+        except IntegrityError:  # a concurrent resend kept the same file
+            pass
     return stored
 
 
