@@ -24,6 +24,7 @@ FEATURE_APPS = {
     "coordination": "koordinasi/",
     "operations": "operasi/",
     "custody": "kotak-suara/",
+    "fieldapps": "odk/",  # OpenRosa server for ODK Collect / KoboCollect, and the device board
 }
 
 

@@ -199,6 +199,24 @@ CASES = {
     ("custody", "scan"): Case(lambda c: ["custody", "scan"], "Anomali dicari",
                               lambda c: ["custody", "scan", "--bogus"],
                               "argumen tidak dikenal: --bogus", "unrecognized arguments: --bogus"),
+    ("odk", "forms"): Case(lambda c: ["odk", "forms", "--json"], '"form_id": "siaga_checkin"',
+                           lambda c: ["odk", "forms", "--bogus"], "argumen tidak dikenal: --bogus",
+                           "unrecognized arguments: --bogus"),
+    ("odk", "device", "add"): Case(lambda c: ["odk", "device", "add", "--user", "kapolda", "--name", "HP uji CLI",
+                                              "--json"], '"project_url"',
+                                   lambda c: ["odk", "device", "add", "--user", "nobody", "--name", "x"],
+                                   "pengguna 'nobody' tidak ditemukan", "user 'nobody' not found"),
+    ("odk", "device", "list"): Case(lambda c: ["odk", "device", "list"], "perangkat",
+                                    lambda c: ["odk", "device", "list", "--as", "nobody"],
+                                    "pengguna 'nobody' tidak ditemukan", "user 'nobody' not found"),
+    ("odk", "device", "revoke"): Case(lambda c: ["odk", "device", "revoke", c.odk_device()], "dicabut",
+                                      lambda c: ["odk", "device", "revoke", "999999"],
+                                      "perangkat #999999 tidak ditemukan", "device #999999 not found"),
+    ("odk", "sync"): Case(lambda c: ["odk", "sync", "--server", c.central_stub(), "--project", "1", "--form",
+                                     "siaga_checkin", "--token", "t"], "0 baru, 0 disimpan",
+                          lambda c: ["odk", "sync", "--server", "ftp://central", "--project", "1", "--form",
+                                     "siaga_checkin"], "harus alamat http:// atau https://",
+                          "must be an http:// or https:// address"),
 }
 # Good input of these runs as separate processes on a fresh SIAGA_HOME (see the tests at the end).
 IN_PROCESSES = {("demo",), ("serve",), ("simulate", "election-day")}
@@ -229,6 +247,34 @@ class Context:
         from siaga.operations.models import FieldOfficer
 
         return FieldOfficer.objects.get(user__username="petugas").person.nrp
+
+    def odk_device(self):
+        """The id of a fresh ODK device key (for `odk device revoke`)."""
+        from siaga.accounts.models import User
+        from siaga.fieldapps.services import device_add
+
+        user = User.objects.get(username="kapolda")
+        return str(device_add(actor=user, user=user, name=f"HP dicabut {self.tmp.name}")[0].pk)
+
+    def central_stub(self):
+        """A local HTTP server answering like an ODK Central form without submissions (the outside boundary)."""
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        class Empty(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"[]")
+
+            def log_message(self, *args):
+                pass
+
+        server = HTTPServer(("127.0.0.1", 0), Empty)
+        threading.Thread(target=lambda: (server.handle_request(), server.server_close()), daemon=True).start()
+        return f"http://127.0.0.1:{server.server_address[1]}"
 
     @property
     def operation(self):
