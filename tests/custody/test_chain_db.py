@@ -52,18 +52,18 @@ def test_a_served_process_leaves_the_batch_checkpoint_to_its_timer(user, warehou
     timer (the CLI, a test) the batch takes its checkpoint itself."""
     import threading
 
-    from siaga.custody import timer
+    from siaga.custody import timer_wake
     from siaga.custody.models import Checkpoint
 
     settings.CUSTODY_CHECKPOINT_GAP = 0
     _, boxes = warehouse_tps
     wake, taken = threading.Event(), Checkpoint.objects.count()
-    monkeypatch.setattr(timer, "_wake", wake)
+    monkeypatch.setattr(timer_wake, "_wake", wake)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _move(user("admin"), boxes, f"KPU-{boxes[0].kabkota_code}", f"PPK-{boxes[0].kecamatan_code}", at,
               client_id())
     assert callbacks and wake.is_set() and Checkpoint.objects.count() == taken
-    monkeypatch.setattr(timer, "_wake", None)
+    monkeypatch.setattr(timer_wake, "_wake", None)
     assert services.checkpoint_after_commit() is not None and Checkpoint.objects.count() == taken + 1
 
 

@@ -21,7 +21,7 @@ from siaga.accounts.models import Role
 from siaga.accounts.selectors import own_action_count
 from siaga.accounts.services import audit_record
 from siaga.core.custody import CustodyError
-from siaga.custody import chain
+from siaga.custody import chain, timer_wake
 from siaga.custody.access import require_custodian
 from siaga.custody.anomalies import raise_anomaly, scan_handover
 from siaga.custody.bulk import insert_rows
@@ -396,10 +396,8 @@ def checkpoint_after_commit():
     """The checkpoint of a batch that just committed, unless one was taken less than
     ``settings.CUSTODY_CHECKPOINT_GAP`` seconds ago (default 5): a checkpoint reads every chain head, so at
     the voting-night peak (40 handovers a second nationally) batches share one; the timer takes the rest.
-    Under `siaga serve` the timer thread takes it (``timer.nudge``), off the request that committed."""
-    from siaga.custody import timer
-
-    if timer.nudge():
+    Under `siaga serve` the timer thread takes it (``timer_wake.nudge``), off the request that committed."""
+    if timer_wake.nudge():
         return None
     gap = getattr(settings, "CUSTODY_CHECKPOINT_GAP", 5)
     last = Checkpoint.objects.order_by("-seq").values_list("at", flat=True).first()

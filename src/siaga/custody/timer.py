@@ -1,11 +1,10 @@
 """The checkpoint timer of `siaga serve`: a signed checkpoint every few seconds whenever a chain head moved.
 
-In a served process a committed batch only nudges this thread (``nudge``), so no handover request waits for a
-checkpoint to be computed and signed; elsewhere (the CLI, tests) the batch takes it inline. The timer also
-covers a batch whose checkpoint failed (another worker held the lock, a refused event) so no event stays
-uncovered for long. Interval in seconds from
-``SIAGA_CUSTODY_CHECKPOINT_SECONDS`` (default 10; 0 turns the timer off). A separate process can do the
-same: ``siaga custody checkpoint --every 60``.
+In a served process a committed batch only nudges this thread (``timer_wake.nudge``), so no handover
+request waits for a checkpoint to be computed and signed; elsewhere (the CLI, tests) the batch takes it
+inline. The timer also covers a batch whose checkpoint failed (another worker held the lock, a refused
+event) so no event stays uncovered for long. Interval in seconds from ``SIAGA_CUSTODY_CHECKPOINT_SECONDS``
+(default 10; 0 turns the timer off). A separate process can do the same: ``siaga custody checkpoint --every 60``.
 """
 
 import logging
@@ -14,17 +13,10 @@ import threading
 
 from django.db import close_old_connections
 
+from siaga.custody import timer_wake
+
 log = logging.getLogger("siaga.custody")
 DEFAULT_SECONDS = 10
-_wake: threading.Event | None = None  # set while a timer runs in this process
-
-
-def nudge() -> bool:
-    """Ask the running timer for a checkpoint soon; False when no timer runs here (take it inline)."""
-    if _wake is None:
-        return False
-    _wake.set()
-    return True
 
 
 def start(seconds: int | None = None) -> threading.Thread | None:
@@ -32,8 +24,7 @@ def start(seconds: int | None = None) -> threading.Thread | None:
     every = int(os.environ.get("SIAGA_CUSTODY_CHECKPOINT_SECONDS", DEFAULT_SECONDS)) if seconds is None else seconds
     if every <= 0:
         return None
-    global _wake
-    stop, wake = threading.Event(), threading.Event()
+    stop, wake = threading.Event(), timer_wake.listen()
 
     def run():
         from django.conf import settings
@@ -57,6 +48,5 @@ def start(seconds: int | None = None) -> threading.Thread | None:
 
     thread = threading.Thread(target=run, name="custody-checkpoint", daemon=True)
     thread.stop = stop
-    _wake = wake
     thread.start()
     return thread
