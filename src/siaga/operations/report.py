@@ -24,7 +24,7 @@ def after_action(*, viewer, area=None, now=None) -> dict:
     day = selectors.voting_day_for(area or viewer.area_code or "")
     if day is not None:
         for window in selectors.voting_day_windows(day):
-            deadline = checkins.deadline_utc(day.date, window.deadline_local, day.timezone)
+            deadline = checkins.window_deadline(day.date, window, day.timezone)
             field = MILESTONE_FIELDS[window.milestone]
             reported = rows.filter(**{f"{field}__isnull": False})
             on_time = reported.filter(**{f"{field}__lte": deadline}).count()  # at the deadline = on time

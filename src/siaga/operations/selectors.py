@@ -127,7 +127,8 @@ def voting_dates(province_codes) -> dict:
 
 
 def voting_day_windows(day: VotingDay) -> list[checkins.Window]:
-    return [checkins.Window(w["milestone"], time.fromisoformat(w["deadline"])) for w in day.windows]
+    """The configured windows; a deadline may be on the next day ("D+1 02:00": counting past midnight)."""
+    return [checkins.window_from(w["milestone"], w["deadline"]) for w in day.windows]
 
 
 def voting_day_escalation(day: VotingDay) -> list[checkins.EscalationStep]:

@@ -1,6 +1,8 @@
 """Check-in windows: the voting day's configuration and the sweep that flags and escalates missing reports."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils import timezone
 
 from siaga.accounts.models import Agency, Role
@@ -17,8 +19,13 @@ from siaga.regions.models import Election
 def voting_day_configure(*, actor, province_code, date, tz="Asia/Makassar", windows=None, escalation=None,
                          election=Election.PEMILU):
     require_role(actor, {Role.ADMIN}, "mengatur hari pemungutan")
-    windows = windows or [{"milestone": w.milestone, "deadline": w.deadline_local.strftime("%H:%M")}
-                          for w in checkins.DEFAULT_WINDOWS]
+    windows = windows or [{"milestone": w.milestone, "deadline": w.text} for w in checkins.DEFAULT_WINDOWS]
+    for w in windows:  # "23:59" or "D+1 02:00" (counting past midnight), at most D+1 12:00
+        try:
+            checkins.parse_deadline(str(w["deadline"]))
+        except ValueError:
+            raise ValidationError(_("Check-in deadline %(text)s is not valid: HH:MM on voting day or "
+                                    "'D+1 HH:MM' up to D+1 12:00.") % {"text": w["deadline"]}) from None
     escalation = escalation or [{"after_minutes": s.after_minutes, "level": s.level}
                                 for s in checkins.DEFAULT_ESCALATION]
     day = VotingDay.objects.filter(province_code=province_code).first()
@@ -27,7 +34,7 @@ def voting_day_configure(*, actor, province_code, date, tz="Asia/Makassar", wind
     after = {"date": str(date), "election": election, "timezone": tz, "windows": windows, "escalation": escalation}
     if before == after:
         return day
-    day, _ = VotingDay.objects.update_or_create(province_code=province_code, defaults=dict(
+    day, _created = VotingDay.objects.update_or_create(province_code=province_code, defaults=dict(
         date=date, election=election, timezone=tz, windows=windows, escalation=escalation))
     audit_record(actor=actor, action="votingday.configure", obj_type="voting_day", obj_id=province_code,
                  area_code=province_code, before=before, after=after)
