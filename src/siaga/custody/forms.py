@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from siaga.accounts.models import User
 from siaga.accounts.scope import area_contains
 from siaga.custody.models import Item, Node
-from siaga.custody.routes import ENVELOPE, RACES, outbound_path
+from siaga.custody.routes import ENVELOPE, RACES, item_path
 
 SEAL_SPLIT = re.compile(r"[,\s]+")
 RACE_LABELS = {code: label for races in RACES.values() for code, label in races} | dict(ENVELOPE.values())
@@ -23,7 +23,7 @@ def next_nodes(node, items):
     """The nodes one step from ``node`` on the expected route of ``items``, onward first."""
     ahead, back = [], []
     for item in items:
-        path = outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
+        path = item_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
         if node.code in path:
             at = path.index(node.code)
             ahead += path[at + 1:at + 2]

@@ -23,13 +23,15 @@ def registry_rows(*, province_code, election, at, envelopes=True, kabkota=None):
     """(nodes (code, kind, name, area, lat, lng), item dicts, seals [(item code, number)], first events).
 
     Boxes are registered at their KPU kab/kota warehouse; result envelopes at
-    their TPS, where they are filled after counting.
+    their TPS, where they are filled after counting. The KPU provinsi node is the
+    top of the return chain (province recap).
     """
     races = RACES[election][:BALLOT_BOXES[election]]
     regions = Region.objects.filter(code__startswith=province_code + ".", level__in=(2, 3, 4))
     if kabkota:
         regions = regions.filter(code__startswith=kabkota)
-    kinds = {2: NodeKind.KPU, 3: NodeKind.PPK, 4: NodeKind.PPS}
+    regions = regions | Region.objects.filter(code=province_code, level=1)  # KPU provinsi: the top of the chain
+    kinds = {1: NodeKind.KPUPROV, 2: NodeKind.KPU, 3: NodeKind.PPK, 4: NodeKind.PPS}
     nodes = [(node_code(kinds[level], code), kinds[level].value, f"{kinds[level].label} {name}", code, lat, lng)
              for code, level, name, lat, lng in regions.values_list("code", "level", "name", "lat", "lng")]
     tps_rows = Tps.objects.filter(province_code=province_code, election=election).order_by("code")

@@ -8,7 +8,7 @@ from django.http import Http404
 from siaga.core.custody import StoredEvent
 from siaga.custody.access import area_code_q, item_q, sees_escort_names
 from siaga.custody.models import Anomaly, Checkpoint, Event, Handover, Item, Mission, Node
-from siaga.custody.routes import outbound_path
+from siaga.custody.routes import item_path
 
 
 def item_list(*, viewer, node=None, search="", kind=None):
@@ -33,7 +33,7 @@ def item_journey(*, viewer, item):
     """The item's chain events (parsed), its expected path and where it is on it."""
     item = item_get(viewer=viewer, code=item.code)
     events = [(e.seq, e.hash, e.event()) for e in _events(item)]
-    path = outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
+    path = item_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
     return {"item": item, "events": events, "path": path, "at": item.node.code if item.node_id else None}
 
 

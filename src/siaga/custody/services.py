@@ -29,6 +29,8 @@ from siaga.custody.models import (Anomaly, Checkpoint, Event, Handover, Handover
                                   MissionCheckpoint, MissionEscort, MissionLeg, MissionStatus, Node, PositionReport,
                                   Seal)
 from siaga.custody.registry import province_known, registry_rows
+from siaga.custody.routes import (D_HASIL_KABKOTA, D_HASIL_KECAMATAN, D_KEJADIAN_KHUSUS, ENVELOPE, missing_forms,
+                                  node_kind)
 
 CODE_TTL = timedelta(minutes=15)
 CODE_ATTEMPTS = 5  # wrong one-time codes before a handover locks against codes
@@ -104,7 +106,7 @@ def _items_for(codes):
     if not codes:
         raise ValidationError(_("A handover needs at least one item."))
     found = {i.code: i for i in Item.objects.filter(code__in=codes).only("pk", "code", "desa_code", "kecamatan_code",
-                                                                         "seals")}
+                                                                         "seals", "election")}
     missing = [c for c in codes if c not in found]
     if missing:
         raise ValidationError(_("Unknown items: %(codes)s.") % {"codes": ", ".join(missing[:10])})
@@ -119,8 +121,12 @@ def _check_seals(items, seals_seen):
 
 
 def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, receiver=None, receiver_name="",
-                   seals_seen=None, condition="", escort="", mission=None, client_seq=0, device=""):
+                   seals_seen=None, condition="", escort="", mission=None, client_seq=0, device="", forms=None):
     """The giver's half of a handover. Returns (handover, one-time code for the receiver's device or None).
+
+    ``forms``: the result and recap forms handed over with the items ({form code: its number}); a return leg
+    without the forms it must carry (siaga.custody.routes.forms_required) raises a ``forms_missing`` anomaly,
+    as a changed seal does, and the forms go into every received item's chain event.
 
     Idempotent on ``client_id``: a retry returns the stored handover and no new code.
     """
@@ -133,6 +139,7 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
         require_custodian(actor, item.desa_code)
     seals_seen = seals_seen or {}
     _check_seals(items, seals_seen)
+    forms = _clean_forms(forms)
     if receiver is None and not receiver_name:
         raise ValidationError(_("Name the receiver."))
     code = f"{secrets.randbelow(10**6):06d}"
@@ -142,7 +149,7 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
                 client_id=client_id, client_seq=client_seq, device=device, at=at, from_node=origin,
                 to_node=destination, giver=actor, giver_name=actor.get_full_name() or actor.username,
                 receiver=receiver, receiver_name=receiver_name or receiver.get_full_name() or receiver.username,
-                seals_seen=seals_seen, condition=condition, escort=escort, mission=mission,
+                seals_seen=seals_seen, forms=forms, condition=condition, escort=escort, mission=mission,
                 code_hash=_code_hash(client_id, code), code_expires_at=timezone.now() + CODE_TTL,
                 giver_confirmed_at=timezone.now())
             insert_rows(Handover.items.through, ["handover", "item"],
@@ -151,9 +158,34 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
                          obj_id=client_id, area_code=origin.area_code,
                          after=handover_state(handover, [i.code for i in items]))
             _seal_anomalies(actor, handover, items, seals_seen)
+            _form_anomalies(actor, handover, items)
     except IntegrityError:  # a concurrent retry stored it first
         return Handover.objects.get(client_id=client_id), None
     return handover, code
+
+
+def _clean_forms(forms) -> dict:
+    """{form code: number} with blank numbers dropped; a code must be one of the known forms."""
+    known = {code for table in (ENVELOPE, D_HASIL_KECAMATAN, D_HASIL_KABKOTA) for code, _l in table.values()}
+    known.add(D_KEJADIAN_KHUSUS[0])
+    cleaned = {str(k).strip(): str(v).strip() for k, v in (forms or {}).items() if str(v or "").strip()}
+    if unknown := sorted(set(cleaned) - known):
+        raise ValidationError(_("Unknown forms: %(codes)s (known: %(known)s).")
+                              % {"codes": ", ".join(unknown), "known": ", ".join(sorted(known))})
+    return cleaned
+
+
+def _form_anomalies(actor, handover, items):
+    """A return leg whose required forms (C.Hasil, D.Hasil, D.Kejadian Khusus) were not recorded."""
+    elections = sorted({i.election for i in items})
+    origin, destination = handover.from_node, handover.to_node
+    for election in elections:
+        missing = missing_forms(election, node_kind(origin.code), node_kind(destination.code), handover.forms)
+        if missing:
+            raise_anomaly(kind="forms_missing", key=f"forms:{handover.client_id}:{election}", node=destination,
+                          area_code=origin.area_code, actor=actor,
+                          detail={"handover": handover.client_id, "from": origin.code, "to": destination.code,
+                                  "missing": missing, "election": election})
 
 
 def _seal_anomalies(actor, handover, items, seals_seen):
@@ -331,7 +363,7 @@ def _sync_one(actor, record):
         fields = {k: record[k] for k in ("client_id", "item_codes", "from_node", "to_node", "at")}
         handover, _code = handover_offer(
             actor=actor, **fields, receiver=record.get("receiver"), receiver_name=record.get("receiver_name", ""),
-            seals_seen=record.get("seals_seen"), condition=record.get("condition", ""),
+            seals_seen=record.get("seals_seen"), forms=record.get("forms"), condition=record.get("condition", ""),
             escort=record.get("escort", ""), client_seq=record["client_seq"], device=record.get("device", ""))
         if record.get("signature"):
             handover_confirm(actor=actor, handover=handover, signature=record["signature"],
