@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from siaga.custody import anomalies, services
 from siaga.custody.chain import verify_database
+from siaga.custody.selectors import chains_by_level
 from siaga.custody.models import Anomaly, Event, Item
 from siaga.custody.routes import LOCAL, Calendar, end_of, forms_required, overdue_stages
 from siaga.planning.demo import PEMILU_STAGES, STAGES
@@ -73,6 +74,7 @@ def test_a_box_walks_from_the_tps_to_the_kpu_provinsi_with_its_forms(user, wareh
     assert not Anomaly.objects.filter(key__in=[f"forms:{c}:pemilu" for c in cids]).exists()  # forms complete
     report = verify_database()
     assert report.ok, report.to_dict()["broken"][:3]
+    assert chains_by_level()["kpuprov"] >= 1  # `siaga custody verify --json` reports chains ending there
 
 
 def test_a_recap_leg_without_its_forms_raises_an_anomaly(user, warehouse_tps, at, client_id):

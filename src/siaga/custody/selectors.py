@@ -158,6 +158,13 @@ def mission_escorts(*, viewer, mission):
     return [{"name": "—", "nrp": "", "unit": e.unit} for e in escorts]
 
 
+def chains_by_level() -> dict[str, int]:
+    """Public by design, like the checkpoints: how many chains end (for now) at each level of the chain, KPU
+    provinsi included; counts only, nothing about items or people."""
+    counts = dict(Item.objects.order_by().values_list("node__kind").annotate(n=Count("pk")))
+    return {kind: counts.get(kind, 0) for kind in ("tps", "pps", "ppk", "kpu", "kpuprov")}
+
+
 def checkpoint_list():
     """Public by design: checkpoint roots, counts and times carry nothing about items or people."""
     return Checkpoint.objects.order_by("-seq").values("seq", "at", "root", "item_count", "event_count", "hash",
@@ -181,7 +188,8 @@ def kpi_escort_coverage(*, viewer, operation, **_):
     return share(legs.filter(mission__escorts__isnull=False).distinct().count(), legs.count())
 
 
-CUSTODY_LEVELS = ("tps", "pps", "ppk", "kpu")  # the way boxes travel after counting: TPS -> desa -> kecamatan -> KPU
+# The way boxes travel after counting: TPS -> desa -> kecamatan -> KPU kab/kota -> KPU provinsi.
+CUSTODY_LEVELS = ("tps", "pps", "ppk", "kpu", "kpuprov")
 CHILD_FIELDS = {0: "province_code", 2: "kabkota_code", 5: "kecamatan_code", 8: "desa_code", 13: "desa_code"}
 
 

@@ -28,7 +28,7 @@ from siaga.custody.bulk import insert_rows
 from siaga.custody.models import (Anomaly, Checkpoint, Event, Handover, HandoverState, Item, Mission,
                                   MissionCheckpoint, MissionEscort, MissionLeg, MissionStatus, Node, PositionReport,
                                   Seal)
-from siaga.custody.registry import province_known, registry_rows
+from siaga.custody.registry import province_known, registry_rows, tps_items
 from siaga.custody.routes import (D_HASIL_KABKOTA, D_HASIL_KECAMATAN, D_KEJADIAN_KHUSUS, ENVELOPE, missing_forms,
                                   node_kind)
 
@@ -75,22 +75,67 @@ def registry_create(*, actor, province_code, election="pemilu", at, envelopes=Tr
     node_ids = dict(Node.objects.filter(area_code__startswith=province_code).values_list("code", "pk"))
     existing = set(Item.objects.filter(province_code=province_code).values_list("code", flat=True))
     fresh = [item for item in items if item["code"] not in existing]
-    columns = ["code", "kind", "race", "election", "tps_id", "province_code", "kabkota_code", "kecamatan_code",
-               "desa_code", "holder", "seals", "head_seq", "head_hash", "checkpointed_seq", "updated_at"]
-    insert_rows(Item, columns + ["node_id"], (
-        [item[c] for c in columns] + [node_ids[item["node_code"]]] for item in fresh))
-    ids = dict(Item.objects.filter(province_code=province_code).values_list("code", "pk")) if fresh else {}
-    new = {item["code"] for item in fresh}
-    insert_rows(Seal, ["number", "item_id", "applied_at"], ((n, ids[code], at) for code, n in seals if code in new))
-    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "tag", "kind", "recorded_at"], (
-        (ids[e.item_id], 1, e.prev_hash, e.hash, e.canonical.decode("utf-8"), chain.event_tag(e.hash), "registered",
-         at) for e in events if e.item_id in new))
+    _insert_items(fresh, seals, events, node_ids, at, province_code)
     result = {"nodes": len(node_ids), "items_created": len(fresh), "items": len(existing) + len(fresh)}
     if fresh:
         audit_record(actor=actor, action="custody.registry.create", obj_type="custody_registry",
                      obj_id=f"{province_code}:{election}", area_code=province_code, after=result)
         transaction.on_commit(checkpoint_after_commit, robust=True)
     return result
+
+
+ITEM_COLUMNS = ["code", "kind", "race", "election", "tps_id", "province_code", "kabkota_code", "kecamatan_code",
+                "desa_code", "holder", "seals", "head_seq", "head_hash", "checkpointed_seq", "updated_at", "round"]
+
+
+def _insert_items(fresh, seals, events, node_ids, at, province_code):
+    """Bulk-insert new items with their seals and first (registration) events."""
+    insert_rows(Item, ITEM_COLUMNS + ["node_id"], (
+        [item[c] for c in ITEM_COLUMNS] + [node_ids[item["node_code"]]] for item in fresh))
+    new = {item["code"] for item in fresh}
+    rows = Item.objects.filter(province_code=province_code)
+    rows = rows.filter(code__in=new) if len(new) <= 1000 else rows  # a whole registry: one scan, no huge IN list
+    ids = dict(rows.values_list("code", "pk")) if new else {}
+    insert_rows(Seal, ["number", "item_id", "applied_at"], ((n, ids[code], at) for code, n in seals if code in new))
+    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "tag", "kind", "recorded_at"], (
+        (ids[e.item_id], 1, e.prev_hash, e.hash, e.canonical.decode("utf-8"), chain.event_tag(e.hash), "registered",
+         at) for e in events if e.item_id in new))
+
+
+@transaction.atomic
+def revote_items_create(*, actor, tps, election, round_no, at) -> list[str]:
+    """New ballot boxes and result envelope for a TPS's re-vote (PSU/PSL/PSS), registered at the KPU kab/kota
+    warehouse (boxes) and the TPS (envelope) with new seals; their chains start fresh. Returns their codes
+    (none new when they exist already)."""
+    require_custodian(actor, tps.kabkota_code)
+    items, seals, events = tps_items((tps.pk, tps.code, tps.desa_id, tps.kecamatan_code, tps.kabkota_code),
+                                     province_code=tps.province_code, election=election, at=at,
+                                     stamp=chain.utc_text(at), round_no=round_no)
+    existing = set(Item.objects.filter(code__in=[i["code"] for i in items]).values_list("code", flat=True))
+    fresh = [i for i in items if i["code"] not in existing]
+    if not fresh:
+        return []
+    node_ids = dict(Node.objects.filter(code__in={i["node_code"] for i in fresh}).values_list("code", "pk"))
+    if missing := {i["node_code"] for i in fresh} - set(node_ids):
+        raise ValidationError(_("Custody nodes missing for this TPS: %(codes)s (create the registry first: siaga "
+                                "custody registry).") % {"codes": ", ".join(sorted(missing))})
+    _insert_items(fresh, seals, events, node_ids, at, tps.province_code)
+    codes = [i["code"] for i in fresh]
+    audit_record(actor=actor, action="custody.revote.items", obj_type="tps", obj_id=tps.code,
+                 area_code=tps.kabkota_code, after={"round": round_no, "items": codes})
+    transaction.on_commit(checkpoint_after_commit, robust=True)
+    return codes
+
+
+def revote_declared(sender, *, actor, tps, election, round_no, on_date, **_kw):
+    """Receiver of regions.signals.tps_revote_declared: the re-vote's new ballots enter custody."""
+    from datetime import datetime as _dt
+    from datetime import time as _time
+
+    from siaga.custody.routes import LOCAL
+
+    return revote_items_create(actor=actor, tps=tps, election=election, round_no=round_no,
+                               at=min(timezone.now(), _dt.combine(on_date, _time(0), tzinfo=LOCAL)))
 
 
 def _nodes(*codes):

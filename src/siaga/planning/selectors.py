@@ -155,6 +155,15 @@ def personnel_summary(*, viewer, operation) -> dict | None:
     return func(viewer=viewer, area=operation.area_code, election=operation.election) if func else None
 
 
+def operation_calendar(*, operation_id, election, province_code) -> dict[str, tuple[date, date]]:
+    """The stage calendar of one operation (by id), else of the newest operation of the election there."""
+    if operation_id:
+        rows = Stage.objects.filter(operation_id=operation_id).values_list("kind", "starts_on", "ends_on")
+        if calendar := {kind: (start, end) for kind, start, end in rows}:
+            return calendar
+    return stage_calendar(election=election, area_code=province_code)
+
+
 def stage_calendar(*, election: str, area_code: str) -> dict[str, tuple[date, date]]:
     """{stage kind: (first day, last day)} of the newest operation of ``election`` whose area holds
     ``area_code``: the dates every deadline of that election is derived from (custody legs, recap guards,
