@@ -301,8 +301,6 @@ def revote_post_add(*, actor, tps, election, round_no, on_date, kind_label):
     """A guard post for a TPS going to re-voting, in the newest plan of its election covering it: a dated
     guarded object (kind ``tps_ulang``) whose shifts are the TPS windows on ``on_date``. Returns the plan post,
     or None when no plan covers the TPS yet (the object is still stored: the next plan guards it)."""
-    from siaga.deployment.models import GuardObject
-
     obj = guard_object_upsert(
         actor=actor, code=f"ULANG-{tps.code}-{round_no}", kind="tps_ulang",
         name=f"{kind_label} {tps.name} ({tps.code})", area_code=tps.desa_id, kabkota_code=tps.kabkota_code,

@@ -142,11 +142,12 @@ def revote_list(*, viewer, area=None):
     """Re-votes (PSU/PSL/PSS) of TPS in the viewer's scope, soonest first."""
     from siaga.operations.models import Revote
 
-    rows = Revote.objects.filter(tps__in=Tps.objects.filter(level_q(viewer)).values("pk")).select_related("tps")
+    tps = Tps.objects.filter(level_q(viewer))
     area = narrower_area(viewer, area)
     if area:
-        rows = rows.filter(Q(kecamatan_code__startswith=area) | Q(tps__desa_id__startswith=area))
-    return rows.order_by("new_date", "tps__code", "round")
+        tps = tps.filter(area_q(area))
+    return Revote.objects.filter(tps__in=tps.values("pk")).select_related("tps").order_by("new_date", "tps__code",
+                                                                                           "round")
 
 
 def revote_checkins(revote, *, now=None) -> list[dict]:
