@@ -95,3 +95,26 @@ def test_scan_reads_the_calendar(user, warehouse_tps):
     anomalies.scan(now=datetime(2024, 3, 7, 0, 1, tzinfo=LOCAL))
     _, boxes = warehouse_tps
     assert Anomaly.objects.filter(kind="overdue_leg", key=f"overdue:KPU-{boxes[0].kabkota_code}:back_kpuprov").exists()
+
+
+def test_recap_guard_windows_follow_each_calendar():
+    """Guard posts at the recap venues are staffed through the recap windows of the operation's calendar."""
+    from siaga.core import shifts
+    from siaga.deployment.shifts import calendar_windows
+
+    base = shifts.default_windows(shifts.ShiftConfig())
+
+    def span(table, kind):
+        w = table[kind][0]
+        return w.name, w.start_day, w.start, w.end_day, w.end
+
+    pemilu = calendar_windows(PEMILU.stages, date(2024, 2, 14), base)
+    assert span(pemilu, "ppk_rekap") == ("recap_guard", 1, "08:00", 17, "22:00")  # 15 Feb - 2 Mar
+    assert span(pemilu, "rekap_kabkota") == ("recap_guard", 3, "08:00", 20, "22:00")  # 17 Feb - 5 Mar
+    assert span(pemilu, "rekap_provinsi") == ("recap_guard", 5, "08:00", 25, "22:00")  # 19 Feb - 10 Mar
+    assert span(pemilu, "kantor_kpu") == ("guard", -7, "00:00", 20, "24:00")
+    pilkada = calendar_windows(PILKADA.stages, date(2024, 11, 27), base)
+    assert span(pilkada, "ppk_rekap") == ("recap_guard", 1, "08:00", 6, "22:00")  # 28 Nov - 3 Dec
+    assert span(pilkada, "rekap_provinsi") == ("recap_guard", 3, "08:00", 12, "22:00")  # 30 Nov - 9 Dec
+    assert span(pilkada, "kantor_kpu") == ("guard", -7, "00:00", 9, "24:00")  # to the end of the kab/kota recap
+    assert calendar_windows({}, date(2024, 11, 27), base) == base
