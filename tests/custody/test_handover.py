@@ -110,9 +110,12 @@ def test_scan_flags_unconfirmed_and_overdue_once(user, warehouse_tps, at, client
     first = anomalies.scan(now=late)
     assert first.get("unconfirmed") == 1
     assert anomalies.scan(now=late).get("unconfirmed") is None  # already open: not raised twice
-    # After the PPK deadline (H-3, 11 Feb 23:59 WITA), boxes still in a warehouse are overdue, per node.
-    from siaga.custody.routes import deadline
-    raised = anomalies.scan(now=deadline("pemilu", -3) + timedelta(minutes=1))
+    # After the PPK deadline (two days before the logistics stage ends: 11 Feb, H-3), boxes still in a
+    # warehouse are overdue, per node.
+    from datetime import date
+
+    from siaga.custody.routes import end_of
+    raised = anomalies.scan(now=end_of(date(2024, 2, 11)) + timedelta(minutes=1))
     assert raised["overdue_leg"] >= 1
     assert Anomaly.objects.filter(kind="overdue_leg", key=f"overdue:{_kpu(boxes[0])}:out_ppk").exists()
 

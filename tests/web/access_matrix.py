@@ -40,6 +40,9 @@ USERS_AREA = {"ppk": "74.01.01"}
 POLSEK_AGENCY = "POLSEK-74.01.04"
 KPU_AGENCY = "KPU-74"
 PROVINCE, KABKOTA_IN, KECAMATAN_IN, KABKOTA_OUT, KECAMATAN_OUT = "74", "74.01", "74.01.04", "74.02", "74.02.01"
+REVOTE = {"kind": "psu", "reason": "kotak_dibuka", "new_date": "2024-02-20", "recommendation_number": "01/2024",
+          "recommendation_date": "2024-02-16", "decision_number": "45/2024", "decision_date": "2024-02-17",
+          "election": "pemilu"}
 
 # The admin site: staff only, whatever the page (checked on the index and every model's list and add);
 # "staff": the index answers 200, a model's pages 200 or 403 by Django's model permissions.
@@ -313,6 +316,9 @@ CASES = {
     "operations:service_worker": page("operations:service_worker"),
     "operations:units": page("operations:units"),
     "operations:after_action": page("operations:after_action"),
+    "operations:revotes": page("operations:revotes"),
+    "operations:revotes@post-in": page("operations:revotes", "POST", ["operations", "custody", "deployment"],
+                                       data={**REVOTE, "tps_code": "<tps_code.in>", "recommended_by": "panwascam"}),
     "operations:after_action@out-xlsx": page("operations:after_action", query={"wilayah": KABKOTA_OUT,
                                                                               "format": "xlsx"}),
     "operations:after_action@in-pdf": page("operations:after_action", query={"wilayah": IN, "format": "pdf"}),
@@ -389,6 +395,9 @@ CASES = {
     "GET /api/operations/drills/{run_id}": api("GET", "/operations/drills/{run_id}",
                                                path="/operations/drills/acl-no-such-run"),
     "POST /api/operations/sweep": api("POST", "/operations/sweep", ["operations"], query={"province": PROVINCE}),
+    "POST /api/operations/revotes@in": api("POST", "/operations/revotes", ["operations", "custody", "deployment"],
+                                           json={**REVOTE, "tps_code": "<tps_code.in>"}),
+    "GET /api/operations/revotes": api("GET", "/operations/revotes"),
     "POST /api/operations/sms": api("POST", "/operations/sms", ["operations"],
                                     data={"from": "+628111", "text": "LAPOR"}),
 
@@ -659,6 +668,10 @@ GET /api/operations/map@out                                              200    
 GET /api/operations/units                                                200      200      200      200      200      200      200      200      401
 GET /api/operations/drills/{run_id}                                      404      404      404      404      404      404      404      404      401
 POST /api/operations/sweep                                               200*     403      403      403      403      403      403      403      401
+POST /api/operations/revotes@in                                          201*     403      201*     201*     403      400      403      403      401
+operations:revotes                                                       200      200      200      200      200      200      200      200      login
+operations:revotes@post-in                                               302*     403      302*     302*     403      200      403      403      login
+GET /api/operations/revotes                                              200      200      200      200      200      200      200      200      401
 POST /api/operations/sms                                                 401      401      401      401      401      401      401      401      401
 custody:index                                                            200      200      200      200      200      200      200      200      login
 custody:index@search                                                     200      200      200      200      200      200      200      200      login

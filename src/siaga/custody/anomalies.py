@@ -11,7 +11,8 @@ from django.db.models import Count
 
 from siaga.accounts.services import audit_record
 from siaga.custody.models import Anomaly, Handover, HandoverState, Item, Mission, MissionStatus, Node
-from siaga.custody.routes import is_expected_move, outbound_path, overdue_stages
+from siaga.custody.routes import Calendar, is_expected_move, item_path, overdue_stages
+from siaga.planning.selectors import stage_calendar
 
 CONFIRM_GRACE = timedelta(minutes=30)
 
@@ -31,8 +32,13 @@ def raise_anomaly(*, kind, key, area_code, detail, actor=None, item=None, node=N
     return anomaly
 
 
+def calendar_for(election: str, area_code: str) -> Calendar:
+    """The stage calendar of the operation securing ``election`` where ``area_code`` lies."""
+    return Calendar(stage_calendar(election=election, area_code=area_code))
+
+
 def _path(item):
-    return outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps_code)
+    return item_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps_code)
 
 
 def scan_handover(handover, received_items, previous, listed):
@@ -70,12 +76,12 @@ def scan_handover(handover, received_items, previous, listed):
 def scan(*, now, actor=None) -> dict:
     """Late things at ``now``: overdue legs (per node and stage), unconfirmed handovers, overdue missions."""
     raised = Counter()
-    for election in Item.objects.order_by().values_list("election", flat=True).distinct():
-        stages = overdue_stages(election, now)
+    for election, province in Item.objects.order_by().values_list("election", "province_code").distinct():
+        stages = overdue_stages(calendar_for(election, province), now)
         if not stages:
             continue
         # Group by node without a join (SQLite's planner can pick a pathological join order here).
-        held = dict(Item.objects.filter(election=election, kind="box").values_list("node_id")
+        held = dict(Item.objects.filter(election=election, province_code=province, kind="box").values_list("node_id")
                     .annotate(n=Count("pk")).order_by())
         kinds = {kind for _, late in stages for kind in late}
         nodes = {pk: (code, kind, area) for pk, code, kind, area in

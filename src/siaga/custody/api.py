@@ -28,6 +28,7 @@ class HandoverIn(Schema):
     receiver: str | None = None  # username of a receiver with an account
     receiver_name: str = ""
     seals_seen: dict[str, list[str]] = {}
+    forms: dict[str, str] = {}  # result and recap forms handed over: form code -> its number
     condition: str = ""
     escort: str = ""
     signature: str = ""

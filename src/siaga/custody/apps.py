@@ -13,6 +13,11 @@ class CustodyConfig(AppConfig):
         from siaga.planning.providers import register_kpi
 
         register_kpi("escort_coverage", kpi_escort_coverage)
+        # operations (same floor) declares re-votes; the new ballots enter custody through regions' signal
+        from siaga.custody.services import revote_declared
+        from siaga.regions.signals import tps_revote_declared
+
+        tps_revote_declared.connect(revote_declared, dispatch_uid="custody.revote_items")
 
 
 NAV = [(_("Ballot boxes"), "custody:index")]

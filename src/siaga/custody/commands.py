@@ -49,17 +49,24 @@ def cmd_verify(args):
         bad = str(exc).split(":", 1)[0]
         raise CommandError(f"--root {bad}: akar tidak sah (ROOT atau SEQ:ROOT, 64 digit heksadesimal)",
                            en=f"--root {bad}: invalid root (ROOT or SEQ:ROOT, 64 hex digits)") from None
+    from siaga.custody.selectors import chains_by_level
+
     report = verify_database(deep=args.deep, published=published)
     data = report.to_dict()
     summary = {"items": data["items"], "events": data["events"], "checkpoints": data["checkpoints"],
                "broken": len(data["broken"]), "checkpoint_breaks": len(data["checkpoint_breaks"]), "ok": data["ok"],
-               "key": data["key"], "breaks": data["broken"], "checkpoint_problems": data["checkpoint_breaks"]}
+               "key": data["key"], "breaks": data["broken"], "checkpoint_problems": data["checkpoint_breaks"],
+               "chains_by_level": chains_by_level()}
     if args.json:
         print_json(summary)
     else:
         broken = "BROKEN" if en else "RUSAK"
         print(f"{'Items' if en else 'Barang'} {number(summary['items'], lang)}, {'events' if en else 'peristiwa'} "
               f"{number(summary['events'], lang)}, checkpoint {summary['checkpoints']}")
+        levels = summary["chains_by_level"]
+        names = ({"tps": "TPS", "pps": "PPS", "ppk": "PPK", "kpu": "KPU kab/kota", "kpuprov": "KPU provinsi"})
+        print(("Chains now ending at: " if en else "Rantai kini berakhir di: ")
+              + ", ".join(f"{names[k]} {number(n, lang)}" for k, n in levels.items()))
         for b in report.broken:
             print(f"  {broken}: {'item' if en else 'barang'} {b.item_id}, {'event' if en else 'peristiwa'} {b.seq}: "
                   f"{b.message(lang)}")

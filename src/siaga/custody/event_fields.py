@@ -15,6 +15,7 @@ def handover_fields(handover, from_code: str, to_code: str, seals) -> dict:
     Every field of the handover record that says who, where, when and how is in
     here, so an edit of the record afterwards shows against its events.
     """
+    payload_forms = {"forms": dict(sorted(handover.forms.items()))} if handover.forms else {}
     signature = hashlib.sha256(handover.signature.encode("utf-8")).hexdigest() if handover.signature else None
     return {
         "kind": "handover", "at": utc_text(handover.at), "node": to_code, "giver": handover.giver_name,
@@ -22,5 +23,6 @@ def handover_fields(handover, from_code: str, to_code: str, seals) -> dict:
         "payload": {"handover": handover.client_id, "from": from_code, "device": handover.device,
                     "client_seq": handover.client_seq, "method": handover.receiver_method,
                     "escort": handover.escort, "signature_sha256": signature,
-                    "confirmed": [utc_text(handover.giver_confirmed_at), utc_text(handover.receiver_confirmed_at)]},
+                    "confirmed": [utc_text(handover.giver_confirmed_at), utc_text(handover.receiver_confirmed_at)],
+                    **payload_forms},
     }  # fmt: skip

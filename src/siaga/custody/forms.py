@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from siaga.accounts.models import User
 from siaga.accounts.scope import area_contains
 from siaga.custody.models import Item, Node
-from siaga.custody.routes import ENVELOPE, RACES, outbound_path
+from siaga.custody.routes import (D_HASIL_KABKOTA, D_HASIL_KECAMATAN, D_KEJADIAN_KHUSUS, ENVELOPE, RACES,
+                                  item_path, node_kind)
 
 SEAL_SPLIT = re.compile(r"[,\s]+")
 RACE_LABELS = {code: label for races in RACES.values() for code, label in races} | dict(ENVELOPE.values())
@@ -23,7 +24,7 @@ def next_nodes(node, items):
     """The nodes one step from ``node`` on the expected route of ``items``, onward first."""
     ahead, back = [], []
     for item in items:
-        path = outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
+        path = item_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
         if node.code in path:
             at = path.index(node.code)
             ahead += path[at + 1:at + 2]
@@ -75,6 +76,10 @@ class HandoverForm(forms.Form):
     condition = forms.CharField(label=_("Condition"), max_length=200, required=False)
     escort = forms.CharField(label=_("Escort"), max_length=300, required=False)
     confirm_seals = forms.BooleanField(label=_("Seals differ"), required=False)
+    # The forms that travel on return legs (checked by the service: a leg short of its forms raises an anomaly).
+    result_form = forms.CharField(label=_("C.Hasil number (Pilkada: C.Hasil-KWK)"), max_length=100, required=False)
+    d_hasil = forms.CharField(label=_("D.Hasil number"), max_length=100, required=False)
+    d_kejadian_khusus = forms.CharField(label=_("D.Kejadian Khusus number"), max_length=100, required=False)
 
     def __init__(self, *args, items, nodes=(), giver=None, **kwargs):
         kwargs.setdefault("initial", {"client_id": uuid.uuid4()})
@@ -129,7 +134,19 @@ class HandoverForm(forms.Form):
         seals = {code: _seal_set(self.data.get(seal_field(code), "")) for code in codes}
         return {"client_id": str(data["client_id"]), "item_codes": codes, "to_node": data["to_node"],
                 "receiver": data["receiver"], "receiver_name": data["receiver_name"].strip(), "seals_seen": seals,
-                "condition": data["condition"].strip(), "escort": data["escort"].strip()}
+                "condition": data["condition"].strip(), "escort": data["escort"].strip(),
+                "forms": self._forms(data)}
+
+    def _forms(self, data) -> dict:
+        """The form numbers entered, under the codes of the items' election and of the leg's level."""
+        items = list(data["items"])
+        if not items:
+            return {}
+        election, level = items[0].election, node_kind(data["to_node"])
+        d_hasil = (D_HASIL_KABKOTA if level == "kpuprov" else D_HASIL_KECAMATAN)[election][0]
+        entered = {ENVELOPE[election][0]: data.get("result_form"), d_hasil: data.get("d_hasil"),
+                   D_KEJADIAN_KHUSUS[0]: data.get("d_kejadian_khusus")}
+        return {code: number.strip() for code, number in entered.items() if (number or "").strip()}
 
     def rows(self, shown):
         """One dict per shown item (item, ticked, seals text, seal field name, differs, race label): unticked and

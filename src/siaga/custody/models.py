@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NodeKind(models.TextChoices):
+    KPUPROV = "kpuprov", _("KPU provinsi (province recap)")
     KPU = "kpu", _("KPU kab/kota warehouse")
     PPK = "ppk", _("PPK (kecamatan)")
     PPS = "pps", _("PPS (desa)")
@@ -24,7 +25,7 @@ class Node(models.Model):
     """A place where items change hands: KPU-74.05, PPK-74.05.24, PPS-74.05.24.2009, TPS-7405242009001."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    kind = models.CharField(_("kind"), max_length=5, choices=NodeKind.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=NodeKind.choices)
     name = models.CharField(_("name"), max_length=200)
     area_code = models.CharField(_("area"), max_length=13, db_index=True)
     lat = models.FloatField(null=True, blank=True)
@@ -43,7 +44,8 @@ class ItemKind(models.TextChoices):
 
 
 class Item(models.Model):
-    """A ballot box or a sealed result envelope of one TPS; ``code`` is its chain id."""
+    """A ballot box or a sealed result envelope of one TPS; ``code`` is its chain id. ``round`` is 0 for the
+    voting day's items and 1, 2, ... for the new ballots of a re-vote (PSU/PSL/PSS) at that TPS."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices)
@@ -54,6 +56,7 @@ class Item(models.Model):
     kabkota_code = models.CharField(max_length=5, db_index=True)
     kecamatan_code = models.CharField(max_length=8, db_index=True)
     desa_code = models.CharField(max_length=13, db_index=True)
+    round = models.PositiveSmallIntegerField(default=0, db_default=0)
     # Summary of the chain, rewritten by every append (the events are the truth).
     node = models.ForeignKey(Node, null=True, on_delete=models.PROTECT, related_name="items")
     holder = models.CharField(_("holder"), max_length=150, blank=True)
@@ -135,6 +138,8 @@ class Handover(models.Model):
     receiver = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     receiver_name = models.CharField(max_length=150)
     seals_seen = models.JSONField(default=dict)  # item code -> [seal numbers]
+    # Result and recap forms handed over with the items: form code (c_hasil, d_hasil_kec, ...) -> its number.
+    forms = models.JSONField(default=dict, db_default={})
     condition = models.CharField(max_length=200, blank=True)
     escort = models.CharField(max_length=300, blank=True)
     mission = models.ForeignKey("Mission", null=True, blank=True, on_delete=models.PROTECT, related_name="handovers")
@@ -164,6 +169,7 @@ class AnomalyKind(models.TextChoices):
     COUNT_MISMATCH = "count_mismatch", _("Count mismatch")
     MISSION_OVERDUE = "mission_overdue", _("Escort mission overdue")
     OFF_ROUTE = "off_route", _("Escort off route")
+    FORMS_MISSING = "forms_missing", _("Result or recap forms missing at a handover")
 
 
 class Anomaly(models.Model):

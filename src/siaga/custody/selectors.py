@@ -8,7 +8,7 @@ from django.http import Http404
 from siaga.core.custody import StoredEvent
 from siaga.custody.access import area_code_q, item_q, sees_escort_names
 from siaga.custody.models import Anomaly, Checkpoint, Event, Handover, Item, Mission, Node
-from siaga.custody.routes import outbound_path
+from siaga.custody.routes import item_path
 
 
 def item_list(*, viewer, node=None, search="", kind=None):
@@ -33,7 +33,7 @@ def item_journey(*, viewer, item):
     """The item's chain events (parsed), its expected path and where it is on it."""
     item = item_get(viewer=viewer, code=item.code)
     events = [(e.seq, e.hash, e.event()) for e in _events(item)]
-    path = outbound_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
+    path = item_path(item.kabkota_code, item.kecamatan_code, item.desa_code, item.tps.code)
     return {"item": item, "events": events, "path": path, "at": item.node.code if item.node_id else None}
 
 
@@ -158,6 +158,13 @@ def mission_escorts(*, viewer, mission):
     return [{"name": "—", "nrp": "", "unit": e.unit} for e in escorts]
 
 
+def chains_by_level() -> dict[str, int]:
+    """Public by design, like the checkpoints: how many chains end (for now) at each level of the chain, KPU
+    provinsi included; counts only, nothing about items or people."""
+    counts = dict(Item.objects.order_by().values_list("node__kind").annotate(n=Count("pk")))
+    return {kind: counts.get(kind, 0) for kind in ("tps", "pps", "ppk", "kpu", "kpuprov")}
+
+
 def checkpoint_list():
     """Public by design: checkpoint roots, counts and times carry nothing about items or people."""
     return Checkpoint.objects.order_by("-seq").values("seq", "at", "root", "item_count", "event_count", "hash",
@@ -181,7 +188,8 @@ def kpi_escort_coverage(*, viewer, operation, **_):
     return share(legs.filter(mission__escorts__isnull=False).distinct().count(), legs.count())
 
 
-CUSTODY_LEVELS = ("tps", "pps", "ppk", "kpu")  # the way boxes travel after counting: TPS -> desa -> kecamatan -> KPU
+# The way boxes travel after counting: TPS -> desa -> kecamatan -> KPU kab/kota -> KPU provinsi.
+CUSTODY_LEVELS = ("tps", "pps", "ppk", "kpu", "kpuprov")
 CHILD_FIELDS = {0: "province_code", 2: "kabkota_code", 5: "kecamatan_code", 8: "desa_code", 13: "desa_code"}
 
 

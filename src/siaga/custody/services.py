@@ -28,7 +28,9 @@ from siaga.custody.bulk import insert_rows
 from siaga.custody.models import (Anomaly, Checkpoint, Event, Handover, HandoverState, Item, Mission,
                                   MissionCheckpoint, MissionEscort, MissionLeg, MissionStatus, Node, PositionReport,
                                   Seal)
-from siaga.custody.registry import province_known, registry_rows
+from siaga.custody.registry import province_known, registry_rows, tps_items
+from siaga.custody.routes import (D_HASIL_KABKOTA, D_HASIL_KECAMATAN, D_KEJADIAN_KHUSUS, ENVELOPE, missing_forms,
+                                  node_kind)
 
 CODE_TTL = timedelta(minutes=15)
 CODE_ATTEMPTS = 5  # wrong one-time codes before a handover locks against codes
@@ -73,22 +75,67 @@ def registry_create(*, actor, province_code, election="pemilu", at, envelopes=Tr
     node_ids = dict(Node.objects.filter(area_code__startswith=province_code).values_list("code", "pk"))
     existing = set(Item.objects.filter(province_code=province_code).values_list("code", flat=True))
     fresh = [item for item in items if item["code"] not in existing]
-    columns = ["code", "kind", "race", "election", "tps_id", "province_code", "kabkota_code", "kecamatan_code",
-               "desa_code", "holder", "seals", "head_seq", "head_hash", "checkpointed_seq", "updated_at"]
-    insert_rows(Item, columns + ["node_id"], (
-        [item[c] for c in columns] + [node_ids[item["node_code"]]] for item in fresh))
-    ids = dict(Item.objects.filter(province_code=province_code).values_list("code", "pk")) if fresh else {}
-    new = {item["code"] for item in fresh}
-    insert_rows(Seal, ["number", "item_id", "applied_at"], ((n, ids[code], at) for code, n in seals if code in new))
-    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "tag", "kind", "recorded_at"], (
-        (ids[e.item_id], 1, e.prev_hash, e.hash, e.canonical.decode("utf-8"), chain.event_tag(e.hash), "registered",
-         at) for e in events if e.item_id in new))
+    _insert_items(fresh, seals, events, node_ids, at, province_code)
     result = {"nodes": len(node_ids), "items_created": len(fresh), "items": len(existing) + len(fresh)}
     if fresh:
         audit_record(actor=actor, action="custody.registry.create", obj_type="custody_registry",
                      obj_id=f"{province_code}:{election}", area_code=province_code, after=result)
         transaction.on_commit(checkpoint_after_commit, robust=True)
     return result
+
+
+ITEM_COLUMNS = ["code", "kind", "race", "election", "tps_id", "province_code", "kabkota_code", "kecamatan_code",
+                "desa_code", "holder", "seals", "head_seq", "head_hash", "checkpointed_seq", "updated_at", "round"]
+
+
+def _insert_items(fresh, seals, events, node_ids, at, province_code):
+    """Bulk-insert new items with their seals and first (registration) events."""
+    insert_rows(Item, ITEM_COLUMNS + ["node_id"], (
+        [item[c] for c in ITEM_COLUMNS] + [node_ids[item["node_code"]]] for item in fresh))
+    new = {item["code"] for item in fresh}
+    rows = Item.objects.filter(province_code=province_code)
+    rows = rows.filter(code__in=new) if len(new) <= 1000 else rows  # a whole registry: one scan, no huge IN list
+    ids = dict(rows.values_list("code", "pk")) if new else {}
+    insert_rows(Seal, ["number", "item_id", "applied_at"], ((n, ids[code], at) for code, n in seals if code in new))
+    insert_rows(Event, ["item_id", "seq", "prev_hash", "hash", "canonical", "tag", "kind", "recorded_at"], (
+        (ids[e.item_id], 1, e.prev_hash, e.hash, e.canonical.decode("utf-8"), chain.event_tag(e.hash), "registered",
+         at) for e in events if e.item_id in new))
+
+
+@transaction.atomic
+def revote_items_create(*, actor, tps, election, round_no, at) -> list[str]:
+    """New ballot boxes and result envelope for a TPS's re-vote (PSU/PSL/PSS), registered at the KPU kab/kota
+    warehouse (boxes) and the TPS (envelope) with new seals; their chains start fresh. Returns their codes
+    (none new when they exist already)."""
+    require_custodian(actor, tps.kabkota_code)
+    items, seals, events = tps_items((tps.pk, tps.code, tps.desa_id, tps.kecamatan_code, tps.kabkota_code),
+                                     province_code=tps.province_code, election=election, at=at,
+                                     stamp=chain.utc_text(at), round_no=round_no)
+    existing = set(Item.objects.filter(code__in=[i["code"] for i in items]).values_list("code", flat=True))
+    fresh = [i for i in items if i["code"] not in existing]
+    if not fresh:
+        return []
+    node_ids = dict(Node.objects.filter(code__in={i["node_code"] for i in fresh}).values_list("code", "pk"))
+    if missing := {i["node_code"] for i in fresh} - set(node_ids):
+        raise ValidationError(_("Custody nodes missing for this TPS: %(codes)s (create the registry first: siaga "
+                                "custody registry).") % {"codes": ", ".join(sorted(missing))})
+    _insert_items(fresh, seals, events, node_ids, at, tps.province_code)
+    codes = [i["code"] for i in fresh]
+    audit_record(actor=actor, action="custody.revote.items", obj_type="tps", obj_id=tps.code,
+                 area_code=tps.kabkota_code, after={"round": round_no, "items": codes})
+    transaction.on_commit(checkpoint_after_commit, robust=True)
+    return codes
+
+
+def revote_declared(sender, *, actor, tps, election, round_no, on_date, **_kw):
+    """Receiver of regions.signals.tps_revote_declared: the re-vote's new ballots enter custody."""
+    from datetime import datetime as _dt
+    from datetime import time as _time
+
+    from siaga.custody.routes import LOCAL
+
+    return revote_items_create(actor=actor, tps=tps, election=election, round_no=round_no,
+                               at=min(timezone.now(), _dt.combine(on_date, _time(0), tzinfo=LOCAL)))
 
 
 def _nodes(*codes):
@@ -104,7 +151,7 @@ def _items_for(codes):
     if not codes:
         raise ValidationError(_("A handover needs at least one item."))
     found = {i.code: i for i in Item.objects.filter(code__in=codes).only("pk", "code", "desa_code", "kecamatan_code",
-                                                                         "seals")}
+                                                                         "seals", "election")}
     missing = [c for c in codes if c not in found]
     if missing:
         raise ValidationError(_("Unknown items: %(codes)s.") % {"codes": ", ".join(missing[:10])})
@@ -119,8 +166,12 @@ def _check_seals(items, seals_seen):
 
 
 def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, receiver=None, receiver_name="",
-                   seals_seen=None, condition="", escort="", mission=None, client_seq=0, device=""):
+                   seals_seen=None, condition="", escort="", mission=None, client_seq=0, device="", forms=None):
     """The giver's half of a handover. Returns (handover, one-time code for the receiver's device or None).
+
+    ``forms``: the result and recap forms handed over with the items ({form code: its number}); a return leg
+    without the forms it must carry (siaga.custody.routes.forms_required) raises a ``forms_missing`` anomaly,
+    as a changed seal does, and the forms go into every received item's chain event.
 
     Idempotent on ``client_id``: a retry returns the stored handover and no new code.
     """
@@ -133,6 +184,7 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
         require_custodian(actor, item.desa_code)
     seals_seen = seals_seen or {}
     _check_seals(items, seals_seen)
+    forms = _clean_forms(forms)
     if receiver is None and not receiver_name:
         raise ValidationError(_("Name the receiver."))
     code = f"{secrets.randbelow(10**6):06d}"
@@ -142,7 +194,7 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
                 client_id=client_id, client_seq=client_seq, device=device, at=at, from_node=origin,
                 to_node=destination, giver=actor, giver_name=actor.get_full_name() or actor.username,
                 receiver=receiver, receiver_name=receiver_name or receiver.get_full_name() or receiver.username,
-                seals_seen=seals_seen, condition=condition, escort=escort, mission=mission,
+                seals_seen=seals_seen, forms=forms, condition=condition, escort=escort, mission=mission,
                 code_hash=_code_hash(client_id, code), code_expires_at=timezone.now() + CODE_TTL,
                 giver_confirmed_at=timezone.now())
             insert_rows(Handover.items.through, ["handover", "item"],
@@ -151,9 +203,34 @@ def handover_offer(*, actor, client_id, item_codes, from_node, to_node, at, rece
                          obj_id=client_id, area_code=origin.area_code,
                          after=handover_state(handover, [i.code for i in items]))
             _seal_anomalies(actor, handover, items, seals_seen)
+            _form_anomalies(actor, handover, items)
     except IntegrityError:  # a concurrent retry stored it first
         return Handover.objects.get(client_id=client_id), None
     return handover, code
+
+
+def _clean_forms(forms) -> dict:
+    """{form code: number} with blank numbers dropped; a code must be one of the known forms."""
+    known = {code for table in (ENVELOPE, D_HASIL_KECAMATAN, D_HASIL_KABKOTA) for code, _l in table.values()}
+    known.add(D_KEJADIAN_KHUSUS[0])
+    cleaned = {str(k).strip(): str(v).strip() for k, v in (forms or {}).items() if str(v or "").strip()}
+    if unknown := sorted(set(cleaned) - known):
+        raise ValidationError(_("Unknown forms: %(codes)s (known: %(known)s).")
+                              % {"codes": ", ".join(unknown), "known": ", ".join(sorted(known))})
+    return cleaned
+
+
+def _form_anomalies(actor, handover, items):
+    """A return leg whose required forms (C.Hasil, D.Hasil, D.Kejadian Khusus) were not recorded."""
+    elections = sorted({i.election for i in items})
+    origin, destination = handover.from_node, handover.to_node
+    for election in elections:
+        missing = missing_forms(election, node_kind(origin.code), node_kind(destination.code), handover.forms)
+        if missing:
+            raise_anomaly(kind="forms_missing", key=f"forms:{handover.client_id}:{election}", node=destination,
+                          area_code=origin.area_code, actor=actor,
+                          detail={"handover": handover.client_id, "from": origin.code, "to": destination.code,
+                                  "missing": missing, "election": election})
 
 
 def _seal_anomalies(actor, handover, items, seals_seen):
@@ -331,7 +408,7 @@ def _sync_one(actor, record):
         fields = {k: record[k] for k in ("client_id", "item_codes", "from_node", "to_node", "at")}
         handover, _code = handover_offer(
             actor=actor, **fields, receiver=record.get("receiver"), receiver_name=record.get("receiver_name", ""),
-            seals_seen=record.get("seals_seen"), condition=record.get("condition", ""),
+            seals_seen=record.get("seals_seen"), forms=record.get("forms"), condition=record.get("condition", ""),
             escort=record.get("escort", ""), client_seq=record["client_seq"], device=record.get("device", ""))
         if record.get("signature"):
             handover_confirm(actor=actor, handover=handover, signature=record["signature"],

@@ -136,6 +136,9 @@ class ObjectKind(models.TextChoices):
     PENGAWALAN_PASLON = "pengawalan_paslon", _("Candidate escort")
     KUNJUNGAN_VIP = "kunjungan_vip", _("VIP visit")
     OBJEK_VITAL = "objek_vital", _("Vital object")
+    TPS_ULANG = "tps_ulang", _("TPS re-vote (PSU/PSL/PSS)")
+    REKAP_KABKOTA = "rekap_kabkota", _("KPU kab/kota recapitulation venue")
+    REKAP_PROVINSI = "rekap_provinsi", _("KPU provinsi recapitulation venue")
 
 
 class ObjectPattern(models.Model):

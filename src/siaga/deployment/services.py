@@ -290,3 +290,32 @@ def _common_area(codes):
         if len({c[:size] for c in codes}) == 1:
             return next(iter(codes))[:size]
     return ""
+
+
+REVOTE_POLRI = 2  # officers at a re-vote TPS: the sangat rawan pattern (2 Polri for 1 TPS, domain.md)
+REVOTE_LINMAS = 2
+
+
+@transaction.atomic
+def revote_post_add(*, actor, tps, election, round_no, on_date, kind_label):
+    """A guard post for a TPS going to re-voting, in the newest plan of its election covering it: a dated
+    guarded object (kind ``tps_ulang``) whose shifts are the TPS windows on ``on_date``. Returns the plan post,
+    or None when no plan covers the TPS yet (the object is still stored: the next plan guards it)."""
+    obj = guard_object_upsert(
+        actor=actor, code=f"ULANG-{tps.code}-{round_no}", kind="tps_ulang",
+        name=f"{kind_label} {tps.name} ({tps.code})", area_code=tps.desa_id, kabkota_code=tps.kabkota_code,
+        kecamatan_code=tps.kecamatan_code, lat=tps.lat or 0.0, lng=tps.lng or 0.0, klass=3, election=election,
+        starts_on=on_date, ends_on=on_date)
+    plan = (Plan.objects.filter(election=election, province_code=tps.province_code)
+            .filter(area_code__in=[tps.province_code, tps.kabkota_code]).order_by("-created_at", "-id").first())
+    if plan is None:
+        return None
+    post, created = PlanPost.objects.get_or_create(plan=plan, key=-obj.pk, defaults=dict(
+        kind="tps_ulang", name=obj.name, klass=3, tps_ids=[tps.pk], tps_codes=[tps.code], lat=obj.lat, lng=obj.lng,
+        desa_code=tps.desa_id, kecamatan_code=tps.kecamatan_code, kabkota_code=tps.kabkota_code,
+        polri_required=REVOTE_POLRI, linmas_required=REVOTE_LINMAS))
+    if created:
+        audit_record(actor=actor, action="plan.post.add", obj_type="plan", obj_id=plan.pk, area_code=tps.kabkota_code,
+                     after={"post": post.key, "kind": "tps_ulang", "tps": tps.code, "date": on_date.isoformat(),
+                            "polri_required": REVOTE_POLRI})
+    return post

@@ -6,9 +6,11 @@ the BKO it sends away. The Polda's own pool stays at the Polda. See siaga.core.s
 """
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from siaga.core import shifts
+from siaga.deployment.calendar import stage_days
 from siaga.deployment.models import (AvailabilityWindow, GuardObject, Personnel, Plan, PlanBko, Unit,
                                       WindowKind)
 
@@ -38,17 +40,36 @@ def plan_demands(plan: Plan, area: str | None = None) -> list[shifts.Demand]:
                           own.get(-r["key"])) for r in rows]
 
 
+# Objects with dates of their own whose days are not campaign-like 08:00-18:00: recap venues are guarded
+# 08:00-22:00 each day of their recap window; a re-vote TPS is guarded like a TPS, shifted to its new date.
+RECAP_KINDS = {"ppk_rekap", "rekap_kabkota", "rekap_provinsi"}
+
+
+def _shifted(windows, days):
+    return tuple(shifts.Window(w.name, w.start_day + days, w.start, w.end_day + days, w.end, w.daily)
+                 for w in windows)
+
+
+def _object_windows(kind, start, end, voting_day) -> tuple[shifts.Window, ...]:
+    first, last = (start - voting_day).days, ((end or start) - voting_day).days
+    if kind == "tps_ulang":
+        return _shifted(shifts.default_windows(shifts.ShiftConfig())["tps"], first)
+    if kind in RECAP_KINDS:
+        return (shifts.Window("recap_guard", first, "08:00", last, "22:00", daily=True),)
+    return (shifts.Window("event", first, "08:00", last, "18:00", daily=True),)
+
+
 def _own_windows(plan: Plan, object_ids) -> dict[int, tuple[shifts.Window, ...]]:
-    """Campaign events, escorts and visits with dates of their own are staffed on those days (08:00-18:00
-    each day), not on the kind's default days; an object post's key is minus the object's id."""
+    """Objects with dates of their own are staffed on those days, not on the kind's default days: campaign
+    events, escorts and visits 08:00-18:00 each day; recap venues 08:00-22:00 through their recap window
+    (from the operation's stage calendar); a re-vote TPS through the TPS windows moved to its new date. An
+    object post's key is minus the object's id."""
     voting_day = plan_voting_day(plan)
     if voting_day is None:
         return {}
     rows = GuardObject.objects.filter(pk__in=object_ids, starts_on__isnull=False).values_list(
-        "pk", "starts_on", "ends_on")
-    return {pk: (shifts.Window("event", (start - voting_day).days, "08:00", ((end or start) - voting_day).days,
-                               "18:00", daily=True),)
-            for pk, start, end in rows}
+        "pk", "kind", "starts_on", "ends_on")
+    return {pk: _object_windows(kind, start, end, voting_day) for pk, kind, start, end in rows}
 
 
 def _officer(person_id, windows, voting_day, zone) -> shifts.Officer:
@@ -94,15 +115,50 @@ def plan_pools(plan: Plan, voting_day: date, zone: str) -> dict[str, shifts.Pool
     return {key: shifts.Pool(tuple(named[key]), anonymous[key]) for key in named.keys() | anonymous.keys()}
 
 
+def calendar_windows(stages: dict, voting_day: date, base: dict) -> dict[str, tuple[shifts.Window, ...]]:
+    """The window table with the recap and office windows taken from the operation's stage calendar instead
+    of defaults: PPK venues 08:00-22:00 each day of the kecamatan recap; KPU kab/kota and provincial recap
+    venues through their own recap; KPU and Bawaslu offices and warehouses round the clock from a week
+    before voting day to the end of the kab/kota recap. Kinds whose stage is missing keep ``base``."""
+    table = dict(base)
+
+    def days(kind):
+        start, end = stages[kind]
+        return (start - voting_day).days, (end - voting_day).days
+
+    for object_kind, stage in (("ppk_rekap", "rekap_kecamatan"), ("rekap_kabkota", "rekap_kabkota"),
+                               ("rekap_provinsi", "rekap_provinsi")):
+        if stage in stages:
+            first, last = days(stage)
+            table[object_kind] = (shifts.Window("recap_guard", first, "08:00", last, "22:00", daily=True),)
+    if "rekap_kabkota" in stages:
+        office = (shifts.Window("guard", -7, "00:00", days("rekap_kabkota")[1], "24:00"),)
+        for kind in ("kantor_kpu", "kantor_bawaslu", "gudang_logistik"):
+            table[kind] = office
+    return table
+
+
+def plan_config(plan: Plan, voting_day: date, config: shifts.ShiftConfig | None) -> shifts.ShiftConfig:
+    """``config`` (or the defaults) with the plan's operation calendar applied, unless it brings its own table."""
+    config = config or shifts.ShiftConfig()
+    if config.windows is not None:
+        return config
+    stages = stage_days(operation_id=plan.operation_id, election=plan.election, province_code=plan.province_code)
+    if not stages:
+        return config
+    return replace(config, windows=calendar_windows(stages, voting_day, shifts.default_windows(config)))
+
+
 def plan_shift_plan(plan: Plan, *, voting_day: date | None = None, config: shifts.ShiftConfig | None = None,
                     area: str | None = None) -> shifts.ShiftPlan:
-    """The core shift plan (slots and rosters) of a stored plan; voting day defaults to the patterns'."""
+    """The core shift plan (slots and rosters) of a stored plan; voting day defaults to the patterns'. Recap
+    and office windows follow the operation's stage calendar (calendar_windows)."""
     voting_day = voting_day or plan_voting_day(plan)
     if voting_day is None:
         raise ValueError("the plan's patterns have no voting-day window: give voting_day")
     zone = shifts.province_zone(plan.province_code)
     return shifts.plan_shifts(plan_demands(plan, area), plan_pools(plan, voting_day, zone), voting_day=voting_day,
-                              zone=zone, config=config)
+                              zone=zone, config=plan_config(plan, voting_day, config))
 
 
 def shift_figures(plan: Plan, *, voting_day: date | None = None, config: shifts.ShiftConfig | None = None,

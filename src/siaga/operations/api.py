@@ -5,10 +5,10 @@ the same reporter sent the same client id for the same place before (a retry);
 a client id of someone else's report answers 409 without its content.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
@@ -332,3 +332,42 @@ def sms_inbound(request):
     accepted, reply = services.sms_receive(gateway=gateway, phone=phone, text=text,
                                            message_id=request.POST.get("id") or None)
     return HttpResponse(reply, status=200 if accepted else 422, content_type="text/plain; charset=utf-8")
+
+
+class RevoteIn(Schema):
+    tps_code: str
+    kind: str  # psu, psl, pss
+    reason: str  # legal ground (operations.models.RevoteReason)
+    new_date: date
+    recommended_by: str = "panwascam"
+    recommendation_number: str
+    recommendation_date: date
+    decision_number: str
+    decision_date: date
+    detail: str = ""
+    election: str | None = None
+
+
+def _revote_out(r, made=None) -> dict:
+    out = {"id": r.pk, "tps": r.tps.code, "election": r.election, "kind": r.kind, "round": r.round,
+           "reason": r.reason, "voting_date": r.voting_date.isoformat(), "new_date": r.new_date.isoformat(),
+           "recommended_by": r.recommended_by, "recommendation_number": r.recommendation_number,
+           "decision_number": r.decision_number, "decision_date": r.decision_date.isoformat()}
+    if made is not None:
+        out |= {"custody_items": made["items"], "plan_post": made["post"]}
+    return out
+
+
+@router.post("/revotes", response={201: dict, 400: Problem}, summary="Put a TPS into re-voting (PSU, PSL, PSS)")
+def revote_post(request, payload: RevoteIn):
+    try:
+        revote, made = services.revote_declare(actor=request.auth, tps_code=payload.tps_code, **payload.dict(
+            exclude={"tps_code"}))
+    except ValidationError as problem:
+        return 400, {"detail": "; ".join(problem.messages)}
+    return 201, _revote_out(revote, made)
+
+
+@router.get("/revotes", summary="Re-votes (PSU, PSL, PSS) in the viewer's area")
+def revote_index(request, area: str = ""):
+    return [_revote_out(r) for r in selectors.revote_list(viewer=request.auth, area=area or None)]

@@ -44,6 +44,9 @@ TABLE = {
     "publish": _rule(POLICE, COMMAND),
     "dispatch": _rule(POLICE, COMMAND),
     "dispatch_step": _rule(POLICE, WRITERS),           # a sent unit acknowledges, arrives, finishes
+    # A re-vote (PSU/PSL/PSS) is the KPU's decision: KPU records it, and Polri's command records it to plan
+    # the new post (both with the decision's number).
+    "revote": _rule(POLICE | {AgencyKind.KPU}, COMMAND),
 }
 ACTIONS = tuple(TABLE)
 
@@ -53,7 +56,8 @@ WHAT = {"report": "melaporkan status TPS atau insiden", "photo": "menambah foto"
         "assign": "menugaskan insiden", "act": "mencatat tindakan insiden", "close": "menutup insiden",
         "reopen": "membuka kembali insiden", "invalidate": "membatalkan insiden", "merge": "menggabungkan insiden",
         "lock": "menyunting insiden", "publish": "membagikan insiden ke mitra", "dispatch": "mengirim satuan",
-        "dispatch_step": "memperbarui pengiriman satuan"}
+        "dispatch_step": "memperbarui pengiriman satuan",
+        "revote": "menetapkan pemungutan suara ulang, lanjutan atau susulan"}
 
 
 def agency_kind(user):

@@ -36,6 +36,24 @@ def register(sub):
     p.add_argument("username")
     p.add_argument("nrp")
     p.set_defaults(func=cmd_field_officer)
+    p = ops.add_parser("psu", help="put a TPS into re-voting (PSU, PSL or PSS): new ballots in custody, a guard "
+                                   "post with shifts on the new date, new expected check-ins")
+    p.add_argument("--tps", required=True, help="TPS code, e.g. 7402012001001")
+    p.add_argument("--kind", required=True, choices=["psu", "psl", "pss"])
+    p.add_argument("--date", required=True, help="new voting date YYYY-MM-DD (PSU: at most 10 days after voting)")
+    p.add_argument("--reason", required=True, help="legal ground (UU 7/2017): bencana_kerusuhan, kotak_dibuka, "
+                                                   "tanda_khusus, surat_suara_rusak, pemilih_tidak_berhak (PSU, Ps. "
+                                                   "372); terhenti (PSL); tidak_terlaksana (PSS)")
+    p.add_argument("--recommended-by", choices=["panwascam", "bawaslu"], default="panwascam")
+    p.add_argument("--recommendation", required=True, help="number of the Panwascam/Bawaslu recommendation")
+    p.add_argument("--recommendation-date", required=True, help="its date, YYYY-MM-DD")
+    p.add_argument("--decision", required=True, help="number of the KPU decision")
+    p.add_argument("--decision-date", required=True, help="its date, YYYY-MM-DD")
+    p.add_argument("--detail", default="", help="what happened")
+    p.add_argument("--election", choices=["pemilu", "pilkada"])
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_psu)
 
 
 def _drill_user(province):
@@ -163,3 +181,48 @@ def cmd_field_officer(args):
     posts = field_posts(viewer=user)
     print_json({"user": user.username, "nrp": args.nrp, "posts": [p["label"] for p in posts],
                 "tps": sum(len(p["tps"]) for p in posts)})
+
+
+def _day(text, flag):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{flag} tidak valid: {text!r} (contoh 2024-02-20)",
+                           en=f"invalid {flag}: {text!r} (e.g. 2024-02-20)") from None
+
+
+def cmd_psu(args):
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import translation
+
+    from siaga.operations.services import revote_declare
+
+    dates = {flag: _day(getattr(args, attr), flag) for flag, attr in (
+        ("--date", "date"), ("--recommendation-date", "recommendation_date"), ("--decision-date", "decision_date"))}
+    with translation.override(args.lang):
+        try:
+            revote, made = revote_declare(
+                actor=cli_actor(args.actor), tps_code=args.tps, kind=args.kind, reason=args.reason,
+                new_date=dates["--date"], recommended_by=args.recommended_by,
+                recommendation_number=args.recommendation, recommendation_date=dates["--recommendation-date"],
+                decision_number=args.decision, decision_date=dates["--decision-date"], detail=args.detail,
+                election=args.election)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
+    data = {"tps": revote.tps.code, "election": revote.election, "kind": revote.kind, "round": revote.round,
+            "reason": revote.reason, "voting_date": revote.voting_date.isoformat(),
+            "new_date": revote.new_date.isoformat(), "decision": revote.decision_number,
+            "custody_items": made["items"], "plan_post": made["post"]}
+    if args.json:
+        print_json(data)
+        return 0
+    en = args.lang == "en"
+    print(f"{revote.kind.upper()} {'round' if en else 'putaran'} {revote.round}: TPS {revote.tps.code} "
+          f"{'on' if en else 'pada'} {revote.new_date.isoformat()}")
+    print(f"{'New custody items' if en else 'Barang kustodi baru'}: {len(made['items'])}; "
+          f"{'plan post' if en else 'pos rencana'}: {made['post'] if made['post'] is not None else '-'}")
+    return 0

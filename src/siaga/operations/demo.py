@@ -1,19 +1,20 @@
-"""Demo voting day for a province: the 14 February 2024 windows, the first reports of a few kecamatan,
+"""Demo voting day for a province: the windows of the Pemilu operation's voting day (14 February 2024, read
+from its stage calendar), the first reports of a few kecamatan,
 and a handful of incidents at different workflow steps. Client ids are derived from the seed, so
 re-running stores nothing new."""
 
 import random
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from siaga.operations import services
 from siaga.operations.models import Incident
 from siaga.operations.selectors import voting_election
 from siaga.operations.services.field import field_officer_link
+from siaga.planning.selectors import stage_calendar
 from siaga.regions.models import Tps
 
-VOTING_DAY = date(2024, 2, 14)
 DEMO_INCIDENTS = [
     ("bentrok", 3, "Adu mulut pendukung dua paslon di depan TPS, massa sekitar 30 orang"),
     ("politik_uang", 2, "Laporan pembagian amplop kepada pemilih pagi hari"),
@@ -30,11 +31,12 @@ def _client_id(seed, *parts) -> uuid.UUID:
 
 def run(*, actor, province_code, seed) -> dict:
     tz = ZoneInfo("Asia/Makassar")
-    services.voting_day_configure(actor=actor, province_code=province_code, date=VOTING_DAY)
+    voting_day = stage_calendar(election="pemilu", area_code=province_code)["pemungutan"][0]
+    services.voting_day_configure(actor=actor, province_code=province_code, date=voting_day)
     rng = random.Random(seed)
     tps = list(Tps.objects.filter(province_code=province_code, election=voting_election(province_code))
                .order_by("code")[:120])
-    at = lambda hh: datetime.combine(VOTING_DAY, time(0), tzinfo=tz) + timedelta(hours=hh)
+    at = lambda hh: datetime.combine(voting_day, time(0), tzinfo=tz) + timedelta(hours=hh)
     events = 0
     for t in tps:
         opened = rng.uniform(6.7, 7.6)
@@ -52,7 +54,7 @@ def run(*, actor, province_code, seed) -> dict:
         if created and i % 2 == 0:
             services.incident_transition(actor=actor, incident_id=incident.pk, action="verify",
                                          now=incident.occurred_at + timedelta(minutes=8))
-    return {"voting_day": VOTING_DAY.isoformat(), "events_created": events, "incidents_created": incidents,
+    return {"voting_day": voting_day.isoformat(), "events_created": events, "incidents_created": incidents,
             "incidents": Incident.objects.filter(province_code=province_code).count(),
             "field_officer": demo_field_officer(actor=actor, province_code=province_code)}
 

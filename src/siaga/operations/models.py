@@ -124,6 +124,7 @@ class MissedCheckin(models.Model):
     kabkota_code = models.CharField(max_length=5, db_index=True)
     kecamatan_code = models.CharField(max_length=8, db_index=True)
     milestone = models.CharField(max_length=14)
+    round = models.PositiveSmallIntegerField(default=0, db_default=0)  # 0: voting day; n: the TPS's n-th re-vote
     deadline = models.DateTimeField()
     level = models.CharField(max_length=10)
     escalated_to = models.ForeignKey("accounts.Agency", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -131,7 +132,7 @@ class MissedCheckin(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["tps", "milestone"], name="missed_checkin_unique")]
+        constraints = [models.UniqueConstraint(fields=["tps", "milestone", "round"], name="missed_checkin_unique")]
 
 
 class Category(models.TextChoices):
@@ -273,3 +274,64 @@ class SmsMessage(models.Model):
     reply = models.CharField(max_length=480)
     accepted = models.BooleanField()
     received_at = models.DateTimeField(default=timezone.now)
+
+
+class RevoteKind(models.TextChoices):
+    PSU = "psu", _("PSU (re-vote)")
+    PSL = "psl", _("PSL (continued vote)")
+    PSS = "pss", _("PSS (follow-up vote)")
+
+
+class RevoteReason(models.TextChoices):
+    """The legal grounds, each with its article (UU 7/2017). PSU: Ps. 372; PSL and PSS: Ps. 431-432."""
+
+    DISASTER_RIOT = "bencana_kerusuhan", _("Natural disaster or riot: results unusable or not counted (Ps. 372 (1))")
+    BOX_OPENED = "kotak_dibuka", _("Box or count documents opened against procedure (Ps. 372 (2) a)")
+    MARKED_BALLOTS = "tanda_khusus", _("KPPS asked voters to mark, sign or name used ballots (Ps. 372 (2) b)")
+    SPOILED_BALLOTS = "surat_suara_rusak", _("KPPS spoiled more than one used ballot (Ps. 372 (2) c)")
+    INELIGIBLE_VOTERS = "pemilih_tidak_berhak", _("People without e-KTP, not on DPT or DPTb voted (Ps. 372 (2) d)")
+    INTERRUPTED = "terhenti", _("Riot, disturbance or disaster stopped part of the vote (Ps. 431)")
+    NOT_HELD = "tidak_terlaksana", _("Riot, disturbance or disaster: the vote could not be held (Ps. 432)")
+
+
+# Which grounds fit which kind of re-vote.
+REVOTE_GROUNDS = {
+    RevoteKind.PSU: {RevoteReason.DISASTER_RIOT, RevoteReason.BOX_OPENED, RevoteReason.MARKED_BALLOTS,
+                     RevoteReason.SPOILED_BALLOTS, RevoteReason.INELIGIBLE_VOTERS},
+    RevoteKind.PSL: {RevoteReason.INTERRUPTED},
+    RevoteKind.PSS: {RevoteReason.NOT_HELD},
+}
+PSU_MAX_DAYS = 10  # UU 7/2017 Ps. 373 (3): a PSU is held at most 10 days after voting day
+
+
+class Recommender(models.TextChoices):
+    PANWASCAM = "panwascam", "Panwascam"
+    BAWASLU = "bawaslu", _("Bawaslu kab/kota")
+
+
+class Revote(models.Model):
+    """A TPS put into re-voting: the kind, the legal ground, the supervisor's recommendation, the KPU decision
+    and the new voting date. ``round`` counts the TPS's re-votes (1 for the first)."""
+
+    tps = models.ForeignKey("regions.Tps", on_delete=models.PROTECT, related_name="+")
+    election = models.CharField(max_length=8, choices=Election.choices)
+    province_code = models.CharField(max_length=2, db_index=True)
+    kabkota_code = models.CharField(max_length=5, db_index=True)
+    kecamatan_code = models.CharField(max_length=8, db_index=True)
+    round = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("kind"), max_length=3, choices=RevoteKind.choices)
+    reason = models.CharField(_("legal ground"), max_length=24, choices=RevoteReason.choices)
+    detail = models.TextField(_("what happened"), blank=True)
+    recommended_by = models.CharField(_("recommended by"), max_length=10, choices=Recommender.choices)
+    recommendation_number = models.CharField(_("recommendation number"), max_length=100)
+    recommendation_date = models.DateField(_("recommendation date"))
+    decision_number = models.CharField(_("KPU decision number"), max_length=100)
+    decision_date = models.DateField(_("KPU decision date"))
+    voting_date = models.DateField(_("original voting day"))
+    new_date = models.DateField(_("new voting date"))
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["new_date", "tps_id", "round"]
+        constraints = [models.UniqueConstraint(fields=["tps", "round"], name="revote_tps_round")]

@@ -24,7 +24,7 @@ def after_action(*, viewer, area=None, now=None) -> dict:
     day = selectors.voting_day_for(area or viewer.area_code or "")
     if day is not None:
         for window in selectors.voting_day_windows(day):
-            deadline = checkins.deadline_utc(day.date, window.deadline_local, day.timezone)
+            deadline = checkins.window_deadline(day.date, window, day.timezone)
             field = MILESTONE_FIELDS[window.milestone]
             reported = rows.filter(**{f"{field}__isnull": False})
             on_time = reported.filter(**{f"{field}__lte": deadline}).count()  # at the deadline = on time
@@ -43,11 +43,26 @@ def after_action(*, viewer, area=None, now=None) -> dict:
                          "met": sum(1 for m in timed if m <= target),
                          "median_minutes": round(statistics.median(timed), 1) if timed else None,
                          "open": incidents.filter(severity=severity, status__in=workflow.OPEN_STATUSES).count()})
+    revotes = _revotes(viewer, area, now)
     return {"area": area or viewer.area_code or "", "generated_at": timezone.localtime(now), "tps": total,
+            "revotes": revotes,
             "reporting": rows.filter(events__gt=0).count(), "punctuality": punctuality,
             "by_category": [(str(CATEGORY_LABELS.get(c, c)), n) for c, n in Counter(by_category).most_common()],
             "by_area": sorted(by_area.items()), "response": response,
             "max_count": max([*by_category.values(), *by_area.values(), 1])}
+
+
+def _revotes(viewer, area, now) -> dict:
+    """Re-votes counted apart from voting day: per kind, and their own check-ins on the new date."""
+    rows = list(selectors.revote_list(viewer=viewer, area=area))
+    by_kind = Counter(r.kind for r in rows)
+    statuses = Counter(c["status"] for r in rows for c in selectors.revote_checkins(r, now=now))
+    return {"total": len(rows), "by_kind": {k: by_kind.get(k, 0) for k in ("psu", "psl", "pss")},
+            "checkins": {k: statuses.get(k, 0) for k in (checkins.ON_TIME, checkins.LATE, checkins.MISSING,
+                                                         checkins.PENDING)},
+            "rows": [{"tps": r.tps.code, "name": r.tps.name, "kind": r.kind, "kind_label": r.get_kind_display(),
+                      "reason_label": r.get_reason_display(), "round": r.round, "new_date": r.new_date,
+                      "decision": r.decision_number} for r in rows]}
 
 
 def _sheet(wb, title, header, rows):
@@ -91,6 +106,9 @@ def to_xlsx(data) -> io.BytesIO:
                                  "Masih terbuka"],
            [(r["severity"], r["target_minutes"], r["handled"], r["met"], r["median_minutes"], r["open"])
             for r in data["response"]])
+    _sheet(wb, "Pemungutan ulang", ["TPS", "Nama", "Jenis", "Putaran", "Tanggal baru", "Alasan", "Keputusan KPU"],
+           [(r["tps"], r["name"], r["kind"].upper(), r["round"], r["new_date"].isoformat(), str(r["reason_label"]),
+             r["decision"]) for r in data["revotes"]["rows"]])
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)
@@ -125,6 +143,11 @@ def to_pdf(data) -> bytes:
     pdf.cell(0, 6, f"Wilayah {data['area'] or 'Indonesia'} · dibuat {data['generated_at']:%d-%m-%Y %H:%M}",
              new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 6, f"Cakupan: {data['reporting']} dari {data['tps']} TPS melapor", new_x="LMARGIN", new_y="NEXT")
+    revotes = data["revotes"]
+    if revotes["total"]:
+        kinds = ", ".join(f"{k.upper()} {n}" for k, n in revotes["by_kind"].items() if n)
+        pdf.cell(0, 6, f"Pemungutan ulang/lanjutan/susulan (dihitung terpisah): {revotes['total']} TPS ({kinds})",
+                 new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(font, "B", 12)
     pdf.cell(0, 8, "Ketepatan laporan", new_x="LMARGIN", new_y="NEXT")

@@ -126,8 +126,51 @@ def voting_dates(province_codes) -> dict:
     return dict(VotingDay.objects.filter(province_code__in=set(province_codes)).values_list("province_code", "date"))
 
 
+def voting_date_of(election: str, province_code: str):
+    """Voting day of ``election`` in a province: the first day of the voting stage in its operation's calendar;
+    else the province's configured VotingDay when it is that election's."""
+    from siaga.planning.selectors import stage_calendar
+
+    calendar = stage_calendar(election=election, area_code=province_code)
+    if "pemungutan" in calendar:
+        return calendar["pemungutan"][0]
+    return (VotingDay.objects.filter(province_code=province_code, election=election)
+            .values_list("date", flat=True).first())
+
+
+def revote_list(*, viewer, area=None):
+    """Re-votes (PSU/PSL/PSS) of TPS in the viewer's scope, soonest first."""
+    from siaga.operations.models import Revote
+
+    tps = Tps.objects.filter(level_q(viewer))
+    area = narrower_area(viewer, area)
+    if area:
+        tps = tps.filter(area_q(area))
+    return Revote.objects.filter(tps__in=tps.values("pk")).select_related("tps").order_by("new_date", "tps__code",
+                                                                                           "round")
+
+
+def revote_checkins(revote, *, now=None) -> list[dict]:
+    """The expected check-ins of a re-vote: the voting day's windows moved to its new date, each with its
+    deadline and status (on time, late, missing, pending) from the TPS's reports since that day began."""
+    now = now or timezone.now()
+    day = VotingDay.objects.filter(province_code=revote.province_code).first()
+    windows = voting_day_windows(day) if day else list(checkins.DEFAULT_WINDOWS)
+    tz = day.timezone if day else "Asia/Makassar"
+    since = checkins.deadline_utc(revote.new_date, time(0), tz)
+    first = dict(TpsEvent.objects.filter(tps_id=revote.tps_id, at__gte=since, kind__in=[w.milestone for w in windows])
+                 .order_by().values_list("kind").annotate(at=Min("at")))
+    out = []
+    for window in windows:
+        deadline = checkins.window_deadline(revote.new_date, window, tz)
+        out.append({"milestone": window.milestone, "deadline": deadline, "reported_at": first.get(window.milestone),
+                    "status": checkins.checkin_status(first.get(window.milestone), deadline, now)})
+    return out
+
+
 def voting_day_windows(day: VotingDay) -> list[checkins.Window]:
-    return [checkins.Window(w["milestone"], time.fromisoformat(w["deadline"])) for w in day.windows]
+    """The configured windows; a deadline may be on the next day ("D+1 02:00": counting past midnight)."""
+    return [checkins.window_from(w["milestone"], w["deadline"]) for w in day.windows]
 
 
 def voting_day_escalation(day: VotingDay) -> list[checkins.EscalationStep]:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("unit/", views.unit_board, name="units"),
     path("laporan/", views.after_action, name="after_action"),
+    path("ulang/", views.revotes, name="revotes"),
 ]

@@ -183,3 +183,36 @@ def after_action(request):
         return HttpResponse(report.to_pdf(data), content_type="application/pdf",
                             headers={"Content-Disposition": f'attachment; filename="laporan-operasi-{area}.pdf"'})
     return render(request, "operations/after_action.html", {"data": data, "area": area})
+
+
+@login_required
+def revotes(request):
+    """Re-votes (PSU/PSL/PSS) of the area with their expected check-ins; those who may (KPU, Polri command)
+    put a TPS into re-voting here."""
+    from django.core.exceptions import ValidationError
+
+    from siaga.operations.forms import RevoteForm
+
+    area = _area(request)
+    allowed = authority.may(request.user, "revote")
+    form = RevoteForm(request.POST or None) if allowed else None
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied(_("Your role or agency may not declare a re-vote."))
+        if form.is_valid():
+            try:
+                revote, made = services.revote_declare(actor=request.user, **form.cleaned_data)
+            except ValidationError as problem:
+                form.add_error(None, problem)
+            else:
+                messages.success(request, _("TPS %(tps)s goes to %(kind)s on %(date)s: %(items)s new custody items.")
+                                 % {"tps": revote.tps.code, "kind": revote.kind.upper(),
+                                    "date": revote.new_date.isoformat(), "items": len(made["items"])})
+                return redirect(f"{request.path}?wilayah={area}")
+    from siaga.core import checkins
+
+    labels_ = {checkins.ON_TIME: _("on time"), checkins.LATE: _("late"), checkins.MISSING: _("missing"),
+               checkins.PENDING: _("pending")}
+    rows = [(r, [c | {"label": labels_[c["status"]]} for c in selectors.revote_checkins(r)])
+            for r in selectors.revote_list(viewer=request.user, area=area or None)]
+    return render(request, "operations/revotes.html", {"area": area, "rows": rows, "form": form})

@@ -13,6 +13,11 @@ class PlanningConfig(AppConfig):
         from siaga.planning import kpi_sources, providers
 
         kpi_sources.register_own()
+        # deployment (below) staffs recap venues through the windows of this calendar
+        from siaga.deployment import calendar
+        from siaga.planning.selectors import operation_calendar
+
+        calendar.register(operation_calendar)
         checks.register(providers.check_providers)
 
 

@@ -10,17 +10,22 @@ from siaga.planning import services
 from siaga.planning.models import KpiSource, Operation, Stage
 
 OPERATION = "Operasi Mantap Praja Anoa 2024"
-# Pilkada 2024 timeline (KPU), with the operation running from the campaign to the disputes.
+# Pilkada 2024 timeline (KPU, PKPU 2/2024), with the operation running from the campaign to the disputes.
+# The recapitulation windows per level are those the KPU RI chair announced on 27 Nov 2024 (press reports);
+# the PKPU's own annex was not at hand to check them against, and each stage's note says so.
+PILKADA_RECAP_NOTE = ("Jadwal diumumkan Ketua KPU RI 27 Nov 2024 (pemberitaan pers); penghitungan dan rekapitulasi "
+                      "27 Nov-16 Des 2024 menurut PKPU 2/2024. Lampiran PKPU belum diverifikasi langsung.")
 STAGES = [
     ("pemutakhiran", d(2024, 5, 27), d(2024, 9, 20)),
     ("pencalonan", d(2024, 8, 27), d(2024, 9, 22)),
     ("kampanye", d(2024, 9, 25), d(2024, 11, 23)),
     ("tenang", d(2024, 11, 24), d(2024, 11, 26)),
     ("logistik", d(2024, 11, 1), d(2024, 11, 26)),
-    ("pemungutan", d(2024, 11, 27), d(2024, 11, 28)),
-    ("rekap_kecamatan", d(2024, 11, 28), d(2024, 12, 3)),
-    ("rekap_kabkota", d(2024, 12, 1), d(2024, 12, 5)),
-    ("rekap_provinsi", d(2024, 12, 3), d(2024, 12, 6)),
+    ("pemungutan", d(2024, 11, 27), d(2024, 11, 28), "PKPU 2/2024: pemungutan suara 27 Nov 2024; penghitungan "
+     "di TPS boleh berlanjut hingga 12 jam setelah hari pemungutan."),
+    ("rekap_kecamatan", d(2024, 11, 28), d(2024, 12, 3), PILKADA_RECAP_NOTE),
+    ("rekap_kabkota", d(2024, 11, 29), d(2024, 12, 6), PILKADA_RECAP_NOTE),
+    ("rekap_provinsi", d(2024, 11, 30), d(2024, 12, 9), PILKADA_RECAP_NOTE),
     ("sengketa", d(2024, 12, 6), d(2025, 2, 7)),
     ("penetapan", d(2025, 2, 8), d(2025, 2, 20)),
 ]
@@ -33,9 +38,9 @@ PEMILU_STAGES = [
     ("tenang", d(2024, 2, 11), d(2024, 2, 13)),
     ("logistik", d(2024, 1, 1), d(2024, 2, 13)),
     ("pemungutan", d(2024, 2, 14), d(2024, 2, 15)),
-    ("rekap_kecamatan", d(2024, 2, 15), d(2024, 3, 2)),
-    ("rekap_kabkota", d(2024, 2, 17), d(2024, 3, 5)),
-    ("rekap_provinsi", d(2024, 2, 19), d(2024, 3, 10)),
+    ("rekap_kecamatan", d(2024, 2, 15), d(2024, 3, 2), "Rekapitulasi kecamatan (D.Hasil), PKPU 3/2022 jo. perubahannya"),
+    ("rekap_kabkota", d(2024, 2, 17), d(2024, 3, 5), "Rekapitulasi kab/kota, PKPU 3/2022 jo. perubahannya"),
+    ("rekap_provinsi", d(2024, 2, 19), d(2024, 3, 10), "Rekapitulasi provinsi, PKPU 3/2022 jo. perubahannya"),
     ("rekap_nasional", d(2024, 2, 22), d(2024, 3, 20)),
     ("sengketa", d(2024, 3, 21), d(2024, 6, 10)),
     ("penetapan", d(2024, 4, 24), d(2024, 10, 20)),

@@ -62,6 +62,8 @@ class Stage(models.Model):
     order = models.PositiveSmallIntegerField()
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
+    # Where the dates come from (the KPU regulation or announcement), or why they could not be verified.
+    note = models.CharField(_("note"), max_length=400, blank=True, default="")
 
     class Meta:
         ordering = ["operation", "order"]

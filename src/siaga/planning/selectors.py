@@ -153,3 +153,26 @@ def personnel_summary(*, viewer, operation) -> dict | None:
     deployment = features.module("deployment", "selectors")
     func = getattr(deployment, "personnel_summary", None) if deployment else None
     return func(viewer=viewer, area=operation.area_code, election=operation.election) if func else None
+
+
+def operation_calendar(*, operation_id, election, province_code) -> dict[str, tuple[date, date]]:
+    """The stage calendar of one operation (by id), else of the newest operation of the election there."""
+    if operation_id:
+        rows = Stage.objects.filter(operation_id=operation_id).values_list("kind", "starts_on", "ends_on")
+        if calendar := {kind: (start, end) for kind, start, end in rows}:
+            return calendar
+    return stage_calendar(election=election, area_code=province_code)
+
+
+def stage_calendar(*, election: str, area_code: str) -> dict[str, tuple[date, date]]:
+    """{stage kind: (first day, last day)} of the newest operation of ``election`` whose area holds
+    ``area_code``: the dates every deadline of that election is derived from (custody legs, recap guards,
+    re-voting). Empty when no operation has a calendar. Not scoped by viewer: the calendar is public
+    (the KPU's tahapan) and the deadline machinery reads it for everyone alike."""
+    candidates = [area_code[:n] for n in (2, 5, 8, 13) if len(area_code) >= n] + [""]
+    operation = (Operation.objects.filter(election=election, area_code__in=candidates, stages__isnull=False)
+                 .order_by("-starts_on", "-pk").first())
+    if operation is None:
+        return {}
+    return {kind: (start, end) for kind, start, end in
+            operation.stages.values_list("kind", "starts_on", "ends_on")}

@@ -34,7 +34,7 @@ def _check_period(starts_on, ends_on, what):
 
 @transaction.atomic
 def operation_create(*, actor, name, election, starts_on, ends_on, organiser, area_code, task_forces=(), stages=()):
-    """An operation with its Satgas [(name, duty, lead agency)] and stages [(kind, starts, ends)]."""
+    """An operation with its Satgas [(name, duty, lead agency)] and stages [(kind, starts, ends[, note])]."""
     require_editor(actor, area_code)
     _check_period(starts_on, ends_on, name)
     operation = Operation.objects.create(name=name, election=election, starts_on=starts_on, ends_on=ends_on,
@@ -42,15 +42,16 @@ def operation_create(*, actor, name, election, starts_on, ends_on, organiser, ar
     for tf_name, duty, lead in task_forces:
         TaskForce.objects.create(operation=operation, name=tf_name, duty=duty, lead=lead)
     order = {kind: n for n, kind in enumerate(StageKind.values)}
-    for kind, stage_start, stage_end in stages:
+    stages = [(kind, start, end, *rest) for kind, start, end, *rest in stages]
+    for kind, stage_start, stage_end, *note in stages:
         _check_period(stage_start, stage_end, StageKind(kind).label)
         Stage.objects.create(operation=operation, kind=kind, order=order[kind], starts_on=stage_start,
-                             ends_on=stage_end)
+                             ends_on=stage_end, note=note[0] if note else "")
     audit_record(actor=actor, action="operation.create", obj_type="operation", obj_id=operation.pk,
                  area_code=area_code, after={
                      "name": name, "election": election, "starts_on": _iso(starts_on), "ends_on": _iso(ends_on),
                      "organiser": organiser.code, "task_forces": [t[0] for t in task_forces],
-                     "stages": {k: [_iso(s), _iso(e)] for k, s, e in stages}})
+                     "stages": {k: [_iso(s), _iso(e)] for k, s, e, *_n in stages}})
     return operation
 
 

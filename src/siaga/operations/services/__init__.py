@@ -7,6 +7,7 @@
   incidents   incident reports, the command workflow, publishing, photos
   dispatch    units and reserve teams sent to incidents
   sms         the SMS gateway, registered phones, received messages
+  revote      a TPS put into re-voting (PSU, PSL, PSS) with its new ballots, post and check-ins
 
 Each function takes keyword arguments, runs in one transaction, writes an audit entry for every change and
 publishes its live update after commit. Submissions from the field carry a client-generated UUID: the same
@@ -22,6 +23,7 @@ from siaga.operations.services.events import (BATCH_MAX, Outcome, Submission, ou
 from siaga.operations.services.incidents import (duplicate_candidates, incident_lock, incident_merge,
                                                  incident_photo_add, incident_publish, incident_report,
                                                  incident_snapshot, incident_transition)
+from siaga.operations.services.revote import revote_declare
 from siaga.operations.services.sms import (mobile_number, normalize_phone, sms_gateway_for, sms_gateway_issue,
                                            sms_receive, sms_sender_register)
 
@@ -29,6 +31,6 @@ __all__ = ["ACK_MINUTES", "BATCH_MAX", "DISPATCH_STEPS", "PLAUSIBLE_DAYS", "Conf
            "Submission", "checkin_sweep", "derived_client_id", "dispatch_create", "dispatch_update",
            "duplicate_candidates", "incident_lock", "incident_merge", "incident_photo_add", "incident_publish",
            "incident_report", "incident_snapshot", "incident_transition", "mobile_number", "normalize_phone",
-           "out_of_area",
+           "out_of_area", "revote_declare",
            "require", "sms_gateway_for", "sms_gateway_issue", "sms_receive", "sms_sender_register",
            "tps_event_record", "tps_events_record", "voting_day_configure"]
