@@ -24,6 +24,7 @@ FEATURE_APPS = {
     "coordination": "koordinasi/",
     "operations": "operasi/",
     "custody": "kotak-suara/",
+    "gakkumdu": "gakkumdu/",
 }
 
 
