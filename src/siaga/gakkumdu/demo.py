@@ -50,8 +50,13 @@ def run(*, actor, province_code, seed):
          today - timedelta(days=11), today - timedelta(days=10), f"{p}.71", [
              (bawaslu, rules.PENERUSAN, at(today - timedelta(days=9))),
              (bawaslu, rules.PENYIDIKAN, at(today - timedelta(days=9), 15))])
+    case(rules.PEMILU, "laporan", "Pemalsuan dokumen dukungan calon anggota DPD di Baubau",
+         today - timedelta(days=8), today - timedelta(days=7), f"{p}.72", [
+             (bawaslu, rules.PENERUSAN, at(today - timedelta(days=6))),
+             (bawaslu, rules.PENYIDIKAN, at(today - timedelta(days=6), 14)),
+             (penyidik, rules.PENUNTUTAN, at(today - timedelta(days=2)))])
     case(rules.PILKADA, "laporan", "Hoaks DPT ganda di media sosial, Buton Tengah", today - timedelta(days=3),
          today - timedelta(days=2), f"{p}.14")
     case(rules.PILKADA, "laporan", "Intimidasi saksi paslon di Kolaka Utara", today - timedelta(days=8),
          today - timedelta(days=6), f"{p}.08")
-    return {"created": True, "cases": 6}
+    return {"created": True, "cases": 7}
