@@ -74,8 +74,12 @@ def _left(row):
 
 
 def cmd_cases(args):
+    from django.conf import settings
+
+    from siaga.core.timezones import zone_named
     from siaga.gakkumdu.selectors import case_clocks
 
+    zone = getattr(zone_named(settings.TIME_ZONE), "abbreviation", settings.TIME_ZONE)
     viewer = cli_actor(args.actor)
     rows = case_clocks(viewer=viewer, now=_moment(args.now), open_only=args.open, election=args.election)
     if args.json:
@@ -84,7 +88,7 @@ def cmd_cases(args):
     print(f"{len(rows)} perkara Gakkumdu / cases")
     for r in rows:
         flag = {"kedaluwarsa": " KEDALUWARSA", "peringatan": " PERINGATAN"}.get(r["status"], "")
-        deadline = r["deadline"].strftime("%Y-%m-%d %H:%M") if r["deadline"] else "-"
+        deadline = f"{r['deadline']:%Y-%m-%d %H:%M} {zone}" if r["deadline"] else "-"
         print(f"  #{r['id']} [{r['election']}] {r['title']} · {r['area_name']} · {r['step']} · "
               f"tenggat {deadline} ({_left(r)}){flag}")
 
