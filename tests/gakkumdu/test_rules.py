@@ -3,6 +3,8 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings, strategies as st
+
 from siaga.gakkumdu import holidays, rules
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -66,3 +68,12 @@ def test_holiday_years_and_an_unverified_year():
     # A working-day count from 28 Dec 2026 reaches into 2027, whose SKB is not verified: flagged.
     assert rules.uncertain(rule, date(2026, 12, 28), rules.due_date(rule, date(2026, 12, 28)))
     assert not rules.uncertain(rule, date(2026, 3, 2), rules.due_date(rule, date(2026, 3, 2)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.dates(min_value=date(2024, 1, 1), max_value=date(2024, 12, 1)), n=st.integers(1, 20))
+def test_the_nth_working_day_is_a_working_day_with_exactly_n_of_them_after_start(start, n):
+    end = rules.add_working_days(start, n)
+    assert end > start and holidays.is_working_day(end)
+    days = [start + timedelta(days=i) for i in range(1, (end - start).days + 1)]
+    assert sum(holidays.is_working_day(d) for d in days) == n
