@@ -25,6 +25,7 @@ FEATURE_APPS = {
     "operations": "operasi/",
     "custody": "kotak-suara/",
     "fieldapps": "odk/",  # OpenRosa server for ODK Collect / KoboCollect, and the device board
+    "gakkumdu": "gakkumdu/",
 }
 
 

@@ -227,9 +227,36 @@ CASES = {
                           lambda c: ["odk", "sync", "--server", "ftp://central", "--project", "1", "--form",
                                      "siaga_checkin"], "harus alamat http:// atau https://",
                           "must be an http:// or https:// address"),
+    ("gakkumdu", "cases"): Case(lambda c: ["gakkumdu", "cases", "--as", "bawaslu", "--json"], '"days_left"',
+                                lambda c: ["gakkumdu", "cases", "--now", "kemarin"], "waktu tidak valid",
+                                "invalid time"),
+    ("gakkumdu", "register"): Case(lambda c: ["gakkumdu", "register", "--election", "pemilu", "--origin", "laporan",
+                                              "--title", "Uji CLI", "--known-on", "2024-02-12", "--reported-on",
+                                              "2024-02-13", "--region", "74.01", "--as", "bawaslu"], "terdaftar",
+                                   lambda c: ["gakkumdu", "register", "--election", "pemilu", "--origin", "laporan",
+                                              "--title", "Uji", "--known-on", "12-02-2024", "--reported-on",
+                                              "2024-02-13", "--region", "74.01", "--as", "bawaslu"],
+                                   "tanggal tidak valid", "invalid date"),
+    ("gakkumdu", "advance"): Case(lambda c: ["gakkumdu", "advance", _gakkumdu_case(), "--to", "penerusan", "--on",
+                                             "2024-02-14T10:00", "--as", "bawaslu"], "penerusan",
+                                  lambda c: ["gakkumdu", "advance", "999999", "--to", "penerusan", "--as", "bawaslu"],
+                                  "perkara #999999 tidak ditemukan", "case #999999 not found"),
 }
 # Good input of these runs as separate processes on a fresh SIAGA_HOME (see the tests at the end).
 IN_PROCESSES = {("demo",), ("serve",), ("simulate", "election-day")}
+
+
+def _gakkumdu_case():
+    """A fresh Pemilu case in Bawaslu's study, as the id `siaga gakkumdu advance` takes."""
+    from datetime import date
+
+    from siaga.accounts.models import User
+    from siaga.gakkumdu.services import gakkumdu_register
+
+    case = gakkumdu_register(actor=User.objects.get(username="bawaslu"), election="pemilu", origin="laporan",
+                             title="Uji CLI", summary="", known_on=date(2024, 2, 12), reported_on=date(2024, 2, 13),
+                             region_code="74.01")
+    return str(case.pk)
 
 
 class Context:

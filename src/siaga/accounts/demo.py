@@ -14,7 +14,7 @@ def _short(name):
 
 
 def demo_agencies(*, actor, province):
-    """Polda, one Polres per kab/kota, one Polsek per kecamatan, KPU, Bawaslu, TNI, Pemprov.
+    """Polda, one Polres per kab/kota, one Polsek per kecamatan, KPU, Bawaslu, Kejati, TNI, Pemprov.
 
     `province` is a regions Region walked through `children`, so accounts needs no import of regions."""
     code = province.code
@@ -26,6 +26,8 @@ def demo_agencies(*, actor, province):
                   kind=AgencyKind.BAWASLU, level=AgencyLevel.PROVINCE, area_code=code)
     agency_upsert(actor=actor, code=f"TNI-{code}", name=f"Korem {province.name}", kind=AgencyKind.TNI,
                   level=AgencyLevel.PROVINCE, area_code=code)
+    agency_upsert(actor=actor, code=f"KEJATI-{code}", name=f"Kejaksaan Tinggi {province.name}",
+                  kind=AgencyKind.KEJAKSAAN, level=AgencyLevel.PROVINCE, area_code=code)
     agency_upsert(actor=actor, code=f"PEMDA-{code}", name=f"Pemerintah Provinsi {province.name}",
                   kind=AgencyKind.PEMDA, level=AgencyLevel.PROVINCE, area_code=code)
     for kab in province.children.all():
@@ -49,6 +51,8 @@ DEMO_USERS = [
     ("polres.kolaka", "POLRES-{p}.01", Role.OPERATOR, "Sat Intelkam Polres Kolaka (hanya kab/kota {p}.01)"),
     ("kpu", "KPU-{p}", Role.PARTNER, "KPU Provinsi"),
     ("bawaslu", "BAWASLU-{p}", Role.PARTNER, "Bawaslu Provinsi"),
+    ("penyidik", "POLDA-{p}", Role.OPERATOR, "Penyidik Ditreskrimum Polda (Sentra Gakkumdu)"),
+    ("kejaksaan", "KEJATI-{p}", Role.PARTNER, "Jaksa Kejaksaan Tinggi (Sentra Gakkumdu)"),
 ]
 
 

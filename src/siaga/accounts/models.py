@@ -14,6 +14,7 @@ class AgencyKind(models.TextChoices):
     KPU = "kpu", "KPU"
     BAWASLU = "bawaslu", "Bawaslu"
     TNI = "tni", "TNI"
+    KEJAKSAAN = "kejaksaan", "Kejaksaan"
     PEMDA = "pemda", _("Local government")
 
 

@@ -6,16 +6,25 @@ from siaga import features
 
 
 @cache
-def feature_nav():
-    """(label, url name) of each present app's pages, from its apps.NAV."""
+def _nav_entries():
+    """(label, url name, visible-to predicate or None) of each present app's pages, from its apps.NAV
+    (and apps.nav_visible(user) where an app shows its entry to some users only)."""
     items = []
     for label in features.present():
-        items.extend(getattr(features.module(label, "apps"), "NAV", []))
+        apps = features.module(label, "apps")
+        visible = getattr(apps, "nav_visible", None)
+        items.extend((text, url, visible) for text, url in getattr(apps, "NAV", []))
     return tuple(items)
 
 
+def feature_nav(user=None):
+    """(label, url name) of the pages in the top navigation for this user."""
+    return tuple((text, url) for text, url, visible in _nav_entries()
+                 if visible is None or (user is not None and visible(user)))
+
+
 def siaga_context(request):
-    context = {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav(),
+    context = {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav(getattr(request, "user", None)),
                "feature_apps": features.present(),
                "time_zone": getattr(request, "siaga_zone", None)}
     planning = features.module("planning", "selectors")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from siaga.gakkumdu import views
+
+app_name = "gakkumdu"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("daftar/", views.register, name="register"),
+    path("<int:pk>/lanjut/", views.advance, name="advance"),
+]
