@@ -22,7 +22,7 @@ from siaga.regions.selectors import (default_election, election_choices, electio
 from siaga.core.scoring import score_observations
 from siaga.risk.catalogues import to_core
 from siaga.risk.models import AreaRisk, CatalogueVersion, ClassChange, Indicator, Observation, RiskIncident, TpsRisk
-from siaga.risk.sources import reads_every_source, source_q
+from siaga.risk.sources import readable_sources, reads_every_source, source_q
 
 
 def tps_for_code(*, viewer, code, election=None):
@@ -76,7 +76,13 @@ def viewer_explanations(viewer, risks):
         _score, contributions, present = score_observations(known, catalogue)
         shown = {ind.code for ind in present}
         risk.contributions = [list(c) for c in contributions]
+        readable = {c for c, v in values.get(risk.tps_id, {}).items() if v > 0}
         risk.reasons = [r for r in risk.reasons if not r.startswith("floor:") or r[6:] in shown]
+        risk.reasons = [r for r in risk.reasons if not r.startswith("polri:") or r[6:] in readable]
+        sources = set(readable_sources(viewer))
+        if risk.provenance:
+            risk.provenance = {**risk.provenance, "views": {}, "observations": [
+                o for o in risk.provenance.get("observations", []) if o[1] in sources]}
         risk.score = None
         risk.restricted = True
     return risks
@@ -182,6 +188,29 @@ def indicators_active(*, viewer, target="tps"):
 
 def catalogue_list(*, viewer):
     return CatalogueVersion.objects.annotate(n_indicators=Count("indicators"))
+
+
+def catalogues_list() -> list[dict]:
+    """Every stored catalogue version with its variables, indicators and citations (public data: the
+    catalogues are published criteria, not findings)."""
+    out = []
+    for version in CatalogueVersion.objects.order_by("code", "version").prefetch_related("indicators"):
+        variables = {}
+        for ind in version.indicators.all():
+            var = variables.setdefault(ind.variable, {"code": ind.variable, "name_id": ind.variable_name_id,
+                                                      "name_en": ind.variable_name_en, "indicators": []})
+            var["indicators"].append({"code": ind.code, "key": ind.key, "name_id": ind.name_id,
+                                      "name_en": ind.name_en, "kind": ind.kind, "weight": ind.weight,
+                                      "saturation": ind.saturation, "floor_class": ind.floor_class,
+                                      "citation": ind.citation})
+        out.append({"code": version.code, "version": version.version, "name": version.name,
+                    "authority": version.authority, "election": version.election, "target": version.target,
+                    "active": version.active, "citation": version.citation, "note": version.note,
+                    "rules": {"rawan_min": version.rawan_min, "sangat_rawan_min": version.sangat_rawan_min,
+                              "incident_raise_days": version.incident_raise_days,
+                              "incident_raise_by": version.incident_raise_by},
+                    "variables": list(variables.values())})
+    return out
 
 
 def kabkota_summary(*, viewer, province, top=3, election=None):
