@@ -78,7 +78,7 @@ class _BawasluReader(_Reader):
         if "code" not in self.columns:
             self.problem(line, None, None, "missing_code_column")
         self.columns["source"] = (None, "sumber")
-        return "code" in self.columns and not self.problems.total
+        return "code" in self.columns  # rows are still read: every bad value is reported with the header
 
     def _row(self, line, texts):
         text, header = self._cell(texts, "code")

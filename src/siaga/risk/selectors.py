@@ -99,15 +99,34 @@ def viewer_reasons(viewer, changes):
     return changes
 
 
-def tps_risk_list(*, viewer, area=None, klass=None, indicator=None, election=None):
-    """Scored TPS in the viewer's area, optionally one area, class (list of ints) and indicator code, of one
-    election (``election=None`` lists every election's: only for readers keyed by TPS id)."""
+# The risk map's views of a TPS's class: Bawaslu's, the police's, and the combined class (engine/provenance).
+VIEW_FIELDS = {"gabungan": "klass", "bawaslu": "bawaslu_klass", "polri": "polri_klass"}
+
+
+def view_or_default(view) -> str:
+    return view if view in VIEW_FIELDS else "gabungan"
+
+
+def view_counts(*, viewer, area, election) -> dict[str, list[int]]:
+    """TPS per class (kurang rawan .. khusus) in each view, for the area and election."""
+    rows = tps_risk_list(viewer=viewer, area=area, election=election).order_by()
+    out = {}
+    for view, field in VIEW_FIELDS.items():
+        counts = dict(rows.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        out[view] = [counts.get(k, 0) for k in range(4)]
+    return out
+
+
+def tps_risk_list(*, viewer, area=None, klass=None, indicator=None, election=None, view="gabungan"):
+    """Scored TPS in the viewer's area, optionally one area, class (list of ints, in ``view``: VIEW_FIELDS) and
+    indicator code, of one election (``election=None`` lists every election's: only for readers keyed by TPS
+    id)."""
     area = narrower_area(viewer, area)
     rows = TpsRisk.objects.filter(level_q(viewer, prefix="tps__"))
     if area:
         rows = rows.filter(code_q_for_tps(area))
     if klass:
-        rows = rows.filter(klass__in=klass)
+        rows = rows.filter(**{f"{VIEW_FIELDS[view_or_default(view)]}__in": klass})
     if election:
         rows = rows.filter(tps__election=election)
     if indicator:

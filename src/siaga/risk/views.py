@@ -40,13 +40,17 @@ def risk_map(request):
     code, election = _area(request), _election(request)
     region, risk = selectors.area_risk_get(viewer=request.user, code=code, election=election)
     classes = [c for c in request.GET.getlist("kelas") if c in "0123" and c]
+    view = selectors.view_or_default(request.GET.get("pandangan"))
+    counts = selectors.view_counts(viewer=request.user, area=code, election=election)
     return render(request, "risk/map.html", {
+        "view": view, "views": [(v, label, v == view, counts[v]) for v, label in (
+            ("bawaslu", "Bawaslu"), ("polri", "Polri"), ("gabungan", _("Combined")))],
         "region": region, "risk": risk, "band_label": BAND_LABELS[lang()][risk.band] if risk else "",
         "classes": [(i, class_label(i), str(i) in classes) for i in range(4)], "klass": ",".join(classes),
         "indicators": selectors.indicators_active(viewer=request.user), "indicator": request.GET.get("indikator", ""),
         "bands": list(zip(BAND_NAMES, BAND_LABELS[lang()])), "area_level": choropleth_level(region.code),
         "election": election, "elections": selectors.election_choices(election),
-        "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2],
+        "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2], view=view,
                                                 election=election).select_related(
             "tps__desa__parent").order_by("tps__code")[:SANGAT_RAWAN_LISTED],
     })
