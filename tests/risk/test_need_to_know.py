@@ -25,7 +25,8 @@ def _intelkam_only_finding(kabkota="74.01"):
     """(TPS code, indicator code, indicator name) of a finding at a scored TPS that only Intelkam observed."""
     public = Observation.objects.filter(tps_id=OuterRef("tps_id"), indicator_id=OuterRef("indicator_id"),
                                         value__gt=0).exclude(source=Source.INTELKAM)
-    obs = (Observation.objects.filter(source=Source.INTELKAM, value__gt=0, tps__kabkota_code=kabkota)
+    obs = (Observation.objects.filter(source=Source.INTELKAM, value__gt=0, tps__kabkota_code=kabkota,
+                                      indicator__catalogue__authority="bawaslu")
            .filter(~Exists(public)).select_related("tps", "indicator").order_by("tps__code").first())
     assert obs is not None, "the demo has Intelkam-only findings in Kolaka"
     risk = TpsRisk.objects.get(tps=obs.tps)
