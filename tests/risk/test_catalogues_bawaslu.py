@@ -186,7 +186,7 @@ def test_bawaslu_file_errors_name_the_column_line_and_value(user):
         bawaslu_import(actor=admin, data=text.encode(), filename="bw.csv", election="pemilu", lang="en")
     assert Observation.objects.count() == count
     found = {(p.code, p.line, p.column, p.value) for p in info.value.problems}
-    assert ("unknown_column", 1, "Rawan longsor", "Rawan longsor") in found
+    assert ("unknown_indicator_column", 1, "Rawan longsor", "Rawan longsor") in found
     assert ("bad_flag", 2, "Riwayat kekerasan", "mungkin") in found
     assert ("unknown_tps", 3, "Kode TPS", "7401010000999") in found
     assert any("'Rawan longsor' is not an indicator" in p.message for p in info.value.problems)

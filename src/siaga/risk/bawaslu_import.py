@@ -34,13 +34,13 @@ NO = {"tidak", "t", "no", "n", "0", "false", "", "-"}
 MESSAGES = {
     "id": {
         "no_catalogue": "tidak ada katalog Bawaslu yang aktif untuk {value}.",
-        "unknown_column": "kolom '{value}' bukan indikator katalog {catalogue}.",
+        "unknown_indicator_column": "kolom '{value}' bukan indikator katalog {catalogue}.",
         "missing_code_column": "kolom kode TPS tidak ditemukan (kode_tps).",
         "bad_flag": "nilai '{value}' harus Ya, Tidak, 1, 0, ✓ atau angka.",
     },
     "en": {
         "no_catalogue": "no Bawaslu catalogue is active for {value}.",
-        "unknown_column": "column '{value}' is not an indicator of catalogue {catalogue}.",
+        "unknown_indicator_column": "column '{value}' is not an indicator of catalogue {catalogue}.",
         "missing_code_column": "TPS code column not found (kode_tps).",
         "bad_flag": "value '{value}' must be Ya, Tidak, 1, 0, ✓ or a number.",
     },
@@ -74,7 +74,7 @@ class _BawasluReader(_Reader):
             elif key in self.by_header:
                 self.wide.append((index, text, self.by_header[key]))
             elif key not in ignored:
-                self.problem(line, text, text, "unknown_column", catalogue=str(self.version))
+                self.problem(line, text, text, "unknown_indicator_column", catalogue=str(self.version))
         if "code" not in self.columns:
             self.problem(line, None, None, "missing_code_column")
         self.columns["source"] = (None, "sumber")
@@ -105,6 +105,11 @@ class _BawasluReader(_Reader):
         if folded in NO:
             return 0.0
         if indicator.kind != "bool":
+            try:
+                float(raw.replace(",", "."))
+            except ValueError:
+                self.problem(line, column, raw, "bad_flag")
+                return None
             return self._value(line, indicator, raw, column)
         self.problem(line, column, raw, "bad_flag")
         return None

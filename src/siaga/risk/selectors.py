@@ -95,7 +95,7 @@ def viewer_reasons(viewer, changes):
     values = _readable_values(viewer, [c.tps_id for c in changes])
     for change in changes:
         shown = {code for code, value in values.get(change.tps_id, {}).items() if value > 0}
-        change.reasons = [r for r in change.reasons if not r.startswith("floor:") or r[6:] in shown]
+        change.reasons = [r for r in change.reasons if not r.startswith(("floor:", "polri:")) or r[6:] in shown]
     return changes
 
 
