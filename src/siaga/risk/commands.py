@@ -141,6 +141,13 @@ def cmd_explain(args):
         print(f"  {c['points']:6.2f}  {c['indicator']}  {c['name']}")
     for reason in data["reasons"]:
         print(f"  * {reason}")
+    if data.get("views"):
+        print("  Bawaslu / Polri / Gabungan: " + " / ".join(
+            (data["views"].get(v) or {}).get("class_label", "–") for v in ("bawaslu", "polri", "gabungan")))
+    if data.get("provenance"):
+        print("  <- " + ", ".join(data["provenance"]["decided_by"]))
+        for o in data["provenance"]["observations"]:
+            print(f"     {o['indicator']}  {o['source']}  {o['date']}  {o['value']:g}")
 
 
 def cmd_import(args):
