@@ -35,7 +35,7 @@ def tps_rawan_xlsx(*, viewer, area, out, election=None) -> int:
     rows = selectors.viewer_explanations(viewer, list(_rawan_rows(viewer, area, election)))
     polres = dict(Agency.objects.filter(code__startswith="POLRES-").values_list("area_code", "name"))
     names = indicator_names({c[0] for r in rows for c in r.contributions}
-                            | {x[6:] for r in rows for x in r.reasons if x.startswith("floor:")})
+                            | {x[6:] for r in rows for x in r.reasons if x.startswith(("floor:", "polri:"))})
     book = openpyxl.Workbook(write_only=True)
     sheets = {}
     for risk in rows:
