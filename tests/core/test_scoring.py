@@ -161,9 +161,9 @@ def test_real_catalogue_floors():
     refusal = score_tps({"K24.KAM.03": 1}, BAWASLU_PILKADA_2024, DEFAULT_RULES,
                         special=False, last_incident=None, on=ON)
     assert refusal.klass == SANGAT_RAWAN
-    site = score_tps({"P24.LOK.04": 1}, BAWASLU_PEMILU_2024, DEFAULT_RULES,
+    site = score_tps({"P24.LOK.06": 1}, BAWASLU_PEMILU_2024, DEFAULT_RULES,
                      special=False, last_incident=ON, on=ON)
-    assert site.klass == KHUSUS and site.reasons == ("floor:P24.LOK.04",)
+    assert site.klass == KHUSUS and site.reasons == ("floor:P24.LOK.06",)
 
 
 def test_rejects_bad_input():
@@ -224,14 +224,14 @@ def test_catalogue_contents():
     codes = set()
     for catalogue in CATALOGUES.values():
         for ind in catalogue.indicators:
-            assert re.fullmatch(r"(P24|K24|INT)\.[A-Z]+\.\d{2}", ind.code)
+            assert re.fullmatch(r"(P24|K24|RP24|RK24|INT)\.[A-Z]+\.\d{2}", ind.code)
             assert ind.code.split(".")[1] == ind.variable and ind.variable in VARIABLES
             assert ind.name_id and ind.name_en and ind.name_id != ind.name_en
             assert catalogue.position(ind.code) == catalogue.indicators.index(ind)
             codes.add(ind.code)
         if catalogue.target == "area":
             assert all(i.floor_class is None for i in catalogue.indicators)
-    assert len(codes) == 22 + 25 + len(INTELKAM_AREA.indicators)
+    assert len(codes) == 22 + 25 + 6 + 6 + len(INTELKAM_AREA.indicators)
 
 
 def test_weights_follow_the_rationale():

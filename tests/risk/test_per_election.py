@@ -63,7 +63,7 @@ def test_pilkada_observation_changes_only_pilkada_areas(user):
     """Hand-computed: a bool indicator with floor rawan adds its weight's share of the catalogue's total
     to the score sum of the TPS's four Pilkada areas and moves one TPS from kurang rawan to rawan."""
     tps = _clean_pilkada_tps()
-    indicator = Indicator.objects.get(code="K24.LOK.01", catalogue__active=True)
+    indicator = Indicator.objects.get(code="K24.HAK.06", catalogue__active=True)  # PSU history
     assert indicator.kind == "bool" and indicator.floor_class == 1
     total_weight = sum(indicator.catalogue.indicators.values_list("weight", flat=True))
     points = indicator.weight / total_weight * 100

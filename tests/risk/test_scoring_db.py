@@ -53,14 +53,14 @@ def test_floor_and_incident_raise_with_history(user):
     admin = user("admin")
     tps = _clean_tps()
     since = timezone.now()
-    _obs(admin, tps, "P24.LOK.01", 1)   # hard to reach: 3/48 = 6.25, below 10, but floor rawan
+    _obs(admin, tps, "P24.KAM.02", 1)   # one intimidation (saturation 2): 2.5/48 = 5.21, below 10, but floor rawan
     risk = TpsRisk.objects.get(tps=tps)
-    assert (risk.klass, risk.reasons) == (1, ["floor:P24.LOK.01"])
+    assert (risk.klass, risk.reasons) == (1, ["floor:P24.KAM.02"])
     services.incident_recorded(actor=admin, tps=tps, at=timezone.now() - timedelta(days=3), severity=2,
                                kind="bentrok", external_ref="test-1")
     services.incident_recorded(actor=admin, tps=tps, at=timezone.now(), external_ref="test-1")  # same report
     risk.refresh_from_db()
-    assert (risk.klass, risk.reasons) == (2, ["floor:P24.LOK.01", "incident"])
+    assert (risk.klass, risk.reasons) == (2, ["floor:P24.KAM.02", "incident"])
     assert tps.risk_incidents.count() == 1
     changes = list(class_changes_since(viewer=user("intelkam"), when=since).filter(tps=tps))
     assert [(c.old_class, c.new_class, c.cause) for c in changes] == [(1, 2, "incident"), (0, 1, "observation")]

@@ -60,10 +60,13 @@ def tps_risk(request, code: str, pemilihan: str = ""):
 
 @router.get("/tps-points", url_name="risk_tps_points",
             summary="Scored TPS of an area as GeoJSON points, filterable by class and indicator")
-def tps_points(request, area: str, klass: str = "", indicator: str = "", pemilihan: str = ""):
+def tps_points(request, area: str, klass: str = "", indicator: str = "", pemilihan: str = "",
+               pandangan: str = "gabungan"):
+    """``pandangan``: whose class the points carry: bawaslu, polri or gabungan (combined; default)."""
     classes = [int(k) for k in klass.split(",") if k.strip().isdigit()] or None
     return feature_collection(json.dumps(f) for f in exports.tps_features(
-        request.auth, area, classes, indicator or None, election=selectors.election_or_default(pemilihan)))
+        request.auth, area, classes, indicator or None, election=selectors.election_or_default(pemilihan),
+        view=selectors.view_or_default(pandangan)))
 
 
 @router.get("/areas/{code}", summary="Boundaries of an area's children with their index (choropleth)")

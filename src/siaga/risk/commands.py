@@ -22,6 +22,9 @@ def register(sub):
     p = cat.add_parser("load", help="store the published catalogues (idempotent)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_catalogues_load)
+    p = cat.add_parser("list", help="every catalogue with its variables, indicators and citations")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_catalogues_list)
     p = risk.add_parser("score", help="score every TPS and area index of a province, per election")
     p.add_argument("--province", required=True)
     p.add_argument("--election", choices=ELECTIONS, help="score only this election (default: every election)")
@@ -59,6 +62,14 @@ def register(sub):
     p = ikp.add_parser("editions", help="stored IKP editions with their bands per level")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ikp_editions)
+    p = risk.add_parser("import-bawaslu", help="import Bawaslu's per-TPS TPS-rawan results (CSV or XLSX): "
+                        "a TPS code column and one yes/no column per indicator; all rows or none")
+    p.add_argument("file")
+    p.add_argument("--election", choices=ELECTIONS, required=True)
+    p.add_argument("--date", help="date of Bawaslu's mapping (YYYY-MM-DD; default: today)")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import_bawaslu)
     p = risk.add_parser("export", help="TPS rawan (XLSX), classes (GeoJSON) or a map image (PNG)")
     p.add_argument("--area", required=True)
     p.add_argument("--format", choices=["xlsx", "geojson", "png"], required=True)
@@ -73,6 +84,45 @@ def cmd_catalogues_load(args):
 
     result = catalogues_load(actor=cli_actor())
     print_summary("Katalog indikator dimuat" if args.lang == "id" else "Indicator catalogues loaded", result, args.json)
+
+
+def cmd_catalogues_list(args):
+    from siaga.risk.selectors import catalogues_list
+
+    data = catalogues_list()
+    if args.json:
+        print_json(data)
+        return
+    for cat in data:
+        active = " *" if cat["active"] else ""
+        print(f"{cat['code']} {cat['version']}{active} ({cat['authority']}, {cat['election'] or '-'}): "
+              f"{len(cat['variables'])} variabel, {sum(len(v['indicators']) for v in cat['variables'])} indikator"
+              f" - {cat['citation']}")
+        for var in cat["variables"]:
+            print(f"  {var['code']} {var['name_id']}")
+            for ind in var["indicators"]:
+                print(f"    {ind['code']:14} {ind['name_id']}")
+
+
+def cmd_import_bawaslu(args):
+    from datetime import date
+
+    from siaga.risk.bawaslu_import import ImportRejected, bawaslu_import
+
+    path = input_file(args.file)
+    try:
+        observed_on = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise CommandError(f"tanggal '{args.date}' tidak valid (gunakan 2024-11-20)",
+                           en=f"date '{args.date}' is not valid (use 2024-11-20)")
+    try:
+        result = bawaslu_import(actor=cli_actor(args.actor), data=path.read_bytes(), filename=path.name,
+                                election=args.election, observed_on=observed_on, lang=args.lang)
+    except ImportRejected as rejected:
+        return report_rejection(rejected, filename=path.name, lang=args.lang, as_json=args.json)
+    title = (f"Pemetaan TPS rawan Bawaslu diimpor dari {path.name}" if args.lang == "id"
+             else f"Bawaslu TPS-rawan mapping imported from {path.name}")
+    print_summary(title, result.as_dict(), args.json)
 
 
 def cmd_score(args):
@@ -119,6 +169,13 @@ def cmd_explain(args):
         print(f"  {c['points']:6.2f}  {c['indicator']}  {c['name']}")
     for reason in data["reasons"]:
         print(f"  * {reason}")
+    if data.get("views"):
+        print("  Bawaslu / Polri / Gabungan: " + " / ".join(
+            (data["views"].get(v) or {}).get("class_label", "–") for v in ("bawaslu", "polri", "gabungan")))
+    if data.get("provenance"):
+        print("  <- " + ", ".join(data["provenance"]["decided_by"]))
+        for o in data["provenance"]["observations"]:
+            print(f"     {o['indicator']}  {o['source']}  {o['date']}  {o['value']:g}")
 
 
 def cmd_import(args):

@@ -36,6 +36,7 @@ from siaga.regions.models import Election, Region, Tps
 from siaga.risk.catalogues import active_area_catalogue, active_tps_catalogues, to_core
 from siaga.risk.explain import score_explained
 from siaga.risk.models import AreaRisk, ClassChange, Observation, RiskIncident, TpsRisk
+from siaga.risk.provenance import View, combine
 
 LEVEL_NAMES = {1: "provinsi", 2: "kabkota", 3: "kecamatan", 4: "desa"}
 TPS_AREA_FIELDS = {1: "province_code", 2: "kabkota_code", 3: "kecamatan_code", 4: "desa_id"}
@@ -72,7 +73,7 @@ def score_province(*, province_code: str, on: date | None = None, cause: str = "
 
 
 def _score_election(province_code, election, version, on):
-    catalogue, rules = to_core(version)
+    """tps id -> (score, combined class, contributions, reasons, catalogue id, the other TpsRisk fields)."""
     rows = list(Tps.objects.filter(province_code=province_code, election=election).order_by("pk")
                 .values_list("pk", "number", "special"))
     if not rows:
@@ -82,17 +83,35 @@ def _score_election(province_code, election, version, on):
     last = dict(RiskIncident.objects.filter(tps__province_code=province_code, tps__election=election)
                 .values("tps_id").annotate(last=Max("at")).values_list("tps_id", "last"))
     days = np.array([_days_since(last.get(pk), on) for pk in ids.tolist()])
+    police = active_tps_catalogues("polri").get(election)
+    versions = [v for v in (version, police) if v is not None]
     obs = list(Observation.objects.filter(tps__province_code=province_code, tps__election=election,
-                                          indicator__catalogue=version)
-               .values_list("tps_id", "indicator__position", "value"))
+                                          indicator__catalogue__in=versions)
+               .values_list("tps_id", "indicator__catalogue_id", "indicator__position", "indicator__code", "value",
+                            "source", "observed_on"))
     position = {pk: i for i, pk in enumerate(ids.tolist())}
-    obs_tps = np.array([position[o[0]] for o in obs], dtype=np.int64)
-    obs_ind = np.array([o[1] for o in obs], dtype=np.int64)
-    obs_val = np.array([o[2] for o in obs], dtype=np.float64)
-    out = score_explained(len(ids), obs_tps, obs_ind, obs_val, catalogue, rules, special=special,
-                          days_since_incident=days)
-    return {pk: (float(out.scores.score[i]), int(out.scores.klass[i]), out.contributions[i], out.reasons[i],
-                 version.pk) for i, pk in enumerate(ids.tolist())}
+    views = {v.pk: _view_bulk(v, [o for o in obs if o[1] == v.pk], position, special, days) for v in versions}
+    by_tps = defaultdict(list)
+    for o in obs:
+        by_tps[o[0]].append([o[3], o[5], o[6].isoformat(), o[4]])
+    out = {}
+    for i, pk in enumerate(ids.tolist()):
+        bawaslu = views[version.pk][i]
+        fields = combine(bawaslu, views[police.pk][i] if police else None, by_tps.get(pk, []))
+        out[pk] = (bawaslu.score, fields.pop("klass"), bawaslu.contributions, fields.pop("reasons"), version.pk,
+                   fields)
+    return out
+
+
+def _view_bulk(version, obs, position, special, days) -> list[View]:
+    """One catalogue's view of every TPS (in ``position`` order) from its observations."""
+    catalogue, rules = to_core(version)
+    out = score_explained(len(position), np.array([position[o[0]] for o in obs], dtype=np.int64),
+                          np.array([o[2] for o in obs], dtype=np.int64), np.array([o[4] for o in obs], dtype=np.float64),
+                          catalogue, rules, special=special, days_since_incident=days)
+    name = str(version)
+    return [View(name, float(out.scores.score[i]), int(out.scores.klass[i]), out.contributions[i], out.reasons[i])
+            for i in range(len(position))]
 
 
 def _store_tps(province_code, election, results, now, cause) -> int:
@@ -100,12 +119,12 @@ def _store_tps(province_code, election, results, now, cause) -> int:
     before = dict((pk, (k, s)) for pk, k, s in stored.values_list("tps_id", "klass", "score"))
     stored.delete()
     TpsRisk.objects.bulk_create(
-        (TpsRisk(tps_id=pk, score=s, klass=k, contributions=c, reasons=r, catalogue_id=cat, computed_at=now)
-         for pk, (s, k, c, r, cat) in results.items()), batch_size=2000)
+        (TpsRisk(tps_id=pk, score=s, klass=k, contributions=c, reasons=r, catalogue_id=cat, computed_at=now, **f)
+         for pk, (s, k, c, r, cat, f) in results.items()), batch_size=2000)
     changes = [ClassChange(tps_id=pk, at=now, old_class=before.get(pk, (None, None))[0],
                            old_score=before.get(pk, (None, None))[1], new_class=k, new_score=s, cause=cause,
                            reasons=r)
-               for pk, (s, k, c, r, cat) in results.items() if before.get(pk, (None,))[0] != k]
+               for pk, (s, k, c, r, cat, f) in results.items() if before.get(pk, (None,))[0] != k]
     ClassChange.objects.bulk_create(changes, batch_size=2000)
     return len(changes)
 
@@ -201,31 +220,45 @@ def tps_values(tps, version) -> dict[str, float]:
     return values
 
 
+def _view_one(tps, version, special, last, on) -> View:
+    catalogue, rules = to_core(version)
+    result = score_tps(tps_values(tps, version), catalogue, rules, special=special, last_incident=last, on=on)
+    return View(str(version), result.score, result.klass, [list(c) for c in result.contributions],
+                list(result.reasons))
+
+
 def rescore_tps(tps, *, cause: str, on: date | None = None) -> TpsRisk | None:
     """Re-score one TPS and update its four areas by the change; call inside the caller's transaction."""
     version = active_tps_catalogues().get(tps.election)
     if version is None:
         return None
     on = on or timezone.localdate()
-    catalogue, rules = to_core(version)
     last = RiskIncident.objects.filter(tps=tps).aggregate(last=Max("at"))["last"]
-    result = score_tps(tps_values(tps, version), catalogue, rules,
-                       special=bool(special_tps(np.array([tps.number]), np.array([tps.special]))[0]),
-                       last_incident=timezone.localdate(last) if last else None, on=on)
+    last = timezone.localdate(last) if last else None
+    special = bool(special_tps(np.array([tps.number]), np.array([tps.special]))[0])
+    police = active_tps_catalogues("polri").get(tps.election)
+    bawaslu = _view_one(tps, version, special, last, on)
+    polri = _view_one(tps, police, special, last, on) if police else None
+    observations = [[code, source, when.isoformat(), value] for code, source, when, value in Observation.objects.filter(
+        tps=tps, indicator__catalogue__in=[v for v in (version, police) if v]).values_list(
+        "indicator__code", "source", "observed_on", "value")]
+    fields = combine(bawaslu, polri, observations)
+    klass, reasons = fields.pop("klass"), fields.pop("reasons")
     now = timezone.now()
     risk = TpsRisk.objects.select_for_update(of=("self",)).filter(tps=tps).first()
     before = None if risk is None else (risk.score, risk.klass)
-    reasons = list(result.reasons)
     old_score, old_class = before or (None, None)
-    if old_class != result.klass:
-        ClassChange.objects.create(tps=tps, at=now, old_class=old_class, old_score=old_score, new_class=result.klass,
-                                   new_score=result.score, cause=cause, reasons=reasons)
+    if old_class != klass:
+        ClassChange.objects.create(tps=tps, at=now, old_class=old_class, old_score=old_score, new_class=klass,
+                                   new_score=bawaslu.score, cause=cause, reasons=reasons)
     risk = risk or TpsRisk(tps=tps)
     risk.catalogue, risk.score, risk.klass, risk.reasons, risk.computed_at = (
-        version, result.score, result.klass, reasons, now)
-    risk.contributions = [list(c) for c in result.contributions]
+        version, bawaslu.score, klass, reasons, now)
+    risk.contributions = bawaslu.contributions
+    for name, value in fields.items():
+        setattr(risk, name, value)
     risk.save(force_insert=before is None)
-    _move_tps_in_areas(tps, before, (result.score, result.klass), now)
+    _move_tps_in_areas(tps, before, (bawaslu.score, klass), now)
     return risk
 
 

@@ -36,7 +36,7 @@ def tps_rawan_xlsx(*, viewer, area, out, election=None) -> int:
     rows = selectors.viewer_explanations(viewer, list(_rawan_rows(viewer, area, election)))
     polres = dict(Agency.objects.filter(code__startswith="POLRES-").values_list("area_code", "name"))
     names = indicator_names({c[0] for r in rows for c in r.contributions}
-                            | {x[6:] for r in rows for x in r.reasons if x.startswith("floor:")})
+                            | {x[6:] for r in rows for x in r.reasons if x.startswith(("floor:", "polri:"))})
     book = openpyxl.Workbook(write_only=True)
     sheets = {}
     for risk in rows:
@@ -58,12 +58,15 @@ def tps_rawan_xlsx(*, viewer, area, out, election=None) -> int:
     return len(rows)
 
 
-def tps_features(viewer, area, klass=None, indicator=None, election=None):
-    """GeoJSON point features of scored TPS with their class (and score, for a viewer who reads every source)."""
+def tps_features(viewer, area, klass=None, indicator=None, election=None, view="gabungan"):
+    """GeoJSON point features of scored TPS with their class in ``view`` (Bawaslu's, the police's or the
+    combined one; selectors.VIEW_FIELDS) and score, for a viewer who reads every source."""
     with_score = reads_every_source(viewer)
-    rows = selectors.tps_risk_list(viewer=viewer, area=area, klass=klass, indicator=indicator,
+    field = selectors.VIEW_FIELDS[selectors.view_or_default(view)]
+    rows = selectors.tps_risk_list(viewer=viewer, area=area, klass=klass, indicator=indicator, view=view,
                                    election=selectors.election_or_default(election)).exclude(
-        tps__lat=None).values_list("tps__code", "tps__name", "tps__lat", "tps__lng", "klass", "score")
+        tps__lat=None).exclude(**{field: None}).values_list("tps__code", "tps__name", "tps__lat", "tps__lng", field,
+                                                           "score")
     for code, name, lat, lng, k, score in rows.iterator(chunk_size=5000):
         yield {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
                "properties": {"kode": code, "nama": name, "kelas": CLASS_NAMES[k], "kelas_id": k,

@@ -42,6 +42,11 @@ class CatalogueVersion(models.Model):
     # Election whose TPS it scores ("" for area catalogues).
     election = models.CharField(_("election"), max_length=8, blank=True)
     name = models.CharField(_("name"), max_length=200)
+    # Who issued the criteria: "bawaslu" and "polri" catalogues each give a TPS a view of its class, which the
+    # class rules combine (siaga.core.catalogues.COMBINED_RULE); "intelkam" scores areas.
+    authority = models.CharField(_("authority"), max_length=10, default="bawaslu")
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
     active = models.BooleanField(_("active"), default=False)
     rawan_min = models.FloatField(_("rawan from score"), default=10.0)
     sangat_rawan_min = models.FloatField(_("sangat rawan from score"), default=25.0)
@@ -63,6 +68,9 @@ class Indicator(models.Model):
     catalogue = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="indicators")
     position = models.PositiveSmallIntegerField(_("position"))
     code = models.CharField(_("code"), max_length=30)
+    # What stays the same across versions (siaga.core.catalogues.KEYS); observations move by it.
+    key = models.CharField(_("key"), max_length=40, blank=True)
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
     variable = models.CharField(_("variable"), max_length=10)
     variable_name_id = models.CharField(_("variable (Indonesian)"), max_length=120)
     variable_name_en = models.CharField(_("variable (English)"), max_length=120)
@@ -138,14 +146,22 @@ class RiskIncident(models.Model):
 
 
 class TpsRisk(models.Model):
-    """The latest score and class of a TPS, with the indicators and rules that explain it."""
+    """The latest score and class of a TPS, with the indicators and rules that explain it.
+
+    ``klass`` is the combined class; ``bawaslu_klass`` and ``polri_klass`` the two views it combines (None
+    where no catalogue of that authority is active); ``provenance`` which catalogue(s) and which
+    observations (source, date, indicator) decided it (risk/provenance.py). ``score`` and ``contributions``
+    are the Bawaslu view's."""
 
     tps = models.OneToOneField("regions.Tps", primary_key=True, on_delete=models.CASCADE, related_name="risk")
     catalogue = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="+")
     score = models.FloatField()
     klass = models.PositiveSmallIntegerField(choices=RiskClass.choices, db_index=True)
     contributions = models.JSONField(default=list)  # [[indicator code, points], ...] largest first
-    reasons = models.JSONField(default=list)  # ["floor:CODE", "incident", "special"]
+    reasons = models.JSONField(default=list)  # ["floor:CODE", "polri:CODE", "incident", "special"]
+    bawaslu_klass = models.PositiveSmallIntegerField(null=True, choices=RiskClass.choices)
+    polri_klass = models.PositiveSmallIntegerField(null=True, choices=RiskClass.choices)
+    provenance = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
 
 

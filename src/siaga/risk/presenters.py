@@ -24,6 +24,9 @@ def reason_text(reason: str, names: dict[str, str], catalogue=None) -> str:
     if reason.startswith("floor:"):
         code = reason.split(":", 1)[1]
         return _("%(name)s (%(code)s) sets a minimum class") % {"name": names.get(code, code), "code": code}
+    if reason.startswith("polri:"):
+        code = reason.split(":", 1)[1]
+        return _("Polri criterion: %(name)s (%(code)s)") % {"name": names.get(code, code), "code": code}
     if reason == "incident":
         days = catalogue.incident_raise_days if catalogue else "?"
         return _("An incident in the last %(days)s days raised the class") % {"days": days}
@@ -36,8 +39,11 @@ def tps_explanation(tps, risk) -> dict:
     """Class, score, contributing indicators and reasons of one TPS (None fields when not scored)."""
     if risk is None:
         return {"tps": tps.code, "election": tps.election, "name": tps.name, "class": None, "class_label": None, "score": None,
-                "contributions": [], "reasons": [], "catalogue": None, "computed_at": None}
-    names = indicator_names([c[0] for c in risk.contributions] + [r[6:] for r in risk.reasons if r[:6] == "floor:"])
+                "contributions": [], "reasons": [], "catalogue": None, "computed_at": None, "views": {},
+                "provenance": None}
+    provenance = risk.provenance or {}
+    names = indicator_names([c[0] for c in risk.contributions] + [r.split(":", 1)[1] for r in risk.reasons if ":" in r]
+                            + [o[0] for o in provenance.get("observations", [])])
     return {
         "tps": tps.code, "election": tps.election, "name": tps.name, "class": CLASS_NAMES[risk.klass], "class_label": class_label(risk.klass),
         "score": None if risk.score is None else round(risk.score, 2),
@@ -45,6 +51,14 @@ def tps_explanation(tps, risk) -> dict:
                           for code, points in risk.contributions],
         "reasons": [reason_text(r, names, risk.catalogue) for r in risk.reasons],
         "catalogue": str(risk.catalogue), "computed_at": risk.computed_at.isoformat(),
+        "views": {"bawaslu": _view_class(risk.bawaslu_klass), "polri": _view_class(risk.polri_klass),
+                  "gabungan": _view_class(risk.klass)},
+        "provenance": {
+            "rule": provenance.get("rule"), "decided_by": provenance.get("decided_by", []),
+            "views": provenance.get("views", {}),
+            "observations": [{"indicator": code, "name": names.get(code, code), "source": source, "date": when,
+                              "value": value} for code, source, when, value in provenance.get("observations", [])],
+        },
     }
 
 
@@ -75,3 +89,5 @@ def ikp_score_view(score, siaga=None, language: str | None = None) -> dict:
             f"IKP Bawaslu '{score.band}' ({edition.name}) dan {out['siaga_level_label']} berbeda dua tingkat: "
             "periksa temuan di balik keduanya sebelum memakai salah satunya.")
     return out
+def _view_class(klass) -> dict | None:
+    return None if klass is None else {"class": CLASS_NAMES[klass], "class_label": class_label(klass)}

@@ -23,7 +23,7 @@ from siaga.core.scoring import score_observations
 from siaga.risk.catalogues import to_core
 from siaga.risk.models import (AreaRisk, CatalogueVersion, ClassChange, IkpEdition, IkpKind, IkpScore, Indicator,
                                 Observation, RiskIncident, TpsRisk)
-from siaga.risk.sources import reads_every_source, source_q
+from siaga.risk.sources import readable_sources, reads_every_source, source_q
 
 
 def tps_for_code(*, viewer, code, election=None):
@@ -77,7 +77,13 @@ def viewer_explanations(viewer, risks):
         _score, contributions, present = score_observations(known, catalogue)
         shown = {ind.code for ind in present}
         risk.contributions = [list(c) for c in contributions]
+        readable = {c for c, v in values.get(risk.tps_id, {}).items() if v > 0}
         risk.reasons = [r for r in risk.reasons if not r.startswith("floor:") or r[6:] in shown]
+        risk.reasons = [r for r in risk.reasons if not r.startswith("polri:") or r[6:] in readable]
+        sources = set(readable_sources(viewer))
+        if risk.provenance:
+            risk.provenance = {**risk.provenance, "views": {}, "observations": [
+                o for o in risk.provenance.get("observations", []) if o[1] in sources]}
         risk.score = None
         risk.restricted = True
     return risks
@@ -90,19 +96,38 @@ def viewer_reasons(viewer, changes):
     values = _readable_values(viewer, [c.tps_id for c in changes])
     for change in changes:
         shown = {code for code, value in values.get(change.tps_id, {}).items() if value > 0}
-        change.reasons = [r for r in change.reasons if not r.startswith("floor:") or r[6:] in shown]
+        change.reasons = [r for r in change.reasons if not r.startswith(("floor:", "polri:")) or r[6:] in shown]
     return changes
 
 
-def tps_risk_list(*, viewer, area=None, klass=None, indicator=None, election=None):
-    """Scored TPS in the viewer's area, optionally one area, class (list of ints) and indicator code, of one
-    election (``election=None`` lists every election's: only for readers keyed by TPS id)."""
+# The risk map's views of a TPS's class: Bawaslu's, the police's, and the combined class (engine/provenance).
+VIEW_FIELDS = {"gabungan": "klass", "bawaslu": "bawaslu_klass", "polri": "polri_klass"}
+
+
+def view_or_default(view) -> str:
+    return view if view in VIEW_FIELDS else "gabungan"
+
+
+def view_counts(*, viewer, area, election) -> dict[str, list[int]]:
+    """TPS per class (kurang rawan .. khusus) in each view, for the area and election."""
+    rows = tps_risk_list(viewer=viewer, area=area, election=election).order_by()
+    out = {}
+    for view, field in VIEW_FIELDS.items():
+        counts = dict(rows.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        out[view] = [counts.get(k, 0) for k in range(4)]
+    return out
+
+
+def tps_risk_list(*, viewer, area=None, klass=None, indicator=None, election=None, view="gabungan"):
+    """Scored TPS in the viewer's area, optionally one area, class (list of ints, in ``view``: VIEW_FIELDS) and
+    indicator code, of one election (``election=None`` lists every election's: only for readers keyed by TPS
+    id)."""
     area = narrower_area(viewer, area)
     rows = TpsRisk.objects.filter(level_q(viewer, prefix="tps__"))
     if area:
         rows = rows.filter(code_q_for_tps(area))
     if klass:
-        rows = rows.filter(klass__in=klass)
+        rows = rows.filter(**{f"{VIEW_FIELDS[view_or_default(view)]}__in": klass})
     if election:
         rows = rows.filter(tps__election=election)
     if indicator:
@@ -183,6 +208,29 @@ def indicators_active(*, viewer, target="tps"):
 
 def catalogue_list(*, viewer):
     return CatalogueVersion.objects.annotate(n_indicators=Count("indicators"))
+
+
+def catalogues_list() -> list[dict]:
+    """Every stored catalogue version with its variables, indicators and citations (public data: the
+    catalogues are published criteria, not findings)."""
+    out = []
+    for version in CatalogueVersion.objects.order_by("code", "version").prefetch_related("indicators"):
+        variables = {}
+        for ind in version.indicators.all():
+            var = variables.setdefault(ind.variable, {"code": ind.variable, "name_id": ind.variable_name_id,
+                                                      "name_en": ind.variable_name_en, "indicators": []})
+            var["indicators"].append({"code": ind.code, "key": ind.key, "name_id": ind.name_id,
+                                      "name_en": ind.name_en, "kind": ind.kind, "weight": ind.weight,
+                                      "saturation": ind.saturation, "floor_class": ind.floor_class,
+                                      "citation": ind.citation})
+        out.append({"code": version.code, "version": version.version, "name": version.name,
+                    "authority": version.authority, "election": version.election, "target": version.target,
+                    "active": version.active, "citation": version.citation, "note": version.note,
+                    "rules": {"rawan_min": version.rawan_min, "sangat_rawan_min": version.sangat_rawan_min,
+                              "incident_raise_days": version.incident_raise_days,
+                              "incident_raise_by": version.incident_raise_by},
+                    "variables": list(variables.values())})
+    return out
 
 
 def kabkota_summary(*, viewer, province, top=3, election=None):

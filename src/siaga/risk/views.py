@@ -40,14 +40,18 @@ def risk_map(request):
     code, election = _area(request), _election(request)
     region, risk = selectors.area_risk_get(viewer=request.user, code=code, election=election)
     classes = [c for c in request.GET.getlist("kelas") if c in "0123" and c]
+    view = selectors.view_or_default(request.GET.get("pandangan"))
+    counts = selectors.view_counts(viewer=request.user, area=code, election=election)
     return render(request, "risk/map.html", {
+        "view": view, "views": [(v, label, v == view, counts[v]) for v, label in (
+            ("bawaslu", "Bawaslu"), ("polri", "Polri"), ("gabungan", _("Combined")))],
         "region": region, "risk": risk, "level_label": LEVEL_LABELS[lang()][risk.siaga_level] if risk else "",
         "formula": FORMULA[lang()], "ikp": _ikp(request.user, region.code, risk),
         "classes": [(i, class_label(i), str(i) in classes) for i in range(4)], "klass": ",".join(classes),
         "indicators": selectors.indicators_active(viewer=request.user), "indicator": request.GET.get("indikator", ""),
         "levels": list(zip(LEVEL_KEYS, LEVEL_LABELS[lang()])), "area_level": choropleth_level(region.code),
         "election": election, "elections": selectors.election_choices(election),
-        "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2],
+        "sangat_rawan": selectors.tps_risk_list(viewer=request.user, area=code, klass=[2], view=view,
                                                 election=election).select_related(
             "tps__desa__parent").order_by("tps__code")[:SANGAT_RAWAN_LISTED],
     })
