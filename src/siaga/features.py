@@ -24,6 +24,7 @@ FEATURE_APPS = {
     "coordination": "koordinasi/",
     "operations": "operasi/",
     "custody": "kotak-suara/",
+    "intel": "intelijen/",  # Dit Intelkam products, early detection, cases (above the voting-day apps)
 }
 
 
