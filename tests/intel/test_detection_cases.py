@@ -5,7 +5,7 @@ import hashlib
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from siaga.coordination.models import Referral
@@ -73,6 +73,7 @@ def test_judge_by_hand():
     assert not judge(value=2, previous=0, threshold=5, rise_factor=2.0, rise_min=3).fires  # below rise_min
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 50), st.integers(0, 50), st.integers(1, 20))
 def test_reaching_the_threshold_always_fires(value, previous, threshold):
     assert judge(value=value, previous=previous, threshold=threshold).fires == (value >= threshold)

@@ -159,3 +159,20 @@ def test_the_lapinhar_compiles_the_day_and_keeps_the_analysts_text(user):
     again = services.lapinhar_compile(actor=intelkam, day=day, area_code="74.03")
     assert again.pk == lapinhar.pk and again.analyst_text == "Catatan saya"
     assert [r["id"] for r in again.compiled["li"]] == [report.pk, later.pk]
+
+
+def test_a_kirka_cites_the_threat_register_of_its_stage_and_area(user):
+    from siaga.planning.models import Stage, Threat
+
+    threat = Threat.objects.filter(stage__isnull=False).exclude(area_code="").first()
+    stage = threat.stage
+    kirka = services.kirka_write(actor=user("intelkam"), operation=stage.operation, stage=stage,
+                                 area_code=threat.area_code, classification="rahasia",
+                                 assessment="Diperkirakan meningkat.")
+    cited = set(kirka.threats.values_list("pk", flat=True))
+    expected = {t.pk for t in Threat.objects.filter(operation=stage.operation, stage=stage)
+                if t.area_code == threat.area_code or threat.area_code.startswith(t.area_code + ".")
+                or t.area_code.startswith(threat.area_code + ".")}
+    assert threat.pk in cited and cited == expected
+    assert (kirka.period_start, kirka.period_end) == (stage.starts_on, stage.ends_on)
+    assert isinstance(stage, Stage) and kirka.number.startswith("R/Kirka-")

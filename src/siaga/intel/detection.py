@@ -18,7 +18,7 @@ from siaga.accounts.scope import area_contains
 from siaga.intel import selectors
 from siaga.intel.models import Indicator, Kind
 from siaga.operations import selectors as operations
-from siaga.planning.selectors import current_stage
+from siaga.planning.selectors import stages_in_progress
 from siaga.regions.models import Region
 from siaga.risk.selectors import observations_raised
 
@@ -74,12 +74,13 @@ def watched_areas(viewer) -> list[str]:
 
 
 def evaluate(*, viewer, today: date):
-    """(rule, area, area name, Result) for every active rule whose stage is now (or any stage) and every area."""
-    stage = current_stage(viewer, today)
+    """(rule, area, area name, Result) for every active rule whose stage is in progress (or any stage when the
+    rule names none) and every area."""
+    kinds = {s.kind for s in stages_in_progress(viewer, today)}
     areas = watched_areas(viewer)
     names = dict(Region.objects.filter(code__in=areas).values_list("code", "name"))
     for rule in selectors.rule_list(viewer=viewer).filter(active=True):
-        if rule.stage_kind and (stage is None or stage.kind != rule.stage_kind):
+        if rule.stage_kind and rule.stage_kind not in kinds:
             continue
         since = today - timedelta(days=rule.window_days - 1)
         before = since - timedelta(days=rule.window_days)

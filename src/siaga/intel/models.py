@@ -94,6 +94,10 @@ class Product(models.Model):
         return f"{self.source_reliability}{self.credibility}" if self.source_reliability else ""
 
 
+VIA_LABELS = {"page": _("page"), "list": _("list"), "search": _("search"), "api": "API", "cli": _("command line"),
+              "document": _("document")}
+
+
 class ProductRead(models.Model):
     """Who opened which product, when, through what (page, api, cli, document). Append-only."""
 
@@ -105,6 +109,10 @@ class ProductRead(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    @property
+    def via_label(self):
+        return VIA_LABELS.get(self.via, self.via)
 
 
 class Forward(models.Model):
@@ -152,6 +160,18 @@ class WatchRule(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def category_label(self):
+        """The category as its label: an incident category (operations) or a case kind."""
+        if not self.category:
+            return ""
+        from siaga.operations.models import Category
+
+        for enum in (CaseKind, Category):
+            if self.category in enum.values:
+                return enum(self.category).label
+        return self.category
 
 
 class Alert(models.Model):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from siaga.accounts.models import Agency, AgencyKind, AgencyLevel, Role
-from siaga.accounts.scope import can_see_area
+from siaga.accounts.scope import area_contains, can_see_area
 from siaga.accounts.services import audit_record
 from siaga.coordination.clearance import LEVEL, clearance, reader_of
 from siaga.coordination.services import CREDIBILITY, RELIABILITY, referral_send
@@ -24,6 +24,7 @@ from siaga.intel.models import (Alert, Case, CaseKind, CaseStatus, Classificatio
 from siaga.intel.numbering import format_number, next_seq
 from siaga.planning.access import is_polri_editor, require_agency_member, require_editor
 from siaga.planning.renpam.classification import highest
+from siaga.planning.selectors import threat_list
 from siaga.regions.models import Region
 
 LAPINHAR_FLOOR = "terbatas"  # a daily report is never public, whatever it compiles
@@ -47,7 +48,6 @@ def _known_area(area_code):
 
 
 def _check(actor, *, kind, area_code, classification, source_reliability, credibility, shared_roles, texts):
-    _known_area(area_code)
     problems = []
     if kind == Kind.LI:
         if len(source_reliability or "") != 1 or source_reliability not in RELIABILITY:
@@ -90,6 +90,7 @@ def product_write(*, actor, kind, title, area_code, day: date, classification, s
                   compiled=None, analyst_text="", period_start=None, period_end=None, threats=(),
                   shared_agencies=(), shared_roles=(), created_at=None) -> Product:
     """A new product numbered in the unit's series (the author's agency, per kind and year)."""
+    _known_area(area_code)
     unit = _unit(actor, area_code)
     texts = {"Judul": title}
     if kind == Kind.LI:
@@ -121,6 +122,26 @@ def li_create(*, actor, title, area_code, day, classification, source, source_re
                          source_reliability=source_reliability, credibility=credibility, facts=facts,
                          analysis=analysis, assessment=assessment, recommendation=recommendation,
                          shared_agencies=shared_agencies, shared_roles=shared_roles, created_at=created_at)
+
+
+def lapsus_write(*, actor, title, area_code, day, classification, facts, analysis="", assessment="",
+                 recommendation="", stage=None) -> Product:
+    """A Laporan Khusus on one event."""
+    return product_write(actor=actor, kind=Kind.LAPSUS, title=title, area_code=area_code, day=day,
+                         classification=classification, stage=stage, facts=facts, analysis=analysis,
+                         assessment=assessment, recommendation=recommendation)
+
+
+def kirka_write(*, actor, operation, stage, area_code, classification, assessment, recommendation="",
+                facts="", day=None) -> Product:
+    """A Perkiraan Keadaan for the coming stage in an area, citing the threat register's entries of that stage
+    whose area overlaps the Kirka's (planning.selectors.threat_list, scoped by the author)."""
+    threats = [t for t in threat_list(viewer=actor, operation=operation, stage=stage)
+               if area_contains(t.area_code, area_code) or area_contains(area_code, t.area_code)]
+    return product_write(actor=actor, kind=Kind.KIRKA, title=f"Perkiraan Keadaan {stage.get_kind_display()}",
+                         area_code=area_code, day=day or timezone.localdate(), classification=classification,
+                         stage=stage, facts=facts, assessment=assessment, recommendation=recommendation,
+                         period_start=stage.starts_on, period_end=stage.ends_on, threats=threats)
 
 
 @transaction.atomic
@@ -198,6 +219,7 @@ def forward_acknowledge(*, actor, forward) -> Forward:
 def lapinhar_compile(*, actor, day: date, area_code, analyst_text=None) -> Product:
     """The daily report of one area: that day's LIs, incidents, observations raised and early-warning alerts,
     compiled afresh each time; the analyst's text is kept as written (changed only when given)."""
+    _known_area(area_code)
     unit = _unit(actor, area_code)
     require_editor(actor, area_code)
     compiled = detection.day_summary(viewer=actor, day=day, area=area_code)
