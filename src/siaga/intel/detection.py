@@ -31,11 +31,12 @@ class Result:
     reason: str
 
 
-def judge(*, value, previous, threshold, rise_factor=None, rise_min=None) -> Result:
+def judge(*, value, previous, threshold, rise_factor=None, rise_min=None, window_days=None) -> Result:
     """Fires at the threshold, or on a rising trend: at least `rise_min` and `rise_factor` times the window
     before (a window before with nothing counts as 1, so 0 -> rise_min is a rise)."""
     if value >= threshold:
-        return Result(value, previous, True, f"{value} dalam jendela waktu, ambang {threshold}")
+        window = f"{window_days} hari terakhir" if window_days else "jendela waktu"
+        return Result(value, previous, True, f"{value} dalam {window} (ambang {threshold})")
     if rise_factor and rise_min and value >= rise_min and value >= rise_factor * max(previous, 1):
         return Result(value, previous, True, f"naik dari {previous} menjadi {value} (≥ {rise_factor:g}×)")
     return Result(value, previous, False, "")
@@ -88,7 +89,8 @@ def evaluate(*, viewer, today: date):
             value = count(viewer, rule, area, since, today)
             previous = count(viewer, rule, area, before, since - timedelta(days=1))
             yield rule, area, names.get(area, area), judge(value=value, previous=previous, threshold=rule.threshold,
-                                                           rise_factor=rule.rise_factor, rise_min=rule.rise_min)
+                                                           rise_factor=rule.rise_factor, rise_min=rule.rise_min,
+                                                           window_days=rule.window_days)
 
 
 def day_summary(*, viewer, day: date, area: str) -> dict:

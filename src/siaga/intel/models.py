@@ -203,7 +203,7 @@ class CaseKind(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "baru", _("New")
+    OPEN = "baru", _("New case")
     INQUIRY = "pendalaman", _("Under inquiry")
     GAKKUMDU = "gakkumdu", _("Forwarded to Sentra Gakkumdu")
     CLOSED = "selesai", _("Closed")
