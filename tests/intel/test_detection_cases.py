@@ -29,7 +29,7 @@ def alerts(rule):
 
 def test_a_hand_built_series_fires_exactly_once_per_crossing_and_makes_a_task(user):
     intelkam = user("intelkam")
-    rule = services.rule_upsert(actor=intelkam, name="Uji hoaks Buton Tengah", indicator="kasus",
+    rule = services.rule_upsert(actor=intelkam, name="Uji hoaks Buton Tengah", indicator="kasus_jenis",
                                 category="hoaks", window_days=3, threshold=2, task_days=2)
     referrals = Referral.objects.count()
     # Cases on 1 and 2 March: the 3-day window reaches 2 on 2 March, stays there on 3 March, and on
@@ -59,7 +59,7 @@ def test_a_hand_built_series_fires_exactly_once_per_crossing_and_makes_a_task(us
 
 def test_the_stage_rule_is_quiet_outside_its_stage(user):
     intelkam = user("intelkam")
-    rule = services.rule_upsert(actor=intelkam, name="Uji masa tenang", indicator="kasus", category="sara",
+    rule = services.rule_upsert(actor=intelkam, name="Uji masa tenang", indicator="kasus_jenis", category="sara",
                                 stage_kind="tenang", window_days=3, threshold=1)
     case(intelkam, START, kind="sara")
     services.watch_evaluate(actor=intelkam, today=START)  # 2030: no operation stage is current

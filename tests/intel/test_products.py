@@ -176,3 +176,15 @@ def test_a_kirka_cites_the_threat_register_of_its_stage_and_area(user):
     assert threat.pk in cited and cited == expected
     assert (kirka.period_start, kirka.period_end) == (stage.starts_on, stage.ends_on)
     assert isinstance(stage, Stage) and kirka.number.startswith("R/Kirka-")
+
+
+def test_the_api_creates_and_reads_an_li_under_clearance(client_as):
+    body = {"title": "Lewat API", "area_code": "74.03", "day": "2026-12-06", "classification": "rahasia",
+            "source": "Informan", "source_reliability": "A", "credibility": 1, "facts": "Fakta API."}
+    created = client_as("intelkam").post("/api/intel/li", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert created.json()["number"].startswith("R/LI-")
+    bad = client_as("intelkam").post("/api/intel/li", {**body, "credibility": 9}, content_type="application/json")
+    assert bad.status_code == 400 and "Kredibilitas" in bad.json()["detail"][0]
+    assert client_as("kpu").get(f"/api/intel/li/{pk}").status_code == 404

@@ -56,11 +56,11 @@ def run(*, actor, province_code, seed):
     services.case_open(actor=intelkam, kind="politik_uang", title="Pembagian sembako bersyarat di Napalakura",
                        area_code=f"{p}.03.06.2003", occurred_on=d(2024, 11, 24),
                        subjects=["Tim relawan pasangan calon"], products=[lis[2]])
-    services.rule_upsert(actor=actor, name="Politik uang masa tenang", indicator="kasus", category="politik_uang",
+    services.rule_upsert(actor=actor, name="Politik uang masa tenang", indicator="kasus_jenis", category="politik_uang",
                          stage_kind="tenang", window_days=3, threshold=2, rise_factor=2.0, rise_min=2, task_days=1)
-    services.rule_upsert(actor=actor, name="Insiden politik uang meningkat", indicator="insiden",
+    services.rule_upsert(actor=actor, name="Insiden politik uang meningkat", indicator="insiden_kategori",
                          category="politik_uang", window_days=7, threshold=5, rise_factor=2.0, rise_min=3)
-    services.rule_upsert(actor=actor, name="Laporan informasi menumpuk", indicator="li", window_days=3, threshold=4)
+    services.rule_upsert(actor=actor, name="Laporan informasi menumpuk", indicator="li_wilayah", window_days=3, threshold=4)
     result = services.watch_evaluate(actor=intelkam, today=QUIET_DAY)
     lapinhar = services.lapinhar_compile(
         actor=intelkam, day=QUIET_DAY, area_code=f"{p}.03",

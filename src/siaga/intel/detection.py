@@ -2,10 +2,10 @@
 and the day summary the Lapinhar compiles. Reads only; services.watch_evaluate writes the alerts.
 
 Indicators (WatchRule.indicator), counted per area over a window of days:
-  insiden    incidents (operations) of a category, by the day they occurred;
-  li         LIs about the area or naming it in their facts;
-  observasi  vulnerability observations (risk) dated in the window, of one indicator code when given;
-  kasus      cases of a kind.
+  insiden_kategori  incidents (operations) of a category, by the day they occurred;
+  li_wilayah        LIs about the area or naming it in their facts;
+  observasi_rawan   vulnerability observations (risk) dated in the window, of one indicator code when given;
+  kasus_jenis       cases of a kind.
 """
 
 from dataclasses import dataclass

@@ -133,10 +133,10 @@ class Forward(models.Model):
 
 
 class Indicator(models.TextChoices):
-    INCIDENTS = "insiden", _("Incidents by category")
-    LI_MENTIONS = "li", _("Information reports about the area")
-    OBSERVATIONS = "observasi", _("Vulnerability observations raised")
-    CASES = "kasus", _("Cases by kind")
+    INCIDENTS = "insiden_kategori", _("Incidents by category")
+    LI_MENTIONS = "li_wilayah", _("Information reports about the area")
+    OBSERVATIONS = "observasi_rawan", _("Vulnerability observations raised")
+    CASES = "kasus_jenis", _("Cases by kind")
 
 
 class WatchRule(models.Model):
@@ -145,7 +145,7 @@ class WatchRule(models.Model):
     `rise_factor` times the window before (a rising trend); only during `stage_kind` when set."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    indicator = models.CharField(_("indicator"), max_length=10, choices=Indicator.choices)
+    indicator = models.CharField(_("indicator"), max_length=16, choices=Indicator.choices)
     category = models.CharField(_("category"), max_length=30, blank=True)
     stage_kind = models.CharField(_("stage"), max_length=20, blank=True)
     window_days = models.PositiveSmallIntegerField(_("window (days)"), default=7)
@@ -205,7 +205,7 @@ class CaseKind(models.TextChoices):
 class CaseStatus(models.TextChoices):
     OPEN = "baru", _("New case")
     INQUIRY = "pendalaman", _("Under inquiry")
-    GAKKUMDU = "gakkumdu", _("Forwarded to Sentra Gakkumdu")
+    GAKKUMDU = "diteruskan_gakkumdu", _("Forwarded to Sentra Gakkumdu")
     CLOSED = "selesai", _("Closed")
 
 
@@ -218,7 +218,7 @@ class Case(models.Model):
     tps = models.ForeignKey("regions.Tps", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     occurred_on = models.DateField(_("date"))
     links = models.TextField(_("links"), blank=True)  # one URL per line
-    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     products = models.ManyToManyField(Product, blank=True, related_name="cases")
     incidents = models.ManyToManyField("operations.Incident", blank=True, related_name="+")
     author_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")

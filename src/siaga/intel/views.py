@@ -1,12 +1,14 @@
 """Intel pages: LIs (list, form, detail with read log and forwarding), Lapinhar, early warning, cases."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -119,19 +121,19 @@ def forward_ack(request, pk):
 
 @login_required
 def lapinhar(request):
+    """GET shows the day's report of an area; POST compiles it (again), with the analyst's notes when sent."""
     data = request.POST if request.method == "POST" else request.GET
     day = _day(data.get("day"))
     area = data.get("area") or user_area(request.user)
-    product = None
-    if request.method == "POST" or data.get("compile"):
-        try:
-            product = services.lapinhar_compile(
-                actor=request.user, day=day, area_code=area,
-                analyst_text=data.get("analyst_text") if request.method == "POST" else None)
-        except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
-    else:
-        product = selectors.lapinhar_get(viewer=request.user, day=day, area=area)
+    if request.method == "POST":
+        if "show" not in request.POST:
+            try:
+                services.lapinhar_compile(actor=request.user, day=day, area_code=area,
+                                          analyst_text=request.POST.get("analyst_text"))
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(request, exc)
+        return redirect(f"{reverse('intel:lapinhar')}?{urlencode({'day': day.isoformat(), 'area': area})}")
+    product = selectors.lapinhar_get(viewer=request.user, day=day, area=area)
     if product is not None:
         services.product_reads_log(reader=request.user, products=[product], via="page")
     return render(request, "intel/lapinhar.html", {
