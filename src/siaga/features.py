@@ -24,8 +24,9 @@ FEATURE_APPS = {
     "coordination": "koordinasi/",
     "operations": "operasi/",
     "custody": "kotak-suara/",
-    "fieldapps": "odk/",  # OpenRosa server for ODK Collect / KoboCollect, and the device board
     "gakkumdu": "gakkumdu/",
+    "intel": "intelijen/",  # Dit Intelkam products, early detection, cases (above the voting-day apps)
+    "fieldapps": "odk/",  # OpenRosa server for ODK Collect / KoboCollect, and the device board
 }
 
 

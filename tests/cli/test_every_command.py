@@ -249,6 +249,33 @@ CASES = {
                                              "2024-02-14T10:00", "--as", "bawaslu"], "penerusan",
                                   lambda c: ["gakkumdu", "advance", "999999", "--to", "penerusan", "--as", "bawaslu"],
                                   "perkara #999999 tidak ditemukan", "case #999999 not found"),
+    ("intel", "li", "create"): Case(
+        lambda c: ["intel", "li", "create", "--title", "Uji LI CLI", "--area", "74.03", "--date", "2026-12-01",
+                   "--source", "Informan", "--grade", "B2", "--facts", "Fakta uji", "--as", "intelkam"],
+        "LI dibuat", lambda c: ["intel", "li", "create", "--title", "x", "--area", "74.03", "--source", "x",
+                                "--grade", "G9", "--facts", "x", "--as", "intelkam"],
+        "nilai harus huruf A-F dan angka 1-6", "grade must be a letter A-F and a digit 1-6"),
+    ("intel", "li", "list"): Case(lambda c: ["intel", "li", "list", "--as", "intelkam", "--json"], '"number"',
+                                  lambda c: ["intel", "li", "list", "--date", "2024-02-30"],
+                                  "tanggal tidak valid", "invalid date"),
+    ("intel", "li", "show"): Case(lambda c: ["intel", "li", "show", c.li_id, "--as", "intelkam"], "number: ",
+                                  lambda c: ["intel", "li", "show", "999999", "--as", "kpu"],
+                                  "tidak ditemukan", "not found"),
+    ("intel", "lapinhar"): Case(lambda c: ["intel", "lapinhar", "--date", "2024-11-25", "--area", "74.03",
+                                           "--format", "pdf", "--output", c.path("lapinhar.pdf")], "Lapinhar ",
+                                lambda c: ["intel", "lapinhar", "--date", "2024-11-25", "--area", "99.99",
+                                           "--output", c.path("x.pdf")],
+                                "Wilayah tidak dikenal: 99.99", "Wilayah tidak dikenal: 99.99"),
+    ("intel", "watch"): Case(lambda c: ["intel", "watch", "--today", "2024-11-25", "--json"], '"rule"',
+                             lambda c: ["intel", "watch", "--today", "25-11-2024"], "tanggal tidak valid",
+                             "invalid date"),
+    ("intel", "case", "open"): Case(
+        lambda c: ["intel", "case", "open", "--kind", "hoaks", "--title", "Hoaks uji CLI", "--area", "74.03.06",
+                   "--date", "2024-11-20", "--subject", "Akun @uji"], "Kasus dibuka",
+        lambda c: ["intel", "case", "open", "--kind", "hoaks", "--title", "x", "--area", "74.03",
+                   "--date", "2024-11-20", "--as", "kpu"], "akses ditolak", "access denied"),
+    ("intel", "case", "list"): Case(lambda c: ["intel", "case", "list", "--json"], '"possible_duplicates"',
+                                    lambda c: ["intel", "case", "list", "--kind", "judi"], "judi", "judi"),
 }
 # Good input of these runs as separate processes on a fresh SIAGA_HOME (see the tests at the end).
 IN_PROCESSES = {("demo",), ("serve",), ("simulate", "election-day")}
@@ -320,6 +347,12 @@ class Context:
         server = HTTPServer(("127.0.0.1", 0), Empty)
         threading.Thread(target=lambda: (server.handle_request(), server.server_close()), daemon=True).start()
         return f"http://127.0.0.1:{server.server_address[1]}"
+
+    @property
+    def li_id(self):
+        from siaga.intel.models import Product
+
+        return str(Product.objects.filter(kind="li").order_by("pk").first().pk)
 
     @property
     def operation(self):

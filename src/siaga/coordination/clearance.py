@@ -1,13 +1,15 @@
 """Who may read an intelligence report: clearance by agency kind and role, plus explicit sharing.
 
-Levels are ordered biasa (1) < terbatas (2) < rahasia (3).
+Levels are ordered biasa (1) < terbatas (2) < rahasia (3) < sangat_rahasia (4). Coordination's reports
+stop at rahasia; the intel app's products (LI, Lapinhar, Lapsus, Kirka) use all four through this module.
 
 Clearance of a user (the highest level they can ever read):
-- Polri, roles admin, pimpinan (commander) and analis (intelligence analyst): rahasia.
+- Polri, roles admin and pimpinan (commander): sangat rahasia.
+- Polri, role analis (intelligence analyst): rahasia.
 - Polri, roles operator and petugas (field officer): terbatas.
 - Polri, role mitra (read-only): biasa.
 - Every other agency (KPU, Bawaslu, TNI, Pemda), whatever the role: terbatas.
-- The command-line service account (admin without an agency): rahasia.
+- The command-line service account (admin without an agency): sangat rahasia.
 - Any other user without an agency: nothing.
 
 A user reads a report only when all three hold:
@@ -32,8 +34,8 @@ from django.db.models import Q
 from siaga.accounts.models import AgencyKind, Role
 from siaga.accounts.scope import area_contains
 
-LEVEL = {"biasa": 1, "terbatas": 2, "rahasia": 3}
-POLRI_CLEARANCE = {Role.ADMIN: 3, Role.COMMANDER: 3, Role.ANALYST: 3, Role.OPERATOR: 2, Role.FIELD: 2,
+LEVEL = {"biasa": 1, "terbatas": 2, "rahasia": 3, "sangat_rahasia": 4}
+POLRI_CLEARANCE = {Role.ADMIN: 4, Role.COMMANDER: 4, Role.ANALYST: 3, Role.OPERATOR: 2, Role.FIELD: 2,
                    Role.PARTNER: 1}
 PARTNER_CLEARANCE = 2
 
@@ -63,7 +65,7 @@ def reader_of(user) -> Reader:
 
 def clearance(reader: Reader) -> int:
     if reader.agency_kind is None:
-        return 3 if reader.role == Role.ADMIN else 0
+        return 4 if reader.role == Role.ADMIN else 0
     if reader.agency_kind == AgencyKind.POLRI:
         return POLRI_CLEARANCE.get(reader.role, 0)
     return PARTNER_CLEARANCE
@@ -93,7 +95,8 @@ def _enclosing_areas(area: str) -> list[str]:
 
 
 def readable_q(reader: Reader, shared_report_ids) -> Q:
-    """The same rule as a filter on IntelReport; `shared_report_ids` is a subquery of the ids
+    """The same rule as a filter on IntelReport (or any model with the same columns: area_code,
+    classification, author_agency, shared_roles); `shared_report_ids` is a subquery of the ids
     shared with the reader's agency (kept apart so the M2M join makes no duplicates)."""
     if reader.area:
         where = Q(area_code__in=_enclosing_areas(reader.area)) | Q(area_code__startswith=reader.area + ".")

@@ -12,8 +12,8 @@ from siaga.accounts.services import audit_record
 from siaga.planning.access import require_agency_member, require_editor
 from siaga.coordination import selectors
 from siaga.coordination.clearance import LEVEL, clearance, reader_of
-from siaga.coordination.models import (ActionItem, ActionStatus, Attendance, Decision, IntelReport, Liaison,
-                                       Meeting, Referral, ReferralStatus, ReportRead)
+from siaga.coordination.models import (ActionItem, ActionStatus, Attendance, Classification, Decision, IntelReport,
+                                       Liaison, Meeting, Referral, ReferralStatus, ReportRead)
 
 RELIABILITY = "ABCDEF"
 CREDIBILITY = range(1, 7)
@@ -108,7 +108,7 @@ def _check_report(actor, *, area_code, source_reliability, credibility, classifi
         problems.append(f"Keandalan sumber harus A-F, bukan '{source_reliability}'")
     if credibility not in CREDIBILITY:
         problems.append(f"Kredibilitas informasi harus 1-6, bukan '{credibility}'")
-    if classification not in LEVEL:
+    if classification not in Classification.values:
         problems.append(f"Klasifikasi harus biasa, terbatas atau rahasia, bukan '{classification}'")
     elif LEVEL[classification] > clearance(reader_of(actor)):
         problems.append(f"Anda tidak berwenang membuat laporan '{classification}'")

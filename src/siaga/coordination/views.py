@@ -56,7 +56,7 @@ def report_index(request):
     reports = services.reports_open(reader=request.user, search=search, via="search" if search else "list")
     return render(request, "coordination/reports.html", {
         **_base(request), "reports": reports, "search": search,
-        "clearance": ["", "biasa", "terbatas", "rahasia"][clearance(reader_of(request.user))]})
+        "clearance": ["", "biasa", "terbatas", "rahasia"][min(clearance(reader_of(request.user)), 3)]})
 
 
 @login_required

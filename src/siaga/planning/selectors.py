@@ -68,6 +68,14 @@ def current_stage(viewer, today: date | None = None) -> Stage | None:
             .select_related("operation").order_by("-operation__starts_on", "-order").first())
 
 
+def stages_in_progress(viewer, today: date | None = None) -> list[Stage]:
+    """Every stage in progress today in the operations the viewer sees (stages overlap: logistics and the
+    quiet period), newest operation first."""
+    today = today or timezone.localdate()
+    return list(Stage.objects.filter(operation__in=operation_list(viewer=viewer), starts_on__lte=today,
+                                     ends_on__gte=today).order_by("-operation__starts_on", "order"))
+
+
 def stage_next(viewer, today: date | None = None) -> Stage | None:
     """The next stage to start after today in the operations the viewer sees (the soonest), else None."""
     today = today or timezone.localdate()

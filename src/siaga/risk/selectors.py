@@ -149,6 +149,17 @@ def observation_list(*, viewer, tps=None, region=None):
     return rows.order_by("indicator__position", "source")
 
 
+def observations_raised(*, viewer, area, since, until):
+    """Observations of TPS or regions inside `area` dated since..until (inclusive) that the viewer may read:
+    the early-warning indicator 'observations raised' (intel)."""
+    area = narrower_area(viewer, area)
+    where = Q(tps__isnull=False) & area_q(area, prefix="tps__") if area else Q(tps__isnull=False)
+    regional = Q(region__isnull=False) & ((Q(region__code=area) | Q(region__code__startswith=area + "."))
+                                          if area else Q())
+    return (Observation.objects.filter(source_q(viewer)).filter(where | regional)
+            .filter(observed_on__gte=since, observed_on__lte=until).select_related("indicator"))
+
+
 def incident_list(*, viewer, tps):
     return RiskIncident.objects.filter(level_q(viewer, prefix="tps__")).filter(tps=tps)
 

@@ -1,0 +1,193 @@
+"""`siaga intel ...`: intelligence products (LI, Lapinhar), early-warning alerts, cases."""
+
+from datetime import date
+
+from siaga.cli import CommandError, cli_actor, print_json
+
+KINDS = ["politik_uang", "hoaks", "sara", "netralitas_asn", "netralitas_tni_polri", "netralitas_kades", "intimidasi"]
+
+
+def register(sub):
+    intel = sub.add_parser("intel", help="Dit Intelkam: LI, Lapinhar, early warning, cases").add_subparsers(
+        dest="action", required=True)
+    li = intel.add_parser("li", help="information reports (Laporan Informasi)").add_subparsers(dest="li",
+                                                                                              required=True)
+    p = li.add_parser("create", help="write an LI (numbered in the unit's series)")
+    p.add_argument("--title", required=True)
+    p.add_argument("--area", required=True, help="region code the information is about")
+    p.add_argument("--date", help="day of the information, YYYY-MM-DD (default: today)")
+    p.add_argument("--classification", default="terbatas",
+                   choices=["biasa", "terbatas", "rahasia", "sangat_rahasia"])
+    p.add_argument("--source", required=True)
+    p.add_argument("--grade", required=True, help="source reliability A-F and credibility 1-6, e.g. B2")
+    p.add_argument("--facts", required=True)
+    p.add_argument("--analysis", default="")
+    p.add_argument("--assessment", default="")
+    p.add_argument("--recommendation", default="")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_li_create)
+    p = li.add_parser("list", help="LIs you may read (each read is logged)")
+    p.add_argument("--area")
+    p.add_argument("--date")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_li_list)
+    p = li.add_parser("show", help="one LI (the read is logged)")
+    p.add_argument("id", type=int)
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_li_show)
+    p = intel.add_parser("lapinhar", help="compile the daily report of an area and write it as DOCX or PDF")
+    p.add_argument("--date", required=True)
+    p.add_argument("--area", required=True)
+    p.add_argument("--format", choices=["docx", "pdf"], default="pdf")
+    p.add_argument("--output", required=True)
+    p.add_argument("--as", dest="actor")
+    p.set_defaults(func=cmd_lapinhar)
+    p = intel.add_parser("watch", help="evaluate the early-warning rules and list the open alerts")
+    p.add_argument("--today", help="the day to evaluate, YYYY-MM-DD (default: today)")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_watch)
+    case = intel.add_parser("case", help="election-offence cases").add_subparsers(dest="case", required=True)
+    p = case.add_parser("open", help="open a case")
+    p.add_argument("--kind", required=True, choices=KINDS)
+    p.add_argument("--title", required=True)
+    p.add_argument("--area", required=True, help="desa (or wider) region code")
+    p.add_argument("--date", required=True)
+    p.add_argument("--summary", default="")
+    p.add_argument("--subject", action="append", default=[], help="a person or group involved (repeatable)")
+    p.add_argument("--link", action="append", default=[])
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_case_open)
+    p = case.add_parser("list", help="cases in your area, with possible duplicates")
+    p.add_argument("--kind", choices=KINDS)
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_case_list)
+
+
+def _day(text, default_today=True):
+    from django.utils import timezone
+
+    if not text:
+        return timezone.localdate() if default_today else None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"tanggal tidak valid: {text} (YYYY-MM-DD)", en=f"invalid date: {text} (YYYY-MM-DD)")
+
+
+def _li_row(p):
+    return {"id": p.pk, "number": p.number, "title": p.title, "area_code": p.area_code, "day": p.day,
+            "classification": p.classification, "grade": p.grade, "author_agency": p.author_agency.code}
+
+
+def cmd_li_create(args):
+    from siaga.intel.services import li_create
+
+    grade = args.grade.strip().upper()
+    if len(grade) != 2 or grade[0] not in "ABCDEF" or grade[1] not in "123456":
+        raise CommandError(f"nilai harus huruf A-F dan angka 1-6, mis. B2: {args.grade}",
+                           en=f"grade must be a letter A-F and a digit 1-6, e.g. B2: {args.grade}")
+    product = li_create(actor=cli_actor(args.actor), title=args.title, area_code=args.area, day=_day(args.date),
+                        classification=args.classification, source=args.source, source_reliability=grade[0],
+                        credibility=int(grade[1]), facts=args.facts, analysis=args.analysis,
+                        assessment=args.assessment, recommendation=args.recommendation)
+    if args.json:
+        print_json(_li_row(product))
+    else:
+        print(f"LI dibuat / created: {product.number} (#{product.pk})")
+
+
+def cmd_li_list(args):
+    from siaga.intel.services import products_open
+
+    rows = products_open(reader=cli_actor(args.actor), via="cli", kind="li", area=args.area,
+                         day=_day(args.date, default_today=False))
+    if args.json:
+        print_json([_li_row(p) for p in rows])
+    else:
+        print(f"{len(rows)} LI")
+        for p in rows:
+            print(f"  #{p.pk} {p.number} {p.title} [{p.classification}]")
+
+
+def cmd_li_show(args):
+    from siaga.intel.services import product_open
+
+    p = product_open(reader=cli_actor(args.actor), pk=args.id, via="cli")
+    row = {**_li_row(p), "source": p.source, "facts": p.facts, "analysis": p.analysis,
+           "assessment": p.assessment, "recommendation": p.recommendation}
+    if args.json:
+        print_json(row)
+    else:
+        for key, value in row.items():
+            print(f"{key}: {value}")
+
+
+def cmd_lapinhar(args):
+    from pathlib import Path
+
+    from siaga.intel.document import product_document
+    from siaga.intel.services import lapinhar_compile, product_reads_log
+
+    actor = cli_actor(args.actor)
+    product = lapinhar_compile(actor=actor, day=_day(args.date), area_code=args.area)
+    data = product_document(product, viewer=actor, fmt=args.format)
+    product_reads_log(reader=actor, products=[product], via="document")
+    Path(args.output).write_bytes(data)
+    c = product.compiled
+    print(f"Lapinhar {product.number}: {len(c['li'])} LI, {len(c['incidents'])} kejadian, "
+          f"{len(c['alerts'])} peringatan -> {args.output}")
+
+
+def cmd_watch(args):
+    from siaga.intel.selectors import alert_list
+    from siaga.intel.services import watch_evaluate
+
+    actor = cli_actor(args.actor)
+    result = watch_evaluate(actor=actor, today=_day(args.today))
+    rows = [{"id": a.pk, "rule": a.rule.name, "indicator": a.rule.indicator, "category": a.rule.category,
+             "area_code": a.area_code, "fired_on": a.fired_on, "value": a.value, "previous": a.previous,
+             "reason": a.reason, "referral_id": a.referral_id, "new": a in result["fired"]}
+            for a in alert_list(viewer=actor, open_only=True)]
+    if args.json:
+        print_json(rows)
+    else:
+        print(f"{len(rows)} peringatan dini aktif / open alerts ({len(result['fired'])} baru / new)")
+        for row in rows:
+            print(f"  #{row['id']} {row['rule']} {row['area_code']}: {row['reason']}")
+
+
+def _case_row(c):
+    return {"id": c.pk, "kind": c.kind, "title": c.title, "area_code": c.area_code, "occurred_on": c.occurred_on,
+            "status": c.status, "subjects": c.subject_list, "gakkumdu_id": c.gakkumdu_id}
+
+
+def cmd_case_open(args):
+    from siaga.intel.services import case_open
+
+    case = case_open(actor=cli_actor(args.actor), kind=args.kind, title=args.title, area_code=args.area,
+                     occurred_on=_day(args.date), summary=args.summary, subjects=args.subject, links=args.link)
+    if args.json:
+        print_json(_case_row(case))
+    else:
+        print(f"Kasus dibuka / case opened: #{case.pk} {case.title}")
+
+
+def cmd_case_list(args):
+    from siaga.intel.selectors import case_list
+    from siaga.intel.services import case_duplicates
+
+    actor = cli_actor(args.actor)
+    rows = [{**_case_row(c), "possible_duplicates": [d.pk for d in case_duplicates(viewer=actor, case=c)]}
+            for c in case_list(viewer=actor, kind=args.kind)]
+    if args.json:
+        print_json(rows)
+    else:
+        print(f"{len(rows)} kasus / cases")
+        for row in rows:
+            print(f"  #{row['id']} [{row['kind']}] {row['title']} ({row['status']})")

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from siaga.intel import views
+
+app_name = "intel"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("li/baru/", views.li_new, name="li_new"),
+    path("produk/<int:pk>/", views.product_detail, name="product"),
+    path("produk/<int:pk>/<str:fmt>/", views.product_download, name="download"),
+    path("produk/<int:pk>/teruskan/", views.product_forward, name="forward"),
+    path("terusan/<int:pk>/terima/", views.forward_ack, name="forward_ack"),
+    path("lapinhar/", views.lapinhar, name="lapinhar"),
+    path("deteksi-dini/", views.watch, name="watch"),
+    path("kasus/", views.cases, name="cases"),
+    path("kasus/<int:pk>/", views.case_detail, name="case"),
+]

@@ -1,0 +1,202 @@
+"""Intel pages: LIs (list, form, detail with read log and forwarding), Lapinhar, early warning, cases."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from siaga.accounts.scope import code_q, user_area
+from siaga.coordination.clearance import LEVEL, clearance, reader_of
+from siaga.coordination.services import CREDIBILITY, RELIABILITY
+from siaga.intel import selectors, services
+from siaga.intel.document import FORMATS, product_document
+from siaga.intel.models import CaseKind, CaseStatus, Classification
+from siaga.operations.selectors import incident_get
+from siaga.regions.models import Region
+
+
+def _errors(request, exc):
+    messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+
+
+def _areas(viewer, levels=(1, 2, 3)):
+    """(code, name) of the regions a form offers: the viewer's province, kab/kota and kecamatan."""
+    rows = Region.objects.filter(code_q(viewer, "code"), level__in=levels).order_by("code")
+    return [(r.code, ("— " * (r.level - 1)) + r.name) for r in rows.only("code", "name", "level")]
+
+
+def _day(text):
+    try:
+        return date.fromisoformat(text) if text else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def index(request):
+    search = request.GET.get("q", "").strip()
+    products = services.products_open(reader=request.user, via="search" if search else "list", search=search)
+    return render(request, "intel/index.html", {
+        "products": products, "search": search, "inbox": selectors.forwards_inbox(viewer=request.user)[:20],
+        "clearance": clearance(reader_of(request.user))})
+
+
+@login_required
+def li_new(request):
+    allowed = [c for c in Classification if LEVEL[c.value] <= clearance(reader_of(request.user))]
+    form = request.POST if request.method == "POST" else {"area_code": user_area(request.user),
+                                                          "day": timezone.localdate().isoformat(),
+                                                          "classification": "terbatas"}
+    if request.method == "POST":
+        try:
+            product = services.li_create(
+                actor=request.user, title=form.get("title", ""), area_code=form.get("area_code", ""),
+                day=_day(form.get("day")), classification=form.get("classification", ""),
+                source=form.get("source", "").strip(), source_reliability=form.get("source_reliability", ""),
+                credibility=int(form.get("credibility") or 0), facts=form.get("facts", "").strip(),
+                analysis=form.get("analysis", "").strip(), assessment=form.get("assessment", "").strip(),
+                recommendation=form.get("recommendation", "").strip())
+        except (ValidationError, PermissionDenied, ValueError) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Information report %(number)s saved.") % {"number": product.number})
+            return redirect("intel:product", pk=product.pk)
+    return render(request, "intel/li_new.html", {
+        "form": form, "classifications": allowed, "areas": _areas(request.user),
+        "reliabilities": RELIABILITY, "credibilities": CREDIBILITY})
+
+
+@login_required
+def product_detail(request, pk):
+    product = services.product_open(reader=request.user, pk=pk)
+    return render(request, "intel/product.html", {
+        "product": product, "reads": selectors.product_reads(viewer=request.user, product=product)[:30],
+        "forwards": product.forwards.select_related("to_agency", "from_agency"),
+        "cases": selectors.case_list(viewer=request.user).filter(products=product),
+        "case_kinds": CaseKind.choices, "today": timezone.localdate()})
+
+
+@login_required
+def product_download(request, pk, fmt):
+    if fmt not in FORMATS:
+        raise Http404(fmt)
+    product = selectors.product_get(viewer=request.user, pk=pk)
+    data = product_document(product, viewer=request.user, fmt=fmt)
+    services.product_reads_log(reader=request.user, products=[product], via="document")
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{product.kind}-{product.pk}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def product_forward(request, pk):
+    product = selectors.product_get(viewer=request.user, pk=pk)
+    try:
+        forward = services.product_forward(actor=request.user, product=product)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Forwarded to %(unit)s.") % {"unit": forward.to_agency.name})
+    return redirect("intel:product", pk=pk)
+
+
+@login_required
+@require_POST
+def forward_ack(request, pk):
+    forward = selectors.forwards_inbox(viewer=request.user).filter(pk=pk).first()
+    if forward is None:
+        raise Http404(pk)
+    services.forward_acknowledge(actor=request.user, forward=forward)
+    return redirect("intel:product", pk=forward.product_id)
+
+
+@login_required
+def lapinhar(request):
+    """GET shows the day's report of an area; POST compiles it (again), with the analyst's notes when sent."""
+    data = request.POST if request.method == "POST" else request.GET
+    day = _day(data.get("day"))
+    area = data.get("area") or user_area(request.user)
+    if request.method == "POST":
+        if "show" not in request.POST:
+            try:
+                services.lapinhar_compile(actor=request.user, day=day, area_code=area,
+                                          analyst_text=request.POST.get("analyst_text"))
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(request, exc)
+        return redirect(f"{reverse('intel:lapinhar')}?{urlencode({'day': day.isoformat(), 'area': area})}")
+    product = selectors.lapinhar_get(viewer=request.user, day=day, area=area)
+    if product is not None:
+        services.product_reads_log(reader=request.user, products=[product], via="page")
+    return render(request, "intel/lapinhar.html", {
+        "product": product, "day": day, "area": area, "areas": _areas(request.user, levels=(1, 2)),
+        "c": product.compiled if product else None})
+
+
+@login_required
+def watch(request):
+    if request.method == "POST":
+        try:
+            result = services.watch_evaluate(actor=request.user, today=_day(request.POST.get("today")))
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("%(n)s new alert(s).") % {"n": len(result["fired"])})
+        return redirect("intel:watch")
+    return render(request, "intel/watch.html", {
+        "alerts": selectors.alert_list(viewer=request.user, open_only=True),
+        "past": selectors.alert_list(viewer=request.user).filter(cleared_on__isnull=False)[:20],
+        "rules": selectors.rule_list(viewer=request.user)})
+
+
+@login_required
+def cases(request):
+    form = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        products = [selectors.product_get(viewer=request.user, pk=int(pk)) for pk in form.getlist("product")
+                    if pk.isdigit()]
+        try:
+            incidents = [incident_get(viewer=request.user, pk=int(pk))
+                         for pk in form.get("incidents", "").replace(",", " ").split() if pk.isdigit()]
+            case = services.case_open(
+                actor=request.user, kind=form.get("kind", ""), title=form.get("title", ""),
+                area_code=form.get("area_code", "").strip(), occurred_on=_day(form.get("occurred_on")),
+                summary=form.get("summary", ""), subjects=form.get("subjects", "").splitlines(),
+                links=form.get("links", "").split(), products=products, incidents=incidents)
+        except (ValidationError, PermissionDenied, Http404) as exc:
+            _errors(request, exc)
+        else:
+            return redirect("intel:case", pk=case.pk)
+    return render(request, "intel/cases.html", {
+        "cases": selectors.case_list(viewer=request.user), "kinds": CaseKind.choices, "form": form,
+        "desa": Region.objects.filter(code_q(request.user, "code"), level=4).order_by("code").values_list(
+            "code", "name", "parent__name")})
+
+
+@login_required
+def case_detail(request, pk):
+    case = selectors.case_get(viewer=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            if request.FILES.get("evidence"):
+                upload = request.FILES["evidence"]
+                services.evidence_add(actor=request.user, case=case, name=upload.name, content=upload.read())
+            else:
+                services.case_update(actor=request.user, case=case, status=request.POST.get("status") or None,
+                                     links=request.POST.get("links", "").split())
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        return redirect("intel:case", pk=pk)
+    return render(request, "intel/case.html", {
+        "case": case, "evidence": case.evidence.all(), "statuses": CaseStatus.choices,
+        "products": selectors.product_list(viewer=request.user).filter(cases=case),
+        "duplicates": services.case_duplicates(viewer=request.user, case=case)})
+
