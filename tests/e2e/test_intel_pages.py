@@ -1,5 +1,5 @@
 """The Dit Intelkam journey in headless Chromium: an analyst writes an LI, the Lapinhar picks it up, and a
-money-politics case is opened from it (the lead adds the forward to Sentra Gakkumdu at merge)."""
+money-politics case is opened from it and forwarded to Sentra Gakkumdu, where its legal clock runs."""
 
 import pytest
 
@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 TITLE = "Serangan fajar direncanakan di Desa Ngapaah"
 
 
-def test_analyst_writes_an_li_the_lapinhar_picks_it_up_and_a_case_is_opened(sign_in):
+def test_analyst_writes_an_li_the_lapinhar_picks_it_up_and_a_case_goes_to_gakkumdu(sign_in):
     page = sign_in("intelkam")
     page.click("header nav >> text=Intelijen")
     page.click("text=Tulis LI")
@@ -38,3 +38,12 @@ def test_analyst_writes_an_li_the_lapinhar_picks_it_up_and_a_case_is_opened(sign
     assert page.get_by_test_id("case-kind").inner_text() == "Politik uang"
     assert number in page.get_by_test_id("case-products").inner_text()
     assert "Politik uang di Desa Ngapaah" in page.get_by_test_id("duplicates").inner_text()  # the demo's case
+
+    forward = page.get_by_test_id("case-forward")
+    forward.locator("select[name=election]").select_option("pilkada")
+    forward.locator("select[name=origin]").select_option("temuan")
+    forward.locator("input[name=reported_on]").fill("2024-11-27")
+    page.get_by_test_id("case-forward-submit").click()
+    assert page.get_by_test_id("case-status").inner_text() == "Diteruskan ke Sentra Gakkumdu"
+    page.get_by_test_id("case-gakkumdu").click()
+    assert TITLE in page.get_by_test_id("gakkumdu-clocks").inner_text()  # Bawaslu's study clock has started

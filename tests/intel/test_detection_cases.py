@@ -118,3 +118,33 @@ def test_a_partner_cannot_open_or_see_cases(user):
     with pytest.raises(PermissionDenied):
         case(user("kpu"), START)
     assert not case_list(viewer=user("kpu")).exists()
+
+
+def test_a_case_is_forwarded_to_sentra_gakkumdu_once_and_a_late_one_is_refused(user):
+    from django.core.exceptions import ValidationError
+
+    from siaga.gakkumdu.models import GakkumduCase
+    from siaga.intel.models import CaseStatus
+
+    intelkam = user("intelkam")
+    c = case(intelkam, date(2024, 11, 25), area="74.05.01", kind="politik_uang", title="Amplop subuh di Konda",
+             subjects=["La Ode Sabar (tim sukses)"])
+    forwarded = services.case_forward_gakkumdu(actor=intelkam, case=c, election="pilkada", origin="temuan",
+                                               reported_on=date(2024, 11, 27))
+    registered = GakkumduCase.objects.get(pk=forwarded.gakkumdu_id)
+    assert forwarded.status == CaseStatus.GAKKUMDU
+    assert (registered.title, registered.election, registered.origin, registered.area_code) == (
+        "Amplop subuh di Konda", "pilkada", "temuan", "74.05.01")
+    assert (registered.known_on, registered.reported_on, registered.step) == (
+        date(2024, 11, 25), date(2024, 11, 27), "kajian")
+    assert registered.source_ref == f"intel-kasus-{c.pk}" and "La Ode Sabar" in registered.summary
+    with pytest.raises(ValidationError):
+        services.case_forward_gakkumdu(actor=intelkam, case=forwarded, election="pilkada")
+    # Pilkada: a finding is due within 7 days of becoming known; a month later the Sentra refuses it.
+    late = case(intelkam, date(2024, 10, 1), area="74.05.01", kind="politik_uang", title="Terlambat")
+    before = GakkumduCase.objects.count()
+    with pytest.raises(ValidationError, match="melewati batas"):
+        services.case_forward_gakkumdu(actor=intelkam, case=late, election="pilkada", origin="temuan",
+                                       reported_on=date(2024, 11, 1))
+    late.refresh_from_db()
+    assert late.gakkumdu_id is None and GakkumduCase.objects.count() == before

@@ -40,6 +40,14 @@ def _day(text):
         return timezone.localdate()
 
 
+def _reported_on(text):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise ValidationError(_("The date Bawaslu received the case is not a date (YYYY-MM-DD): %(value)s")
+                              % {"value": text}) from None
+
+
 @login_required
 def index(request):
     search = request.GET.get("q", "").strip()
@@ -186,7 +194,11 @@ def case_detail(request, pk):
     case = selectors.case_get(viewer=request.user, pk=pk)
     if request.method == "POST":
         try:
-            if request.FILES.get("evidence"):
+            if request.POST.get("forward"):
+                services.case_forward_gakkumdu(actor=request.user, case=case, election=request.POST.get("election"),
+                                               origin=request.POST.get("origin"),
+                                               reported_on=_reported_on(request.POST.get("reported_on")))
+            elif request.FILES.get("evidence"):
                 upload = request.FILES["evidence"]
                 services.evidence_add(actor=request.user, case=case, name=upload.name, content=upload.read())
             else:
