@@ -13,6 +13,11 @@ class CustodyConfig(AppConfig):
         from siaga.planning.providers import register_kpi
 
         register_kpi("escort_coverage", kpi_escort_coverage)
+        # transport sits below: a new marine forecast holds (or releases) the escort sea legs it closes
+        from siaga.custody.weather import apply_forecast_holds
+        from siaga.transport.registry import register_forecast_listener
+
+        register_forecast_listener(apply_forecast_holds)
 
 
 NAV = [(_("Ballot boxes"), "custody:index")]
