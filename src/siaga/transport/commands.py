@@ -111,3 +111,12 @@ def cmd_route(args):
         print(f"Total {out['minutes']} menit/minutes ({out['hours']} jam/h)")
     for c in out["closed"]:
         print(f"  DITUTUP/CLOSED {c['link']}: {c['reason']}")
+    if out["closed"]:
+        alt = out["alternative"]
+        if alt is None:
+            print("  Tidak ada rute lain / no alternative route")
+        else:
+            kind = "kapal Polairud/TNI AL" if out["contingency"] else "rute lain / alternative"
+            print(f"  {kind}: {alt['minutes']} menit/minutes, tiba/arrive {alt['arrive']}")
+        if out["later_window"]:
+            print(f"  Jendela cuaca berikutnya / next weather window: {out['later_window']}")

@@ -130,6 +130,7 @@ def route_between(*, viewer=None, province_code: str, frm, to, at=None) -> dict 
         return out
     all_links = links(viewer=viewer)
     out["legs"] = _timed(normal, all_links, at)
+    out["arrive"] = out["legs"][-1]["arrive"] if out["legs"] else at.isoformat(timespec="minutes")
     day = at.date()
     now = network(viewer=viewer, province_code=province_code, day=day)
     hit = {g.link: now.closed_reasons[g.link] for g in normal.legs if g.link in now.closed_reasons}
@@ -142,7 +143,8 @@ def route_between(*, viewer=None, province_code: str, frm, to, at=None) -> dict 
             flat, flng, tlat, tlng, frm=fname, to=tname)
         out["contingency"] = alt is not None
     if alt is not None:
-        out["alternative"] = {**alt.as_dict(), "legs": _timed(alt, all_links, at)}
+        legs = _timed(alt, all_links, at)
+        out["alternative"] = {**alt.as_dict(), "legs": legs, "arrive": legs[-1]["arrive"] if legs else None}
     out["later_window"] = _later_window(normal, day)
     out["reachable"] = alt is not None
     return out
