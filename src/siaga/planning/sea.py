@@ -16,6 +16,7 @@ from siaga.transport import selectors as transport
 
 # BKO forces board on H-3 from 06:00 (in place by H-1, when the ballots reach the TPS).
 BOARD_DAYS_BEFORE, BOARD_AT = 3, time(6, 0)
+POLLS_OPEN = time(7, 0)  # a sailing arriving later than this on voting day is flagged late
 
 
 def plan_travel(*, viewer, province_code):
@@ -25,9 +26,11 @@ def plan_travel(*, viewer, province_code):
 
 
 def _point(unit, centres):
+    """Where a unit boards: its own location, else its area's centre; a province unit (Polda) without one sits
+    in the provincial capital, by Kemendagri numbering the kota .71 (Kendari for 74)."""
     if unit.lat is not None and unit.lng is not None:
         return unit.lat, unit.lng
-    return centres.get(unit.area_code)
+    return centres.get(unit.area_code) or centres.get(f"{unit.area_code}.71")
 
 
 def plan_sea_movements(*, viewer, plan, voting_day) -> list[dict]:
@@ -39,7 +42,7 @@ def plan_sea_movements(*, viewer, plan, voting_day) -> list[dict]:
     if net is None:
         return []
     orders = list(PlanBko.objects.filter(plan=plan).select_related("from_unit", "to_unit").order_by("pk"))
-    codes = {u.area_code for o in orders for u in (o.from_unit, o.to_unit)}
+    codes = {c for o in orders for u in (o.from_unit, o.to_unit) for c in (u.area_code, f"{u.area_code}.71")}
     centres = {r.code: (r.lat, r.lng) for r in Region.objects.filter(code__in=codes).exclude(lat=None)}
     groups, names = [], {}
     for o in orders:
@@ -55,6 +58,7 @@ def plan_sea_movements(*, viewer, plan, voting_day) -> list[dict]:
     ready = datetime.combine(voting_day - timedelta(days=BOARD_DAYS_BEFORE), BOARD_AT,
                              tzinfo=ZoneInfo((zone_for_province(province) or WITA).name))
     rows = core.book_sea_movements(groups, transport.links(viewer=viewer), ready)
+    polls_open = datetime.combine(voting_day, POLLS_OPEN, tzinfo=ready.tzinfo)
     ports = transport.ports(viewer=viewer)
     sailings: dict = {}
     for r in rows:
@@ -63,7 +67,7 @@ def plan_sea_movements(*, viewer, plan, voting_day) -> list[dict]:
                                     "from_name": getattr(ports.get(r["from"]), "name", r["from"]),
                                     "to": r["to"], "to_name": getattr(ports.get(r["to"]), "name", r["to"]),
                                     "persons": 0, "capacity": r["capacity"], "depart": r["depart"],
-                                    "arrive": r["arrive"], "units": []})
+                                    "arrive": r["arrive"], "late": r["arrive"] > polls_open, "units": []})
         s["persons"] += r["persons"]
         frm, to = names[r["group"]]
         s["units"].append({"from_unit": frm, "to_unit": to, "persons": r["persons"]})

@@ -121,7 +121,7 @@ def sea_annex(figures):
                       "belum dimuat).")]
     rows = [[VESSELS.get(m["vessel"], m["vessel"]), m["from_name"], m["to_name"],
              f"{num(m['persons'])}/{num(m['capacity'])}", f"{day(m['depart'])} {m['depart']:%H.%M}",
-             f"{day(m['arrive'])} {m['arrive']:%H.%M}",
+             f"{day(m['arrive'])} {m['arrive']:%H.%M}" + (" (terlambat)" if m["late"] else ""),
              "; ".join(f"{u['from_unit']} ke {u['to_unit']} ({num(u['persons'])})" for u in m["units"])]
             for m in figures.sea_movements]
     blocks = [("p", "Keberangkatan mengikuti jadwal lintasan; kapasitas per pelayaran dipatuhi (orang/kapasitas), "
