@@ -6,9 +6,7 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
-import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box, shape

@@ -329,8 +329,10 @@ class Network:
         if not len(cross):
             return out.reshape(shape)
         pair = lm1[cross] * (len(self.area_km2) + 1) + lm2[cross]
-        for key in np.unique(pair):
-            c = cross[pair == key]
+        order = np.argsort(pair, kind="stable")
+        keys, starts = np.unique(pair[order], return_index=True)
+        for key, lo, hi in zip(keys, starts, [*starts[1:], len(order)]):
+            c = cross[order[lo:hi]]
             a_idx = np.flatnonzero(self.node_lm == lm1[c[0]])
             b_idx = np.flatnonzero(self.node_lm == lm2[c[0]])
             if not len(a_idx) or not len(b_idx):
