@@ -20,6 +20,7 @@ FEATURE_APPS = {
     "regions": None,
     "risk": "kerawanan/",
     "deployment": "personel/",
+    "transport": None,  # ports, links, marine weather; beside deployment
     "planning": "rencana/",
     "coordination": "koordinasi/",
     "operations": "operasi/",

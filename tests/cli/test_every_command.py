@@ -50,6 +50,10 @@ IKP = ("edisi,tanggal_rilis,jenis,tema,sumber,kode_wilayah,skor,kategori,pita_re
 PATTERNS = ("operasi,kelas,polri_per_pos,tps_per_pos_min,tps_per_pos_max,linmas_per_tps,tni_per_pos\n"
             "Latihan CLI,kurang rawan,2,4,4,6,0\nLatihan CLI,rawan,4,2,2,8,0\n"
             "Latihan CLI,sangat rawan,6,2,2,8,1\nLatihan CLI,khusus,2,1,1,2,0\n")
+TRANSPORT_DATA = SRC / "siaga" / "transport" / "data"
+BAD_LINKS = "jenis,kode,nama,lat,lng\npelabuhan,ZZ,Dermaga,abc,122.5\n"
+FORECAST = "perairan,tanggal,kategori,angin_maks\nLaut Banda,2024-03-01,rendah,10\n"
+BAD_FORECAST = "perairan,tanggal,kategori,angin_maks\nLaut Entah,2024-03-01,rendah,10\n"
 NOT_LOADED = ("tidak ada di hierarki wilayah", "not in the region hierarchy")
 
 CASES = {
@@ -167,6 +171,19 @@ CASES = {
                              "Pola pengamanan diimpor",
                              lambda c: ["pola", "import", c.write("bad.csv", "a,b\n1,2\n")],
                              "Tidak ada yang disimpan", "Nothing was saved"),
+    ("transport", "load"): Case(lambda c: ["transport", "load", str(TRANSPORT_DATA / "sultra_links.csv"), "--json"],
+                                '"ok": true',
+                                lambda c: ["transport", "load", c.write("jalur.csv", BAD_LINKS)],
+                                "Baris 2, kolom 'lat'", "Line 2, column 'lat'"),
+    ("transport", "route"): Case(lambda c: ["transport", "route", "--from", "74.71", "--to", "BNG", "--json"],
+                                 '"mode": "sea"', lambda c: ["transport", "route", "--from", "74.71", "--to", "XX9"],
+                                 "tempat tidak dikenal: XX9", "unknown place: XX9"),
+    ("transport", "landmasses"): Case(lambda c: ["transport", "landmasses", "--province", "74", "--json"],
+                                      '"landmasses": ', lambda c: ["transport", "landmasses", "--bogus"],
+                                      "argumen tidak dikenal: --bogus", "unrecognized arguments: --bogus"),
+    ("weather", "import"): Case(lambda c: ["weather", "import", c.write("bmkg.csv", FORECAST), "--json"],
+                                '"ok": true', lambda c: ["weather", "import", c.write("bmkg-x.csv", BAD_FORECAST)],
+                                "perairan 'Laut Entah' tidak dikenal", "sea area 'Laut Entah' unknown"),
     ("coordination", "escalate"): Case(lambda c: ["coordination", "escalate", "--today", "2024-12-05"],
                                        "rujukan dieskalasi",
                                        lambda c: ["coordination", "escalate", "--today", "2024-13-01"],

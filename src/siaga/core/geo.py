@@ -39,6 +39,11 @@ class TravelModel:
         crossing = np.logical_and(tps_island, np.logical_not(unit_island))
         return np.asarray(km) * self.road_factor + np.where(crossing, self.sea_penalty_km, 0.0)
 
+    def cost_points_km(self, lat1, lng1, island1, lat2, lng2, island2):
+        """Cost (km-equivalent) from units at (lat1, lng1) to posts at (lat2, lng2); arrays broadcast.
+        The planner calls this one: a network model (siaga.core.transport.NetworkTravel) overrides it."""
+        return self.cost_km(haversine_km(lat1, lng1, lat2, lng2), island2, island1)
+
     def cost_between(self, lat1, lng1, island1, lat2, lng2, island2) -> float:
         """Cost from a unit at (lat1, lng1) to a TPS or post at (lat2, lng2)."""
         return float(self.cost_km(haversine_km(lat1, lng1, lat2, lng2), island2, island1))

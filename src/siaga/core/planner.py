@@ -548,8 +548,8 @@ def _build_network(province, posts, units, capacity: Mapping[int, int], config: 
     parts: list[tuple[np.ndarray, ...]] = []  # (post, unit, travel, cost, is_bko) per arc
 
     def travel_m(pidx, uidx):
-        km = haversine_km(plat[pidx], plng[pidx], ulat[uidx], ulng[uidx])
-        return np.rint(travel.cost_km(km, pisl[pidx], uisl[uidx]) * 1000).astype(np.int64)
+        cost = travel.cost_points_km(ulat[uidx], ulng[uidx], uisl[uidx], plat[pidx], plng[pidx], pisl[pidx])
+        return np.rint(cost * 1000).astype(np.int64)
 
     polsek_of: dict[int, list[int]] = defaultdict(list)
     for s, r in sorted(polsek_polres.items()):
@@ -908,8 +908,7 @@ def assign_support(
         for i, u in enumerate(uu):
             smcf.add_arc_with_capacity_and_unit_cost(source, i, u.available, 0)
             for j, p in enumerate(pp):
-                km = haversine_km(p.lat, p.lng, u.lat, u.lng)
-                metres = int(round(float(travel.cost_km(km, p.island, u.island)) * 1000))
+                metres = int(round(float(travel.cost_points_km(u.lat, u.lng, u.island, p.lat, p.lng, p.island)) * 1000))
                 arcs.append((smcf.add_arc_with_capacity_and_unit_cost(i, n_u + j, demand[p.id], metres), u, p,
                              metres))
         for j, p in enumerate(pp):

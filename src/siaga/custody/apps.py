@@ -18,6 +18,11 @@ class CustodyConfig(AppConfig):
         from siaga.regions.signals import tps_revote_declared
 
         tps_revote_declared.connect(revote_declared, dispatch_uid="custody.revote_items")
+        # transport sits below: a new marine forecast holds (or releases) the escort sea legs it closes
+        from siaga.custody.weather import apply_forecast_holds
+        from siaga.transport.registry import register_forecast_listener
+
+        register_forecast_listener(apply_forecast_holds)
 
 
 NAV = [(_("Ballot boxes"), "custody:index")]

@@ -140,11 +140,13 @@ def _object_state(rules):
 
 
 def plan_compute(*, viewer, area, operation=None, method="optimal", overrides=None, strengths=None,
-                 duty_window=None, incremental=True, election=None, operation_id=None):
+                 duty_window=None, incremental=True, election=None, operation_id=None, travel=None):
     """Compute a plan without storing it (the what-if mode and the stored plan both start here).
 
     ``operation`` names the pattern set (default: the newest); ``election`` whose TPS are planned (default:
-    the pattern set's, else pemilu). ``operation_id`` is the planning app's operation, only recorded."""
+    the pattern set's, else pemilu). ``operation_id`` is the planning app's operation, only recorded.
+    ``travel``: the travel model (planning passes the transport network's when one is loaded); None: the
+    distance model of siaga.core.geo."""
     from siaga.deployment.selectors import plan_latest
 
     pattern_set = pattern_set_current(viewer=viewer, province=area[:2], operation=operation)
@@ -161,19 +163,20 @@ def plan_compute(*, viewer, area, operation=None, method="optimal", overrides=No
                          overrides=overrides, strengths=strengths, duty_window=duty_window)
     inputs.operation_id = operation_id
     changed = plans.inputs_class_changes(viewer, area, previous)
-    computed = plans.compute(inputs, method=method, previous=previous, changed_tps=changed)
+    config = plans.planner.PlannerConfig(reserve_share=inputs.reserve_share, travel=travel) if travel else None
+    computed = plans.compute(inputs, method=method, previous=previous, changed_tps=changed, config=config)
     return computed, pattern_set, previous
 
 
 @transaction.atomic
 def plan_generate(*, actor, area, operation=None, method="optimal", overrides=None, duty_window=None,
-                  incremental=True, election=None, operation_id=None):
+                  incremental=True, election=None, operation_id=None, travel=None):
     """Compute and store a plan for ``area`` (a Polres plans its kab/kota, the Polda the province)."""
     require_planner(actor, area)
     computed, pattern_set, previous = plan_compute(viewer=actor, area=area, operation=operation, method=method,
                                                    overrides=overrides, duty_window=duty_window,
                                                    incremental=incremental, election=election,
-                                                   operation_id=operation_id)
+                                                   operation_id=operation_id, travel=travel)
     return plan_store(actor=actor, computed=computed, pattern_set=pattern_set, previous=previous,
                       overrides=overrides)
 

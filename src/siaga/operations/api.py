@@ -301,6 +301,21 @@ def status_map(request, area: str):
                         content_type="application/geo+json")
 
 
+@router.get("/sea-links", summary="Sea links as GeoJSON lines, each with its weather closure on a day")
+def sea_links(request, day: str = ""):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from siaga.transport.selectors import link_features
+
+    try:
+        when = date.fromisoformat(day) if day else timezone.localdate()
+    except ValueError:
+        when = timezone.localdate()
+    return link_features(viewer=request.auth, day=when)
+
+
 @router.get("/units", summary="Unit status board")
 def units(request):
     return [{"code": row["unit"].code, "name": row["unit"].name,

@@ -231,17 +231,26 @@ def cmd_plan_deploy(args):
     from siaga.deployment.commands import unit_rows
     from siaga.deployment.services import plan_compute, plan_generate
 
+    from siaga.planning import sea
+    from siaga.planning.models import Operation
+
     actor = cli_actor(args.actor)
     area, election, pola, op_id = _deploy_target(args, actor)
-    options = dict(area=area, operation=pola, method=args.method, election=election, operation_id=op_id)
+    travel = sea.plan_travel(viewer=actor, province_code=area[:2])
+    options = dict(area=area, operation=pola, method=args.method, election=election, operation_id=op_id,
+                   travel=travel)
     try:
         if args.dry_run:
             computed, _, _ = plan_compute(viewer=actor, **options)
             summary = computed.summary()
         else:
             plan = plan_generate(actor=actor, **options)
+            voting_day = sea.operation_voting_day(Operation.objects.filter(pk=op_id).first() if op_id else None)
             summary = {"plan": plan.pk, "incremental": plan.incremental, "moves": len(plan.moves), **plan.summary,
-                       "unit_table": unit_rows(actor, plan, area)}
+                       "unit_table": unit_rows(actor, plan, area),
+                       "travel_model": "network" if travel else "distance",
+                       "sea_movements": sea.as_json(sea.plan_sea_movements(viewer=actor, plan=plan,
+                                                                           voting_day=voting_day))}
     except PlanningError as exc:
         raise CommandError(exc.messages["id"], en=exc.messages["en"]) from None
     except PermissionDenied:
@@ -259,6 +268,9 @@ def cmd_plan_deploy(args):
         print(f"Jam-personel dibutuhkan/required {number(round(summary['officer_hours_required']))}, terisi/staffed "
               f"{number(round(summary['officer_hours_filled']))}, kurang/short "
               f"{number(round(summary['officer_hours_short']))}")
+    for m in summary.get("sea_movements", []):
+        print(f"  {m['vessel']} {m['from_name']} -> {m['to_name']}: {m['persons']}/{m['capacity']} orang/persons, "
+              f"{m['depart'][:16]} -> {m['arrive'][:16]}")
     for u in sorted((u for u in summary.get("unit_table", []) if u["shortfall"]), key=lambda u: -u["shortfall"]):
         print(f"  {u['name']}: dibutuhkan/required {u['required']}, ditugaskan/assigned {u['assigned']} "
               f"(BKO {u['bko']}), kekurangan/shortfall {u['shortfall']}")

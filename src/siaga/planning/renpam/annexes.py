@@ -25,6 +25,7 @@ def renpam_annexes(*, viewer, figures, intel) -> list:
         ("LAMPIRAN IV: JADWAL SHIFT", shifts_annex(figures)),
         ("LAMPIRAN V: ANCAMAN, MITIGASI DAN INDIKATOR KINERJA", mitigations(viewer, figures)),
         ("LAMPIRAN VI: INFORMASI INTELIJEN", intel),
+        ("LAMPIRAN VII: PERGERAKAN PERSONEL BKO LEWAT LAUT DAN RUTE KONTINJENSI", sea_annex(figures)),
     ]
 
 
@@ -108,3 +109,31 @@ def _value(value, unit):
     if value is None:
         return "tidak ada data"
     return f"{dec(value, 1)} {unit}".strip()
+
+
+VESSELS = {"ferry": "Kapal feri (KMP)", "express": "Kapal cepat", "speedboat": "Speedboat", "motor": "Kapal motor",
+           "fishing": "Perahu nelayan", "polairud": "Kapal Polairud", "tni_al": "Kapal TNI AL"}
+
+
+def sea_annex(figures):
+    if not figures.sea_movements:
+        return [("p", "Tidak ada pergerakan BKO lewat laut dalam rencana ini (atau jaringan pelabuhan dan lintasan "
+                      "belum dimuat).")]
+    rows = [[VESSELS.get(m["vessel"], m["vessel"]), m["from_name"], m["to_name"],
+             f"{num(m['persons'])}/{num(m['capacity'])}", f"{day(m['depart'])} {m['depart']:%H.%M}",
+             f"{day(m['arrive'])} {m['arrive']:%H.%M}" + (" (terlambat)" if m["late"] else ""),
+             "; ".join(f"{u['from_unit']} ke {u['to_unit']} ({num(u['persons'])})" for u in m["units"])]
+            for m in figures.sea_movements]
+    blocks = [("p", "Keberangkatan mengikuti jadwal lintasan; kapasitas per pelayaran dipatuhi (orang/kapasitas), "
+                    "sisanya menunggu pelayaran berikutnya."),
+              ("table", ["Kapal", "Dari", "Ke", "Orang", "Berangkat", "Tiba", "Kesatuan"], rows)]
+    alt_rows = []
+    for c in figures.contingency_routes:
+        if c["alternative"] is None:
+            way = "Tidak ada rute lain: tunda ke jendela cuaca berikutnya"
+        else:
+            way = " - ".join(f"{VESSELS.get(g['operator'], 'darat')} {g['from']}-{g['to']}"
+                             for g in c["alternative"]["legs"]) + f" ({num(c['alternative']['minutes'])} menit)"
+        alt_rows.append([f"{c['from_name']} - {c['to_name']}", way])
+    blocks.append(("table", ["Lintasan ditutup (cuaca)", "Rute kontinjensi"], alt_rows))
+    return blocks

@@ -14,7 +14,7 @@ from siaga.accounts.models import Agency, AgencyKind
 from siaga.accounts.scope import area_q, level_q, readable_area
 from siaga.deployment.models import Plan, PlanAssignment, PlanBko, PlanPersonAssignment, Unit, UnitKind
 from siaga.deployment.selectors import sees_names
-from siaga.planning import selectors
+from siaga.planning import sea, selectors
 from siaga.planning.renpam.config import renpam_config
 from siaga.regions.models import Level, Region, Tps
 from siaga.core.siaga_index import siaga_level
@@ -82,6 +82,8 @@ class Figures:
     ikp: object = None  # Bawaslu's IKP of the area as published (risk.IkpScore), never recomputed
     threats: list = field(default_factory=list)
     stages: list = field(default_factory=list)
+    sea_movements: list = field(default_factory=list)  # BKO sailings (planning.sea), one row per sailing
+    contingency_routes: list = field(default_factory=list)  # per sailed link: the way round when it closes
 
     @property
     def reserve_total(self):
@@ -165,6 +167,10 @@ def renpam_figures(viewer, operation, plan=LATEST) -> Figures:
     _units(figures, kabs, area)
     if figures.plan is not None:
         _plan(figures, kabs, viewer)
+        figures.sea_movements = sea.plan_sea_movements(viewer=viewer, plan=figures.plan,
+                                                       voting_day=figures.election_day)
+        figures.contingency_routes = sea.contingency_routes(viewer=viewer, province_code=figures.plan.province_code,
+                                                            movements=figures.sea_movements)
     return figures
 
 

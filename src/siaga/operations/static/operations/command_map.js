@@ -32,6 +32,21 @@
     },
   });
   if (since) since.addEventListener("change", ctl.redraw);
+  // Sea links (transport): a closed one (the day's marine forecast above its limits) dashed red, with why.
+  if (el.dataset.links && window.L) {
+    load(el.dataset.links).then((geo) => {
+      const closed = geo.features.filter((f) => f.properties.closed).length;
+      const count = document.querySelector("[data-testid=sea-closed-count]");
+      if (count) count.textContent = `(${closed})`;
+      window.L.geoJSON(geo, {
+        style: (f) => (f.properties.closed ? { color: "#b3261e", weight: 3, dashArray: "6 6" }
+                                           : { color: "#1f5fa8", weight: 2, opacity: 0.7 }),
+        onEachFeature: (f, layer) => layer.bindTooltip(
+          f.properties.closed ? `${f.properties.name}: ${el.dataset.closedLabel} (${f.properties.reason})`
+                              : `${f.properties.name} (${f.properties.minutes} menit)`),
+      }).addTo(ctl.map);
+    }).catch(() => {});
+  }
   document.addEventListener("siaga:tps", (e) => {
     const m = e.detail;
     const t = m.at || new Date().toISOString();
