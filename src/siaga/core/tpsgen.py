@@ -133,27 +133,37 @@ def _voters_per_tps(province: str, election: Election) -> float:
     )
 
 
-def _shared_out(total: int, known: Mapping[str, int], weights: Mapping[str, float]) -> dict[str, int]:
-    """``known`` as given, the rest of ``total`` over the other keys of
-    ``weights`` in proportion (largest remainder)."""
+def _shared_out(
+    total: int,
+    known: Mapping[str, int],
+    weights: Mapping[str, int],
+    floor: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """``known`` as given; the other keys of ``weights`` get their ``floor``
+    and the rest of ``total`` in proportion to what their weight has above
+    it (largest remainder)."""
     rest = [code for code in weights if code not in known]
-    shares = _apportion(total - sum(known.values()), np.array([weights[c] for c in rest], dtype=float))
+    low = np.array([(floor or {}).get(c, 0) for c in rest], dtype=np.int64)
+    above = np.array([weights[c] for c in rest], dtype=float) - low
+    shares = low + _apportion(total - sum(known.values()) - int(low.sum()), np.clip(above, 0.0, None))
     return {**known, **{c: int(n) for c, n in zip(rest, shares, strict=True)}}
 
 
 def kabkota_figures(election: Election = "pemilu") -> dict[str, tuple[int, int]]:
     """(TPS, voters) of each whole Sultra kab/kota, summing to the province's
-    published totals: published figures where known, the rest shared out
-    (Pemilu voters in proportion to TPS; Pilkada TPS and voters in proportion
-    to the kab/kota's Pemilu figures)."""
+    published totals: published figures where known, the rest shared out.
+    Pemilu voters go in proportion to TPS. Pilkada voters go in proportion to
+    the Pemilu voters; Pilkada TPS keep one per desa and share the rest in
+    proportion to the Pemilu TPS above one per desa."""
     tps = {f.code: f.tps for f in SULTRA_PEMILU}
     voters = _shared_out(SULTRA_VOTERS["pemilu"], {f.code: f.voters for f in SULTRA_PEMILU if f.voters}, tps)
     if election == "pilkada":
+        desa = {f.code: f.desa for f in SULTRA_PEMILU}
         tps, voters = (
-            _shared_out(SULTRA_TPS["pilkada"], {c: t for c, (t, _) in SULTRA_PILKADA.items()}, tps),
+            _shared_out(SULTRA_TPS["pilkada"], {c: t for c, (t, _) in SULTRA_PILKADA.items()}, tps, desa),
             _shared_out(SULTRA_VOTERS["pilkada"], {c: v for c, (_, v) in SULTRA_PILKADA.items()}, voters),
         )
-    return {code: (tps[code], voters[code]) for code in tps}
+    return {f.code: (tps[f.code], voters[f.code]) for f in SULTRA_PEMILU}
 
 
 @dataclass(frozen=True, slots=True)
