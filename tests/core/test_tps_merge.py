@@ -99,3 +99,34 @@ def test_merged_tps_sits_at_a_located_source():
     rows = [_tps("74.01.01.2001", 1, 200), _tps("74.01.01.2001", 2, 200)]
     (merged,) = merge_tps(rows)
     assert (merged.lat, merged.lng, merged.voters, merged.code) == (-4.0, 122.0, 400, "7401012001001")
+
+
+@given(desa_sets, st.integers(0, 30), st.integers(0, 60))
+def test_merge_to_kabkota_targets(specs, kendari, total):
+    """Kendari (74.71) reaches its own target when reachable; the other kab/kota share the rest."""
+    numbers: Counter = Counter()
+    rows = []
+    for desa, voters, special in specs:
+        numbers[desa] += 1
+        rows.append(_tps(desa, 900 + numbers[desa] if special else numbers[desa], voters, special))
+    merged = merge_tps(rows, target=total, kabkota_targets={"74.71": kendari})
+    assert all(t.voters <= 600 for t in merged)
+    assert sum(t.voters for t in merged) == sum(t.voters for t in rows)
+
+    def count(tps, kendari_side):
+        return sum((t.desa_code[:5] == "74.71") == kendari_side for t in tps)
+
+    fewest = merge_tps(rows)
+    for side, target in ((True, kendari), (False, total - kendari)):
+        lowest, highest = count(fewest, side), count(rows, side)
+        assert count(merged, side) == min(max(target, lowest), highest)
+
+
+def test_merge_to_kabkota_targets_hand_case():
+    # Kendari: 4 TPS of 200 merge to 600 + 200; Kolaka: 4 of 250 merge to 500 + 500 (a third makes 750).
+    rows = [_tps("74.71.01.1001", n, 200) for n in range(1, 5)] + [_tps("74.01.01.2001", n, 250) for n in range(1, 5)]
+    merged = merge_tps(rows, target=5, kabkota_targets={"74.71": 3})
+    # Kendari's 600 is split where its halves are closest, the first cut on a tie: 200 | 400.
+    # Kolaka keeps its 2 (5 - 3).
+    assert [(t.desa_code[:5], t.voters) for t in merged] == [
+        ("74.01", 500), ("74.01", 500), ("74.71", 200), ("74.71", 400), ("74.71", 200)]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from shapely.geometry import box, shape
 
 from siaga.core.codes import is_kelurahan, split_tps_code
+from siaga.core.tps_merge import merge_tps
 from siaga.core.tpsgen import (
     CSV_HEADER,
     DesaInput,
@@ -25,6 +26,7 @@ from siaga.core.tpsgen import (
     desa_access,
     generate_national,
     generate_tps,
+    kabkota_figures,
     national_targets,
     write_csv,
 )
@@ -94,7 +96,7 @@ def test_sultra_pemilu_calibration():
     assert np.percentile(counts, 90) == 6
     assert counts.max() == 44
     total = sum(t.voters for t in tps)
-    assert abs(total - 1_870_000) <= 0.02 * 1_870_000
+    assert total == 1_870_000
     assert max(t.voters for t in tps) <= 300
     assert all(t.voters_male + t.voters_female == t.voters for t in tps)
     assert all(t.voters_male > 0 and t.voters_female > 0 for t in tps)
@@ -125,6 +127,9 @@ def test_sultra_pilkada_calibration():
     assert sum(t.voters for t in tps) == 1_876_792
     assert max(t.voters for t in tps) <= 600
     assert {t.election for t in tps} == {"pilkada"}
+    counts, voters = per_kabkota(tps)
+    assert (counts["74.71"], voters["74.71"]) == (525, 238_683)
+    assert (counts["74.05"], voters["74.05"]) == (566, 222_821)
 
 
 def test_codes_are_unique_and_valid():
@@ -219,7 +224,8 @@ def test_national_targets_are_exact():
     with open(DATA / "hierarchy" / "villages.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             sizes[row["code"][:2]] += 1
-    desa_by_province = {p: range(n) for p, n in sizes.items()}
+    desa_by_province = {p: range(n) for p, n in sizes.items() if p != "74"}
+    desa_by_province["74"] = [d.code for d in sultra_desas()]
     assert sum(sizes.values()) == 83_762
     for election, total in (("pemilu", 820_161), ("pilkada", 435_296)):
         targets = national_targets(desa_by_province, election)
@@ -230,16 +236,17 @@ def test_national_targets_are_exact():
 
 def test_default_targets_for_partial_and_mixed_lists():
     first = sultra_desas()[:100]
-    # Sultra's 8,154 TPS per its 2,285 desa, for 100 of them.
-    assert len(generate_tps(first, seed=1)) == round(8154 * 100 / 2285) == 357
+    # The first 100 desa are Kolaka's: its 705 TPS over its 135 desa, for 100 of them.
+    assert {d.code[:5] for d in first} == {"74.01"}
+    assert len(generate_tps(first, seed=1)) == round(705 * 100 / 135) == 522
     aceh = [DesaInput(f"11.01.01.{2001 + k}", f"D{k}", 4.5, 96.0, None, False) for k in range(60)]
     with pytest.raises(ValueError):
         generate_tps([*first, *aceh], seed=1)
     mixed = {"74": first, "11": aceh}
     targets = national_targets(mixed)
     tps = list(generate_national(mixed, seed=1))
-    assert len(tps) == sum(targets.values()) == 357 + targets["11"]
-    assert Counter(t.desa_code[:2] for t in tps) == Counter({"74": 357, "11": targets["11"]})
+    assert len(tps) == sum(targets.values()) == 522 + targets["11"]
+    assert Counter(t.desa_code[:2] for t in tps) == Counter({"74": 522, "11": targets["11"]})
 
 
 def test_write_csv_round_trip():
@@ -332,3 +339,132 @@ def test_voter_target_is_met_exactly(n, factor, voters_per_tps, seed):
     assert counts.tolist() == count_profile(n, target).tolist()
     assert sum(t.voters for t in tps) == target * voters_per_tps
     assert max(t.voters for t in tps) <= 300
+
+
+# -- per kab/kota calibration (Sultra, Pemilu 2024) -------------------------
+
+# Copied by hand from shared/domain.md ("Sultra figures for calibration", KPU).
+PUBLISHED_TPS = {
+    "74.01": 705, "74.02": 803, "74.03": 643, "74.04": 356, "74.05": 1000, "74.06": 472,
+    "74.07": 340, "74.08": 422, "74.09": 260, "74.10": 224, "74.11": 398, "74.12": 141,
+    "74.13": 254, "74.14": 334, "74.15": 323, "74.71": 1030, "74.72": 449,
+}
+PUBLISHED_VOTERS = {"74.71": 238_205, "74.02": 182_840, "74.12": 28_942}
+
+
+def per_kabkota(tps) -> tuple[Counter, Counter]:
+    counts, voters = Counter(), Counter()
+    for t in tps:
+        counts[t.desa_code[:5]] += 1
+        voters[t.desa_code[:5]] += t.voters
+    return counts, voters
+
+
+def test_sultra_tps_and_voters_per_kabkota():
+    assert sum(PUBLISHED_TPS.values()) == 8154
+    counts, voters = per_kabkota(sultra_pemilu())
+    for code, published in PUBLISHED_TPS.items():
+        assert abs(counts[code] - published) <= 0.02 * published, code
+    for code, published in PUBLISHED_VOTERS.items():
+        assert abs(voters[code] - published) <= 0.05 * published, code
+    # The others "in proportion to TPS (about 229 voters per TPS)".
+    for code in PUBLISHED_TPS.keys() - PUBLISHED_VOTERS.keys():
+        assert 225 <= voters[code] / counts[code] <= 235, code
+    assert max(t.voters for t in sultra_pemilu()) <= 300
+
+
+def test_kabkota_figures_hand_computed():
+    pemilu = kabkota_figures("pemilu")
+    # Voters of the kab/kota without a published DPT: 1,870,000 - 238,205 - 182,840 - 28,942
+    # = 1,420,013 over 8,154 - 1,030 - 803 - 141 = 6,180 TPS; Kolaka 705 x 1,420,013 / 6,180 = 161,992.2.
+    assert pemilu["74.01"] == (705, 161_992)
+    assert pemilu["74.71"] == (1030, 238_205) and pemilu["74.12"] == (141, 28_942)
+    assert sum(t for t, _ in pemilu.values()) == 8154
+    assert sum(v for _, v in pemilu.values()) == 1_870_000
+    pilkada = kabkota_figures("pilkada")
+    assert pilkada["74.71"] == (525, 238_683) and pilkada["74.05"] == (566, 222_821)
+    assert sum(t for t, _ in pilkada.values()) == 4611
+    assert sum(v for _, v in pilkada.values()) == 1_876_792
+    # Pilkada TPS of the others: one per desa (2,285 - 65 - 351 = 1,869), the other 3,520 - 1,869 = 1,651
+    # in proportion to Pemilu TPS above one per desa (6,124 - 1,869 = 4,255): Kolaka 135 + 570 x 1,651 / 4,255
+    # = 135 + 221.2.
+    assert pilkada["74.01"][0] == 356
+    desa = Counter(d.code[:5] for d in sultra_desas())
+    assert all(pilkada[code][0] >= desa[code] for code in desa)
+
+
+def test_sultra_tps_per_desa_stays_plausible():
+    counts = per_desa_counts(sultra_pemilu())
+    # Published for Sultra: median 3, 90th percentile 6, maximum 44.
+    assert (np.median(counts), np.percentile(counts, 90), counts.max()) == (3, 6, 44)
+    per_desa = Counter(t.desa_code for t in sultra_pemilu())
+    kendari = [n for code, n in per_desa.items() if code.startswith("74.71.")]
+    assert len(kendari) == 65 and np.mean(kendari) == 1030 / 65
+
+
+def test_sultra_pilkada_merged_to_the_published_counts():
+    merged = merge_tps(sultra_pemilu(), target=4611, kabkota_targets={"74.71": 525, "74.05": 566})
+    counts, voters = per_kabkota(merged)
+    assert len(merged) == 4611 and counts["74.71"] == 525 and counts["74.05"] == 566
+    assert max(t.voters for t in merged) <= 600
+    assert sum(voters.values()) == 1_870_000  # merging keeps the Pemilu voters
+    # KPU: Kendari 238,683 and Konawe Selatan 222,821 Pilkada voters.
+    assert abs(voters["74.71"] - 238_683) <= 0.005 * 238_683
+    assert abs(voters["74.05"] - 222_821) <= 0.05 * 222_821
+
+
+@st.composite
+def sultra_subsets(draw):
+    """A few Sultra kab/kota, some of their desa (no geometry: fast)."""
+    by_kabkota: dict[str, list[DesaInput]] = defaultdict(list)
+    for d in sultra_desas():
+        by_kabkota[d.code[:5]].append(DesaInput(d.code, d.name, None, None, None, d.kelurahan))
+    chosen = draw(st.lists(st.sampled_from(sorted(by_kabkota)), min_size=1, max_size=3, unique=True))
+    desas = []
+    for code in sorted(chosen):
+        pool = by_kabkota[code]
+        k = draw(st.integers(1, len(pool)))
+        desas += sorted(draw(st.permutations(pool))[:k], key=lambda d: d.code)
+    return desas
+
+
+@settings(max_examples=20, deadline=None)
+@given(desas=sultra_subsets(), seed=st.integers(0, 2**32), election=st.sampled_from(["pemilu", "pilkada"]))
+def test_kabkota_allocation_properties(desas, seed, election):
+    tps = generate_tps(desas, election=election, seed=seed)
+    assert tps == generate_tps(desas, election=election, seed=seed)  # deterministic by seed
+    figures = kabkota_figures(election)
+    total = Counter(d.code[:5] for d in sultra_desas())
+    present = Counter(d.code[:5] for d in desas)
+    counts, voters = per_kabkota(tps)
+    cap = 300 if election == "pemilu" else 600
+    for code, n in present.items():
+        full_tps, full_voters = figures[code]
+        expected = max(n, round(full_tps * n / total[code]))
+        assert counts[code] == expected  # each kab/kota's share of its published TPS
+        assert voters[code] == min(max(round(full_voters * expected / full_tps), cap // 4 * expected), cap * expected)
+    assert all(0 < t.voters <= cap for t in tps)
+    numbers: dict[str, list[int]] = defaultdict(list)
+    for t in tps:
+        numbers[t.desa_code].append(t.number)
+    assert set(numbers) == {d.code for d in desas}  # every desa has a TPS
+    for found in numbers.values():
+        regular = [n for n in found if n < 900]
+        assert regular == list(range(1, len(regular) + 1))
+    # An explicit voter total is kept exactly, still per kab/kota in proportion.
+    target = sum(voters.values()) - len(tps)
+    assert sum(t.voters for t in generate_tps(desas, election=election, seed=seed, target_voters=target)) == target
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 300), per_desa=st.floats(1.0, 40.0), flatness=st.floats(0.0, 5.0),
+       limit=st.integers(1, 60))
+def test_count_profile_flattened_and_capped(n, per_desa, flatness, limit):
+    target = round(n * per_desa)
+    if target > n * limit:
+        with pytest.raises(ValueError):
+            count_profile(n, target, flatness=flatness, limit=limit)
+        return
+    counts = count_profile(n, target, flatness=flatness, limit=limit)
+    assert counts.sum() == target and counts.min() >= 1 and counts.max() <= limit
+    assert counts.tolist() == sorted(counts.tolist())

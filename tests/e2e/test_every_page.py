@@ -41,6 +41,7 @@ ALLOWED_ENGLISH = {
     "unit", "tim", "media", "zona", "koordinat", "radius", "minimum", "maksimum", "rute", "target",
     "pos", "area", "grid", "nomor", "skor", "indikator", "kategori", "matriks", "bukti", "pdf",
     "sea",  # Desa Sea, Kolaka (74.01.14.1003): a place name on the lists of TPS
+    "one",  # Desa One Waara, Buton Tengah (74.14.01.2014): a place name on the lists of rawan TPS
 }
 
 

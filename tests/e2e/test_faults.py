@@ -36,7 +36,7 @@ REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::
 DRILL_TPS = 200           # about 1,200 submissions: long enough to hit with a fault
 FAULT_AFTER = 200         # stored submissions before the fault strikes
 # TPS outside the drill's first DRILL_TPS, for the live-feed probes.
-PROBE_TPS = ("7412032009001", "7412032009002", "7412032009003", "7412032009004")
+PROBE_TPS = ("7472011016001", "7472011016002", "7472011016003", "7472011016004")
 
 
 def _soak_module():

@@ -34,8 +34,19 @@ def test_tps_stats_per_election(capsys):
     main(["tps", "stats", "--province", "74", "--json"])
     stats = json.loads(capsys.readouterr().out)
     assert stats["by_election"] == {"pemilu": 8154, "pilkada": 4611}
+    # Without --election: the Pemilu's figures, per kab/kota on KPU's published 2024 TPS (Kolaka 705,
+    # Kota Kendari 1,030) and Kota Kendari's DPT (238,205).
+    assert stats["election"] == "pemilu" and stats["tps"] == 8154
+    assert abs(stats["by_kabkota"]["74.01"] - 705) <= 0.02 * 705
+    assert abs(stats["by_kabkota"]["74.71"] - 1030) <= 0.02 * 1030
+    assert abs(stats["voters_by_kabkota"]["74.71"] - 238_205) <= 0.05 * 238_205
+    assert sum(stats["voters_by_kabkota"].values()) == stats["voters"]
     main(["tps", "stats", "--province", "74", "--election", "pilkada", "--json"])
-    assert json.loads(capsys.readouterr().out)["tps"] == 4611
+    pilkada = json.loads(capsys.readouterr().out)
+    assert pilkada["tps"] == 4611
+    # KPU's Pilkada 2024: Kota Kendari 525 TPS, Konawe Selatan 566.
+    assert (pilkada["by_kabkota"]["74.71"], pilkada["by_kabkota"]["74.05"]) == (525, 566)
+    assert pilkada["voters_by_kabkota"] == stats["voters_by_kabkota"]  # merged from the Pemilu TPS
 
 
 @pytest.mark.django_db

@@ -21,7 +21,8 @@ apart. The result is still within the limit and conserves voters.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from itertools import groupby
 
@@ -76,6 +77,24 @@ def split_to_target(groups: list[list[int]], voters: Sequence[int], target: int)
     return [by_first[k] for k in sorted(by_first)]
 
 
+def _split_per_kabkota(groups: list[list[int]], regular: Sequence[GeneratedTps], ordered: Sequence[GeneratedTps],
+                       targets: Mapping[str, int]) -> list[list[int]]:
+    """``split_to_target`` inside each kab/kota of ``targets``; key "" stands for all the others together.
+    Special TPS count towards their kab/kota's target."""
+    def key(t: GeneratedTps) -> str:
+        return t.desa_code[:5] if t.desa_code[:5] in targets else ""
+
+    parts: dict[str, list[list[int]]] = {}
+    for g in groups:
+        parts.setdefault(key(regular[g[0]]), []).append(g)
+    specials = Counter(key(t) for t in ordered if t.special)
+    voters = [t.voters for t in regular]
+    out: list[list[int]] = []
+    for k, part in parts.items():
+        out += split_to_target(part, voters, targets[k] - specials[k]) if k in targets else part
+    return sorted(out)
+
+
 def _merged(desa_code: str, number: int, parts: Sequence[GeneratedTps], election: str) -> GeneratedTps:
     """One TPS from ``parts``: their voters summed, at the site of the first part with coordinates."""
     site = next((p for p in parts if p.lat is not None), parts[0])
@@ -86,13 +105,16 @@ def _merged(desa_code: str, number: int, parts: Sequence[GeneratedTps], election
 
 
 def merge_tps(rows: Iterable[GeneratedTps], *, election: str = "pilkada", limit: int | None = None,
-              target: int | None = None, sources: dict[str, list[str]] | None = None) -> list[GeneratedTps]:
+              target: int | None = None, kabkota_targets: Mapping[str, int] | None = None,
+              sources: dict[str, list[str]] | None = None) -> list[GeneratedTps]:
     """The ``election`` TPS set merged from ``rows`` (one desa after another, numbering order).
 
     Regular TPS are renumbered 1..k per desa, special TPS keep their own
     numbers (9xx) and are not merged. With ``target`` (a published total),
-    merges are undone by ``split_to_target`` until the count reaches it.
-    ``sources``, when given, receives {new code: [source codes]}."""
+    merges are undone by ``split_to_target`` until the count reaches it;
+    ``kabkota_targets`` ({dotted kab/kota code: published TPS}) are reached
+    inside each of those kab/kota, ``target`` then covers the other kab/kota
+    with what is left. ``sources``, when given, receives {new code: [source codes]}."""
     limit = VOTER_CAP[election] if limit is None else limit
     ordered = sorted(rows, key=lambda t: (t.desa_code, t.number))
     regular = [t for t in ordered if not t.special]
@@ -101,9 +123,11 @@ def merge_tps(rows: Iterable[GeneratedTps], *, election: str = "pilkada", limit:
     for _, idx in groupby(range(len(regular)), key=lambda i: regular[i].desa_code):
         idx = list(idx)
         groups += [[idx[i] for i in g] for g in merge_in_order([voters[i] for i in idx], limit)]
-    n_special = len(ordered) - len(regular)
+    kabkota_targets = dict(kabkota_targets or {})
     if target is not None:
-        groups = split_to_target(groups, voters, target - n_special)
+        kabkota_targets[""] = target - sum(kabkota_targets.values())
+    if kabkota_targets:
+        groups = _split_per_kabkota(groups, regular, ordered, kabkota_targets)
     by_desa: dict[str, list[list[GeneratedTps]]] = {}
     for g in groups:
         by_desa.setdefault(regular[g[0]].desa_code, []).append([regular[i] for i in g])

@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from os import PathLike
 from typing import Literal, TextIO
 
@@ -37,20 +37,25 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from siaga.core.codes import tps_code, undotted
+from siaga.core.kpu2024 import (
+    NATIONAL_DESA,
+    NATIONAL_TPS,
+    NATIONAL_VOTERS,
+    SULTRA,
+    SULTRA_DESA,
+    SULTRA_MAX_TPS_PER_DESA,
+    SULTRA_PEMILU,
+    SULTRA_PILKADA,
+    SULTRA_TPS,
+    SULTRA_VOTERS,
+)
 
 Election = Literal["pemilu", "pilkada"]
 Access = Literal["normal", "hard", "boat"]
 
 VOTER_CAP: dict[str, int] = {"pemilu": 300, "pilkada": 600}
 
-# Published 2024 figures used as default targets.
-NATIONAL_DESA = 83_762
-NATIONAL_TPS = {"pemilu": 820_161, "pilkada": 435_296}
-NATIONAL_VOTERS = {"pemilu": 204_800_000, "pilkada": 203_000_000}
-SULTRA = "74"
-SULTRA_DESA = 2_285
-SULTRA_TPS = {"pemilu": 8_154, "pilkada": 4_611}
-SULTRA_VOTERS = {"pemilu": 1_870_000, "pilkada": 1_876_792}
+# Published 2024 figures (with their sources) live in siaga.core.kpu2024.
 
 # Count profile (calibrated on Sultra Pemilu 2024): quantile anchors of TPS per
 # desa, and the exponent of the tail above the 90th percentile.
@@ -59,6 +64,12 @@ _PROFILE_Q = (1.0, 3.0, 6.0)
 _TAIL_EXPONENT = 0.333
 _KELURAHAN_RANK_BOOST = 1.2  # in standard deviations of the ranking score
 _REMOTE_RANK_PENALTY = 0.8  # remote desa are small: Sultra's 168 had 403 TPS
+# Inside a kab/kota with published totals the profile is flattened (every desa's
+# weight raised by this much) and capped at the published Sultra maximum: with
+# the 17 kab/kota totals this gives back median 3, p90 6 and max 44 over the
+# province. Desa population is not in the reference data, so the profile and
+# the kelurahan ranking stand in for it.
+_KABKOTA_FLATNESS = 1.0
 MAX_REGULAR_PER_DESA = 899  # numbers 9xx belong to special TPS
 
 SPECIAL_SHARE = 0.001  # TPS khusus (prisons, hospitals) per TPS
@@ -122,15 +133,90 @@ def _voters_per_tps(province: str, election: Election) -> float:
     )
 
 
-def national_targets(
-    desa_by_province: Mapping[str, Sequence[object]], election: Election = "pemilu"
+def _shared_out(
+    total: int,
+    known: Mapping[str, int],
+    weights: Mapping[str, int],
+    floor: Mapping[str, int] | None = None,
 ) -> dict[str, int]:
-    """TPS target per province code: Sultra's published figure for ``74`` (per
-    desa, so a partial list gets its share), the other provinces the rest of
-    the national total by their share of desa; rounding is fixed by largest
+    """``known`` as given; the other keys of ``weights`` get their ``floor``
+    and the rest of ``total`` in proportion to what their weight has above
+    it (largest remainder)."""
+    rest = [code for code in weights if code not in known]
+    low = np.array([(floor or {}).get(c, 0) for c in rest], dtype=np.int64)
+    above = np.array([weights[c] for c in rest], dtype=float) - low
+    shares = low + _apportion(total - sum(known.values()) - int(low.sum()), np.clip(above, 0.0, None))
+    return {**known, **{c: int(n) for c, n in zip(rest, shares, strict=True)}}
+
+
+def kabkota_figures(election: Election = "pemilu") -> dict[str, tuple[int, int]]:
+    """(TPS, voters) of each whole Sultra kab/kota, summing to the province's
+    published totals: published figures where known, the rest shared out.
+    Pemilu voters go in proportion to TPS. Pilkada voters go in proportion to
+    the Pemilu voters; Pilkada TPS keep one per desa and share the rest in
+    proportion to the Pemilu TPS above one per desa."""
+    tps = {f.code: f.tps for f in SULTRA_PEMILU}
+    voters = _shared_out(SULTRA_VOTERS["pemilu"], {f.code: f.voters for f in SULTRA_PEMILU if f.voters}, tps)
+    if election == "pilkada":
+        desa = {f.code: f.desa for f in SULTRA_PEMILU}
+        tps, voters = (
+            _shared_out(SULTRA_TPS["pilkada"], {c: t for c, (t, _) in SULTRA_PILKADA.items()}, tps, desa),
+            _shared_out(SULTRA_VOTERS["pilkada"], {c: v for c, (_, v) in SULTRA_PILKADA.items()}, voters),
+        )
+    return {f.code: (tps[f.code], voters[f.code]) for f in SULTRA_PEMILU}
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Desa (indices into the input) generated together towards one target."""
+
+    desa: np.ndarray
+    tps: int
+    voters: int
+    flatness: float = 0.0
+    limit: int = MAX_REGULAR_PER_DESA
+
+
+def _kabkota_groups(codes: Sequence[str], election: Election) -> list[_Group]:
+    """One group per Sultra kab/kota, its figures scaled to the share of its
+    desa present (all of them in a full list); a kab/kota missing from the
+    published table gets the province's TPS per desa."""
+    figures = kabkota_figures(election)
+    desa_total = {f.code: f.desa for f in SULTRA_PEMILU}
+    members: dict[str, list[int]] = {}
+    for i, code in enumerate(codes):
+        members.setdefault(code[:5], []).append(i)
+    cap = VOTER_CAP[election]
+    groups = []
+    for kabkota, idx in members.items():
+        n = len(idx)
+        if kabkota in figures:
+            full_tps, full_voters = figures[kabkota]
+            tps = max(n, round(full_tps * n / desa_total[kabkota]))
+            voters = round(full_voters * tps / full_tps)
+        else:
+            tps = max(n, round(SULTRA_TPS[election] * n / SULTRA_DESA))
+            voters = round(tps * _voters_per_tps(SULTRA, election))
+        limit = SULTRA_MAX_TPS_PER_DESA if tps <= n * SULTRA_MAX_TPS_PER_DESA else MAX_REGULAR_PER_DESA
+        voters = min(max(voters, math.ceil(_MIN_FILL * cap) * tps), cap * tps)
+        groups.append(_Group(np.array(idx, dtype=np.int64), tps, voters, _KABKOTA_FLATNESS, limit))
+    return groups
+
+
+def _code_of(desa: object) -> str:
+    return desa if isinstance(desa, str) else desa.code  # type: ignore[attr-defined]
+
+
+def national_targets(
+    desa_by_province: Mapping[str, Sequence[DesaInput | str]], election: Election = "pemilu"
+) -> dict[str, int]:
+    """TPS target per province code (desa given as ``DesaInput`` or codes):
+    for ``74`` the sum of Sultra's published kab/kota figures (each scaled to
+    the share of its desa present), the other provinces the rest of the
+    national total by their share of desa; rounding is fixed by largest
     remainder so that the full national desa list yields the exact total."""
     targets = {
-        p: round(SULTRA_TPS[election] * len(desas) / SULTRA_DESA)
+        p: sum(g.tps for g in _kabkota_groups([_code_of(d) for d in desas], election))
         for p, desas in desa_by_province.items()
         if p == SULTRA
     }
@@ -163,26 +249,31 @@ def _apportion(total: int, weights: np.ndarray) -> np.ndarray:
     return result
 
 
-def count_profile(n_desa: int, target: int) -> np.ndarray:
-    """TPS counts for ``n_desa`` desa summing to ``target``, ascending."""
+def count_profile(
+    n_desa: int, target: int, *, flatness: float = 0.0, limit: int = MAX_REGULAR_PER_DESA
+) -> np.ndarray:
+    """TPS counts for ``n_desa`` desa summing to ``target``, ascending, at
+    most ``limit`` per desa; ``flatness`` moves the profile towards an even
+    split (0: the fitted profile)."""
     if target < n_desa:
         raise ValueError(f"target {target} below desa count {n_desa}: every desa has a TPS")
-    if target > n_desa * MAX_REGULAR_PER_DESA:
-        raise ValueError(f"target {target} needs over {MAX_REGULAR_PER_DESA} TPS per desa")
+    limit = min(limit, MAX_REGULAR_PER_DESA)
+    if target > n_desa * limit:
+        raise ValueError(f"target {target} needs over {limit} TPS per desa")
     u = (np.arange(n_desa) + 0.5) / n_desa
     quantile = np.interp(u, _PROFILE_U, _PROFILE_Q)
     tail = u > _PROFILE_U[-1]
     quantile[tail] = _PROFILE_Q[-1] * (
         (1 - _PROFILE_U[-1]) / (1 - u[tail])
     ) ** _TAIL_EXPONENT
-    weights = quantile - 1.0
+    weights = quantile - 1.0 + flatness
     extra = _apportion(target - n_desa, weights)
-    # Spill TPS beyond the numbering limit over the remaining desa.
-    limit = MAX_REGULAR_PER_DESA - 1
-    while (over := extra > limit).any():
-        excess = int((extra[over] - limit).sum())
-        extra[over] = limit
-        weights = np.where(extra >= limit, 0.0, weights)
+    # Spill TPS beyond the limit over the remaining desa.
+    most = limit - 1
+    while (over := extra > most).any():
+        excess = int((extra[over] - most).sum())
+        extra[over] = most
+        weights = np.where(extra >= most, 0.0, weights)
         extra += _apportion(excess, weights)
     return np.sort(1 + extra)
 
@@ -343,16 +434,41 @@ def _voters(
 
 
 def _assign_counts(
-    kelurahan: np.ndarray, access: Sequence[Access], target: int, rng: np.random.Generator
+    kelurahan: np.ndarray, remote: np.ndarray, group: _Group, rng: np.random.Generator
 ) -> np.ndarray:
-    """TPS per desa: the profile handed out by a noisy ranking that favours
-    kelurahan and penalises remote desa."""
-    remote = np.array([a != "normal" for a in access], dtype=bool)
+    """TPS per desa of a group: the profile handed out by a noisy ranking that
+    favours kelurahan and penalises remote desa."""
     score = rng.normal(size=len(kelurahan))
     score += _KELURAHAN_RANK_BOOST * kelurahan - _REMOTE_RANK_PENALTY * remote
     counts = np.empty(len(kelurahan), dtype=np.int64)
-    counts[np.argsort(score, kind="stable")] = count_profile(len(kelurahan), target)
+    counts[np.argsort(score, kind="stable")] = count_profile(
+        len(kelurahan), group.tps, flatness=group.flatness, limit=group.limit
+    )
     return counts
+
+
+def _plan(
+    desas: Sequence[DesaInput],
+    election: Election,
+    target_tps: int | None,
+    target_voters: int | None,
+) -> list[_Group]:
+    """The groups generated towards their own totals: Sultra's kab/kota when
+    no TPS target is given, else the whole input."""
+    province = _province_of(desas)
+    if target_tps is None and province == SULTRA:
+        groups = _kabkota_groups([d.code for d in desas], election)
+        if target_voters is not None:
+            shares = _apportion(target_voters, np.array([g.voters for g in groups], dtype=float))
+            groups = [replace(g, voters=int(v)) for g, v in zip(groups, shares, strict=True)]
+        return groups
+    if target_tps is None:
+        if province is None:
+            raise ValueError("target_tps is required for desa of several provinces")
+        target_tps = national_targets({province: desas}, election)[province]
+    if target_voters is None:
+        target_voters = round(target_tps * _voters_per_tps(province or "", election))
+    return [_Group(np.arange(len(desas)), target_tps, target_voters)]
 
 
 def _pick_specials(
@@ -397,30 +513,36 @@ def generate_tps(
 ) -> list[GeneratedTps]:
     """TPS for the given desa (normally one province), in input desa order.
 
-    Without ``target_tps`` the desa must share one province: Sultra gets its
-    published total, any other province its share of the national total
-    (``national_targets``). Without ``target_voters`` the total follows the
-    published voters per TPS (Sultra's for 74, the national rest otherwise).
+    Without ``target_tps`` the desa must share one province: Sultra's desa are
+    generated kab/kota by kab/kota towards the published TPS and voters of
+    each (``kabkota_figures``; a partial list gets its share), any other
+    province gets its share of the national total (``national_targets``).
+    Without ``target_voters`` the total follows the published voters (per
+    kab/kota for Sultra, the national rest per TPS otherwise); with it, the
+    total is exactly ``target_voters``.
     """
     if election not in VOTER_CAP:
         raise ValueError(f"unknown election {election!r}")
     if not desas:
         return []
     province = _province_of(desas)
-    if target_tps is None:
-        if province is None:
-            raise ValueError("target_tps is required for desa of several provinces")
-        target_tps = national_targets({province: desas}, election)[province]
-    if target_voters is None:
-        target_voters = round(target_tps * _voters_per_tps(province or "", election))
+    groups = _plan(desas, election, target_tps, target_voters)
     rng = np.random.default_rng([seed, int(province or 0)])
     cap = VOTER_CAP[election]
     kelurahan = np.array([d.kelurahan for d in desas], dtype=bool)
 
     access = desa_access(desas)
-    counts = _assign_counts(kelurahan, access, target_tps, rng)
+    remote = np.array([a != "normal" for a in access], dtype=bool)
+    counts = np.zeros(len(desas), dtype=np.int64)
+    for g in groups:
+        counts[g.desa] = _assign_counts(kelurahan[g.desa], remote[g.desa], g, rng)
     specials = _pick_specials(counts, kelurahan, rng)
-    voters = _voters(counts, cap, target_voters, rng)
+    per_desa: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(desas)
+    for g in groups:
+        chunks = np.split(_voters(counts[g.desa], cap, g.voters, rng), np.cumsum(counts[g.desa])[:-1])
+        for i, chunk in zip(g.desa.tolist(), chunks, strict=True):
+            per_desa[i] = chunk
+    voters = np.concatenate(per_desa)
     male_share = np.clip(rng.normal(_MALE_SHARE, _MALE_SHARE_SD, len(desas)), 0.4, 0.6)
     male = rng.binomial(voters, np.repeat(male_share, counts))
     special_kind = rng.integers(0, len(_SPECIAL_PLACES), len(desas))
@@ -471,7 +593,9 @@ def generate_national(
     so that the full desa list yields exactly the national total."""
     targets = national_targets(desa_by_province, election)
     for province, desas in desa_by_province.items():
-        yield from generate_tps(desas, election=election, seed=seed, target_tps=targets[province])
+        # Sultra's target is the sum of its kab/kota: generated kab/kota by kab/kota.
+        target = None if province == SULTRA else targets[province]
+        yield from generate_tps(desas, election=election, seed=seed, target_tps=target)
 
 
 CSV_HEADER = (

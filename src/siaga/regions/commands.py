@@ -169,14 +169,17 @@ def cmd_tps_export(args):
 
 
 def cmd_tps_stats(args):
-    from siaga.regions.selectors import tps_stats
+    from siaga.regions.selectors import default_election, tps_stats
 
     province = region_arg(args.province, province=True) if args.province else None
     viewer = cli_actor()
     if args.election:
         print_stats(tps_stats(viewer=viewer, province=province, election=args.election), args.json)
         return
-    stats = tps_stats(viewer=viewer, province=province)
+    # TPS codes repeat between the elections: the figures are those of the default one, with the
+    # count of each election beside them.
+    election = default_election()
+    stats = {"election": election, **tps_stats(viewer=viewer, province=province, election=election)}
     stats["by_election"] = {e: tps_stats(viewer=viewer, province=province, election=e)["tps"]
                             for e in ("pemilu", "pilkada")}
     print_stats(stats, args.json)

@@ -8,7 +8,8 @@ from shapely.geometry import shape
 
 from siaga.core.codes import is_kelurahan
 from siaga.core.tps_merge import merge_tps
-from siaga.core.tpsgen import SULTRA, SULTRA_TPS, DesaInput, generate_national, generate_tps, write_csv
+from siaga.core.kpu2024 import SULTRA, SULTRA_PILKADA, SULTRA_TPS
+from siaga.core.tpsgen import DesaInput, generate_national, generate_tps, write_csv
 from siaga.regions.models import Region, RegionGeometry
 
 
@@ -37,15 +38,19 @@ def generate_tps_file(*, provinces=None, seed=2024, election="pemilu", output) -
 
 
 def demo_tps(*, actor, province_code, seed=2024) -> dict:
-    """Generate a province's Pemilu TPS, derive its Pilkada TPS from them as KPU did (merging TPS of one
-    desa up to 600 voters, to the published total where one is known) and import both; re-running
-    changes nothing."""
+    """Generate a province's Pemilu TPS (for Sultra calibrated per kab/kota on the published figures),
+    derive its Pilkada TPS from them as KPU did (merging TPS of one desa up to 600 voters, to the
+    published totals where known: the province and the kab/kota KPU reported) and import both;
+    re-running changes nothing."""
     from siaga.regions.selectors import tps_stats
     from siaga.regions.tps_import import tps_import
 
     pemilu = generate_tps(desa_inputs({province_code})[province_code], election="pemilu", seed=seed)
-    target = SULTRA_TPS["pilkada"] if province_code == SULTRA else None
-    pilkada = merge_tps(pemilu, election="pilkada", target=target)
+    if province_code == SULTRA:
+        pilkada = merge_tps(pemilu, election="pilkada", target=SULTRA_TPS["pilkada"],
+                            kabkota_targets={code: tps for code, (tps, _) in SULTRA_PILKADA.items()})
+    else:
+        pilkada = merge_tps(pemilu, election="pilkada")
     buffer = io.StringIO()
     write_csv([*pemilu, *pilkada], buffer)
     result = tps_import(actor=actor, data=buffer.getvalue().encode(), filename=f"demo-tps-{province_code}.csv")

@@ -117,13 +117,17 @@ def tps_by_codes(*, viewer, codes, election=None) -> dict:
 def tps_stats(*, viewer, province=None, election=None) -> dict:
     rows = tps_list(viewer=viewer, area=province, election=election)
     totals = rows.aggregate(tps=Count("pk"), voters=Sum("voters"))
-    by_kabkota = dict(rows.order_by().values_list("kabkota_code").annotate(n=Count("pk")).values_list("kabkota_code", "n"))
+    per_kabkota = list(rows.order_by().values_list("kabkota_code").annotate(n=Count("pk"), v=Sum("voters"))
+                   .values_list("kabkota_code", "n", "v"))
+    by_kabkota = {code: n for code, n, _ in per_kabkota}
+    voters_by_kabkota = {code: v or 0 for code, _, v in per_kabkota}
     return {
         "tps": totals["tps"],
         "voters": totals["voters"] or 0,
         "special": rows.filter(special=True).count(),
         "hard_to_reach": rows.exclude(access="normal").count(),
         "by_kabkota": dict(sorted(by_kabkota.items())),
+        "voters_by_kabkota": dict(sorted(voters_by_kabkota.items())),
     }
 
 
