@@ -75,6 +75,9 @@ def test_map_page_draws_outlines_legend_and_fits_the_screen(browser, server, url
     # Outlines of the 17 kab/kota and 221 kecamatan, drawn (a canvas in their own pane), nothing from outside.
     assert el.get_attribute("data-outlines2") == "17" and el.get_attribute("data-outlines3") == "221"
     assert page.locator(f"{selector} .leaflet-outlines-pane canvas").count() == 1
+    # ... and painted at the map's size (a page-wide max-width once squeezed Leaflet's canvases to nothing).
+    for canvas in page.locator(f"{selector} canvas").all():
+        assert canvas.evaluate("(c) => c.getBoundingClientRect().width") >= el.evaluate("(m) => m.clientWidth")
     assert all(u.startswith(server["url"]) for u in requested), [u for u in requested if not u.startswith(server["url"])]
     # A real legend: each row a coloured swatch, words (not a raw code) and a number.
     rows = legend_rows(page, "points")
