@@ -147,19 +147,22 @@ def cmd_lapinhar(args):
 def cmd_watch(args):
     from siaga.intel.selectors import alert_list
     from siaga.intel.services import watch_evaluate
+    from siaga.regions.models import Region
 
     actor = cli_actor(args.actor)
     result = watch_evaluate(actor=actor, today=_day(args.today))
+    alerts = list(alert_list(viewer=actor, open_only=True))
+    names = dict(Region.objects.filter(code__in={a.area_code for a in alerts}).values_list("code", "name"))
     rows = [{"id": a.pk, "rule": a.rule.name, "indicator": a.rule.indicator, "category": a.rule.category,
-             "area_code": a.area_code, "fired_on": a.fired_on, "value": a.value, "previous": a.previous,
+             "area_code": a.area_code, "area_name": names.get(a.area_code, a.area_code), "fired_on": a.fired_on, "value": a.value, "previous": a.previous,
              "reason": a.reason, "referral_id": a.referral_id, "new": a in result["fired"]}
-            for a in alert_list(viewer=actor, open_only=True)]
+            for a in alerts]
     if args.json:
         print_json(rows)
     else:
         print(f"{len(rows)} peringatan dini aktif / open alerts ({len(result['fired'])} baru / new)")
         for row in rows:
-            print(f"  #{row['id']} {row['rule']} {row['area_code']}: {row['reason']}")
+            print(f"  #{row['id']} {row['rule']} · {row['area_name']} ({row['area_code']}): {row['reason']}")
 
 
 def _case_row(c):
