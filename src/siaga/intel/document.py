@@ -56,16 +56,16 @@ def _lapsus_sections(p):
     part = (p.compiled or {}).get("lapsus", {})
     incident = (p.compiled or {}).get("incident")
     blocks = [("I. PERISTIWA", [("p", part.get("what") or p.facts or "-")]),
-              ("II. TEMPAT DAN WAKTU", [("p", f"{part.get('where') or area_name(p.area_code)}, "
-                                              f"{part.get('when') or day_text(p.day)}")]),
+              ("II. TEMPAT DAN WAKTU", [("p", (f"{part.get('where') or area_name(p.area_code)}, "
+                                               f"{part.get('when') or day_text(p.day)}"))]),
               ("III. PIHAK YANG TERLIBAT", [("p", part.get("who") or "-")]),
               ("IV. PENYEBAB", [("p", part.get("cause") or "-")]),
               ("V. TINDAKAN YANG DIAMBIL", [("p", part.get("action") or "-")]),
               ("VI. PENILAIAN", [("p", p.assessment or "-")]),
               ("VII. SARAN", [("p", p.recommendation or "-")])]
     if incident:
-        blocks.append(("VIII. KEJADIAN TERKAIT", [("p", f"Kejadian #{incident['id']} ({incident['category']}, "
-                                                        f"{incident['occurred_at']}): {incident['description']}")]))
+        blocks.append(("VIII. KEJADIAN TERKAIT", [("p", (f"Kejadian #{incident['id']} ({incident['category']}, "
+                                                         f"{incident['occurred_at']}): {incident['description']}"))]))
     return blocks
 
 

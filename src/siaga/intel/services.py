@@ -10,8 +10,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Agency, AgencyKind, AgencyLevel, Role
@@ -285,7 +284,7 @@ def rule_upsert(*, actor, name, indicator, threshold, category="", stage_kind=""
     require_editor(actor, actor.area_code or "")
     if threshold < 1 or window_days < 1:
         raise ValidationError(_("The threshold and the time window must be at least 1"))
-    rule, _ = WatchRule.objects.update_or_create(name=name, defaults=dict(
+    rule, _created = WatchRule.objects.update_or_create(name=name, defaults=dict(
         indicator=indicator, category=category, stage_kind=stage_kind, window_days=window_days,
         threshold=threshold, rise_factor=rise_factor, rise_min=rise_min, task_days=task_days))
     audit_record(actor=actor, action="intel.rule.upsert", obj_type="intel_rule", obj_id=rule.pk, area_code="",
