@@ -81,7 +81,8 @@ def _generic_sections(p):
 
 def product_content(product, *, viewer) -> dict:
     agency = product.author_agency
-    sections = {Kind.LI: _li_sections, Kind.LAPINHAR: _lapinhar_sections, Kind.LAPSUS: _lapsus_sections}.get(product.kind, _generic_sections)
+    sections = {Kind.LI: _li_sections, Kind.LAPINHAR: _lapinhar_sections,
+                Kind.LAPSUS: _lapsus_sections}.get(product.kind, _generic_sections)
     name = viewer.get_full_name() or viewer.username
     meta = [f"{area_name(product.area_code)} · {day_text(product.day)}"
             + (f" · Tahap {product.stage.get_kind_display()}" if product.stage else ""),
