@@ -58,8 +58,8 @@ def gakkumdu_register(*, actor, election, origin, title, summary, known_on: date
     filing = rules.FILING[(election, origin)]
     last = rules.due_date(filing, known_on)
     if reported_on > last:
-        raise ValidationError((_("The report is past the limit of %(period)s since the event became known (%(article)s): "
-                                "the limit was %(last)s") if origin == "laporan" else
+        raise ValidationError((_("The report is past the limit of %(period)s since the event became known "
+                                 "(%(article)s): the limit was %(last)s") if origin == "laporan" else
                               _("The finding is past the limit of %(period)s since the event became known "
                                 "(%(article)s): the limit was %(last)s"))
                               % {"period": filing.label, "article": filing.article, "last": last.isoformat()})
@@ -94,9 +94,11 @@ def gakkumdu_advance(*, actor, case, to, at: datetime | None = None, note="") ->
         raise ValidationError(_("The time of the action cannot be in the future"))
     clock = case_clock(case, at)
     if at < clock.start:
-        raise ValidationError(_("The time of the action is before this step started (%(start)s)") % {"start": clock.start.isoformat()})
+        raise ValidationError(_("The time of the action is before this step started (%(start)s)")
+                              % {"start": clock.start.isoformat()})
     if clock.expired and clock.rule.lapses:
-        raise ValidationError(_("The deadline of step '%(step)s' (%(period)s, %(article)s) passed on %(deadline)s: the step is void")
+        raise ValidationError(_("The deadline of step '%(step)s' (%(period)s, %(article)s) passed on %(deadline)s: "
+                                "the step is void")
                               % {"step": case.step, "period": clock.rule.label, "article": clock.rule.article,
                                  "deadline": clock.deadline.isoformat()})
     if to == rules.PERBAIKAN:

@@ -1,4 +1,5 @@
-"""`siaga intel ...`: intelligence products (LI, Lapsus, Kirka, Lapinhar, forwarding up the chain), early-warning alerts, cases."""
+"""`siaga intel ...`: intelligence products (LI, Lapsus, Kirka, Lapinhar, forwarding up the chain),
+early-warning alerts, cases."""
 
 from datetime import date
 

@@ -219,7 +219,8 @@ def product_forward(*, actor, product, to_agency=None) -> Forward:
         raise ValidationError(_("This unit has no higher unit to forward to"))
     if target.kind != AgencyKind.POLRI or not (target.area_code == "" or source.area_code == target.area_code
                                                or source.area_code.startswith(target.area_code + ".")):
-        raise ValidationError(_("%(target)s is not a unit above %(source)s") % {"target": target.name, "source": source.name})
+        raise ValidationError(_("%(target)s is not a unit above %(source)s")
+                              % {"target": target.name, "source": source.name})
     forward, created = Forward.objects.get_or_create(
         product=product, to_agency=target, defaults={"from_agency": source, "sent_by": actor})
     if created:

@@ -1,4 +1,5 @@
-"""Intel pages: LIs, Lapsus and Kirka (list, forms, detail with read log and forwarding), Lapinhar, early warning, cases."""
+"""Intel pages: LIs, Lapsus and Kirka (list, forms, detail with read log and forwarding), Lapinhar, early
+warning, cases."""
 
 from datetime import date
 from urllib.parse import urlencode
