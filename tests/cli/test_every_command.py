@@ -17,6 +17,7 @@ import sys
 import termios
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -278,11 +279,30 @@ CASES = {
     ("intel", "li", "show"): Case(lambda c: ["intel", "li", "show", c.li_id, "--as", "intelkam"], "number: ",
                                   lambda c: ["intel", "li", "show", "999999", "--as", "kpu"],
                                   "tidak ditemukan", "not found"),
+    ("intel", "lapsus", "create"): Case(
+        lambda c: ["intel", "lapsus", "create", "--title", "Bentrok uji CLI", "--area", "74.03", "--date",
+                   "2026-12-01", "--what", "Saling lempar batu", "--where", "Lapangan Raha", "--as", "intelkam",
+                   "--json"], '"kind": "lapsus"',
+        lambda c: ["intel", "lapsus", "create", "--title", "x", "--area", "74.03", "--what", " ", "--as",
+                   "intelkam"], "Peristiwa (apa yang terjadi) wajib diisi", "The event (what happened) is required"),
+    ("intel", "kirka", "create"): Case(
+        lambda c: ["intel", "kirka", "create", "--operation", c.operation, "--stage", "tenang", "--area", "74",
+                   "--assessment", "Politik uang meningkat", "--as", "intelkam"], "Kirka dibuat",
+        lambda c: ["intel", "kirka", "create", "--operation", c.operation, "--stage", "libur", "--area", "74",
+                   "--assessment", "x", "--as", "intelkam"], "tahap libur tidak ada", "stage libur is not in"),
+    ("intel", "forward"): Case(lambda c: ["intel", "forward", c.polres_product, "--as", "polres.kolaka"],
+                               "Diteruskan / forwarded",
+                               lambda c: ["intel", "forward", c.li_id, "--to", "NOPE", "--as", "intelkam"],
+                               "satuan tidak dikenal: NOPE", "unknown unit: NOPE"),
+    ("intel", "ack"): Case(lambda c: ["intel", "ack", c.forward_id, "--as", "intelkam", "--json"],
+                           '"acknowledged_by": "intelkam"',
+                           lambda c: ["intel", "ack", "999999", "--as", "intelkam"],
+                           "terusan #999999 tidak ada di kotak masuk", "forward #999999 is not in your unit's inbox"),
     ("intel", "lapinhar"): Case(lambda c: ["intel", "lapinhar", "--date", "2024-11-25", "--area", "74.03",
                                            "--format", "pdf", "--output", c.path("lapinhar.pdf")], "Lapinhar ",
                                 lambda c: ["intel", "lapinhar", "--date", "2024-11-25", "--area", "99.99",
                                            "--output", c.path("x.pdf")],
-                                "Wilayah tidak dikenal: 99.99", "Wilayah tidak dikenal: 99.99"),
+                                "Wilayah tidak dikenal: 99.99", "Unknown area: 99.99"),
     ("intel", "watch"): Case(lambda c: ["intel", "watch", "--today", "2024-11-25", "--json"], '"rule"',
                              lambda c: ["intel", "watch", "--today", "25-11-2024"], "tanggal tidak valid",
                              "invalid date"),
@@ -370,6 +390,27 @@ class Context:
         from siaga.intel.models import Product
 
         return str(Product.objects.filter(kind="li").order_by("pk").first().pk)
+
+    @property
+    def polres_product(self):
+        """A fresh Lapsus of Polres Kolaka (to forward to the Polda)."""
+        from siaga.accounts.models import User
+        from siaga.intel.services import lapsus_write
+
+        return str(lapsus_write(actor=User.objects.get(username="polres.kolaka"), title="Lapsus Polres uji",
+                                area_code="74.01", day=date(2026, 12, 1), classification="terbatas",
+                                what="Saksi diancam").pk)
+
+    @property
+    def forward_id(self):
+        """A forward from Polres Kolaka to the Polda, not yet acknowledged."""
+        from siaga.accounts.models import User
+        from siaga.intel.selectors import product_get
+        from siaga.intel.services import product_forward
+
+        polres = User.objects.get(username="polres.kolaka")
+        product = product_get(viewer=polres, pk=int(self.polres_product))
+        return str(product_forward(actor=polres, product=product).pk)
 
     @property
     def operation(self):

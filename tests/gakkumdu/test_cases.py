@@ -161,3 +161,31 @@ def test_cli_cases_json(user, capsys):
     assert row["step"] == "penerusan" and row["deadline"] == "2024-11-23T11:00:00+08:00"
     assert row["hours_left"] == 6.0 and row["days_left"] == 0 and row["warning"] and row["status"] == "peringatan"
     assert cases("--as", "kpu") == []
+
+
+def test_the_case_page_shows_every_step_with_its_deadline_met_or_missed_scoped_like_the_list(user, client_as):
+    from siaga.gakkumdu.models import CaseEvent
+
+    case = _case(user, known=date(2024, 2, 12), reported=date(2024, 2, 13), region="74.03")
+    case = gakkumdu_advance(actor=user("bawaslu"), case=case, to=rules.PENERUSAN, at=at(2024, 2, 16, 21, 30),
+                            note="unsur terpenuhi")
+    case = gakkumdu_advance(actor=user("bawaslu"), case=case, to=rules.PENYIDIKAN, at=at(2024, 2, 17, 10))
+    # A move recorded after the 14 days of investigation (17 Feb + 14 = 2 Mar), as an imported history would.
+    CaseEvent.objects.create(case=case, step_from=rules.PENYIDIKAN, step_to=rules.PENUNTUTAN, at=at(2024, 3, 5),
+                             actor_name="penyidik")
+    rows = selectors.case_history(viewer=user("bawaslu"), case=case)
+    assert [(r["from"], r["to"]) for r in rows] == [("", rules.KAJIAN), (rules.KAJIAN, rules.PENERUSAN),
+                                                    (rules.PENERUSAN, rules.PENYIDIKAN),
+                                                    (rules.PENYIDIKAN, rules.PENUNTUTAN)]
+    assert rows[0]["deadline"] is None and rows[0]["met"] is None
+    assert rows[1]["deadline"] == at(2024, 2, 20, 23, 59, 59) and rows[1]["met"] is True  # 13 Feb + 7 days
+    assert rows[1]["who"] == "bawaslu" and rows[1]["note"] == "unsur terpenuhi"
+    assert rows[2]["deadline"] == at(2024, 2, 17, 21, 30) and rows[2]["met"] is True  # 1 × 24 jam
+    assert rows[3]["deadline"] == at(2024, 3, 2, 23, 59, 59) and rows[3]["met"] is False
+    page = client_as("bawaslu").get(f"/gakkumdu/{case.pk}/").content.decode()
+    assert page.count('data-testid="met"') == 2 and page.count('data-testid="missed"') == 1
+    assert "unsur terpenuhi" in page and "Ps. 480 ayat (1) UU 7/2017" in page
+    assert f'href="/gakkumdu/{case.pk}/"' in client_as("bawaslu").get("/gakkumdu/").content.decode()
+    assert client_as("kejaksaan").get(f"/gakkumdu/{case.pk}/").status_code == 200
+    assert client_as("kpu").get(f"/gakkumdu/{case.pk}/").status_code == 404  # not a Sentra member
+    assert client_as("polres.kolaka").get(f"/gakkumdu/{case.pk}/").status_code == 404  # Muna, not Kolaka

@@ -188,3 +188,69 @@ def test_the_api_creates_and_reads_an_li_under_clearance(client_as):
     bad = client_as("intelkam").post("/api/intel/li", {**body, "credibility": 9}, content_type="application/json")
     assert bad.status_code == 400 and "Kredibilitas" in bad.json()["detail"][0]
     assert client_as("kpu").get(f"/api/intel/li/{pk}").status_code == 404
+
+
+def _marked_on_every_page(product, viewer, word):
+    from docx import Document
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(product_document(product, viewer=viewer, fmt="pdf"))).pages
+    assert len(pages) >= 2
+    for page in pages:
+        assert page.extract_text().count(word) >= 2  # header and footer
+    doc = Document(io.BytesIO(product_document(product, viewer=viewer, fmt="docx")))
+    for section in doc.sections:
+        assert word in section.header.paragraphs[0].text and word in section.footer.paragraphs[0].text
+    return "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_a_lapsus_from_the_page_links_its_incident_and_is_marked_on_every_page(user, client_as):
+    from siaga.operations.selectors import incidents
+
+    intelkam = user("intelkam")
+    incident = incidents(viewer=intelkam).order_by("pk").first()
+    long_cause = "\n".join(f"{n}. Provokasi akun anonim di grup percakapan warga desa ke-{n}." for n in range(1, 90))
+    response = client_as("intelkam").post("/intelijen/lapsus/baru/", {
+        "title": "Bentrok pendukung di Raha", "area_code": "74.03", "day": "2026-12-02",
+        "classification": "rahasia", "what": "Dua kelompok pendukung saling lempar batu", "where": "Lapangan Raha",
+        "when": "14.30 WITA", "who": "Pendukung paslon 1 dan 2", "cause": long_cause,
+        "action": "Dibubarkan Sat Samapta", "assessment": "Dapat berulang", "recommendation": "Patroli gabungan",
+        "incident": str(incident.pk)})
+    lapsus = selectors.product_list(viewer=intelkam, kind="lapsus").get(title="Bentrok pendukung di Raha")
+    assert response.status_code == 302 and response["Location"] == f"/intelijen/produk/{lapsus.pk}/"
+    assert lapsus.number == f"R/Lapsus-{lapsus.seq}/XII/2026/Ditintelkam"
+    assert lapsus.compiled["lapsus"]["where"] == "Lapangan Raha" and lapsus.compiled["incident"]["id"] == incident.pk
+    page = client_as("intelkam").get(f"/intelijen/produk/{lapsus.pk}/").content.decode()
+    assert "Lapangan Raha" in page and f"#{incident.pk}" in page
+    assert lapsus.number in client_as("intelkam").get("/intelijen/").content.decode()  # listed with the LIs
+    text = _marked_on_every_page(lapsus, intelkam, "RAHASIA")
+    assert "V. TINDAKAN YANG DIAMBIL" in text and "Dibubarkan Sat Samapta" in text and "KEJADIAN TERKAIT" in text
+    with pytest.raises(ValidationError):
+        services.lapsus_write(actor=intelkam, title="Kosong", area_code="74.03", day=DAY,
+                              classification="biasa", what="  ")
+    assert client_as("kpu").get(f"/intelijen/produk/{lapsus.pk}/").status_code == 404
+
+
+def test_a_kirka_cites_the_threat_entries_picked_from_the_list(user, client_as):
+    from siaga.planning.models import Threat
+
+    intelkam = user("intelkam")
+    threat = Threat.objects.filter(stage__isnull=False).exclude(area_code="").order_by("pk").first()
+    stage = threat.stage
+    other = Threat.objects.exclude(stage=stage).order_by("pk").first()
+    form = client_as("intelkam").get("/intelijen/kirka/baru/").content.decode()
+    assert f'name="threat" value="{threat.pk}"' in form
+    response = client_as("intelkam").post("/intelijen/kirka/baru/", {
+        "stage": str(stage.pk), "area_code": "74", "day": "2026-12-03", "classification": "terbatas",
+        "facts": "Situasi kondusif.", "assessment": "Diperkirakan politik uang meningkat.",
+        "recommendation": "Patroli", "threat": [str(threat.pk)]})
+    kirka = selectors.product_list(viewer=intelkam, kind="kirka").get(assessment__startswith="Diperkirakan politik")
+    assert response.status_code == 302 and list(kirka.threats.all()) == [threat]
+    assert kirka.number == f"T/Kirka-{kirka.seq}/XII/2026/Ditintelkam" and kirka.stage == stage
+    assert threat.title in client_as("intelkam").get(f"/intelijen/produk/{kirka.pk}/").content.decode()
+    with pytest.raises(ValidationError, match=str(other.pk)):  # an entry of another stage is not citable
+        services.kirka_write(actor=intelkam, operation=stage.operation, stage=stage, area_code="74",
+                             classification="biasa", assessment="x", threat_ids=[threat.pk, other.pk])
+    kirka.facts = "\n".join(f"{n}. Situasi kamtibmas kecamatan ke-{n} kondusif dan terkendali." for n in range(120))
+    text = _marked_on_every_page(kirka, intelkam, "TERBATAS")
+    assert "REGISTER ANCAMAN" in text or threat.title in text

@@ -1,6 +1,7 @@
 """Who in the Sentra may see and act on a case: the agency kind decides (agency × step is data in rules.ACTOR_OF)."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from siaga.accounts.models import AgencyKind, Role
 from siaga.accounts.scope import can_see_area
@@ -33,9 +34,9 @@ def can_act(user, step: str) -> bool:
 def require_act(user, step: str, area_code: str) -> None:
     if not can_act(user, step):
         who = AGENCY_NAMES.get(rules.ACTOR_OF.get(step), "-")
-        raise PermissionDenied(f"Langkah ini ditangani {who}, bukan oleh Anda")
+        raise PermissionDenied(_("This step is handled by %(who)s, not by you") % {"who": who})
     if not can_see_area(user, area_code):
-        raise PermissionDenied(f"Wilayah {area_code} di luar wilayah Anda")
+        raise PermissionDenied(_("Area %(code)s is outside your area") % {"code": area_code})
 
 
 def require_register(user, area_code: str) -> None:
@@ -43,6 +44,6 @@ def require_register(user, area_code: str) -> None:
     kind = member_kind(user)
     ok = (kind == rules.BAWASLU and user.role != Role.FIELD) or (kind == rules.POLRI and user.role in POLRI_ACTING)
     if not ok:
-        raise PermissionDenied("Hanya Bawaslu atau Polri anggota Sentra Gakkumdu yang dapat mendaftarkan perkara")
+        raise PermissionDenied(_("Only Bawaslu or Polri members of Sentra Gakkumdu can register a case"))
     if not can_see_area(user, area_code):
-        raise PermissionDenied(f"Wilayah {area_code} di luar wilayah Anda")
+        raise PermissionDenied(_("Area %(code)s is outside your area") % {"code": area_code})

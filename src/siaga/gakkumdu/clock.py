@@ -46,6 +46,16 @@ def step_start(case, rule, tz) -> datetime:
     return case.step_started_at
 
 
+def step_deadline(case, step, started_at):
+    """(rule, deadline) of a step of the case that started at `started_at`; (None, None) for a closed step."""
+    rule = rules.RULES[case.election].get(step)
+    if rule is None:
+        return None, None
+    tz = local_zone()
+    start = started_at if rule.anchor == rules.FROM_STEP else step_start(case, rule, tz)
+    return rule, rules.due(rule, start, tz)
+
+
 def case_clock(case, now: datetime) -> Clock | None:
     """The current step's clock, or None when the case is closed."""
     rule = rules.RULES[case.election].get(case.step)

@@ -6,7 +6,7 @@ from django.http import Http404
 from siaga.accounts.scope import code_q
 from siaga.gakkumdu import rules
 from siaga.gakkumdu.access import can_act, member_kind
-from siaga.gakkumdu.clock import case_clock, local_zone
+from siaga.gakkumdu.clock import case_clock, local_zone, step_deadline
 from siaga.gakkumdu.models import GakkumduCase, Step
 from siaga.regions.models import Region
 
@@ -56,4 +56,21 @@ def case_clocks(*, viewer, now, open_only=False, election=None) -> list[dict]:
     rows = [_row(c, now, viewer, names) for c in cases]
     far = now.max.replace(tzinfo=now.tzinfo)
     rows.sort(key=lambda r: (r["deadline"] is None, not r["expired"], r["deadline"] or far, r["id"]))
+    return rows
+
+
+def case_history(*, viewer, case) -> list[dict]:
+    """Every move of a case the viewer may see (case_get scopes it): from, to, when, who, note, and whether the
+    step left was moved on within its legal deadline (None for the registration and for steps without one)."""
+    tz = local_zone()
+    rows, started = [], None
+    for event in case.events.select_related("actor").order_by("at", "id"):
+        rule, deadline = step_deadline(case, event.step_from, started) if event.step_from else (None, None)
+        rows.append({"from": event.step_from, "from_label": str(Step(event.step_from).label) if event.step_from
+                     else "", "to": event.step_to, "to_label": str(Step(event.step_to).label),
+                     "at": event.at.astimezone(tz), "who": event.actor_name, "note": event.note,
+                     "deadline": deadline.astimezone(tz) if deadline else None,
+                     "rule": rule.label if rule else None, "article": rule.article if rule else None,
+                     "met": (event.at <= deadline) if deadline else None})
+        started = event.at
     return rows

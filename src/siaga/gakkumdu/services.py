@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from siaga.accounts.services import audit_record
 from siaga.gakkumdu import rules
@@ -36,29 +37,32 @@ def gakkumdu_register(*, actor, election, origin, title, summary, known_on: date
     Refused when filed after the legal filing period counted from the day the event became known."""
     problems = []
     if election not in rules.ELECTIONS:
-        problems.append(f"Pemilihan harus pemilu atau pilkada, bukan '{election}'")
+        problems.append(_("The election must be pemilu or pilkada, not '%(value)s'") % {"value": election})
     if origin not in Origin.values:
-        problems.append(f"Asal perkara harus laporan atau temuan, bukan '{origin}'")
+        problems.append(_("The origin must be laporan or temuan, not '%(value)s'") % {"value": origin})
     if not (title or "").strip():
-        problems.append("Judul perkara wajib diisi")
+        problems.append(_("The case title is required"))
     if not isinstance(known_on, date) or not isinstance(reported_on, date):
-        problems.append("Tanggal diketahui dan tanggal laporan wajib diisi")
+        problems.append(_("The day the event became known and the report date are required"))
     elif reported_on < known_on:
-        problems.append("Tanggal laporan tidak boleh sebelum tanggal kejadian diketahui")
+        problems.append(_("The report date cannot be before the day the event became known"))
     elif reported_on > timezone.localdate():
-        problems.append("Tanggal laporan tidak boleh di masa depan")
+        problems.append(_("The report date cannot be in the future"))
     if problems:
         raise ValidationError(problems)
     require_register(actor, region_code)
     try:
         region = region_get(viewer=actor, code=region_code)
     except Http404:
-        raise ValidationError(f"Wilayah {region_code} tidak dikenal atau di luar wilayah Anda")
+        raise ValidationError(_("Area %(code)s is unknown or outside your area") % {"code": region_code})
     filing = rules.FILING[(election, origin)]
     last = rules.due_date(filing, known_on)
     if reported_on > last:
-        raise ValidationError(f"{'Laporan' if origin == 'laporan' else 'Temuan'} melewati batas {filing.label} "
-                              f"sejak diketahui ({filing.article}): batas {last.isoformat()}")
+        raise ValidationError((_("The report is past the limit of %(period)s since the event became known "
+                                 "(%(article)s): the limit was %(last)s") if origin == "laporan" else
+                              _("The finding is past the limit of %(period)s since the event became known "
+                                "(%(article)s): the limit was %(last)s"))
+                              % {"period": filing.label, "article": filing.article, "last": last.isoformat()})
     tz = local_zone()
     case = GakkumduCase.objects.create(
         election=election, origin=origin, title=title.strip(), summary=summary or "", source_ref=source_ref or "",
@@ -81,26 +85,29 @@ def gakkumdu_advance(*, actor, case, to, at: datetime | None = None, note="") ->
     require_act(actor, case.step, case.area_code)
     allowed = rules.NEXT.get(case.step, ())
     if to not in allowed:
-        raise ValidationError(f"Dari langkah '{case.step}' perkara hanya dapat ke: {', '.join(allowed) or '-'}"
-                              f" (bukan '{to}')")
+        raise ValidationError(_("From step '%(step)s' a case can only go to: %(allowed)s (not '%(to)s')")
+                              % {"step": case.step, "allowed": ", ".join(allowed) or "-", "to": to})
     at = at or timezone.now()
     if timezone.is_naive(at):
         at = timezone.make_aware(at, local_zone())
     if at > timezone.now():
-        raise ValidationError("Waktu tindakan tidak boleh di masa depan")
+        raise ValidationError(_("The time of the action cannot be in the future"))
     clock = case_clock(case, at)
     if at < clock.start:
-        raise ValidationError(f"Waktu tindakan sebelum langkah ini dimulai ({clock.start.isoformat()})")
+        raise ValidationError(_("The time of the action is before this step started (%(start)s)")
+                              % {"start": clock.start.isoformat()})
     if clock.expired and clock.rule.lapses:
-        raise ValidationError(f"Tenggat langkah '{case.step}' ({clock.rule.label}, {clock.rule.article}) "
-                              f"terlewati pada {clock.deadline.isoformat()}: langkah gugur")
+        raise ValidationError(_("The deadline of step '%(step)s' (%(period)s, %(article)s) passed on %(deadline)s: "
+                                "the step is void")
+                              % {"step": case.step, "period": clock.rule.label, "article": clock.rule.article,
+                                 "deadline": clock.deadline.isoformat()})
     if to == rules.PERBAIKAN:
         if case.file_returned:
-            raise ValidationError("Berkas perkara hanya dapat dikembalikan satu kali")
+            raise ValidationError(_("A case file can be returned only once"))
         window = rules.RETURN_WITHIN[case.election]
         if at > rules.due(window, case.step_started_at, local_zone()):
-            raise ValidationError(f"Pengembalian berkas melewati {window.label} sejak berkas diterima "
-                                  f"({window.article})")
+            raise ValidationError(_("The file is returned past %(period)s since it was received (%(article)s)")
+                                  % {"period": window.label, "article": window.article})
         case.file_returned = True
     before = _state(case)
     step_from = case.step

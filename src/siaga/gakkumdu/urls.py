@@ -6,5 +6,6 @@ app_name = "gakkumdu"
 urlpatterns = [
     path("", views.index, name="index"),
     path("daftar/", views.register, name="register"),
+    path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/lanjut/", views.advance, name="advance"),
 ]

@@ -1,4 +1,5 @@
-"""The Sentra Gakkumdu page: every case's clock, with each member's actions on their own steps."""
+"""The Sentra Gakkumdu pages: every case's clock, with each member's actions on their own steps; one case's
+history."""
 
 from datetime import datetime
 
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from siaga.gakkumdu import rules, selectors, services
@@ -23,7 +25,7 @@ def _errors(request, exc):
 def index(request):
     kind = member_kind(request.user)
     if kind is None:
-        raise PermissionDenied("Halaman ini untuk anggota Sentra Gakkumdu")
+        raise PermissionDenied(_("This page is for members of Sentra Gakkumdu"))
     rows = selectors.case_clocks(viewer=request.user, now=timezone.now())
     return render(request, "gakkumdu/index.html", {
         "open_rows": [r for r in rows if r["deadline"] is not None],
@@ -31,6 +33,16 @@ def index(request):
         "can_register": kind in (rules.BAWASLU, rules.POLRI), "origins": Origin.choices,
         "elections": rules.ELECTIONS, "today": timezone.localdate(),
         "now_local": timezone.now().astimezone(local_zone()).strftime("%Y-%m-%dT%H:%M")})
+
+
+@login_required
+def case_detail(request, pk):
+    """One case: its current clock and the full history of its steps, each with its deadline met or missed."""
+    case = selectors.case_get(viewer=request.user, pk=pk)
+    clock = [r for r in selectors.case_clocks(viewer=request.user, now=timezone.now()) if r["id"] == case.pk]
+    return render(request, "gakkumdu/case.html", {
+        "case": case, "row": clock[0] if clock else None,
+        "history": selectors.case_history(viewer=request.user, case=case)})
 
 
 @login_required
@@ -45,7 +57,7 @@ def register(request):
             title=form.get("title", ""), summary=form.get("summary", ""), known_on=known_on,
             reported_on=reported_on, region_code=form.get("region_code", "").strip())
     except ValueError:
-        messages.error(request, "Tanggal tidak valid")
+        messages.error(request, _("Invalid date"))
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("gakkumdu:index")
@@ -61,7 +73,7 @@ def advance(request, pk):
         services.gakkumdu_advance(actor=request.user, case=case, to=request.POST.get("to", ""), at=at,
                                   note=request.POST.get("note", ""))
     except ValueError:
-        messages.error(request, "Waktu tidak valid")
+        messages.error(request, _("Invalid time"))
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("gakkumdu:index")

@@ -1,4 +1,5 @@
-"""`siaga intel ...`: intelligence products (LI, Lapinhar), early-warning alerts, cases."""
+"""`siaga intel ...`: intelligence products (LI, Lapsus, Kirka, Lapinhar, forwarding up the chain),
+early-warning alerts, cases."""
 
 from datetime import date
 
@@ -38,6 +39,41 @@ def register(sub):
     p.add_argument("--as", dest="actor")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_li_show)
+    lapsus = intel.add_parser("lapsus", help="special reports (Laporan Khusus)").add_subparsers(dest="lapsus",
+                                                                                             required=True)
+    p = lapsus.add_parser("create", help="write a Lapsus on one event (numbered in the unit's series)")
+    _product_args(p)
+    p.add_argument("--title", required=True)
+    p.add_argument("--date", help="day of the event, YYYY-MM-DD (default: today)")
+    p.add_argument("--what", required=True, help="what happened")
+    p.add_argument("--where", default="", help="the place")
+    p.add_argument("--when", default="", help="the time, e.g. 14.30 WITA")
+    p.add_argument("--who", default="", help="who was involved")
+    p.add_argument("--cause", default="")
+    p.add_argument("--action", default="", help="the action taken")
+    p.add_argument("--incident", type=int, help="id of the related incident")
+    p.set_defaults(func=cmd_lapsus_create)
+    kirka = intel.add_parser("kirka", help="situation estimates (Perkiraan Keadaan)").add_subparsers(
+        dest="kirka", required=True)
+    p = kirka.add_parser("create", help="write a Kirka for a stage and an area, citing the threat register")
+    _product_args(p)
+    p.add_argument("--operation", type=int, required=True, help="operation id (siaga plan operations)")
+    p.add_argument("--stage", required=True, help="stage kind, e.g. kampanye, tenang, pemungutan")
+    p.add_argument("--situation", default="")
+    p.add_argument("--threat", type=int, action="append",
+                   help="id of a threat-register entry to cite (repeatable; default: those of the stage and area)")
+    p.set_defaults(func=cmd_kirka_create)
+    p = intel.add_parser("forward", help="send a product up the chain (Polsek -> Polres -> Polda)")
+    p.add_argument("product", type=int, help="product id")
+    p.add_argument("--to", help="code of the unit above (default: the next one up)")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_forward)
+    p = intel.add_parser("ack", help="acknowledge a product forwarded to your unit")
+    p.add_argument("forward", type=int, help="forward id (siaga intel forward prints it)")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ack)
     p = intel.add_parser("lapinhar", help="compile the daily report of an area and write it as DOCX or PDF")
     p.add_argument("--date", required=True)
     p.add_argument("--area", required=True)
@@ -67,6 +103,16 @@ def register(sub):
     p.add_argument("--as", dest="actor")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_case_list)
+
+
+def _product_args(p):
+    p.add_argument("--area", required=True, help="region code")
+    p.add_argument("--classification", default="terbatas",
+                   choices=["biasa", "terbatas", "rahasia", "sangat_rahasia"])
+    p.add_argument("--assessment", default="")
+    p.add_argument("--recommendation", default="")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
 
 
 def _day(text, default_today=True):
@@ -194,3 +240,86 @@ def cmd_case_list(args):
         print(f"{len(rows)} kasus / cases")
         for row in rows:
             print(f"  #{row['id']} [{row['kind']}] {row['title']} ({row['status']})")
+
+
+def _product_row(p):
+    return {**_li_row(p), "kind": p.kind, "stage": p.stage.kind if p.stage else None,
+            "threats": sorted(p.threats.values_list("pk", flat=True))}
+
+
+def _created(args, product, word):
+    if args.json:
+        print_json(_product_row(product))
+    else:
+        print(f"{word} dibuat / created: {product.number} (#{product.pk})")
+
+
+def cmd_lapsus_create(args):
+    from siaga.intel.services import lapsus_write
+    from siaga.operations.selectors import incident_get
+
+    actor = cli_actor(args.actor)
+    incident = incident_get(viewer=actor, pk=args.incident) if args.incident else None
+    product = lapsus_write(actor=actor, title=args.title, area_code=args.area, day=_day(args.date),
+                           classification=args.classification, what=args.what, where=args.where,
+                           when=args.when, who=args.who, cause=args.cause, action=args.action,
+                           assessment=args.assessment, recommendation=args.recommendation, incident=incident)
+    _created(args, product, "Lapsus")
+
+
+def cmd_kirka_create(args):
+    from siaga.intel.services import kirka_write
+    from siaga.planning.selectors import operation_get
+
+    actor = cli_actor(args.actor)
+    operation = operation_get(viewer=actor, pk=args.operation)
+    stage = operation.stages.filter(kind=args.stage).first()
+    if stage is None:
+        kinds = ", ".join(operation.stages.values_list("kind", flat=True)) or "-"
+        raise CommandError(f"tahap {args.stage} tidak ada di operasi #{operation.pk} (ada: {kinds})",
+                           en=f"stage {args.stage} is not in operation #{operation.pk} (there are: {kinds})")
+    product = kirka_write(actor=actor, operation=operation, stage=stage, area_code=args.area,
+                          classification=args.classification, assessment=args.assessment,
+                          recommendation=args.recommendation, facts=args.situation, threat_ids=args.threat)
+    _created(args, product, "Kirka")
+
+
+def _forward_row(f):
+    return {"id": f.pk, "product_id": f.product_id, "number": f.product.number, "from": f.from_agency.code,
+            "to": f.to_agency.code, "sent_at": f.sent_at, "acknowledged_at": f.acknowledged_at,
+            "acknowledged_by": f.acknowledged_by.username if f.acknowledged_by else None}
+
+
+def cmd_forward(args):
+    from siaga.accounts.models import Agency
+    from siaga.intel.selectors import product_get
+    from siaga.intel.services import product_forward
+
+    actor = cli_actor(args.actor)
+    product = product_get(viewer=actor, pk=args.product)
+    target = None
+    if args.to:
+        target = Agency.objects.filter(code=args.to).first()
+        if target is None:
+            raise CommandError(f"satuan tidak dikenal: {args.to}", en=f"unknown unit: {args.to}")
+    forward = product_forward(actor=actor, product=product, to_agency=target)
+    if args.json:
+        print_json(_forward_row(forward))
+    else:
+        print(f"Diteruskan / forwarded: {product.number} -> {forward.to_agency.name} (terusan / forward #{forward.pk})")
+
+
+def cmd_ack(args):
+    from siaga.intel.selectors import forwards_inbox
+    from siaga.intel.services import forward_acknowledge
+
+    actor = cli_actor(args.actor)
+    forward = forwards_inbox(viewer=actor).filter(pk=args.forward).first()
+    if forward is None:
+        raise CommandError(f"terusan #{args.forward} tidak ada di kotak masuk satuan Anda",
+                           en=f"forward #{args.forward} is not in your unit's inbox")
+    forward = forward_acknowledge(actor=actor, forward=forward)
+    if args.json:
+        print_json(_forward_row(forward))
+    else:
+        print(f"Diterima / acknowledged: {forward.product.number} oleh / by {actor.username}")

@@ -52,6 +52,23 @@ def _lapinhar_sections(p):
     return sections
 
 
+def _lapsus_sections(p):
+    part = (p.compiled or {}).get("lapsus", {})
+    incident = (p.compiled or {}).get("incident")
+    blocks = [("I. PERISTIWA", [("p", part.get("what") or p.facts or "-")]),
+              ("II. TEMPAT DAN WAKTU", [("p", (f"{part.get('where') or area_name(p.area_code)}, "
+                                               f"{part.get('when') or day_text(p.day)}"))]),
+              ("III. PIHAK YANG TERLIBAT", [("p", part.get("who") or "-")]),
+              ("IV. PENYEBAB", [("p", part.get("cause") or "-")]),
+              ("V. TINDAKAN YANG DIAMBIL", [("p", part.get("action") or "-")]),
+              ("VI. PENILAIAN", [("p", p.assessment or "-")]),
+              ("VII. SARAN", [("p", p.recommendation or "-")])]
+    if incident:
+        blocks.append(("VIII. KEJADIAN TERKAIT", [("p", (f"Kejadian #{incident['id']} ({incident['category']}, "
+                                                         f"{incident['occurred_at']}): {incident['description']}"))]))
+    return blocks
+
+
 def _generic_sections(p):
     blocks = [("I. URAIAN", [("p", p.facts or "-")]), ("II. ANALISIS", [("p", p.analysis or "-")]),
               ("III. PERKIRAAN", [("p", p.assessment or "-")]), ("IV. SARAN", [("p", p.recommendation or "-")])]
@@ -64,7 +81,8 @@ def _generic_sections(p):
 
 def product_content(product, *, viewer) -> dict:
     agency = product.author_agency
-    sections = {Kind.LI: _li_sections, Kind.LAPINHAR: _lapinhar_sections}.get(product.kind, _generic_sections)
+    sections = {Kind.LI: _li_sections, Kind.LAPINHAR: _lapinhar_sections,
+                Kind.LAPSUS: _lapsus_sections}.get(product.kind, _generic_sections)
     name = viewer.get_full_name() or viewer.username
     meta = [f"{area_name(product.area_code)} · {day_text(product.day)}"
             + (f" · Tahap {product.stage.get_kind_display()}" if product.stage else ""),

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Agency, AgencyKind, AgencyLevel, Role
 from siaga.accounts.scope import area_contains, can_see_area
@@ -44,30 +45,31 @@ def _state(p):
 
 def _known_area(area_code):
     if not Region.objects.filter(code=area_code).exists():
-        raise ValidationError(f"Wilayah tidak dikenal: {area_code}")
+        raise ValidationError(_("Unknown area: %(code)s") % {"code": area_code})
 
 
 def _check(actor, *, kind, area_code, classification, source_reliability, credibility, shared_roles, texts):
     problems = []
     if kind == Kind.LI:
         if len(source_reliability or "") != 1 or source_reliability not in RELIABILITY:
-            problems.append(f"Keandalan sumber harus A-F, bukan '{source_reliability}'")
+            problems.append(_("Source reliability must be A-F, not '%(value)s'") % {"value": source_reliability})
         if credibility not in CREDIBILITY:
-            problems.append(f"Kredibilitas informasi harus 1-6, bukan '{credibility}'")
+            problems.append(_("Information credibility must be 1-6, not '%(value)s'") % {"value": credibility})
     if classification not in Classification.values:
-        problems.append(f"Klasifikasi harus biasa, terbatas, rahasia atau sangat_rahasia, bukan '{classification}'")
+        problems.append(_("Classification must be biasa, terbatas, rahasia or sangat_rahasia, not '%(value)s'")
+                        % {"value": classification})
     elif LEVEL[classification] > clearance(reader_of(actor)):
-        problems.append(f"Anda tidak berwenang membuat produk '{classification}'")
+        problems.append(_("You are not cleared to write a '%(value)s' product") % {"value": classification})
     unknown = [r for r in shared_roles if r not in Role.values]
     if unknown:
-        problems.append(f"Peran tidak dikenal: {', '.join(unknown)}")
+        problems.append(_("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)})
     for label, text in texts.items():
         if not (text or "").strip():
-            problems.append(f"{label} wajib diisi")
+            problems.append(_("%(field)s is required") % {"field": label})
     if problems:
         raise ValidationError(problems)
     if not can_see_area(actor, area_code):
-        raise PermissionDenied(f"Wilayah {area_code} di luar wilayah Anda")
+        raise PermissionDenied(_("Area %(code)s is outside your area") % {"code": area_code})
 
 
 def _unit(actor, area_code):
@@ -80,7 +82,7 @@ def _unit(actor, area_code):
         if units:
             return max(units, key=lambda a: len(a.area_code))
     if actor.agency is None or actor.agency.kind != AgencyKind.POLRI:
-        raise PermissionDenied("Produk intelijen ditulis oleh satuan Polri")
+        raise PermissionDenied(_("Intelligence products are written by Polri units"))
     return actor.agency
 
 
@@ -92,9 +94,9 @@ def product_write(*, actor, kind, title, area_code, day: date, classification, s
     """A new product numbered in the unit's series (the author's agency, per kind and year)."""
     _known_area(area_code)
     unit = _unit(actor, area_code)
-    texts = {"Judul": title}
+    texts = {_("Title"): title}
     if kind == Kind.LI:
-        texts.update({"Fakta": facts})
+        texts.update({_("Facts"): facts})
     _check(actor, kind=kind, area_code=area_code, classification=classification,
            source_reliability=source_reliability, credibility=credibility, shared_roles=shared_roles, texts=texts)
     seq = next_seq(unit=unit, kind=kind, year=day.year)
@@ -124,20 +126,48 @@ def li_create(*, actor, title, area_code, day, classification, source, source_re
                          shared_agencies=shared_agencies, shared_roles=shared_roles, created_at=created_at)
 
 
-def lapsus_write(*, actor, title, area_code, day, classification, facts, analysis="", assessment="",
-                 recommendation="", stage=None) -> Product:
-    """A Laporan Khusus on one event."""
+LAPSUS_PARTS = ("what", "where", "when", "who", "cause", "action")
+
+
+def lapsus_write(*, actor, title, area_code, day, classification, what, where="", when="", who="", cause="",
+                 action="", assessment="", recommendation="", incident=None, stage=None) -> Product:
+    """A Laporan Khusus on one event: what happened, where, when, who, the cause, the action taken, the
+    assessment and the recommendation; `incident` (operations.Incident, read by the caller) when there is one."""
+    parts = {"what": what.strip(), "where": where.strip(), "when": when.strip(), "who": who.strip(),
+             "cause": cause.strip(), "action": action.strip()}
+    if not parts["what"]:
+        raise ValidationError(_("The event (what happened) is required"))
+    compiled = {"lapsus": parts}
+    if incident is not None:
+        with translation.override("id"):
+            category = str(incident.get_category_display())
+        compiled["incident"] = {"id": incident.pk, "category": category,
+                                "occurred_at": timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                                "description": incident.description[:200]}
     return product_write(actor=actor, kind=Kind.LAPSUS, title=title, area_code=area_code, day=day,
-                         classification=classification, stage=stage, facts=facts, analysis=analysis,
-                         assessment=assessment, recommendation=recommendation)
+                         classification=classification, stage=stage, facts=parts["what"],
+                         analysis=parts["cause"], assessment=assessment.strip(),
+                         recommendation=recommendation.strip(), compiled=compiled)
 
 
 def kirka_write(*, actor, operation, stage, area_code, classification, assessment, recommendation="",
-                facts="", day=None) -> Product:
+                facts="", day=None, threat_ids=None) -> Product:
     """A Perkiraan Keadaan for the coming stage in an area, citing the threat register's entries of that stage
-    whose area overlaps the Kirka's (planning.selectors.threat_list, scoped by the author)."""
-    threats = [t for t in threat_list(viewer=actor, operation=operation, stage=stage)
-               if area_contains(t.area_code, area_code) or area_contains(area_code, t.area_code)]
+    (planning.selectors.threat_list, scoped by the author): those picked in `threat_ids`, else every entry whose
+    area overlaps the Kirka's."""
+    register = list(threat_list(viewer=actor, operation=operation, stage=stage))
+    if threat_ids is None:
+        threats = [t for t in register
+                   if area_contains(t.area_code, area_code) or area_contains(area_code, t.area_code)]
+    else:
+        wanted = {int(pk) for pk in threat_ids}
+        threats = [t for t in register if t.pk in wanted]
+        unknown = wanted - {t.pk for t in threats}
+        if unknown:
+            raise ValidationError(_("Threat entries not in the register of this stage: %(ids)s")
+                                  % {"ids": ", ".join(str(pk) for pk in sorted(unknown))})
+    if not assessment.strip():
+        raise ValidationError(_("The assessment is required"))
     return product_write(actor=actor, kind=Kind.KIRKA, title=f"Perkiraan Keadaan {stage.get_kind_display()}",
                          area_code=area_code, day=day or timezone.localdate(), classification=classification,
                          stage=stage, facts=facts, assessment=assessment, recommendation=recommendation,
@@ -186,10 +216,11 @@ def product_forward(*, actor, product, to_agency=None) -> Forward:
     source = actor.agency if actor.agency and actor.agency.kind == AgencyKind.POLRI else product.author_agency
     target = to_agency or source.parent
     if target is None:
-        raise ValidationError("Satuan ini tidak memiliki satuan atas untuk diteruskan")
+        raise ValidationError(_("This unit has no higher unit to forward to"))
     if target.kind != AgencyKind.POLRI or not (target.area_code == "" or source.area_code == target.area_code
                                                or source.area_code.startswith(target.area_code + ".")):
-        raise ValidationError(f"{target.name} bukan satuan atas {source.name}")
+        raise ValidationError(_("%(target)s is not a unit above %(source)s")
+                              % {"target": target.name, "source": source.name})
     forward, created = Forward.objects.get_or_create(
         product=product, to_agency=target, defaults={"from_agency": source, "sent_by": actor})
     if created:
@@ -202,7 +233,7 @@ def product_forward(*, actor, product, to_agency=None) -> Forward:
 @transaction.atomic
 def forward_acknowledge(*, actor, forward) -> Forward:
     if actor.agency_id != forward.to_agency_id:
-        raise PermissionDenied(f"Hanya {forward.to_agency.name} yang dapat menerima laporan ini")
+        raise PermissionDenied(_("Only %(unit)s can acknowledge this report") % {"unit": forward.to_agency.name})
     forward = Forward.objects.select_for_update(of=("self",)).get(pk=forward.pk)
     if forward.acknowledged_at is None:
         forward.acknowledged_at, forward.acknowledged_by = timezone.now(), actor
@@ -253,8 +284,8 @@ def rule_upsert(*, actor, name, indicator, threshold, category="", stage_kind=""
                 rise_min=None, task_days=2) -> WatchRule:
     require_editor(actor, actor.area_code or "")
     if threshold < 1 or window_days < 1:
-        raise ValidationError("Ambang dan jendela waktu harus paling sedikit 1")
-    rule, _ = WatchRule.objects.update_or_create(name=name, defaults=dict(
+        raise ValidationError(_("The threshold and the time window must be at least 1"))
+    rule, _created = WatchRule.objects.update_or_create(name=name, defaults=dict(
         indicator=indicator, category=category, stage_kind=stage_kind, window_days=window_days,
         threshold=threshold, rise_factor=rise_factor, rise_min=rise_min, task_days=task_days))
     audit_record(actor=actor, action="intel.rule.upsert", obj_type="intel_rule", obj_id=rule.pk, area_code="",
@@ -323,12 +354,12 @@ def case_open(*, actor, kind, title, area_code, occurred_on, summary="", subject
     require_editor(actor, area_code)
     _known_area(area_code)
     if kind not in CaseKind.values:
-        raise ValidationError(f"Jenis kasus tidak dikenal: {kind}")
+        raise ValidationError(_("Unknown case kind: %(kind)s") % {"kind": kind})
     if not title.strip():
-        raise ValidationError("Judul kasus wajib diisi")
+        raise ValidationError(_("The case title is required"))
     agency = actor.agency or Agency.objects.filter(kind=AgencyKind.POLRI, area_code=area_code[:2]).first()
     if agency is None:
-        raise PermissionDenied("Kasus dicatat oleh satuan Polri")
+        raise PermissionDenied(_("Cases are recorded by Polri units"))
     case = Case.objects.create(kind=kind, title=title.strip(), summary=summary, subjects="\n".join(subjects),
                                links="\n".join(links), area_code=area_code, tps=tps, occurred_on=occurred_on,
                                author_agency=agency, author=actor)
@@ -346,7 +377,7 @@ def case_update(*, actor, case, status=None, products=(), incidents=(), links=()
     before = _case_state(case)
     if status is not None:
         if status not in CaseStatus.values:
-            raise ValidationError(f"Status tidak dikenal: {status}")
+            raise ValidationError(_("Unknown status: %(status)s") % {"status": status})
         case.status = status
     if links:
         case.links = "\n".join([*case.link_list, *links])
@@ -363,7 +394,7 @@ def evidence_add(*, actor, case, name, content: bytes) -> Evidence:
     """A file kept with its SHA-256 and who added it; the same file twice is kept once."""
     require_editor(actor, case.area_code)
     if not content:
-        raise ValidationError("Berkas bukti kosong")
+        raise ValidationError(_("The evidence file is empty"))
     digest = hashlib.sha256(content).hexdigest()
     existing = case.evidence.filter(sha256=digest).first()
     if existing:
@@ -397,9 +428,9 @@ def case_forward_gakkumdu(*, actor, case, election, origin="temuan", reported_on
 
     require_editor(actor, case.area_code)
     if case.gakkumdu_id:
-        raise ValidationError("Kasus ini sudah diteruskan ke Sentra Gakkumdu")
+        raise ValidationError(_("This case has already been forwarded to Sentra Gakkumdu"))
     if origin not in ("laporan", "temuan"):
-        raise ValidationError("Asal perkara harus 'laporan' atau 'temuan'")
+        raise ValidationError(_("The origin must be 'laporan' or 'temuan'"))
     summary = case.summary + ("\nTerlapor: " + "; ".join(case.subject_list) if case.subject_list else "")
     registered = gakkumdu_register(actor=actor, election=election, origin=origin, title=case.title,
                                    summary=summary.strip(), known_on=case.occurred_on,

@@ -1,4 +1,5 @@
-"""Intel pages: LIs (list, form, detail with read log and forwarding), Lapinhar, early warning, cases."""
+"""Intel pages: LIs, Lapsus and Kirka (list, forms, detail with read log and forwarding), Lapinhar, early
+warning, cases."""
 
 from datetime import date
 from urllib.parse import urlencode
@@ -19,7 +20,9 @@ from siaga.coordination.services import CREDIBILITY, RELIABILITY
 from siaga.intel import selectors, services
 from siaga.intel.document import FORMATS, product_document
 from siaga.intel.models import CaseKind, CaseStatus, Classification
-from siaga.operations.selectors import incident_get
+from siaga.operations.selectors import incident_get, incidents
+from siaga.planning.models import Stage
+from siaga.planning.selectors import operation_list, threat_list
 from siaga.regions.models import Region
 
 
@@ -59,10 +62,7 @@ def index(request):
 
 @login_required
 def li_new(request):
-    allowed = [c for c in Classification if LEVEL[c.value] <= clearance(reader_of(request.user))]
-    form = request.POST if request.method == "POST" else {"area_code": user_area(request.user),
-                                                          "day": timezone.localdate().isoformat(),
-                                                          "classification": "terbatas"}
+    form = request.POST if request.method == "POST" else _initial(request.user)
     if request.method == "POST":
         try:
             product = services.li_create(
@@ -78,8 +78,74 @@ def li_new(request):
             messages.success(request, _("Information report %(number)s saved.") % {"number": product.number})
             return redirect("intel:product", pk=product.pk)
     return render(request, "intel/li_new.html", {
-        "form": form, "classifications": allowed, "areas": _areas(request.user),
+        "form": form, "classifications": _allowed(request.user), "areas": _areas(request.user),
         "reliabilities": RELIABILITY, "credibilities": CREDIBILITY})
+
+
+def _allowed(user):
+    return [c for c in Classification if LEVEL[c.value] <= clearance(reader_of(user))]
+
+
+def _initial(user):
+    return {"area_code": user_area(user), "day": timezone.localdate().isoformat(), "classification": "terbatas"}
+
+
+def _saved(request, product):
+    messages.success(request, _("%(kind)s %(number)s saved.") % {"kind": product.get_kind_display(),
+                                                                 "number": product.number})
+    return redirect("intel:product", pk=product.pk)
+
+
+@login_required
+def lapsus_new(request):
+    """A Laporan Khusus on one event, linked to an incident when there is one."""
+    form = request.POST if request.method == "POST" else _initial(request.user)
+    if request.method == "POST":
+        try:
+            pk = form.get("incident", "")
+            incident = incident_get(viewer=request.user, pk=int(pk)) if pk.isdigit() else None
+            product = services.lapsus_write(
+                actor=request.user, title=form.get("title", ""), area_code=form.get("area_code", ""),
+                day=_day(form.get("day")), classification=form.get("classification", ""),
+                what=form.get("what", ""), where=form.get("where", ""), when=form.get("when", ""),
+                who=form.get("who", ""), cause=form.get("cause", ""), action=form.get("action", ""),
+                assessment=form.get("assessment", ""), recommendation=form.get("recommendation", ""),
+                incident=incident)
+        except (ValidationError, PermissionDenied, Http404) as exc:
+            _errors(request, exc)
+        else:
+            return _saved(request, product)
+    return render(request, "intel/lapsus_new.html", {
+        "form": form, "classifications": _allowed(request.user), "areas": _areas(request.user),
+        "incidents": incidents(viewer=request.user).order_by("-occurred_at")[:50]})
+
+
+@login_required
+def kirka_new(request):
+    """A Perkiraan Keadaan for a stage and an area, citing the threat-register entries picked from the list."""
+    form = request.POST if request.method == "POST" else _initial(request.user)
+    stages = Stage.objects.filter(operation__in=operation_list(viewer=request.user)).select_related(
+        "operation").order_by("operation__name", "order")
+    if request.method == "POST":
+        stage = stages.filter(pk=form.get("stage") if str(form.get("stage", "")).isdigit() else None).first()
+        try:
+            if stage is None:
+                raise ValidationError(_("Choose the stage assessed"))
+            product = services.kirka_write(
+                actor=request.user, operation=stage.operation, stage=stage, area_code=form.get("area_code", ""),
+                classification=form.get("classification", ""), facts=form.get("facts", "").strip(),
+                assessment=form.get("assessment", "").strip(),
+                recommendation=form.get("recommendation", "").strip(), day=_day(form.get("day")),
+                threat_ids=[pk for pk in form.getlist("threat") if pk.isdigit()])
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            return _saved(request, product)
+    threats = [t for op in operation_list(viewer=request.user) for t in threat_list(viewer=request.user, operation=op)]
+    return render(request, "intel/kirka_new.html", {
+        "form": form, "classifications": _allowed(request.user), "areas": _areas(request.user),
+        "stages": stages, "threats": threats,
+        "picked": form.getlist("threat") if hasattr(form, "getlist") else []})
 
 
 @login_required
