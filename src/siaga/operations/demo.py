@@ -64,7 +64,9 @@ FIELD_USERNAME = "petugas"
 
 def demo_field_officer(*, actor, province_code) -> str | None:
     """The sign-in of a PAM TPS officer of the demo roster: the first rostered person whose post in the newest
-    plan of the voting day's election lies in their own Polsek's kecamatan, signed in as a field officer of that Polsek."""
+    plan of the voting day's election lies in their own Polsek's kecamatan, signed in as a field officer of that Polsek.
+    A post guarding a group of TPS (three or more, the usual kurang rawan pattern) is preferred: the field form then
+    shows what most officers see."""
     from siaga.accounts.demo import DEMO_PASSWORD
     from siaga.accounts.models import Agency, Role
     from siaga.accounts.services import user_upsert
@@ -73,13 +75,22 @@ def demo_field_officer(*, actor, province_code) -> str | None:
     plan = Plan.objects.filter(area_code=province_code, election=voting_election(province_code)).first()
     if plan is None:
         return None
+    chosen = None
     for a in (PlanPersonAssignment.objects.filter(plan=plan, post__kind="tps").select_related("person__unit", "post")
               .order_by("person__nrp")):
-        agency = Agency.objects.filter(code=f"POLSEK-{a.post.kecamatan_code}").first()
-        if agency is None or a.person.unit.area_code != a.post.kecamatan_code:
+        if a.person.unit.area_code != a.post.kecamatan_code:
             continue
-        user = user_upsert(actor=actor, username=FIELD_USERNAME, password=DEMO_PASSWORD, agency=agency,
-                           role=Role.FIELD, full_name=f"{a.person.rank} {a.person.name}")
-        field_officer_link(actor=actor, user=user, nrp=a.person.nrp)
-        return FIELD_USERNAME
-    return None
+        if not Agency.objects.filter(code=f"POLSEK-{a.post.kecamatan_code}").exists():
+            continue
+        chosen = chosen or a
+        if len(a.post.tps_codes) >= 3:
+            chosen = a
+            break
+    if chosen is None:
+        return None
+    person = chosen.person
+    agency = Agency.objects.get(code=f"POLSEK-{chosen.post.kecamatan_code}")
+    user = user_upsert(actor=actor, username=FIELD_USERNAME, password=DEMO_PASSWORD, agency=agency, role=Role.FIELD,
+                       full_name=f"{person.rank} {person.name}")
+    field_officer_link(actor=actor, user=user, nrp=person.nrp)
+    return FIELD_USERNAME
