@@ -129,7 +129,8 @@ def test_after_action_report_xlsx_and_pdf(user):
     opened = next(p for p in data["punctuality"] if p["milestone"] == "buka")
     assert opened["on_time"] + opened["late"] + opened["missing"] == 8154
     workbook = load_workbook(report.to_xlsx(data))
-    assert workbook.sheetnames == ["Ringkasan", "Ketepatan", "Insiden", "Per wilayah", "Waktu respons"]
+    assert workbook.sheetnames == ["Ringkasan", "Ketepatan", "Insiden", "Per wilayah", "Waktu respons",
+                                   "Pemungutan ulang"]  # re-voting TPS counted on their own
     assert workbook["Ringkasan"]["B3"].value == 8154
     assert len(workbook["Insiden"]._charts) == 1 and len(workbook["Ketepatan"]._charts) == 1
     rows = list(workbook["Ketepatan"].iter_rows(min_row=2, values_only=True))
