@@ -609,6 +609,10 @@ def return_escorts_plan(*, actor, kabkota_code, election) -> dict:
     from siaga.custody.return_escorts import RETURN_LEGS, mission_code, planned_legs, window
     from siaga.transport import selectors as transport
 
+    from siaga.regions.models import Level, Region
+
+    if not Region.objects.filter(code=kabkota_code, level=Level.KABKOTA).exists():
+        raise ValidationError(_("Unknown kab/kota: %(code)s.") % {"code": kabkota_code})
     require_custodian(actor, kabkota_code)
     calendar = calendar_for(election, kabkota_code)
     net = transport.network(province_code=kabkota_code[:2])

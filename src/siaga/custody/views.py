@@ -184,6 +184,7 @@ def mission_index(request):
         legs = list(m.legs.all())
         missions.append({
             "mission": m, "legs": legs, "eta": mission_eta_hours(m),
+            "late": bool(m.due_at and legs and legs[-1].planned_arrive > m.due_at),
             "escorts": selectors.mission_escorts(viewer=request.user, mission=m),
             "checkpoints": list(m.checkpoints.all()), "cargo": m.items.count(),
             "map": {"code": m.code, "status": m.status,
