@@ -44,5 +44,6 @@ def test_without_a_network_the_straight_line_decides(user, cid, monkeypatch):
     monkeypatch.setattr("siaga.transport.selectors.network", lambda **kw: None)
     rows = _rows(user, cid)
     (i_island, island), (i_moved, moved) = rows[ISLAND], rows[MOVED]
+    assert moved["distance_km"] < island["distance_km"]
     assert i_moved < i_island
     assert moved["eta_minutes"] == pytest.approx(moved["distance_km"] * 1.3 / 40 * 60)
