@@ -64,3 +64,14 @@ def test_dispatch_order_is_a_permutation_with_islands_first(raw):
     island = {s.key: s.island for s in stops}
     flags = [island[k] for k in order]
     assert flags == sorted(flags, reverse=True)
+
+
+def test_a_leg_with_a_network_duration_counts_its_share_left_by_distance():
+    # Land leg along the equator lng 0 -> 1 (111.2 km at 40 km/h = 2.78 h), then a sea leg lng 1 -> 2 whose
+    # network crossing takes 9.5 h (not 111.2 km / 15 km/h = 7.41 h).
+    legs = [Leg("land", [(0.0, 0.0), (0.0, 1.0)]), Leg("sea", [(0.0, 1.0), (0.0, 2.0)])]
+    hours = eta_hours(0.0, 0.0, legs, 0, leg_hours=[None, 9.5])
+    assert hours == pytest.approx(KM_PER_DEG / 40 + 9.5, rel=1e-6)
+    # A quarter of the way across the sea leg: three quarters of 9.5 h are left.
+    assert eta_hours(0.0, 1.25, legs, 1, leg_hours=[None, 9.5]) == pytest.approx(0.75 * 9.5, rel=1e-6)
+    assert eta_hours(0.0, 1.25, legs, 1) == pytest.approx(0.75 * KM_PER_DEG / 15, rel=1e-6)

@@ -32,6 +32,13 @@ def register(sub):
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=["id", "en"], default="id")
     p.set_defaults(func=cmd_registry)
+    p = custody.add_parser("escorts", help="plan escort missions for the return legs of a kab/kota's recap chain")
+    p.add_argument("--kabkota", required=True, help="kab/kota code, e.g. 74.07")
+    p.add_argument("--election", choices=["pemilu", "pilkada"], default="pemilu")
+    p.add_argument("--as", dest="actor")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=["id", "en"], default="id")
+    p.set_defaults(func=cmd_escorts)
     p = custody.add_parser("scan", help="raise anomalies for overdue legs, unconfirmed handovers, late missions")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_scan)
@@ -143,6 +150,24 @@ def cmd_registry(args):
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
     print_summary(f"Registri kotak suara {args.province}" if args.lang == "id" else f"Ballot-box registry {args.province}",
+                  result, args.json)
+
+
+def cmd_escorts(args):
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import translation
+
+    from siaga.custody.services import return_escorts_plan
+
+    with translation.override(args.lang):
+        try:
+            result = return_escorts_plan(actor=cli_actor(args.actor), kabkota_code=args.kabkota,
+                                         election=args.election)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
+    print_summary(f"Misi kawal kembali {args.kabkota}" if args.lang == "id" else f"Return escorts {args.kabkota}",
                   result, args.json)
 
 

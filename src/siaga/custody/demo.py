@@ -46,6 +46,7 @@ def run(*, actor, province_code, seed) -> dict:
         _receipts_with_anomalies(actor, showcase)
         _ppk_user(actor, kab)
         _sea_mission(actor, f"{province_code}.{SEA_KABKOTA}")
+        services.return_escorts_plan(actor=actor, kabkota_code=f"{province_code}.{SEA_KABKOTA}", election="pemilu")
         services.checkpoint_create(actor=actor, at=NOW)
         anomalies.scan(now=NOW, actor=actor)
     return _summary(province_code)

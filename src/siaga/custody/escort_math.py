@@ -55,18 +55,29 @@ class Leg:
 
 
 def eta_hours(lat: float, lng: float, legs: Sequence[Leg], current: int,
-              speeds: dict[str, float] = SPEED_KMH) -> float:
+              speeds: dict[str, float] = SPEED_KMH, leg_hours: Sequence[float | None] | None = None) -> float:
     """Hours to the end of the last leg from a position on leg ``current`` (0-based).
 
     Remaining distance on the current leg is its length minus the distance
     along it to the position; later legs count whole, each at its mode's speed.
+    ``leg_hours`` overrides a leg's whole duration (the transport network's
+    travel time for a leg between two landmasses): the current leg then
+    counts the share of that duration left by distance.
     """
     if not 0 <= current < len(legs):
         raise ValueError("current leg out of range")
+    given = list(leg_hours) if leg_hours is not None else [None] * len(legs)
+
+    def whole(i):
+        return given[i] if given[i] is not None else path_km(legs[i].path) / speeds[legs[i].mode]
+
     leg = legs[current]
     _, along = distance_to_path(lat, lng, leg.path)
-    hours = max(0.0, path_km(leg.path) - along) / speeds[leg.mode]
-    return hours + sum(path_km(later.path) / speeds[later.mode] for later in legs[current + 1:])
+    length = path_km(leg.path)
+    left = max(0.0, length - along)
+    hours = left / speeds[leg.mode] if given[current] is None else (
+        given[current] * (left / length if length > 0 else 1.0))
+    return hours + sum(whole(i) for i in range(current + 1, len(legs)))
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,7 @@ class Mission(models.Model):
     area_code = models.CharField(_("area"), max_length=13, db_index=True)
     status = models.CharField(max_length=8, choices=MissionStatus.choices, default=MissionStatus.PLANNED)
     off_route_km = models.FloatField(default=2.0)
+    due_at = models.DateTimeField(_("due by"), null=True, blank=True)  # a return leg's deadline (stage calendar)
     items = models.ManyToManyField(Item, related_name="missions", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -30,7 +30,7 @@ from siaga.custody.models import (Anomaly, Checkpoint, Event, Handover, Handover
                                   Seal)
 from siaga.custody.registry import province_known, registry_rows, tps_items
 from siaga.custody.routes import (D_HASIL_KABKOTA, D_HASIL_KECAMATAN, D_KEJADIAN_KHUSUS, ENVELOPE, missing_forms,
-                                  node_kind)
+                                  node_code, node_kind)
 
 CODE_TTL = timedelta(minutes=15)
 CODE_ATTEMPTS = 5  # wrong one-time codes before a handover locks against codes
@@ -527,14 +527,15 @@ def anomaly_resolve(*, actor, anomaly, note):
 
 @transaction.atomic
 def mission_create(*, actor, code, name, area_code, legs, escorts=(), item_codes=(), checkpoints=(),
-                   off_route_km=2.0):
+                   off_route_km=2.0, due_at=None):
     """An escort mission with its legs (mode, origin, destination, path, times, boat), escorts and cargo."""
     require_custodian(actor, area_code)
     if Mission.objects.filter(code=code).exists():
         raise ValidationError(_("Mission %(code)s already exists.") % {"code": code})
     if not legs:
         raise ValidationError(_("A mission needs at least one leg."))
-    mission = Mission.objects.create(code=code, name=name, area_code=area_code, off_route_km=off_route_km)
+    mission = Mission.objects.create(code=code, name=name, area_code=area_code, off_route_km=off_route_km,
+                                     due_at=due_at)
     leg_rows = [MissionLeg.objects.create(mission=mission, position=n, **leg) for n, leg in enumerate(legs)]
     for escort in escorts:
         MissionEscort.objects.create(mission=mission, **escort)
@@ -595,3 +596,68 @@ def leg_update(*, actor, leg, depart=None, arrive=None, hold_until=None, hold_re
                         "hold": str(leg.hold_until), "reason": hold_reason})
     return leg
 
+
+
+@transaction.atomic
+def return_escorts_plan(*, actor, kabkota_code, election) -> dict:
+    """Escort missions for the return legs of a kab/kota's recapitulation chain, one per leg (each PPS -> PPK,
+    each PPK -> KPU kab/kota, KPU kab/kota -> KPU provinsi), carrying the election's boxes that pass there,
+    departing in the leg's window of the stage calendar and due by its deadline, routed over the transport
+    network. Idempotent: a leg that has its mission keeps it. Returns {created, existing, skipped (legs the
+    calendar has no window for)}."""
+    from siaga.custody.anomalies import calendar_for
+    from siaga.custody.return_escorts import RETURN_LEGS, mission_code, planned_legs, window
+    from siaga.transport import selectors as transport
+
+    from siaga.regions.models import Level, Region
+
+    if not Region.objects.filter(code=kabkota_code, level=Level.KABKOTA).exists():
+        raise ValidationError(_("Unknown kab/kota: %(code)s.") % {"code": kabkota_code})
+    require_custodian(actor, kabkota_code)
+    calendar = calendar_for(election, kabkota_code)
+    net = transport.network(province_code=kabkota_code[:2])
+    links = transport.links() if net is not None else {}
+    boxes = Item.objects.filter(kabkota_code=kabkota_code, election=election, kind="box")
+    parent = {"pps": ("desa_code", lambda c: node_code("ppk", c[:8])),
+              "ppk": ("kecamatan_code", lambda c: node_code("kpu", c[:5])),
+              "kpu": ("kabkota_code", lambda c: node_code("kpuprov", c[:2]))}
+    out = {"created": 0, "existing": 0, "skipped": 0}
+    for origin_kind, destination_kind in RETURN_LEGS:
+        span = window(calendar, origin_kind, destination_kind)
+        field, up = parent[origin_kind]
+        areas = sorted(set(boxes.values_list(field, flat=True)))
+        if span is None:
+            out["skipped"] += len(areas)
+            continue
+        nodes = Node.objects.in_bulk([node_code(origin_kind, a) for a in areas] + [up(a) for a in areas],
+                                     field_name="code")
+        _place_province_node(nodes.get(node_code("kpuprov", kabkota_code[:2])))
+        for area in areas:
+            origin, destination = nodes.get(node_code(origin_kind, area)), nodes.get(up(area))
+            code = mission_code(election, node_code(origin_kind, area))
+            if Mission.objects.filter(code=code).exists():
+                out["existing"] += 1
+                continue
+            if origin is None or destination is None or None in (origin.lat, destination.lat):
+                out["skipped"] += 1
+                continue
+            legs = planned_legs(net, links, (origin.name, origin.lat, origin.lng),
+                                (destination.name, destination.lat, destination.lng), span[0])
+            mission_create(actor=actor, code=code, name=f"Kawal {origin.name} - {destination.name}"[:200],
+                           area_code=area if origin_kind != "kpu" else kabkota_code, legs=legs,
+                           item_codes=list(boxes.filter(**{field: area}).values_list("code", flat=True)),
+                           due_at=span[1])
+            out["created"] += 1
+    return out
+
+
+def _place_province_node(node):
+    """A province node without a point stands at the province's first city (xx.71: Kendari in Sultra, the
+    capital in most provinces), where the KPU provinsi holds its recap."""
+    from siaga.regions.models import Region
+
+    if node is None or node.lat is not None:
+        return
+    city = Region.objects.filter(code=f"{node.area_code[:2]}.71").exclude(lat=None).first()
+    if city is not None:
+        node.lat, node.lng = city.lat, city.lng

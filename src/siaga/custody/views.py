@@ -4,7 +4,7 @@ handover form, a handover with its confirmation, anomalies, escort missions, and
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,16 +180,19 @@ def anomaly_resolve(request, pk):
 @login_required
 def mission_index(request):
     missions = []
-    for m in selectors.mission_list(viewer=request.user):
-        legs = list(m.legs.all())
+    rows = (selectors.mission_list(viewer=request.user).prefetch_related("escorts", "checkpoints", "positions")
+            .annotate(cargo=Count("items", distinct=True)))
+    for m in rows:
+        legs, positions = list(m.legs.all()), list(m.positions.all())
         missions.append({
-            "mission": m, "legs": legs, "eta": mission_eta_hours(m),
+            "mission": m, "legs": legs, "eta": mission_eta_hours(m, positions[-1]) if positions else None,
+            "late": bool(m.due_at and legs and legs[-1].planned_arrive > m.due_at),
             "escorts": selectors.mission_escorts(viewer=request.user, mission=m),
-            "checkpoints": list(m.checkpoints.all()), "cargo": m.items.count(),
+            "checkpoints": list(m.checkpoints.all()), "cargo": m.cargo,
             "map": {"code": m.code, "status": m.status,
                     "legs": [{"mode": leg.mode, "path": leg.path, "arrived": leg.actual_arrive is not None}
                              for leg in legs],
-                    "positions": [[p.lat, p.lng] for p in m.positions.all()]}})
+                    "positions": [[p.lat, p.lng] for p in positions]}})
     return render(request, "custody/missions.html", {
         "missions": missions, "map_data": [m["map"] for m in missions]})
 

@@ -6,6 +6,7 @@ it themselves (authority.py: `see_unpublished`). The live stream filters its
 messages by the same rule (live_visibility).
 """
 
+import math
 from datetime import time
 
 from django.core.cache import cache
@@ -278,6 +279,25 @@ def travel_minutes(km: float) -> float:
     return float(km) * TRAVEL.road_factor / SPEED_KMH * 60
 
 
+def network_minutes(incident, units) -> dict[int, float]:
+    """{index in ``units``: minutes over the transport network} for the units standing on another landmass than
+    the incident (a crossing by boat, waiting for none); empty when the province has no network loaded, so the
+    straight-line road estimate stays for every unit. Units on the incident's own landmass keep that estimate."""
+    from siaga.transport.selectors import network
+
+    net = network(province_code=(incident.province_code or incident.area_code)[:2])
+    if net is None:
+        return {}
+    where = net.landmasses.locate([incident.lat] + [u["lat"] for u in units],
+                                  [incident.lng] + [u["lng"] for u in units])
+    away = [i for i, lm in enumerate(where[1:]) if lm != where[0]]
+    if not away:
+        return {}
+    found = net.minutes([units[i]["lat"] for i in away], [units[i]["lng"] for i in away], where[1:][away],
+                        incident.lat, incident.lng, where[0])
+    return {i: float(m) for i, m in zip(away, found) if math.isfinite(m)}  # no way through: the estimate stays
+
+
 def _candidates(viewer, incident) -> list[dict]:
     """Agencies without an active dispatch and reserves with a team left, as suggestion rows."""
     busy = _busy_units()
@@ -305,7 +325,10 @@ def dispatch_suggestions(*, viewer, incident, limit=5) -> list[dict]:
     if not units:
         return []
     km = haversine_km(incident.lat, incident.lng, [u["lat"] for u in units], [u["lng"] for u in units])
-    ranked = sorted(({**u, "distance_km": float(d), "eta_minutes": travel_minutes(d)} for u, d in zip(units, km)),
+    minutes = [travel_minutes(d) for d in km]
+    for i, m in network_minutes(incident, units).items():
+        minutes[i] = m
+    ranked = sorted(({**u, "distance_km": float(d), "eta_minutes": m} for u, d, m in zip(units, km, minutes)),
                     key=lambda s: (s["eta_minutes"], s["code"]))
     return ranked[:limit] + [s for s in ranked[limit:] if s["reserve_id"]] if limit else ranked
 
