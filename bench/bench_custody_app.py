@@ -186,6 +186,9 @@ def _record_handovers(actor, codes, tag, barrier=None, interval=0.0, offset=0.0)
 
 
 def _process_worker(actor, codes, tag, barrier, results, interval, offset):
+    from siaga.custody import timer
+
+    timer.start()  # as in a `siaga serve` process: a committed batch nudges this thread for its checkpoint
     try:
         results.put((tag, _record_handovers(actor, codes, tag, barrier, interval, offset), None))
     except Exception as exc:  # reported by the parent
