@@ -48,7 +48,7 @@ def test_a_box_walked_to_the_kpu_provinsi_has_an_escort_mission_for_each_return_
     # Binongko -> KPU Wakatobi crosses by boat (Popalia -> Usuku -> Ambeua); KPU -> province sails to Kendari.
     assert [g.mode for g in missions[ppk].legs.all()].count("sea") >= 2
     to_prov = list(missions[kpu].legs.all())
-    assert to_prov[-2].destination == "Pelabuhan Kendari (Kota Lama)" and to_prov[-2].boat == "motor"
+    assert to_prov[-2].destination == "Pelabuhan Kendari (Kota Lama)" and to_prov[-2].boat == "Kapal motor"
     # Wanci -> Kendari sails Mon/Wed/Fri 20:00 (720 min): leaving Tue 5 Mar the box reaches Kendari on Thu 7 Mar
     # 08:00, after the 6 Mar deadline: the plan shows the window cannot be met on the scheduled ship.
     assert to_prov[-2].planned_arrive == datetime(2024, 3, 7, 8, 0, tzinfo=LOCAL) > missions[kpu].due_at

@@ -5,9 +5,12 @@ fixes, over the transport network's route (land and sea legs, waiting for schedu
 
 from datetime import datetime, time, timedelta
 
+from django.utils import translation
+
 from siaga.core import transport as core
 from siaga.custody.escort_math import SPEED_KMH, path_km
 from siaga.custody.routes import LOCAL, Calendar, end_of
+from siaga.transport.models import OPERATOR_CHOICES
 
 DEPART_AT = time(8, 0)  # the convoy leaves at 08:00 local on the first day of its window
 # Return legs escorted: (origin kind, destination kind, stage whose day opens the window).
@@ -58,6 +61,14 @@ def planned_legs(network: core.Network | None, links, origin, destination, depar
     for leg in core.timed_legs(route, links, depart):
         rows.append({"mode": "land" if leg["mode"] == core.LAND else "sea", "origin": label(leg["from"])[:200],
                      "destination": label(leg["to"])[:200], "path": [point(leg["from"]), point(leg["to"])],
-                     "boat": (leg["operator"] or "")[:120], "planned_depart": leg["depart"],
+                     "boat": _boat(leg["operator"]), "planned_depart": leg["depart"],
                      "planned_arrive": leg["arrive"]})
     return rows
+
+
+def _boat(operator) -> str:
+    """The leg's boat as the escort's free-text boat field reads it (in Indonesian, like a name typed by a unit)."""
+    if not operator:
+        return ""
+    with translation.override("id"):
+        return str(dict(OPERATOR_CHOICES).get(operator, operator))[:120]
