@@ -179,7 +179,7 @@ def test_the_case_page_shows_every_step_with_its_deadline_met_or_missed_scoped_l
                                                     (rules.PENYIDIKAN, rules.PENUNTUTAN)]
     assert rows[0]["deadline"] is None and rows[0]["met"] is None
     assert rows[1]["deadline"] == at(2024, 2, 20, 23, 59, 59) and rows[1]["met"] is True  # 13 Feb + 7 days
-    assert rows[1]["who"] == "bawaslu" and rows[1]["note"] == "unsur terpenuhi"
+    assert rows[1]["who"] == user("bawaslu").get_full_name() != "" and rows[1]["note"] == "unsur terpenuhi"
     assert rows[2]["deadline"] == at(2024, 2, 17, 21, 30) and rows[2]["met"] is True  # 1 × 24 jam
     assert rows[3]["deadline"] == at(2024, 3, 2, 23, 59, 59) and rows[3]["met"] is False
     page = client_as("bawaslu").get(f"/gakkumdu/{case.pk}/").content.decode()

@@ -68,7 +68,8 @@ def case_history(*, viewer, case) -> list[dict]:
         rule, deadline = step_deadline(case, event.step_from, started) if event.step_from else (None, None)
         rows.append({"from": event.step_from, "from_label": str(Step(event.step_from).label) if event.step_from
                      else "", "to": event.step_to, "to_label": str(Step(event.step_to).label),
-                     "at": event.at.astimezone(tz), "who": event.actor_name, "note": event.note,
+                     "at": event.at.astimezone(tz), "note": event.note,
+                     "who": (event.actor.get_full_name() if event.actor else "") or event.actor_name,
                      "deadline": deadline.astimezone(tz) if deadline else None,
                      "rule": rule.label if rule else None, "article": rule.article if rule else None,
                      "met": (event.at <= deadline) if deadline else None})
