@@ -39,7 +39,7 @@ def test_tps_risk_page_shows_class_explanation_and_takes_a_correction(sign_in):
     code = re.search(r'"kode": "(\d{13})"', page.content()).group(1)
     page.goto(f"/kerawanan/tps/{code}/")
     assert page.get_by_test_id("risk-class").inner_text() == "Sangat rawan"
-    assert page.get_by_test_id("contributions").locator("tbody tr").count() >= 2
+    assert page.get_by_test_id("contributions").locator("tbody tr").count() >= 1  # what decided it (one criterion may)
     value = page.locator("select[name=indicator] option", has_text="P24.LIS.01").get_attribute("value")
     page.select_option("select[name=indicator]", value=value)
     page.fill("input[name=value]", "1")
