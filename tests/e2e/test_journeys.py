@@ -64,7 +64,7 @@ def test_commander_maps_the_province(page, sign_in):
     page.wait_for_selector("#risk-map[data-areas_loaded]", state="attached")
     page.wait_for_selector("#risk-map[data-points_loaded]", state="attached", timeout=60000)
     assert int(page.locator("#risk-map").get_attribute("data-areas_loaded")) == 17
-    assert "Indeks wilayah" in page.get_by_test_id("area-index").inner_text()
+    assert "Indeks Kerawanan Siaga" in page.get_by_test_id("area-index").inner_text()
     shot(page, "commander-3-risk-map")
     assert not failed(page)
 

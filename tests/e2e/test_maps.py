@@ -136,7 +136,7 @@ def test_sangat_rawan_list_leads_to_the_tps_on_the_map(browser, server):
     el = ready(page, "/kerawanan/", "#risk-map")
     links = page.locator("[data-testid=sangat-rawan-list] a[data-focus]")
     sangat = next(r for r in legend_rows(page, "points") if r["key"] == "2")
-    assert links.count() == count(sangat["count"]) == 17
+    assert links.count() == count(sangat["count"]) > 0  # every sangat rawan TPS of the legend is listed
     first = links.first
     code, name = first.get_attribute("data-focus"), first.inner_text()
     first.click()
