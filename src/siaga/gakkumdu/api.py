@@ -12,7 +12,7 @@ from siaga.gakkumdu import selectors, services
 router = Router(tags=["gakkumdu"])
 
 
-class CaseOut(Schema):
+class GakkumduCaseOut(Schema):
     id: int
     title: str
     election: str
@@ -53,7 +53,7 @@ class Moved(Schema):
     step: str
 
 
-@router.get("/cases", response=list[CaseOut])
+@router.get("/cases", response=list[GakkumduCaseOut])
 def cases(request, open: bool = False, election: str | None = None):
     return selectors.case_clocks(viewer=request.auth, now=timezone.now(), open_only=open, election=election)
 
