@@ -73,6 +73,10 @@ REPORT = {"title": "Uji akses", "text": "Laporan uji akses.", "source_reliabilit
           "classification": "terbatas", "shared_agencies": [KPU_AGENCY], "shared_roles": []}
 HANDOVER = {"client_id": "acl-handover-1", "client_seq": 1, "device": "uji", "at": "2024-02-14T08:00:00+08:00",
             "receiver_name": "Penerima uji", "seals_seen": {}, "condition": "baik", "escort": "", "signature": ""}
+LI = {"title": "Uji akses", "day": "2024-11-25", "classification": "terbatas", "source": "Uji",
+      "source_reliability": "B", "credibility": "2", "facts": "Fakta uji akses."}
+GAKKUMDU = {"election": "pilkada", "origin": "laporan", "title": "Uji akses", "known_on": "2024-11-20",
+            "reported_on": "2024-11-21"}
 CASES = {
     # --- foundation: sign-in, regions, TPS ---
     "home": page("home"),
@@ -465,6 +469,62 @@ CASES = {
     "GET /api/custody/where@out": api("GET", "/custody/where", query={"area": KABKOTA_OUT}),
     "GET /api/custody/checkpoints": api("GET", "/custody/checkpoints"),
     "GET /api/custody/checkpoints/key": api("GET", "/custody/checkpoints/key"),
+
+    # --- transport and Bawaslu's IKP ---
+    "GET /api/operations/sea-links": api("GET", "/operations/sea-links"),
+    "GET /api/risk/ikp-editions": api("GET", "/risk/ikp-editions"),
+    "GET /api/risk/ikp/{code}@province": api("GET", "/risk/ikp/{code}", path=f"/risk/ikp/{PROVINCE}"),
+
+    # --- intel: Polri's intelligence products under clearance and need-to-know ---
+    "intel:index": page("intel:index"),
+    "intel:li_new": page("intel:li_new"),
+    "intel:li_new@post-out": page("intel:li_new", "POST", ["intel"], data={**LI, "area_code": OUT}),
+    "intel:lapsus_new": page("intel:lapsus_new"),
+    "intel:kirka_new": page("intel:kirka_new"),
+    "intel:product@secret-out": page("intel:product", kwargs={"pk": "<product.secret-out>"}),
+    "intel:product@secret-in": page("intel:product", kwargs={"pk": "<product.secret-in>"}),
+    "intel:product@shared-out": page("intel:product", kwargs={"pk": "<product.terbatas-out>"}),
+    "intel:download@secret-in": page("intel:download", kwargs={"pk": "<product.secret-in>", "fmt": "pdf"}),
+    "intel:forward@secret-in": page("intel:forward", "POST", ["intel"], kwargs={"pk": "<product.secret-in>"}),
+    "intel:forward_ack@missing": page("intel:forward_ack", "POST", ["intel"], kwargs={"pk": 999999}),
+    "intel:lapinhar": page("intel:lapinhar", query={"day": "2024-11-25", "area": "74.05"}),
+    "intel:watch": page("intel:watch"),
+    "intel:cases": page("intel:cases"),
+    "intel:case@out": page("intel:case", kwargs={"pk": "<intelcase.out>"}),
+    "GET /api/intel/li": api("GET", "/intel/li"),
+    "GET /api/intel/li/{pk}@secret-out": api("GET", "/intel/li/{pk}", path="/intel/li/<product.secret-out>"),
+    "POST /api/intel/li@out": api("POST", "/intel/li", ["intel"], json={**LI, "area_code": OUT, "credibility": 2}),
+    "GET /api/intel/alerts": api("GET", "/intel/alerts", query={"open_only": "false"}),
+    "GET /api/intel/cases": api("GET", "/intel/cases"),
+
+    # --- Sentra Gakkumdu: Bawaslu, Polri and Kejaksaan members only ---
+    "gakkumdu:index": page("gakkumdu:index"),
+    "gakkumdu:case@in": page("gakkumdu:case", kwargs={"pk": "<gakkumdu.in>"}),
+    "gakkumdu:case@out": page("gakkumdu:case", kwargs={"pk": "<gakkumdu.out>"}),
+    "gakkumdu:register@out": page("gakkumdu:register", "POST", ["gakkumdu"], data={**GAKKUMDU, "region_code": OUT}),
+    "gakkumdu:advance@out": page("gakkumdu:advance", "POST", ["gakkumdu"], kwargs={"pk": "<gakkumdu.out>"},
+                                 data={"to": "dihentikan", "note": "uji akses"}),
+    "GET /api/gakkumdu/cases": api("GET", "/gakkumdu/cases"),
+    "POST /api/gakkumdu/cases@out": api("POST", "/gakkumdu/cases", ["gakkumdu"],
+                                        json={**GAKKUMDU, "region_code": OUT}),
+    "POST /api/gakkumdu/cases/{pk}/advance@out": api("POST", "/gakkumdu/cases/{pk}/advance", ["gakkumdu"],
+                                                     path="/gakkumdu/cases/<gakkumdu.out>/advance",
+                                                     json={"to": "dihentikan", "note": "uji akses"}),
+
+    # --- ODK/KoboCollect over OpenRosa: Digest, Basic or a device key, never the browser's session ---
+    "fieldapps:devices": page("fieldapps:devices"),
+    "fieldapps:form_list": page("fieldapps:form_list"),
+    "fieldapps:form_xml": page("fieldapps:form_xml", kwargs={"form_id": "siaga_insiden"}),
+    "fieldapps:manifest": page("fieldapps:manifest", kwargs={"form_id": "siaga_insiden"}),
+    "fieldapps:media": page("fieldapps:media", kwargs={"form_id": "siaga_insiden", "filename": "tps.csv"}),
+    "fieldapps:submission": page("fieldapps:submission", "POST", ["fieldapps"]),
+    "fieldapps:key_form_list": page("fieldapps:key_form_list", kwargs={"key": "<odk.key>"}),
+    "fieldapps:key_form_list@revoked": page("fieldapps:key_form_list", kwargs={"key": "odk_tidak-berlaku"}),
+    "fieldapps:key_form_xml": page("fieldapps:key_form_xml", kwargs={"key": "<odk.key>", "form_id": "siaga_insiden"}),
+    "fieldapps:key_manifest": page("fieldapps:key_manifest", kwargs={"key": "<odk.key>", "form_id": "siaga_insiden"}),
+    "fieldapps:key_media": page("fieldapps:key_media", kwargs={"key": "<odk.key>", "form_id": "siaga_insiden",
+                                                               "filename": "tps.csv"}),
+    "fieldapps:key_submission": page("fieldapps:key_submission", "POST", ["fieldapps"], kwargs={"key": "<odk.key>"}),
 }
 
 # The expected outcomes, one row per case; columns as ROLES.
@@ -710,6 +770,49 @@ GET /api/custody/where                                                   200    
 GET /api/custody/where@out                                               200      200      200      200      200      200      200      200      401
 GET /api/custody/checkpoints                                             200      200      200      200      200      200      200      200      200
 GET /api/custody/checkpoints/key                                         200      200      200      200      200      200      200      200      200
+GET /api/operations/sea-links                                            200      200      200      200      200      200      200      200      401
+GET /api/risk/ikp-editions                                               200      200      200      200      200      200      200      200      401
+GET /api/risk/ikp/{code}@province                                        200      200      200      404      404      404      200      200      401
+intel:index                                                              200      200      200      200      200      200      200      200      login
+intel:li_new                                                             200      200      200      200      200      403      403      403      login
+intel:li_new@post-out                                                    302*     302*     302*     200      200      403      403      403      login
+intel:lapsus_new                                                         200      200      200      200      200      403      403      403      login
+intel:kirka_new                                                          200      200      200      200      200      403      403      403      login
+intel:product@secret-out                                                 200      200      200      404      404      404      404      404      login
+intel:product@secret-in                                                  200      200      200      404      404      404      404      404      login
+intel:product@shared-out                                                 200      200      200      404      404      404      404      404      login
+intel:download@secret-in                                                 200      200      200      404      404      404      404      404      login
+intel:forward@secret-in                                                  302      302      302      404      404      404      404      404      login
+intel:forward_ack@missing                                                404      404      404      404      404      404      404      404      login
+intel:lapinhar                                                           200      200      200      200      200      200      200      200      login
+intel:watch                                                              200      200      200      200      200      403      403      403      login
+intel:cases                                                              200      200      200      200      200      403      403      403      login
+intel:case@out                                                           200      200      200      404      404      404      404      404      login
+GET /api/intel/li                                                        200      200      200      200      200      200      200      200      401
+GET /api/intel/li/{pk}@secret-out                                        200      200      200      404      404      404      404      404      401
+POST /api/intel/li@out                                                   201*     201*     201*     403      403      403      403      403      401
+GET /api/intel/alerts                                                    200      200      200      200      200      200      200      200      401
+GET /api/intel/cases                                                     200      200      200      200      200      200      200      200      401
+gakkumdu:index                                                           200      200      200      200      200      403      403      200      login
+gakkumdu:case@in                                                         200      200      200      200      404      404      404      200      login
+gakkumdu:case@out                                                        200      200      200      404      404      404      404      200      login
+gakkumdu:register@out                                                    302*     302*     302*     302      302      403      403      302*     login
+gakkumdu:advance@out                                                     302      302      302      404      404      404      404      302      login
+GET /api/gakkumdu/cases                                                  200      200      200      200      200      200      200      200      401
+POST /api/gakkumdu/cases@out                                             201*     201*     201*     403      403      403      403      201*     401
+POST /api/gakkumdu/cases/{pk}/advance@out                                403      403      403      404      404      404      404      400      401
+fieldapps:devices                                                        200      200      200      200      403      200      403      403      login
+fieldapps:form_list                                                      401      401      401      401      401      401      401      401      401
+fieldapps:form_xml                                                       401      401      401      401      401      401      401      401      401
+fieldapps:manifest                                                       401      401      401      401      401      401      401      401      401
+fieldapps:media                                                          401      401      401      401      401      401      401      401      401
+fieldapps:submission                                                     401      401      401      401      401      401      401      401      401
+fieldapps:key_form_list                                                  200      200      200      200      200      200      200      200      200
+fieldapps:key_form_list@revoked                                          403      403      403      403      403      403      403      403      403
+fieldapps:key_form_xml                                                   200      200      200      200      200      200      200      200      200
+fieldapps:key_manifest                                                   200      200      200      200      200      200      200      200      200
+fieldapps:key_media                                                      200      200      200      200      200      200      200      200      200
+fieldapps:key_submission                                                 400      400      400      400      400      400      400      400      400
 """
 
 

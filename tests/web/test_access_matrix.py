@@ -162,11 +162,22 @@ def _polres_job():
         "area_code": owner.area_code, "state": "done", "result": {"created": 1}, "filename": "observasi.csv"})[0]
 
 
+def _odk_key():
+    """A device key of the Polres Kolaka operator (kept until the test's rollback): the key is the credential."""
+    from siaga.accounts.models import User
+    from siaga.fieldapps.services import device_add
+
+    owner = User.objects.get(username=matrix.USERS["polres"])
+    return device_add(actor=owner, user=owner, name=f"uji-akses-{uuid.uuid4().hex[:8]}")[1]
+
+
 def _symbols():
     """Placeholder -> value: real demo objects inside (74.01, or 74.01.04) and outside (74.02, 74.03...) the areas."""
     from siaga.coordination.models import ActionItem, IntelReport, Meeting, Referral
     from siaga.custody.models import Anomaly, Handover, Item, Mission, Node
     from siaga.deployment.models import Plan, Unit
+    from siaga.gakkumdu.models import GakkumduCase
+    from siaga.intel.models import Case as IntelCase, Product
     from siaga.operations.models import Incident
     from siaga.planning.models import Contingency, ContingencyStep, Operation, Stage, Threat
     from siaga.regions.models import Tps
@@ -230,6 +241,17 @@ def _symbols():
         "node.out": lambda: _first(Node.objects.filter(area_code__startswith=kab_out, kind="ppk"), "code"),
         "anomaly.in": lambda: _first(Anomaly.objects.filter(area_code__startswith=kab_in)),
         "mission.out": lambda: _first(Mission.objects.exclude(**outside_kolaka), "code"),
+        "product.secret-in": lambda: _first(Product.objects.filter(kind="li", classification="rahasia",
+                                                                   area_code__startswith=kab_in)),
+        "product.secret-out": lambda: _first(Product.objects.filter(kind="li", classification="rahasia")
+                                             .exclude(area_code__startswith=kab_in)),
+        "product.terbatas-out": lambda: _first(Product.objects.filter(kind="li", classification="terbatas")
+                                               .exclude(area_code__startswith=kab_in)),
+        "intelcase.out": lambda: _first(IntelCase.objects.exclude(area_code__startswith=kab_in)),
+        "gakkumdu.in": lambda: _first(GakkumduCase.objects.filter(area_code__startswith=kab_in)),
+        "gakkumdu.out": lambda: _first(GakkumduCase.objects.exclude(area_code__startswith=kab_in)
+                                       .exclude(step__in=("selesai", "dihentikan"))),
+        "odk.key": _odk_key,
         "handover.in": lambda: _first(Handover.objects.filter(to_node__area_code=kec_in), "client_id"),
         "handover.pending": lambda: _first(Handover.objects.filter(state="pending",
                                                                    to_node__area_code__startswith=kab_in),

@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from siaga.accounts.models import AgencyKind, Role
 from siaga.accounts.scope import area_contains
@@ -110,3 +111,21 @@ def readable_q(reader: Reader, shared_report_ids) -> Q:
     if reader.agency_kind == AgencyKind.POLRI:
         need |= Q(author_agency__kind=AgencyKind.POLRI)
     return where & need
+
+
+# Writes shared by coordination's reports and intel's products --------------------------------------
+
+def reads_log(read_model, target: str, *, reader, objects, via) -> None:
+    """Log that `reader` opened each of `objects` through `via` (page, list, search, api, document) in
+    `read_model`, whose foreign key `target` names the object. Reads are not changes: not in the audit trail."""
+    now = timezone.now()
+    read_model.objects.bulk_create([read_model(**{target: obj}, reader=reader if reader.pk else None,
+                                               reader_name=reader.username, at=now, via=via) for obj in objects])
+
+
+def shares_add(obj, *, agencies, roles) -> None:
+    """Widen who a report or product is shared with (agencies and roles); sharing never narrows."""
+    obj.shared_agencies.add(*agencies)
+    merged = sorted(set(obj.roles) | set(roles))
+    obj.shared_roles = "," + ",".join(merged) + "," if merged else ""
+    obj.save(update_fields=["shared_roles"])

@@ -51,7 +51,7 @@ def report_reads(*, viewer, report):
     """Who read a report: for its author agency and Polri editors only."""
     if report.author_agency_id != viewer.agency_id and not is_polri_editor(viewer):
         return report.reads.none()
-    return report.reads.all()
+    return report.reads.select_related("reader")
 
 
 # Meetings and action items ---------------------------------------------------------

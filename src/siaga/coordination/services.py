@@ -11,7 +11,7 @@ from siaga.accounts.scope import can_see_area
 from siaga.accounts.services import audit_record
 from siaga.planning.access import require_agency_member, require_editor
 from siaga.coordination import selectors
-from siaga.coordination.clearance import LEVEL, clearance, reader_of
+from siaga.coordination.clearance import LEVEL, clearance, reader_of, reads_log, shares_add
 from siaga.coordination.models import (ActionItem, ActionStatus, Attendance, Classification, Decision, IntelReport,
                                        Liaison, Meeting, Referral, ReferralStatus, ReportRead)
 
@@ -148,10 +148,7 @@ def report_share(*, actor, report, agencies=(), roles=()):
     _check_report(actor, area_code=report.area_code, source_reliability=report.source_reliability,
                   credibility=report.credibility, classification=report.classification, shared_roles=roles)
     before = _report_state(report)
-    report.shared_agencies.add(*agencies)
-    merged = sorted(set(report.roles) | set(roles))
-    report.shared_roles = "," + ",".join(merged) + "," if merged else ""
-    report.save(update_fields=["shared_roles"])
+    shares_add(report, agencies=agencies, roles=roles)
     audit_record(actor=actor, action="intel_report.share", obj_type="intel_report", obj_id=report.pk,
                  area_code=report.area_code, before=before, after=_report_state(report))
     return report
@@ -159,9 +156,7 @@ def report_share(*, actor, report, agencies=(), roles=()):
 
 def report_reads_log(*, reader, reports, via):
     """The access log of intelligence reports (reads are not changes, so not in the audit trail)."""
-    now = timezone.now()
-    ReportRead.objects.bulk_create([ReportRead(report=r, reader=reader if reader.pk else None,
-                                               reader_name=reader.username, at=now, via=via) for r in reports])
+    reads_log(ReportRead, "report", reader=reader, objects=reports, via=via)
 
 
 def reports_open(*, reader, via, **filters) -> list[IntelReport]:

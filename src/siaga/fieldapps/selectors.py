@@ -16,10 +16,12 @@ def _in_area(viewer, field):
 
 
 def device_list(*, viewer, include_revoked=True):
-    """The devices of users in the viewer's area (Polri command roles only)."""
+    """The devices of users of the viewer's kind of agency in the viewer's area (staff roles only)."""
     if viewer.role not in BOARD_ROLES:
         raise PermissionDenied("Peran Anda tidak boleh melihat perangkat.")
     rows = Device.objects.select_related("user", "user__agency").filter(_in_area(viewer, "user__area_code"))
+    if viewer.agency_id is not None:  # a KPU operator sees KPU's devices, a Polres Polri's: never another agency's
+        rows = rows.filter(user__agency__kind=viewer.agency.kind)
     return rows if include_revoked else rows.filter(revoked_at__isnull=True)
 
 

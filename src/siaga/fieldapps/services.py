@@ -48,7 +48,9 @@ class Refused(Exception):
 # --- devices -------------------------------------------------------------------------------------------------
 
 def _may_manage(actor, user) -> bool:
-    return actor.pk == user.pk or (actor.role in DEVICE_MANAGERS and can_see_area(actor, user.area_code or ""))
+    same_kind = actor.agency_id is None or (user.agency_id is not None and user.agency.kind == actor.agency.kind)
+    return actor.pk == user.pk or (actor.role in DEVICE_MANAGERS and same_kind
+                                   and can_see_area(actor, user.area_code or ""))
 
 
 def device_add(*, actor, user, name):

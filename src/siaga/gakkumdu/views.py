@@ -21,11 +21,16 @@ def _errors(request, exc):
     messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
 
 
-@login_required
-def index(request):
-    kind = member_kind(request.user)
+def _member(user):
+    kind = member_kind(user)
     if kind is None:
         raise PermissionDenied(_("This page is for members of Sentra Gakkumdu"))
+    return kind
+
+
+@login_required
+def index(request):
+    kind = _member(request.user)
     rows = selectors.case_clocks(viewer=request.user, now=timezone.now())
     return render(request, "gakkumdu/index.html", {
         "open_rows": [r for r in rows if r["deadline"] is not None],
@@ -48,6 +53,7 @@ def case_detail(request, pk):
 @login_required
 @require_POST
 def register(request):
+    _member(request.user)
     form = request.POST
     try:
         known_on = datetime.strptime(form.get("known_on", ""), "%Y-%m-%d").date()

@@ -53,7 +53,7 @@ def product_reads(*, viewer, product):
     """The read log of a product: for its author agency and Polri editors."""
     if product.author_agency_id != viewer.agency_id and not is_polri_editor(viewer):
         return product.reads.none()
-    return product.reads.all()
+    return product.reads.select_related("reader")
 
 
 def lapinhar_get(*, viewer, day, area):
@@ -70,18 +70,19 @@ def forwards_inbox(*, viewer):
 
 # Early detection ---------------------------------------------------------------------
 
-def _polri(viewer):
+def is_polri(viewer):
+    """Polri members (and the agency-less administrator): the directorate's own workspace."""
     return viewer.agency is None and is_polri_editor(viewer) or (
         viewer.agency is not None and viewer.agency.kind == AgencyKind.POLRI)
 
 
 def rule_list(*, viewer):
-    return WatchRule.objects.all() if _polri(viewer) else WatchRule.objects.none()
+    return WatchRule.objects.all() if is_polri(viewer) else WatchRule.objects.none()
 
 
 def alert_list(*, viewer, open_only=False, area=None, day=None):
     """Alerts in the viewer's area (Polri only)."""
-    if not _polri(viewer):
+    if not is_polri(viewer):
         return Alert.objects.none()
     rows = Alert.objects.filter(code_q(viewer, "area_code")).select_related("rule")
     if open_only:
@@ -97,7 +98,7 @@ def alert_list(*, viewer, open_only=False, area=None, day=None):
 
 def case_list(*, viewer, kind=None, status=None):
     """Cases in the viewer's area, for Polri only (partners see them through Sentra Gakkumdu)."""
-    if not _polri(viewer):
+    if not is_polri(viewer):
         return Case.objects.none()
     rows = Case.objects.filter(code_q(viewer, "area_code")).select_related("author_agency", "tps")
     if kind:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from siaga.accounts.models import Agency, AgencyKind, AgencyLevel, Role
 from siaga.accounts.scope import area_contains, can_see_area
 from siaga.accounts.services import audit_record
-from siaga.coordination.clearance import LEVEL, clearance, reader_of
+from siaga.coordination.clearance import LEVEL, clearance, reader_of, reads_log, shares_add
 from siaga.coordination.services import CREDIBILITY, RELIABILITY, referral_send
 from siaga.intel import detection, selectors
 from siaga.intel.duplicates import CaseFacts, is_possible_duplicate
@@ -178,10 +178,7 @@ def kirka_write(*, actor, operation, stage, area_code, classification, assessmen
 def product_share(*, actor, product, agencies=(), roles=()):
     require_agency_member(actor, product.author_agency)
     before = _state(product)
-    product.shared_agencies.add(*agencies)
-    merged = sorted(set(product.roles) | set(roles))
-    product.shared_roles = "," + ",".join(merged) + "," if merged else ""
-    product.save(update_fields=["shared_roles"])
+    shares_add(product, agencies=agencies, roles=roles)
     audit_record(actor=actor, action="intel.product.share", obj_type="intel_product", obj_id=product.pk,
                  area_code=product.area_code, before=before, after=_state(product))
     return product
@@ -190,9 +187,7 @@ def product_share(*, actor, product, agencies=(), roles=()):
 # Reads (logged) -------------------------------------------------------------------------
 
 def product_reads_log(*, reader, products, via):
-    now = timezone.now()
-    ProductRead.objects.bulk_create([ProductRead(product=p, reader=reader if reader.pk else None,
-                                                 reader_name=reader.username, at=now, via=via) for p in products])
+    reads_log(ProductRead, "product", reader=reader, objects=products, via=via)
 
 
 def products_open(*, reader, via, **filters) -> list[Product]:

@@ -2,6 +2,7 @@
 warning, cases."""
 
 from datetime import date
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,6 +25,22 @@ from siaga.operations.selectors import incident_get, incidents
 from siaga.planning.models import Stage
 from siaga.planning.selectors import operation_list, threat_list
 from siaga.regions.models import Region
+
+
+def polri_workspace(view):
+    """Pages where Polri writes and works (forms, early warning, cases): others are refused, not shown an
+    empty form they could never send."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not selectors.is_polri(request.user):
+            raise PermissionDenied(_("This page is for Polri units"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _render(request, template, context):
+    return render(request, template, {**context, "polri": selectors.is_polri(request.user)})
 
 
 def _errors(request, exc):
@@ -55,12 +72,13 @@ def _reported_on(text):
 def index(request):
     search = request.GET.get("q", "").strip()
     products = services.products_open(reader=request.user, via="search" if search else "list", search=search)
-    return render(request, "intel/index.html", {
+    return _render(request, "intel/index.html", {
         "products": products, "search": search, "inbox": selectors.forwards_inbox(viewer=request.user)[:20],
         "clearance": clearance(reader_of(request.user))})
 
 
 @login_required
+@polri_workspace
 def li_new(request):
     form = request.POST if request.method == "POST" else _initial(request.user)
     if request.method == "POST":
@@ -77,7 +95,7 @@ def li_new(request):
         else:
             messages.success(request, _("Information report %(number)s saved.") % {"number": product.number})
             return redirect("intel:product", pk=product.pk)
-    return render(request, "intel/li_new.html", {
+    return _render(request, "intel/li_new.html", {
         "form": form, "classifications": _allowed(request.user), "areas": _areas(request.user),
         "reliabilities": RELIABILITY, "credibilities": CREDIBILITY})
 
@@ -97,6 +115,7 @@ def _saved(request, product):
 
 
 @login_required
+@polri_workspace
 def lapsus_new(request):
     """A Laporan Khusus on one event, linked to an incident when there is one."""
     form = request.POST if request.method == "POST" else _initial(request.user)
@@ -115,12 +134,13 @@ def lapsus_new(request):
             _errors(request, exc)
         else:
             return _saved(request, product)
-    return render(request, "intel/lapsus_new.html", {
+    return _render(request, "intel/lapsus_new.html", {
         "form": form, "classifications": _allowed(request.user), "areas": _areas(request.user),
         "incidents": incidents(viewer=request.user).order_by("-occurred_at")[:50]})
 
 
 @login_required
+@polri_workspace
 def kirka_new(request):
     """A Perkiraan Keadaan for a stage and an area, citing the threat-register entries picked from the list."""
     form = request.POST if request.method == "POST" else _initial(request.user)
@@ -142,7 +162,7 @@ def kirka_new(request):
         else:
             return _saved(request, product)
     threats = [t for op in operation_list(viewer=request.user) for t in threat_list(viewer=request.user, operation=op)]
-    return render(request, "intel/kirka_new.html", {
+    return _render(request, "intel/kirka_new.html", {
         "form": form, "classifications": _allowed(request.user), "areas": _areas(request.user),
         "stages": stages, "threats": threats,
         "picked": form.getlist("threat") if hasattr(form, "getlist") else []})
@@ -151,7 +171,7 @@ def kirka_new(request):
 @login_required
 def product_detail(request, pk):
     product = services.product_open(reader=request.user, pk=pk)
-    return render(request, "intel/product.html", {
+    return _render(request, "intel/product.html", {
         "product": product, "reads": selectors.product_reads(viewer=request.user, product=product)[:30],
         "forwards": product.forwards.select_related("to_agency", "from_agency"),
         "cases": selectors.case_list(viewer=request.user).filter(products=product),
@@ -210,12 +230,13 @@ def lapinhar(request):
     product = selectors.lapinhar_get(viewer=request.user, day=day, area=area)
     if product is not None:
         services.product_reads_log(reader=request.user, products=[product], via="page")
-    return render(request, "intel/lapinhar.html", {
+    return _render(request, "intel/lapinhar.html", {
         "product": product, "day": day, "area": area, "areas": _areas(request.user, levels=(1, 2)),
         "c": product.compiled if product else None})
 
 
 @login_required
+@polri_workspace
 def watch(request):
     if request.method == "POST":
         try:
@@ -225,13 +246,14 @@ def watch(request):
         else:
             messages.success(request, _("%(n)s new alert(s).") % {"n": len(result["fired"])})
         return redirect("intel:watch")
-    return render(request, "intel/watch.html", {
+    return _render(request, "intel/watch.html", {
         "alerts": selectors.alert_list(viewer=request.user, open_only=True),
         "past": selectors.alert_list(viewer=request.user).filter(cleared_on__isnull=False)[:20],
         "rules": selectors.rule_list(viewer=request.user)})
 
 
 @login_required
+@polri_workspace
 def cases(request):
     form = request.POST if request.method == "POST" else {}
     if request.method == "POST":
@@ -249,7 +271,7 @@ def cases(request):
             _errors(request, exc)
         else:
             return redirect("intel:case", pk=case.pk)
-    return render(request, "intel/cases.html", {
+    return _render(request, "intel/cases.html", {
         "cases": selectors.case_list(viewer=request.user), "kinds": CaseKind.choices, "form": form,
         "desa": Region.objects.filter(code_q(request.user, "code"), level=4).order_by("code").values_list(
             "code", "name", "parent__name")})
@@ -273,7 +295,7 @@ def case_detail(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         return redirect("intel:case", pk=pk)
-    return render(request, "intel/case.html", {
+    return _render(request, "intel/case.html", {
         "case": case, "evidence": case.evidence.all(), "statuses": CaseStatus.choices,
         "products": selectors.product_list(viewer=request.user).filter(cases=case),
         "duplicates": services.case_duplicates(viewer=request.user, case=case)})
