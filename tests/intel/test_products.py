@@ -147,6 +147,30 @@ def test_forwarding_up_the_chain_and_acknowledgement(user, polres_analyst):
     assert forward in selectors.forwards_inbox(viewer=user("intelkam"))
 
 
+def test_forwarding_and_acknowledging_through_the_pages(client, user, polres_analyst):
+    """The page's buttons: the Polres analyst forwards to Polda, Dit Intelkam acknowledges from its inbox."""
+    report = li(polres_analyst, "Dari Polres Muna lewat halaman", area="74.03.06")
+    client.force_login(polres_analyst)
+    product_page = f"/intelijen/produk/{report.pk}/"
+    assert b'data-testid="forward"' in client.get(product_page).content
+    assert client.post(f"{product_page}teruskan/")["Location"] == product_page
+    forward = Forward.objects.get(product=report)
+    assert forward.to_agency.code == "POLDA-74" and forward.acknowledged_at is None
+    client.force_login(user("intelkam"))
+    assert client.post(f"/intelijen/terusan/{forward.pk}/terima/")["Location"] == product_page
+    assert Forward.objects.get(pk=forward.pk).acknowledged_by.username == "intelkam"
+
+
+def test_partners_read_what_was_shared_but_get_no_polri_workspace(client, user):
+    report = li(user("intelkam"), "Dibagikan ke KPU", level="terbatas",
+                shared_agencies=[Agency.objects.get(code="KPU-74")])
+    client.force_login(user("kpu"))
+    page = client.get(f"/intelijen/produk/{report.pk}/").content.decode()
+    assert "Dibagikan ke KPU" in page and 'data-testid="case-from-li"' not in page and "/intelijen/li/baru/" not in page
+    assert client.get("/intelijen/li/baru/").status_code == 403
+    assert client.get("/intelijen/kasus/").status_code == 403
+
+
 def test_the_lapinhar_compiles_the_day_and_keeps_the_analysts_text(user):
     intelkam = user("intelkam")
     day = date(2026, 12, 4)
