@@ -101,3 +101,17 @@ def test_escort_eta_moves_when_the_forecast_closes_its_sea_leg(user):
     assert leg.hold_until == datetime(2024, 2, 13, 8, 0, tzinfo=WITA)  # the first sailing of the calm day
     assert "KDI-LGR" in leg.hold_reason
     assert mission_eta_hours(mission) == pytest.approx(calm + 25.0)  # held from 07:00 to 08:00 the next day
+
+
+def test_only_province_staff_load_the_network_and_the_forecast(user):
+    """A Polres operator or a partner is refused before the file is read; nothing is written."""
+    from django.core.exceptions import PermissionDenied
+
+    before = (Port.objects.count(), MarineForecast.objects.count())
+    for who in ("polres.kolaka", "kpu"):
+        with pytest.raises(PermissionDenied):
+            network_import(actor=user(who), data=(DATA / "sultra_links.csv").read_bytes(), filename="x.csv")
+        with pytest.raises(PermissionDenied):
+            forecast_import(actor=user(who), data=(DATA / "sultra_forecast_example.csv").read_bytes(),
+                            filename="x.csv")
+    assert (Port.objects.count(), MarineForecast.objects.count()) == before

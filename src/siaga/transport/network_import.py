@@ -19,6 +19,7 @@ from siaga.accounts.services import audit_record
 from siaga.core import transport as core
 from siaga.core.importkit import ImportRejected, ProblemList, file_bytes, make_problem, read_table
 from siaga.transport.models import Link, Port, SeaArea
+from siaga.transport.services import require_network_editor
 
 MAX_BYTES = 5 * 1024 * 1024
 VARIANTS = {
@@ -98,6 +99,7 @@ def _geojson_rows(data: bytes):
 
 def network_import(*, actor, data, filename="", lang="id") -> dict:
     """Ports and links of ``data``; raises ImportRejected with every problem, else writes all of them."""
+    require_network_editor(actor)
     raw = file_bytes(data, MAX_BYTES)
     problems = ProblemList()
 

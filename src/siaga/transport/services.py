@@ -2,14 +2,25 @@
 network_import and weather_import)."""
 
 import shapely
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from siaga.accounts.models import Role
+from siaga.accounts.scope import user_area
 from siaga.accounts.services import audit_record
 from siaga.core import transport as core
 from siaga.regions.models import Island, Level, Region, RegionGeometry
 from siaga.transport.models import Landmass
 
 MAINLAND = "Daratan Sulawesi"
+NETWORK_EDITORS = {Role.ADMIN, Role.COMMANDER, Role.OPERATOR}
+
+
+def require_network_editor(actor) -> None:
+    """Ports, links and the marine forecast serve the whole province: loaded by its staff, not a Polres's."""
+    if actor.role not in NETWORK_EDITORS or len(user_area(actor)) > 2:
+        raise PermissionDenied("Jaringan transportasi dan prakiraan cuaca dimuat oleh admin, pimpinan atau operator "
+                               "tingkat provinsi")
 
 
 def landmasses_compute(province_code: str) -> core.Landmasses:
@@ -38,6 +49,7 @@ def landmasses_compute(province_code: str) -> core.Landmasses:
 
 @transaction.atomic
 def landmasses_build(*, actor, province_code: str) -> int:
+    require_network_editor(actor)
     found = landmasses_compute(province_code)
     Landmass.objects.filter(province_code=province_code).delete()
     Landmass.objects.bulk_create([

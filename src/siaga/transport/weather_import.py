@@ -15,6 +15,7 @@ from siaga.core.importkit import ImportRejected, ProblemList, file_bytes, make_p
 from siaga.core.tabular import normal_key
 from siaga.transport import registry
 from siaga.transport.models import MarineForecast, SeaArea
+from siaga.transport.services import require_network_editor
 
 MAX_BYTES = 5 * 1024 * 1024
 VARIANTS = {"area": ("perairan", "wilayah_perairan", "sea_area", "area"), "day": ("tanggal", "date", "day"),
@@ -48,6 +49,7 @@ def _date(text):
 
 
 def forecast_import(*, actor, data, filename="", lang="id") -> dict:
+    require_network_editor(actor)
     table = read_table(file_bytes(data, MAX_BYTES), filename=filename, variants=VARIANTS,
                        required=("area", "day", "wind"), lang=lang, messages=MESSAGES, max_bytes=MAX_BYTES)
     if table.problems:
