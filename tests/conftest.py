@@ -7,6 +7,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SIAGA_SHARED_DATA", REPO.parent / "shared" / "data"))
+E2E = REPO / "tests" / "e2e"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the markers
+def pytest_collection_modifyitems(config, items):
+    """The browser, fault and soak tests (tests/e2e) start servers on databases of their own (the embedded
+    SQLite default, or PostgreSQL databases made for them) and restart services: one xdist group, so one
+    worker runs them one after another while the other worker runs the rest."""
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("processes"))
+            item.add_marker(pytest.mark.own_database)
 
 
 @pytest.fixture(scope="session")

@@ -568,6 +568,8 @@ def fresh_home(tmp_path_factory):
     return tmp_path_factory.mktemp("fresh_home")
 
 
+@pytest.mark.own_database
+@pytest.mark.xdist_group("fresh_home")  # the second reads what the first loaded
 def test_regions_load_on_a_fresh_home_prepares_the_database_and_shows_progress_on_a_terminal(fresh_home,
                                                                                                shared_data):
     code, shown = _on_terminal(fresh_home, "regions", "load", "--source", str(shared_data), "--province", "74")
@@ -576,6 +578,8 @@ def test_regions_load_on_a_fresh_home_prepares_the_database_and_shows_progress_o
     assert "wilayah: " in shown and "rows" in shown  # the tqdm bar, drawn on the terminal
 
 
+@pytest.mark.own_database
+@pytest.mark.xdist_group("fresh_home")  # the second reads what the first loaded
 def test_regions_load_default_source_piped_is_quiet_and_says_what_it_did(fresh_home):
     done = _siaga(fresh_home, "regions", "load", "--province", "74")  # default: ../shared/data beside the checkout
     assert done.returncode == 0, done.stderr
@@ -583,6 +587,7 @@ def test_regions_load_default_source_piped_is_quiet_and_says_what_it_did(fresh_h
     assert "Wilayah dimuat dari" in done.stdout and "2,524 tetap" in done.stdout
 
 
+@pytest.mark.own_database
 def test_server_database_without_tables_is_told_to_migrate(tmp_path):
     done = _siaga(tmp_path, "regions", "stats", DATABASE_URL=f"sqlite:///{tmp_path / 'server.sqlite3'}")
     assert done.returncode == 2 and "Traceback" not in done.stderr
@@ -592,6 +597,7 @@ def test_server_database_without_tables_is_told_to_migrate(tmp_path):
     assert done.stderr.startswith("siaga: the database cannot be used: ")
 
 
+@pytest.mark.own_database
 def test_demo_serve_and_a_drill_on_a_fresh_home(tmp_path_factory, shared_data):
     home = tmp_path_factory.mktemp("demo_home")
     done = _siaga(home, "demo", "--no-serve", "--source", str(shared_data))
