@@ -8,16 +8,34 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SIAGA_SHARED_DATA", REPO.parent / "shared" / "data"))
 E2E = REPO / "tests" / "e2e"
+# Tests that one xdist worker runs together, in collection order. "processes": the browser, fault and soak
+# tests start servers on databases of their own and restart Redis and PostgreSQL, so one demo server and one
+# browser run at a time and no other test uses Redis while a fault test stops it. "fresh_home": the second
+# test reads what the first loaded.
+SERIAL_GROUPS = {
+    "processes": ("tests/e2e/", "tests/operations/test_live_and_reports.py::test_redis_broker"),
+    "fresh_home": ("tests/cli/test_every_command.py::test_regions_load_",),
+}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the markers
+def pytest_xdist_make_scheduler(config, log):
+    """Like `--dist load` (each test goes to the next free worker), except the serial groups above, each
+    sent whole to one worker; the biggest goes first. (xdist's own `loadgroup` mode reads a node id that
+    pytest 9 no longer lets it change.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SerialGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return next((group for group, prefixes in SERIAL_GROUPS.items() if nodeid.startswith(prefixes)),
+                        nodeid)
+
+    return SerialGroups(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """The browser, fault and soak tests (tests/e2e) start servers on databases of their own (the embedded
-    SQLite default, or PostgreSQL databases made for them) and restart services: one xdist group, so one
-    worker runs them one after another while the other worker runs the rest."""
+    """The tests under tests/e2e run Siaga in processes of their own, on databases of their own."""
     for item in items:
         if E2E in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("processes"))
             item.add_marker(pytest.mark.own_database)
 
 

@@ -569,7 +569,6 @@ def fresh_home(tmp_path_factory):
 
 
 @pytest.mark.own_database
-@pytest.mark.xdist_group("fresh_home")  # the second reads what the first loaded
 def test_regions_load_on_a_fresh_home_prepares_the_database_and_shows_progress_on_a_terminal(fresh_home,
                                                                                                shared_data):
     code, shown = _on_terminal(fresh_home, "regions", "load", "--source", str(shared_data), "--province", "74")
@@ -579,7 +578,6 @@ def test_regions_load_on_a_fresh_home_prepares_the_database_and_shows_progress_o
 
 
 @pytest.mark.own_database
-@pytest.mark.xdist_group("fresh_home")  # the second reads what the first loaded
 def test_regions_load_default_source_piped_is_quiet_and_says_what_it_did(fresh_home):
     done = _siaga(fresh_home, "regions", "load", "--province", "74")  # default: ../shared/data beside the checkout
     assert done.returncode == 0, done.stderr

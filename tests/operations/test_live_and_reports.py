@@ -94,7 +94,6 @@ def test_poll_needs_a_user(client):
     assert client.get("/operasi/stream/").status_code == 401
 
 
-@pytest.mark.xdist_group("processes")  # not while a fault test restarts Redis
 def test_redis_broker_reaches_another_process_subscriber():
     url = "redis://127.0.0.1:6379/15"
     try:
