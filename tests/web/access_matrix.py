@@ -780,7 +780,7 @@ intel:lapsus_new                                                         200    
 intel:kirka_new                                                          200      200      200      200      200      403      403      403      login
 intel:product@secret-out                                                 200      200      200      404      404      404      404      404      login
 intel:product@secret-in                                                  200      200      200      404      404      404      404      404      login
-intel:product@shared-out                                                 200      200      200      404      404      404      404      404      login
+intel:product@shared-out                                                 200      200      200      404      404      404      200      200      login
 intel:download@secret-in                                                 200      200      200      404      404      404      404      404      login
 intel:forward@secret-in                                                  302      302      302      404      404      404      404      404      login
 intel:forward_ack@missing                                                404      404      404      404      404      404      404      404      login

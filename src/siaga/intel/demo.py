@@ -5,7 +5,7 @@ Idempotent: nothing is added when the demo's first LI exists."""
 from datetime import date as d, datetime, time
 from zoneinfo import ZoneInfo
 
-from siaga.accounts.models import User
+from siaga.accounts.models import Agency, User
 from siaga.coordination.models import Referral
 from siaga.coordination.services import referral_close
 from siaga.intel import services
@@ -29,6 +29,7 @@ def run(*, actor, province_code, seed):
     operation = Operation.objects.filter(area_code=p).order_by("-starts_on").first()
     stages = {s.kind: s for s in Stage.objects.filter(operation=operation)}
     quiet = stages.get("tenang")
+    partners = list(Agency.objects.filter(code__in=[f"KPU-{p}", f"BAWASLU-{p}"]))
     lis = []
     for title, area, day, level, source, grade, facts, assessment in [
         (FIRST, f"{p}.05.01", QUIET_DAY, "rahasia", "Informan warga Desa Ngapaah", "B2",
@@ -52,7 +53,9 @@ def run(*, actor, province_code, seed):
             source_reliability=grade[0], credibility=int(grade[1]), facts=facts, assessment=assessment,
             analysis="Informasi sejalan dengan pola kerawanan tahap masa tenang.",
             recommendation="Lakukan pendalaman dan koordinasi dengan Bawaslu setempat.", stage=quiet,
-            created_at=datetime.combine(day, time(20), tzinfo=WITA)))
+            created_at=datetime.combine(day, time(20), tzinfo=WITA),
+            # the hoax needs KPU's clarification and Bawaslu's watch: shared with both
+            shared_agencies=partners if title.startswith("Ajakan golput") else ()))
     case = services.case_open(
         actor=intelkam, kind="politik_uang", title="Politik uang di Desa Ngapaah", area_code=f"{p}.05.01.1002",
         occurred_on=QUIET_DAY, summary=lis[0].facts, subjects=["La Ode Sabar (tim sukses)", "Wa Ode Rina"],

@@ -4,6 +4,7 @@ network_import and weather_import)."""
 import shapely
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.scope import user_area
@@ -19,8 +20,8 @@ NETWORK_EDITORS = {Role.ADMIN, Role.COMMANDER, Role.OPERATOR}
 def require_network_editor(actor) -> None:
     """Ports, links and the marine forecast serve the whole province: loaded by its staff, not a Polres's."""
     if actor.role not in NETWORK_EDITORS or len(user_area(actor)) > 2:
-        raise PermissionDenied("Jaringan transportasi dan prakiraan cuaca dimuat oleh admin, pimpinan atau operator "
-                               "tingkat provinsi")
+        raise PermissionDenied(_("The transport network and the marine forecast are loaded by an administrator, "
+                                 "commander or operator at province level"))
 
 
 def landmasses_compute(province_code: str) -> core.Landmasses:
