@@ -29,7 +29,6 @@ def run(*, actor, province_code, seed):
     operation = Operation.objects.filter(area_code=p).order_by("-starts_on").first()
     stages = {s.kind: s for s in Stage.objects.filter(operation=operation)}
     quiet = stages.get("tenang")
-    partners = list(Agency.objects.filter(code__in=[f"KPU-{p}", f"BAWASLU-{p}"]))
     lis = []
     for title, area, day, level, source, grade, facts, assessment in [
         (FIRST, f"{p}.05.01", QUIET_DAY, "rahasia", "Informan warga Desa Ngapaah", "B2",
@@ -53,9 +52,10 @@ def run(*, actor, province_code, seed):
             source_reliability=grade[0], credibility=int(grade[1]), facts=facts, assessment=assessment,
             analysis="Informasi sejalan dengan pola kerawanan tahap masa tenang.",
             recommendation="Lakukan pendalaman dan koordinasi dengan Bawaslu setempat.", stage=quiet,
-            created_at=datetime.combine(day, time(20), tzinfo=WITA),
-            # the hoax needs KPU's clarification and Bawaslu's watch: shared with both
-            shared_agencies=partners if title.startswith("Ajakan golput") else ()))
+            created_at=datetime.combine(day, time(20), tzinfo=WITA)))
+    # The hoax needs KPU's clarification and Bawaslu's watch: shared with both.
+    services.product_share(actor=intelkam, product=lis[1],
+                           agencies=Agency.objects.filter(code__in=[f"KPU-{p}", f"BAWASLU-{p}"]))
     case = services.case_open(
         actor=intelkam, kind="politik_uang", title="Politik uang di Desa Ngapaah", area_code=f"{p}.05.01.1002",
         occurred_on=QUIET_DAY, summary=lis[0].facts, subjects=["La Ode Sabar (tim sukses)", "Wa Ode Rina"],
