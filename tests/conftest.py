@@ -4,6 +4,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Tests never fail on wall-clock time: no per-example deadline, and no "too slow" health check, which a busy
+# 2-core machine (two xdist workers beside PostgreSQL) trips on data generation that is fast on its own.
+settings.register_profile("siaga", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("siaga")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SIAGA_SHARED_DATA", REPO.parent / "shared" / "data"))

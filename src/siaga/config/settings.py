@@ -2,6 +2,9 @@
 
 SIAGA_HOME        data directory (default ~/.siaga): SQLite database, caches, exports
 DATABASE_URL      e.g. postgres://user@host:5432/siaga (default: SQLite in SIAGA_HOME)
+DATABASE_REPLICA_URL  optional PostgreSQL streaming replica of DATABASE_URL for read-only pages
+SIAGA_REPLICA_MAX_LAG seconds the replica may lag before those pages read the primary (default 5)
+SIAGA_PGBOUNCER   "1" when DATABASE_URL goes through pgbouncer in transaction mode
 REDIS_URL         optional; live fan-out across web workers and the shared cache
 SIAGA_PRODUCTION  "1" for production: DEBUG off, secure cookies, HSTS
 SIAGA_SECRET_KEY  required in production
@@ -49,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "siaga.web.bearer_path.BearerApiFastPath",  # bearer-token API requests: a shorter stack (see the module)
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "siaga.readreplica.WriteMarks",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -104,6 +109,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# pgbouncer in transaction mode (SIAGA_PGBOUNCER=1; docs/scaling.md): consecutive transactions of one Django
+# connection may land on different server connections, so nothing may outlive a transaction there: no
+# server-side cursors, no prepared statements; pgbouncer keeps the server connections open.
+if os.environ.get("SIAGA_PGBOUNCER") == "1":
+    DATABASES["default"].update(DISABLE_SERVER_SIDE_CURSORS=True, CONN_MAX_AGE=0)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# The read replica (DATABASE_REPLICA_URL, a PostgreSQL streaming standby of DATABASE_URL) serves the read-only
+# pages while it is at most SIAGA_REPLICA_MAX_LAG seconds behind (siaga.readreplica).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"].update(CONN_HEALTH_CHECKS=True, OPTIONS={"connect_timeout": 2}, TEST={"MIRROR": "default"})
+DATABASE_ROUTERS = ["siaga.readreplica.ReadReplicaRouter"]
+SIAGA_REPLICA_MAX_LAG = float(os.environ.get("SIAGA_REPLICA_MAX_LAG", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

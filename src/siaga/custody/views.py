@@ -17,12 +17,14 @@ from siaga.custody.forms import HandoverForm, next_nodes
 from siaga.custody.labels import label_svg
 from siaga.custody.missions import mission_eta_hours
 from siaga.custody.models import NodeKind
+from siaga.readreplica import replica_reads
 from siaga.regions.selectors import page_area
 
 LIST_LIMIT = 300
 
 
 @login_required
+@replica_reads
 def index(request):
     kind = request.GET.get("kind") or NodeKind.KPU
     nodes = selectors.where_items_are(viewer=request.user, kind=kind)

@@ -15,6 +15,7 @@ from siaga.deployment.charts import shortfall_chart
 from siaga.deployment.forms import parse_whatif
 from siaga.deployment.plans import moves_between, post_codes_of, stored_as_planner_plan
 from siaga.jobs.views import submit_and_show
+from siaga.readreplica import replica_reads
 from siaga.regions.models import Tps
 from siaga.regions.selectors import election_choices, election_or_default, page_area
 
@@ -144,6 +145,7 @@ def export_polsek(request, pk, code, fmt):
 
 
 @login_required
+@replica_reads
 def export_summary(request, pk, area):
     plan = selectors.plan_get(viewer=request.user, pk=pk)
     if not selectors.area_contains(user_area(request.user), area):

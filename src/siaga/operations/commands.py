@@ -9,13 +9,17 @@ def register(sub):
     simulate = sub.add_parser("simulate", help="drills").add_subparsers(dest="action", required=True)
     p = simulate.add_parser("election-day", help="run an election-day drill against a Siaga server")
     p.add_argument("--province", required=True, help="province code, e.g. 74 (or 'all' for the whole country)")
-    p.add_argument("--url", required=True, help="server URL, e.g. http://127.0.0.1:8000")
+    p.add_argument("--url", required=True, nargs="+", action="extend",
+                   help="server URL, e.g. http://127.0.0.1:8000; several (one per worker): the connections are "
+                        "spread over them")
     p.add_argument("--speed", type=float, default=0, help="simulated seconds per real second (0: as fast as possible)")
     p.add_argument("--limit-tps", type=positive_int, help="only the first K TPS")
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--workers", type=positive_int, default=4, help="concurrent connections")
     p.add_argument("--batch", type=positive_int, default=1,
                    help="up to N due TPS events per request (the batch endpoint, max 500); 1: one per request")
+    p.add_argument("--summary-every", type=float, default=5.0,
+                   help="read the command-post summary every S seconds during the drill (0: never)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)
 
@@ -93,45 +97,76 @@ def _tps_classes(user, province, limit):
 
 
 def cmd_simulate(args):
+    import resource
+    import time
     from datetime import date
 
-    from siaga.core.simulator import election_day, expected_counts
+    from siaga.core.simulator import election_day_stream
     from siaga.operations import drill
     from siaga.operations.models import VotingDay
 
-    url = args.url.rstrip("/")
-    drill.check_reachable(url)  # seconds, not minutes of retries, when the server is down or the URL wrong
+    urls = list(dict.fromkeys(u.rstrip("/") for u in args.url))
+    for url in urls:
+        drill.check_reachable(url)  # seconds, not minutes of retries, when the server is down or the URL wrong
     if args.province != "all":
         region_arg(args.province, province=True)
     user, token = _drill_user(args.province)
     tps = _tps_classes(user, args.province, args.limit_tps)
     if not tps:
         raise CommandError(f"tidak ada TPS di wilayah {args.province}", en=f"no TPS in area {args.province}")
-    day = VotingDay.objects.filter(province_code=args.province).first()
-    subs = election_day(tps, day=day.date if day else date.today(), tz=day.timezone if day else "Asia/Makassar",
-                        seed=args.seed)
+    if args.province == "all":  # the voting date when every province of these TPS has the same one
+        provinces = {code[:2] for code, _ in tps}
+        days = list(VotingDay.objects.filter(province_code__in=provinces).values_list("date", flat=True))
+        day_date, tz = (days[0] if len(days) == len(provinces) and len(set(days)) == 1 else date.today()), None
+    else:
+        day = VotingDay.objects.filter(province_code=args.province).first()
+        day_date, tz = (day.date, day.timezone) if day else (date.today(), None)
+    started = time.perf_counter()
+    subs = election_day_stream(tps, day=day_date, tz=tz or "Asia/Makassar", seed=args.seed)
+    generate_s = round(time.perf_counter() - started, 2)
+    expected = subs.expected_counts()  # what a correct server stores for this stream
     run_id = drill.new_run_id()
-    print(f"Latihan / drill {run_id}: {len(tps)} TPS, {len(subs)} kiriman ke / submissions to {args.url}",
+    print(f"Latihan / drill {run_id}: {len(tps)} TPS, {len(subs)} kiriman ke / submissions to {', '.join(urls)}",
           file=sys.stderr)
     bar = progress_bar(len(subs), "latihan", unit="kiriman")
-    counts = drill.drive(subs, url=url, token=token, run_id=run_id, speed=args.speed,
-                         workers=args.workers, batch=max(1, min(args.batch, 500)), progress=bar.update)
+    counts = drill.drive(subs, url=urls, token=token, run_id=run_id, speed=args.speed, workers=args.workers,
+                         batch=max(1, min(args.batch, 500)), progress=bar.update,
+                         summary_every=max(0.0, args.summary_every), summary_area=args.province)
     bar.close()
     if counts["server_lost"]:
         raise drill.ServerUnreachable(
-            url, f"terputus di tengah latihan {run_id} ({counts['errors']} dari {counts['sent']} kiriman gagal)",
+            urls[0], f"terputus di tengah latihan {run_id} ({counts['errors']} dari {counts['sent']} kiriman gagal)",
             f"lost during drill {run_id} ({counts['errors']} of {counts['sent']} submissions failed)")
-    server = drill.fetch_json(url, f"/api/operations/drills/{run_id}", token)
-    # What a correct server stores for this stream, to reconcile both counts against.
-    result = {**counts, "run": run_id, "tps": len(tps), "expected": expected_counts(subs), "server": server}
+    # Counting a national drill's 5 million stored rows takes a while on a busy server.
+    server = drill.fetch_json(urls[0], f"/api/operations/drills/{run_id}", token, timeout=600)
+    problems = drill.reconcile(expected, counts, server)
+    result = {**counts, "run": run_id, "tps": len(tps), "urls": urls, "workers": args.workers, "batch": args.batch,
+              "generate_s": generate_s, "client_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+              "expected": expected, "server": server, "reconciled": not problems, "reconcile_problems": problems}
     if args.json:
         print_json(result)
     else:
         print(f"dikirim/sent {counts['sent']}, diterima/accepted {counts['accepted']}, duplikat/duplicates "
               f"{counts['duplicates']}, ditolak/rejected {counts['rejected']}, galat/errors {counts['errors']}, "
               f"dikirim ulang/resent {counts['resent']}")
+        print(f"laju/rate {counts['events_per_s']} kiriman/s (stabil/sustained {counts['sustained_events_per_s']}/s), "
+              f"p50 {counts.get('p50_ms')} ms, p99 {counts.get('p99_ms')} ms, {counts['seconds']} s")
+        summary = counts.get("summary")
+        if summary:
+            print(f"ringkasan posko / command-post summary: {summary['polls']} kali dibaca / reads, p50 "
+                  f"{summary['p50_ms']} ms, maks/max {summary['max_ms']} ms, gagal/failed {summary['failed']}; "
+                  f"terakhir / last: {_summary_line(summary['last'])}")
         print(f"server: {server}")
-    return 0 if counts["errors"] == 0 else 1
+        print("cocok / reconciled: ya / yes" if not problems else
+              "TIDAK cocok / NOT reconciled: " + "; ".join(problems))
+    return 0 if counts["errors"] == 0 and not problems else 1
+
+
+def _summary_line(sample):
+    if not sample:
+        return "-"
+    stages = " ".join(f"{k} {v}" for k, v in sample["stages"].items())
+    return f"{sample['tps']} TPS: {stages}; insiden terbuka / open incidents {sample['open_incidents']}"
 
 
 def cmd_sweep(args):

@@ -3,15 +3,15 @@
 import http.client
 import json
 import queue
+import statistics
 import threading
 import time
 import uuid
-from urllib.parse import urlsplit
-
-from siaga.core.simulator import Submission
+from urllib.parse import urlencode, urlsplit
 
 PATHS = {"event": "/api/operations/events", "incident": "/api/operations/incidents"}
 BATCH_PATH = "/api/operations/events/batch"
+SUMMARY_PATH = "/api/operations/summary"  # the command post's counters (selectors.summary)
 RISK_CLASS_NAMES = {0: "kurang_rawan", 1: "rawan", 2: "sangat_rawan", 3: "khusus"}
 # Worker restarting, proxy without a live backend, database restarting: worth another try.
 RETRY_STATUSES = {500, 502, 503, 504}
@@ -62,20 +62,32 @@ def new_run_id() -> str:
     return "drill-" + uuid.uuid4().hex[:12]
 
 
+def answer_keys(status, answer: bytes, n: int) -> list[str]:
+    """How each of the n submissions of one request was answered: accepted, duplicates, rejected or errors."""
+    if n > 1 and status == 200:
+        return ["rejected" if r["detail"] else "accepted" if r["created"] else "duplicates"
+                for r in json.loads(answer)["results"]]
+    return [{201: "accepted", 200: "duplicates", 400: "rejected"}.get(status, "errors")] * n
+
+
 class Sender(threading.Thread):
-    """One keep-alive connection posting its share of the stream, in send-time order."""
+    """One keep-alive connection posting its share of the stream, in send-time order.
+
+    With several server URLs a lost connection moves on to the next one (a worker killed mid-run)."""
 
     def __init__(self, url, token, run_id, counts, lock, batch=1, gone=None, progress=None):
         super().__init__(daemon=True)
         self.progress = progress
         self.batch = batch
-        self.url = url
+        self.urls = [url] if isinstance(url, str) else list(url)
+        self.url = self.urls[0]
         # Set once a report has used up its retries on a lost connection: the server is down, not restarting,
         # so the rest of the stream is counted as errors at once instead of retried for minutes.
         self.gone = gone or threading.Event()
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.run_id, self.counts, self.lock = run_id, counts, lock
-        self.inbox: queue.Queue = queue.Queue()
+        # Bounded: the stream is built as it is sent, never all at once (a national day is 5 million reports).
+        self.inbox: queue.Queue = queue.Queue(maxsize=max(64, 4 * batch))
         self.latencies: list[float] = []
 
     def _post(self, conn, path, body):
@@ -98,6 +110,7 @@ class Sender(threading.Thread):
                 status = response.status
             except (http.client.HTTPException, OSError):
                 conn.close()
+                self.url = self.urls[(self.urls.index(self.url) + 1) % len(self.urls)]
                 conn = connect(self.url)
                 status = 599
             if delay is None:
@@ -143,57 +156,201 @@ class Sender(threading.Thread):
             started = time.perf_counter()
             status, answer, conn, resends = self._post(conn, path, body)
             self.latencies.extend([time.perf_counter() - started] * len(group))
-            if len(group) > 1 and status == 200:
-                keys = ["rejected" if r["detail"] else "accepted" if r["created"] else "duplicates"
-                        for r in json.loads(answer)["results"]]
-            else:
-                keys = [{201: "accepted", 200: "duplicates", 400: "rejected"}.get(status, "errors")] * len(group)
+            keys = answer_keys(status, answer, len(group))
             with self.lock:
                 for key, sub in zip(keys, group):
                     self._count(key, sub, resends)
                 self.counts["resent"] += resends
+                self.counts["requests"] += 1
                 if self.progress is not None:
                     self.progress(len(group))
         conn.close()
 
 
-def drive(subs: list[Submission], *, url, token, run_id, speed=0.0, workers=4, batch=1, progress=None) -> dict:
+def drive(subs, *, url, token, run_id, speed=0.0, workers=4, batch=1, progress=None, summary_every=0.0,
+          summary_area="") -> dict:
     """Send the stream (sped up `speed` times; 0 = as fast as possible) and count the answers.
 
-    `progress(n)` is called (under a lock) with the number of submissions just answered.
-
-    batch > 1 sends the TPS events that are due together in batches (the batch endpoint); incidents alone.
+    `subs`: Submissions in send order (a list, or a simulator.Stream, built as it is sent). `url`: one server
+    URL or several (the connections are spread over them). `progress(n)` is called (under a lock) with the
+    number of submissions just answered. batch > 1 sends the TPS events that are due together in batches
+    (the batch endpoint); incidents alone. summary_every > 0: read the command-post summary of
+    `summary_area` that often (seconds) while the drill runs (SummaryPoller); its report is under "summary".
     """
-    counts = {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0, "errors": 0, "resent": 0}
+    urls = [url] if isinstance(url, str) else list(url)
+    counts = {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0, "errors": 0, "resent": 0, "requests": 0}
     lock, gone = threading.Lock(), threading.Event()
-    senders = [Sender(url, token, run_id, counts, lock, batch, gone, progress) for _ in range(workers)]
+    total = len(subs) if hasattr(subs, "__len__") else 0
+    step = max(1, total // 100)
+    marks = [(0.0, 0)]  # (seconds, submissions answered) at every hundredth of the stream
+    started = time.monotonic()
+
+    def answered(n):  # under the lock
+        answered.total += n
+        if answered.total >= len(marks) * step:
+            marks.append((time.monotonic() - started, answered.total))
+        if progress is not None:
+            progress(n)
+
+    answered.total = 0
+    senders = [Sender(urls[i % len(urls):] + urls[:i % len(urls)], token, run_id, counts, lock, batch, gone,
+                      answered) for i in range(workers)]
     for s in senders:
         s.start()
-    started = time.monotonic()
-    first = subs[0].send_at if subs else None
+    poller = None
+    if summary_every > 0:
+        poller = SummaryPoller(urls[0], token, area=summary_area, every=summary_every,
+                               answered=lambda: answered.total)
+        poller.start()
+    first = None
     for sub in subs:
         if speed > 0:
+            first = first or sub.send_at
             wait = (sub.send_at - first).total_seconds() / speed - (time.monotonic() - started)
             if wait > 0:
                 time.sleep(wait)
         # One TPS always goes through the same connection, so its reports keep their order.
-        senders[hash(sub.payload["tps_code"][:13]) % workers].inbox.put(sub)
+        _hand(senders[hash(sub.payload["tps_code"][:13]) % workers], sub)
         counts["sent"] += 1
     for s in senders:
-        s.inbox.put(None)
+        _hand(s, None)
     for s in senders:
         s.join()
+    seconds = time.monotonic() - started
+    if poller is not None:
+        poller.stop()
+        counts["summary"] = poller.report()
     latencies = sorted(x for s in senders for x in s.latencies)
     counts["server_lost"] = gone.is_set()
-    counts["seconds"] = round(time.monotonic() - started, 2)
+    counts["seconds"] = round(seconds, 2)
     if latencies:
         counts["p50_ms"] = round(latencies[len(latencies) // 2] * 1000, 1)
         counts["p99_ms"] = round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1)
+    if marks[-1][1] < answered.total:
+        marks.append((seconds, answered.total))
+    counts["events_per_s"] = round(answered.total / seconds, 1) if seconds > 0 else None
+    counts.update(throughput(marks))
     return counts
 
 
-def fetch_json(url, path, token):
+def _hand(sender, sub):
+    """Put into a sender's (bounded) inbox; a sender that died would otherwise leave the drill waiting forever."""
+    while True:
+        try:
+            return sender.inbox.put(sub, timeout=5)
+        except queue.Full:
+            if not sender.is_alive():
+                raise RuntimeError(f"drill sender to {sender.url} stopped") from None
+
+
+def throughput(marks) -> dict:
+    """Sustained rate from (seconds, submissions answered) marks: between 10 % and 90 % of the stream (no start-up,
+    no tail), and the slowest tenth of the stream."""
+    total = marks[-1][1] if marks else 0
+    if total == 0:
+        return {"sustained_events_per_s": None, "slowest_tenth_events_per_s": None}
+
+    def at(share):  # the first mark with at least this share answered
+        return next(m for m in marks if m[1] >= share * total)
+
+    def rate(a, b):
+        return round((b[1] - a[1]) / (b[0] - a[0]), 1) if b[0] > a[0] else None
+
+    tenths = [rate(at(k / 10), at((k + 1) / 10)) for k in range(10)]
+    tenths = [r for r in tenths if r is not None]
+    return {"sustained_events_per_s": rate(at(0.1), at(0.9)), "slowest_tenth_events_per_s": min(tenths, default=None)}
+
+
+def summary_counts(data: dict) -> dict:
+    """The counters a command post watches, from a summary answer."""
+    stages = data.get("stages") or {}
+    return {"tps": data.get("tps"), "stages": stages, "disturbed": data.get("disturbed"),
+            "suspended": data.get("suspended"), "open_incidents": sum((data.get("open_incidents") or {}).values()),
+            "missing_checkins": {k: v.get("missing") for k, v in (data.get("missing_checkins") or {}).items()}}
+
+
+class SummaryPoller(threading.Thread):
+    """Reads the command-post summary every `every` seconds, as the command-post page does, while a drill runs:
+    its latency and the counters it showed. `fetch(path) -> (status, data)` defaults to GET on `url`."""
+
+    def __init__(self, url, token, *, area="", every=5.0, answered=None, fetch=None):
+        super().__init__(daemon=True)
+        self.path = SUMMARY_PATH + (f"?{urlencode({'area': area})}" if area and area != "all" else "")
+        self.every, self.answered = every, answered or (lambda: None)
+        self.fetch = fetch or (lambda path: get_json(url, path, token))
+        self.samples: list[dict] = []
+        self.done = threading.Event()
+        self.started = time.monotonic()
+
+    def poll(self) -> dict:
+        started = time.perf_counter()
+        try:
+            status, data = self.fetch(self.path)
+        except (http.client.HTTPException, OSError, ValueError):
+            status, data = 599, None
+        sample = {"t": round(time.monotonic() - self.started, 2), "ms": round((time.perf_counter() - started) * 1000, 1),
+                  "status": status, "answered": self.answered()}
+        if status == 200 and isinstance(data, dict):
+            sample.update(summary_counts(data))
+        self.samples.append(sample)
+        return sample
+
+    def run(self):
+        while not self.done.wait(self.every):
+            self.poll()
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        if not self.samples:  # a run shorter than one interval: read it once at the end
+            self.poll()
+
+    def report(self) -> dict:
+        return summary_report(self.samples)
+
+
+def summary_report(samples: list[dict]) -> dict:
+    """Latency of the summary reads (p50, max) and the counters of the first and last answered read."""
+    ok = [s for s in samples if s["status"] == 200]
+    ms = sorted(s["ms"] for s in ok)
+    return {"polls": len(samples), "failed": len(samples) - len(ok),
+            "p50_ms": round(statistics.median(ms), 1) if ms else None, "max_ms": ms[-1] if ms else None,
+            "first": ok[0] if ok else None, "last": ok[-1] if ok else None, "samples": samples}
+
+
+def reconcile(expected: dict, counts: dict, server: dict) -> list[str]:
+    """What disagrees between the stream's expected counts, the drill's answers and the server's drill report
+    (empty: they reconcile). The server's request counters may exceed by requests resent after a lost answer."""
+    problems = [f"{key}: drill {counts.get(key)} != expected {expected[key]}"
+                for key in ("sent", "accepted", "duplicates", "rejected") if counts.get(key) != expected[key]]
+    if counts.get("errors"):
+        problems.append(f"errors: {counts['errors']}")
+    if not isinstance(server, dict) or not {"accepted", "events", "incidents", "duplicates", "rejected"} <= set(server):
+        return [*problems, f"server report unavailable: {server}"]
+    if server["accepted"] != expected["accepted"]:
+        problems.append(f"accepted: server {server['accepted']} != expected {expected['accepted']}")
+    if server["accepted"] != server["events"] + server["incidents"]:
+        problems.append(f"server accepted {server['accepted']} != events {server['events']} + incidents "
+                        f"{server['incidents']}")
+    for key in ("duplicates", "rejected"):
+        if not 0 <= server[key] - expected[key] <= counts.get("resent", 0):
+            problems.append(f"{key}: server {server[key]} != expected {expected[key]} (resent {counts.get('resent', 0)})")
+    return problems
+
+
+def get_json(url, path, token):
+    """(status, parsed body) of a GET."""
     conn = connect(url)
+    try:
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        conn.close()
+
+
+def fetch_json(url, path, token, timeout=30.0):
+    conn = connect(url, timeout)
     conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
     response = conn.getresponse()
     data = json.loads(response.read() or b"null")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from siaga.core.geo import haversine_km
 from siaga.operations import authority, charts, field_posts, labels, map_labels, report, selectors, services, workflow
 from siaga.operations.models import Category
+from siaga.readreplica import replica_reads
 from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area
 
@@ -29,6 +30,7 @@ def _area(request):
 
 
 @login_required
+@replica_reads
 def command(request):
     area = _area(request)
     return render(request, "operations/command.html", {
@@ -173,6 +175,7 @@ def unit_board(request):
 
 
 @login_required
+@replica_reads
 def after_action(request):
     area = _area(request)
     data = report.after_action(viewer=request.user, area=area or None)

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from siaga.readreplica import replica_reads
 from siaga.regions import outlines, selectors
 
 router = Router(tags=["regions"])
@@ -73,6 +74,7 @@ def feature_collection(features) -> HttpResponse:
 
 
 @router.get("/regions/{code}/boundaries", summary="Boundaries of a region's children as GeoJSON")
+@replica_reads
 def region_boundaries(request, code: str):
     region = selectors.region_get(viewer=request.auth, code=code)
     children = selectors.region_geometries(viewer=request.auth, parent=region)
@@ -88,6 +90,7 @@ def region_boundaries(request, code: str):
 
 @router.get("/region-outlines/{level}", url_name="region_outlines",
             summary="Simplified boundaries of one level (2 kab/kota, 3 kecamatan) inside an area, for the maps")
+@replica_reads
 def region_outlines(request, level: int, area: str = ""):
     if level not in outlines.TOLERANCE:
         raise Http404(level)
@@ -111,6 +114,7 @@ def tps_list(request, area: str = "", q: str = "", election: str = "", special: 
 
 
 @router.get("/tps/points", summary="TPS of an area as GeoJSON points")
+@replica_reads
 def tps_points(request, area: str, election: str = ""):
     rows = selectors.tps_list(viewer=request.auth, area=area, election=election or None).exclude(lat=None)
     return feature_collection(

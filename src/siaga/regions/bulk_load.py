@@ -65,6 +65,9 @@ def indexes_rebuilt_after(model):
             cursor.execute(f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
         for _, definition in indexes:
             cursor.execute(definition)
+        # The planner's statistics, in the same transaction: without them the first look-ups after a national
+        # load (voting-day reports by TPS code) are planned for an empty table, as parallel scans.
+        cursor.execute(f"ANALYZE {quoted}")
 
 
 def _owns(table: str) -> bool:

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from siaga.core.siaga_index import LEVEL_KEYS
 from siaga.jobs.api import job_accepted
+from siaga.readreplica import replica_reads
 from siaga.regions.api import feature_collection
 from siaga.regions.selectors import region_get, tps_get_by_code
 from siaga.risk import exports, selectors, services
@@ -60,6 +61,7 @@ def tps_risk(request, code: str, pemilihan: str = ""):
 
 @router.get("/tps-points", url_name="risk_tps_points",
             summary="Scored TPS of an area as GeoJSON points, filterable by class and indicator")
+@replica_reads
 def tps_points(request, area: str, klass: str = "", indicator: str = "", pemilihan: str = "",
                pandangan: str = "gabungan"):
     """``pandangan``: whose class the points carry: bawaslu, polri or gabungan (combined; default)."""
@@ -70,6 +72,7 @@ def tps_points(request, area: str, klass: str = "", indicator: str = "", pemilih
 
 
 @router.get("/areas/{code}", summary="Boundaries of an area's children with their index (choropleth)")
+@replica_reads
 def area_choropleth(request, code: str, pemilihan: str = ""):
     return feature_collection('{"type":"Feature","geometry":%s,"properties":%s}' % (g, json.dumps(props))
                               for _, g, props in exports.area_features(
@@ -79,6 +82,7 @@ def area_choropleth(request, code: str, pemilihan: str = ""):
 @router.get("/area-classes/{level}", url_name="risk_area_classes",
             summary="Indeks Kerawanan Siaga, Tingkat Siaga and TPS per class of every kab/kota (2) or kecamatan (3) of "
                     "an area: the choropleth")
+@replica_reads
 def area_classes(request, level: int, area: str = "", pemilihan: str = ""):
     election = selectors.election_or_default(pemilihan)
     rows = selectors.area_risk_level(viewer=request.auth, level=level, area=area or None, election=election)

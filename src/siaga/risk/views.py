@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from siaga.core.siaga_index import FORMULA, LEVEL_KEYS, LEVEL_LABELS
 from siaga.jobs.views import submit_and_show
+from siaga.readreplica import replica_reads
 from siaga.regions.outlines import choropleth_level
 from siaga.regions.selectors import page_area, region_get
 from siaga.risk import exports, selectors, services
@@ -36,6 +37,7 @@ def _election(request) -> str:
 
 
 @login_required
+@replica_reads
 def risk_map(request):
     code, election = _area(request), _election(request)
     region, risk = selectors.area_risk_get(viewer=request.user, code=code, election=election)
@@ -64,6 +66,7 @@ def _ikp(viewer, code, risk) -> list[dict]:
 
 
 @login_required
+@replica_reads
 def summary(request):
     election = _election(request)
     region, rows = selectors.kabkota_summary(viewer=request.user, province=_area(request), election=election)
@@ -147,6 +150,7 @@ def _download(content, content_type, filename):
 
 
 @login_required
+@replica_reads
 def export_xlsx(request):
     out = io.BytesIO()
     area = _area(request)
@@ -157,6 +161,7 @@ def export_xlsx(request):
 
 
 @login_required
+@replica_reads
 def export_geojson(request):
     out = io.BytesIO()
     area = _area(request)
@@ -166,6 +171,7 @@ def export_geojson(request):
 
 
 @login_required
+@replica_reads
 def export_png(request):
     out = io.BytesIO()
     exports.map_png(viewer=request.user, area=_area(request), out=out, election=_election(request))

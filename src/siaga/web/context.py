@@ -1,8 +1,10 @@
 from functools import cache
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from siaga import features
+from siaga import features, readreplica
 
 
 @cache
@@ -26,9 +28,22 @@ def feature_nav(user=None):
 def siaga_context(request):
     context = {"map_tile_url": settings.SIAGA_MAP_TILE_URL, "feature_nav": feature_nav(getattr(request, "user", None)),
                "feature_apps": features.present(),
-               "time_zone": getattr(request, "siaga_zone", None)}
+               "time_zone": getattr(request, "siaga_zone", None), "read_from": read_from_label()}
     planning = features.module("planning", "selectors")
     if planning and request.user.is_authenticated:
         # The election stage in progress, shown on every page.
         context["current_stage"] = planning.current_stage(request.user)
     return context
+
+
+def read_from_label() -> str:
+    """Where the figures of a read-only page came from and how fresh they are (only with a read replica)."""
+    reading = readreplica.freshness()
+    if reading is None:
+        return ""
+    lag = number_format(reading.lag or 0, 1)
+    if reading.alias == readreplica.REPLICA:
+        return _("Figures from the database replica, %(lag)s s behind") % {"lag": lag}
+    return {"down": _("Figures from the primary database: the replica does not answer"),
+            "lagging": _("Figures from the primary database: the replica is %(lag)s s behind") % {"lag": lag},
+            "own_write": _("Figures from the primary database, with your latest change")}[reading.reason]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from siaga.accounts.selectors import audit_list
 from siaga.core.codes import CodeError
+from siaga.readreplica import replica_reads
 from siaga.regions import selectors
 from siaga.regions.outlines import choropleth_level
 from siaga.regions.models import Access, Election
@@ -15,6 +16,7 @@ from siaga.web import homes
 
 
 @login_required
+@replica_reads
 def home(request):
     """The role's home (web/homes.py): the commander's picture, the analyst's watch list, the field button..."""
     template = homes.template_for(request.user)
@@ -47,6 +49,7 @@ def region_detail(request, code):
 
 
 @login_required
+@replica_reads
 def tps_map(request):
     roots = list(selectors.region_roots(viewer=request.user))
     area = selectors.page_area(viewer=request.user, requested=request.GET.get("wilayah"))

@@ -20,8 +20,8 @@ from siaga.operations.models import MILESTONE_FIELDS, Channel, DrillRun, StatusT
 from siaga.operations.services.common import Conflict, Rejected, drill_run, require, time_problem, voting_days
 from siaga.operations.services.field import event_photo_save, gps_checked, photo_decoded
 from siaga.operations.services.statements import (insert_ignoring_conflict, retrying, status_rows_for_update,
-                                                  status_save)
-from siaga.regions.selectors import tps_by_codes, tps_code
+                                                  status_save, tps_in_scope)
+from siaga.regions.selectors import tps_code
 
 BATCH_MAX = 500  # events per request: one INSERT statement stays far below the databases' parameter limits
 
@@ -83,23 +83,33 @@ class Outcome:
 _CLIENT_ID = TpsEvent._meta.get_field("client_id")  # its to_python gives one text form to UUIDs and hex
 
 
-def _ensure_status_rows(tps_list) -> set:
-    """Create the missing summary rows (and their kecamatan counters); returns the TPS ids it created.
+def _locked_status_rows(tps_list) -> tuple[dict, set]:
+    """The summary rows of these TPS locked in TPS order, the missing ones created first (with their kecamatan
+    counters): ({tps_id: TpsStatus}, the TPS ids whose row this call created).
 
-    Run before any row is locked, in TPS order, so concurrent batches take their locks in one order.
+    One TPS (a single report) after its first report of the day: one statement, its row locked at once. Several:
+    a look-up without lock, the missing rows inserted, then all locked in TPS order, so that concurrent batches
+    take their locks in one order.
     """
-    have = set(TpsStatus.objects.filter(pk__in=[t.pk for t in tps_list]).values_list("pk", flat=True))
+    ids = [t.pk for t in tps_list]
+    if len(ids) == 1:  # one row: no lock order to keep, so lock it at once
+        rows = status_rows_for_update(ids)
+        if rows:
+            return rows, set()
+        have = set()
+    else:
+        have = set(TpsStatus.objects.filter(pk__in=ids).values_list("pk", flat=True))
     rows = [TpsStatus(tps=t, province_code=t.province_code, kabkota_code=t.kabkota_code,
                       kecamatan_code=t.kecamatan_code) for t in tps_list if t.pk not in have]
-    if not rows:  # the usual case after the first report of the day: no insert to attempt
-        return set()
-    created = {tps_id for (tps_id,) in insert_ignoring_conflict(TpsStatus, rows, conflict="tps_id",
-                                                                 returning=("tps_id",))}
+    created = set()
+    if rows:
+        created = {tps_id for (tps_id,) in insert_ignoring_conflict(TpsStatus, rows, conflict="tps_id",
+                                                                     returning=("tps_id",))}
     if created:
         new = sorted({(t.kecamatan_code, t.kabkota_code, t.province_code) for t in tps_list if t.pk in created})
         StatusTally.objects.bulk_create([StatusTally(kecamatan_code=k, kabkota_code=kk, province_code=p)
                                          for k, kk, p in new], ignore_conflicts=True)
-    return created
+    return status_rows_for_update(ids), created
 
 
 @retrying
@@ -124,8 +134,8 @@ def tps_events_record(*, actor, submissions, channel=Channel.WEB, drill_id=None)
     """
     require(actor, "report")
     outcomes = [Outcome(client_id=str(_CLIENT_ID.to_python(s.client_id))) for s in submissions]
-    found = tps_by_codes(viewer=actor, codes=[s.tps_code for s in submissions])
-    days = voting_days(t.province_code for t in found.values())
+    found = tps_in_scope(viewer=actor, codes=[s.tps_code for s in submissions])
+    days = _voting_days_needed(submissions, found)
     now = timezone.now()
     events = []  # (outcome, event) of the submissions that can be stored
     for outcome, s in zip(outcomes, submissions):
@@ -180,6 +190,14 @@ def tps_events_record(*, actor, submissions, channel=Channel.WEB, drill_id=None)
     return outcomes
 
 
+def _voting_days_needed(submissions, found) -> dict:
+    """{province code: voting date} of the provinces whose voting day decides whether a reported time is
+    plausible: only a time outside the window around today needs it (most reports: none, so no query)."""
+    provinces = {tps.province_code for s in submissions if s.at is not None and time_problem(s.at, None)
+                 and (tps := found.get(tps_code(s.tps_code))) is not None}
+    return voting_days(provinces) if provinces else {}
+
+
 def _gps_problem(s: Submission) -> str | None:
     try:
         gps_checked(s.gps_lat, s.gps_lng, s.gps_accuracy_m)
@@ -196,8 +214,7 @@ def _fold_into_status(new_events) -> dict:
     if not by_tps:
         return {}
     tps_list = sorted({event.tps_id: event.tps for event in new_events}.values(), key=lambda t: t.pk)
-    created = _ensure_status_rows(tps_list)
-    rows = status_rows_for_update(sorted(by_tps))
+    rows, created = _locked_status_rows(tps_list)
     changes = {}
     for tps in tps_list:
         row = rows[tps.pk]

@@ -9,7 +9,8 @@ column order so an export re-imports unchanged.
 
 A package of one job each: ``data`` (rows, results, limits), ``messages``,
 ``columns`` (header and value spellings), ``reader`` (structure and full row
-checks), ``fast`` (the fast path), ``parallel`` (pieces in worker processes),
+checks), ``fast`` (the fast path), ``columnar`` (a large CSV read by pyarrow, the fast
+path's rules on whole columns), ``parallel`` (pieces in worker processes),
 ``suggestions`` (code mapping for unknown desa) and ``writer``. Shared importer
 pieces (problem shape, header rules, error cap) are siaga.core.importkit's.
 

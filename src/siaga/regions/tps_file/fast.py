@@ -45,12 +45,12 @@ class FastPath:
         if "'" in (name[:1], address[:1], notes[:1], desa_name[:1]):  # maybe formula-escaped
             return False
         ident = self._fast_identity(code_text, desa_text, number_text, desa_name)
-        election = _ELECTIONS.get(election_text.lower()) if election_text else self.default_election
-        access = _ACCESS.get(access_text.lower()) if access_text else "normal"
+        election = self._fast_election(election_text)
+        access = _fast_access(access_text)
         if ident is None or election is None or access is None:
             return False
         real, code, number = ident
-        special = _BOOLS.get(special_text.lower()) if special_text else is_special_tps_number(number)
+        special = _fast_special_text(special_text) if special_text else _special_number(number)
         voters = self._fast_voters(voters_text, male_text, female_text, election)
         coordinates = _fast_coordinates(lat_text, lng_text)
         key = (code, election)
@@ -60,6 +60,9 @@ class FastPath:
         self.result.rows.append(TpsRow(line, real, number, code, name, address, *voters, election, special,
                                        *coordinates, access, notes))
         return True
+
+    def _fast_election(self, text: str) -> str | None:
+        return _ELECTIONS.get(text.lower()) if text else self.default_election
 
     def _fast_identity(self, code_text, desa_text, number_text, desa_name) -> tuple[str, str, int] | None:
         """(real desa, TPS code, number) from plain digit codes of a known desa, else None."""
@@ -109,6 +112,23 @@ class FastPath:
             return None
         limit = self.limits.get(election)
         return None if limit is not None and total > limit else (total, male, female)
+
+
+# The scalar rules the columnar path (columnar.py) also applies, per distinct value.
+
+
+def _fast_access(text: str) -> str | None:
+    return _ACCESS.get(text.lower()) if text else "normal"
+
+
+def _fast_special_text(text: str) -> bool | None:
+    """A given tps_khusus cell (ya/tidak/1/0...); None when it is not one the fast path knows."""
+    return _BOOLS.get(text.lower())
+
+
+def _special_number(number: int) -> bool:
+    """tps_khusus when the file leaves it empty: told by the TPS number."""
+    return is_special_tps_number(number)
 
 
 def _plain_digits(text: str, max_len: int) -> bool:

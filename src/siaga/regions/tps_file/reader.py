@@ -26,7 +26,7 @@ from siaga.core.tabular import (
     read_bytes,
     unneutralise,
 )
-from siaga.regions.tps_file import parallel
+from siaga.regions.tps_file import columnar, parallel
 from siaga.regions.tps_file.columns import (
     _ACCESS,
     _BOOLS,
@@ -36,6 +36,7 @@ from siaga.regions.tps_file.columns import (
     _IDENTITY_COLUMNS,
     _TEXT_FIELDS,
 )
+from siaga.regions.tps_file.columnar import ColumnarRead
 from siaga.regions.tps_file.data import (
     COORD_DECIMALS,
     DEFAULT_MAX_BYTES,
@@ -88,7 +89,10 @@ def read_tps_file(
         result.encoding, result.delimiter, result.sheet = opened.encoding, opened.delimiter, opened.sheet
         if result.encoding in FALLBACK_ENCODINGS:
             reader.file_problem("encoding_fallback", "warning", encoding=result.encoding)
-        if workers > 1 and opened.text and len(opened.text) >= parallel.PARALLEL_MIN_CHARS:
+        if (opened.text is not None and len(opened.text) >= columnar.COLUMNAR_MIN_CHARS
+                and reader.consume_columnar(opened.text, opened.delimiter)):
+            pass  # a plain CSV: whole-column checks, the unusual rows per row
+        elif workers > 1 and opened.text and len(opened.text) >= parallel.PARALLEL_MIN_CHARS:
             if not reader.consume_pieces(csv_pieces(opened.text, opened.delimiter, workers)):
                 # The pieces did not join up (a TPS in two pieces, a broken CSV): read it whole.
                 return read_tps_file(data, filename=filename, known_desa=known_desa, desa_mapping=desa_mapping,
@@ -117,7 +121,7 @@ _TPS_NUMBER_RE = re.compile(r"(?:TPS\W*)?(\d{1,3})(?:\.0)?", re.IGNORECASE)
 _INT_RE = re.compile(r"[+-]?\d+(?:\.0)?")
 
 
-class _Reader(FastPath, ParallelRead):
+class _Reader(FastPath, ColumnarRead, ParallelRead):
     """State of one read: column positions, problems so far, TPS seen, unknown desa."""
 
     def __init__(self, filename, known_desa, mapping, lang, voter_limits) -> None:
