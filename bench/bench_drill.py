@@ -160,26 +160,9 @@ def raw_rows(dsn, province, n_tps):
 
 def ingest_raw(dsn, rows, clients, batch):
     """Plain SQL: event insert + summary update, one commit per batch, `clients` connections at once."""
-    import psycopg
-    from bench_operations import run_clients
+    from bench_operations import insert_raw
 
-    chunks = [rows[i::clients] for i in range(clients)]
-
-    def client(i):
-        with psycopg.connect(dsn) as conn:
-            for start in range(0, len(chunks[i]), batch):
-                part = chunks[i][start:start + batch]
-                with conn.transaction(), conn.cursor() as cursor:
-                    cursor.executemany("INSERT INTO operations_tpsevent (client_id, tps_id, kind, at, received_at, "
-                                       "channel, note, exercise) VALUES (%s, %s, %s, %s, now(), 'web', 'bench-raw', "
-                                       "true)", part)
-                    cursor.executemany("UPDATE operations_tpsstatus SET events = events + 1, last_event_at = now() "
-                                       "WHERE tps_id = %s", sorted({(r[1],) for r in part}))
-
-    seconds = run_clients(client, clients)
-    with psycopg.connect(dsn) as conn:
-        conn.execute("DELETE FROM operations_tpsevent WHERE note = 'bench-raw'")
-    return {"events": len(rows), "seconds": round(seconds, 2), "events_per_s": round(len(rows) / seconds, 1)}
+    return insert_raw(dsn, rows, clients, batch)
 
 
 def run(quick: bool) -> dict:

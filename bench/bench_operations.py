@@ -150,11 +150,19 @@ def ingest_http(ports, raw_token, rows, clients, batch=1):
 
 
 def ingest_raw(dsn, rows, clients, batch=1):
-    """The same rows with plain SQL: event insert + summary update, one commit per event (or per batch)."""
+    """The same rows (client id, TPS code of province 74, kind) with plain SQL, received now."""
     import psycopg
 
     with psycopg.connect(dsn) as conn:
         tps_id = dict(conn.execute("SELECT code, id FROM regions_tps WHERE province_code='74'").fetchall())
+    return insert_raw(dsn, [(c, tps_id[code], kind, None) for c, code, kind in rows], clients, batch)
+
+
+def insert_raw(dsn, rows, clients, batch=1):
+    """Plain SQL for rows of (client id, TPS id, kind, reported time or None for now): event insert + summary
+    update, one commit per event (or per batch), `clients` connections at once; the rows are removed after."""
+    import psycopg
+
     chunks = [rows[i::clients] for i in range(clients)]
 
     def client(i):
@@ -163,10 +171,10 @@ def ingest_raw(dsn, rows, clients, batch=1):
                 part = chunks[i][start:start + batch]
                 with conn.transaction(), conn.cursor() as cursor:
                     cursor.executemany("INSERT INTO operations_tpsevent (client_id, tps_id, kind, at, received_at, "
-                                       "channel, note, exercise) VALUES (%s, %s, %s, now(), now(), 'web', 'bench-raw', "
-                                       "true)", [(c, tps_id[code], kind) for c, code, kind in part])
+                                       "channel, note, exercise) VALUES (%s, %s, %s, coalesce(%s, now()), now(), "
+                                       "'web', 'bench-raw', true)", part)
                     cursor.executemany("UPDATE operations_tpsstatus SET events = events + 1, last_event_at = now() "
-                                       "WHERE tps_id = %s", sorted({(tps_id[code],) for _, code, _ in part}))
+                                       "WHERE tps_id = %s", sorted({(r[1],) for r in part}))
 
     seconds = run_clients(client, clients)
     with psycopg.connect(dsn) as conn:
