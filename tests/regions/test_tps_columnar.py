@@ -143,3 +143,7 @@ def test_plain_rows_take_no_per_row_check(monkeypatch):
     rows = [dict(PLAIN, kode_tps=f"7405242009{n:03d}", lat="", lng="") for n in range(1, 5)]
     result = read_tps_file(csv_bytes(rows), filename="t.csv", known_desa=KNOWN)
     assert [r.line for r in result.rows] == [2, 3, 4, 5] and result.rows[3].special is False
+
+
+def test_whitespace_is_what_str_strip_strips():
+    assert columnar._WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())

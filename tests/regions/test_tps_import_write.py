@@ -10,6 +10,7 @@ from siaga.accounts.models import AuditLog
 from siaga.regions.models import ImportBatch, Tps
 from siaga.regions.tps_export import tps_export
 from siaga.regions.tps_file import TpsRow
+from siaga.regions.tps_file.rows import ColumnRows, rows_table
 from siaga.regions.tps_import import _write, tps_import
 
 KECAMATAN = "74.01.04"
@@ -104,3 +105,24 @@ def test_desa_gone_before_the_write_writes_nothing(user):
         _write(user("admin"), [row], "gone.csv", "0" * 64, None)
     assert Tps.objects.count() == count
     assert not ImportBatch.objects.filter(filename="gone.csv").exists()
+
+
+@pytest.mark.parametrize("as_columns", [True, False], ids=["columnar read", "rows"])
+def test_new_rows_are_stored_as_read(user, as_columns):
+    """Texts with quotes, commas, line breaks and backslashes, empty texts and absent numbers come back as given
+    (on PostgreSQL the rows go through a CSV COPY written from their columns)."""
+    desa = Tps.objects.filter(kecamatan_code=KECAMATAN).values_list("desa_id", flat=True).first()
+    undotted = desa.replace(".", "")
+    rows = [TpsRow(line=2, desa_code=desa, number=950, code=f"{undotted}950", name='Balai "Desa", RT\\1',
+                   address="Jl.\nPoros\r\n2", voters=277, voters_male=None, voters_female=None, election="pilkada",
+                   special=True, lat=None, lng=None, access="boat", notes="ẞ ök \t,"),
+            TpsRow(line=3, desa_code=desa, number=951, code=f"{undotted}951", name="", address="", voters=0,
+                   voters_male=0, voters_female=0, lat=-3.9977123, lng=122.5000001, notes="")]
+    result = _write(user("admin"), ColumnRows(rows_table(rows)) if as_columns else rows, "new.csv", "0" * 64, None)
+    assert result.created == 2
+    fields = ["desa_id", "number", "code", "name", "address", "voters", "voters_male", "voters_female", "election",
+              "special", "lat", "lng", "access", "notes"]
+    stored = Tps.objects.filter(code__in=[r.code for r in rows]).order_by("number").values_list(*fields)
+    assert list(stored) == [(r.desa_code, *r[2:]) for r in rows]
+    assert set(Tps.objects.filter(code__in=[r.code for r in rows]).values_list(
+        "kecamatan_code", "kabkota_code", "province_code", "batch_id")) == {(KECAMATAN, "74.01", "74", result.batch_id)}

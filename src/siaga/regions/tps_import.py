@@ -3,10 +3,11 @@
 Validation lives in tps_file (pure); this module checks scope against the
 importing user, works out what is new, changed or unchanged, and writes it in
 one transaction. Rows go to the database straight from the reader's TpsRow
-tuples, without model instances: on PostgreSQL new rows through binary COPY (and
-changed rows through COPY into a temporary table, then one UPDATE), the
-fastest way in for a national file (820,161 rows); elsewhere (SQLite) through
-executemany. Audit entries for changed rows are written in bulk. A file that
+tuples, without model instances: on PostgreSQL new rows through one CSV COPY
+written by pyarrow from the rows' columns (the columnar read keeps them as
+columns, so a national file of 820,161 rows is never a Python tuple per row),
+changed rows through binary COPY into a temporary table, then one UPDATE;
+elsewhere (SQLite) through executemany. Audit entries for changed rows are written in bulk. A file that
 at least doubles a large registry (a first national load) has the table's
 indexes and key checks built once after the COPY (bulk_load).
 """
@@ -16,7 +17,10 @@ import hashlib
 from contextlib import contextmanager, nullcontext
 from operator import attrgetter
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection, transaction
+from psycopg.copy import QueuedLibpqWriter
 
 from siaga.accounts.models import REGISTRY_EDITOR_ROLES, AuditLog
 from siaga.accounts.scope import area_contains, user_area
@@ -34,6 +38,7 @@ from siaga.core.importkit import (  # noqa: F401 (problem_dict: for the callers)
 from siaga.regions.bulk_load import indexes_rebuilt_after
 from siaga.regions.models import ImportBatch, Region, Tps
 from siaga.regions.tps_file import DEFAULT_MAX_BYTES, DesaRef, Problem, read_tps_file, render
+from siaga.regions.tps_file.rows import ColumnRows, distinct_values, per_value, rows_table
 
 BULK_MIN_ROWS = 50_000  # below this, keeping indexes up to date row by row costs little
 # The columns a file sets; compared to decide updated or unchanged.
@@ -60,7 +65,7 @@ def _scope_problems(user, rows, lang):
     found = []
     if user.role not in REGISTRY_EDITOR_ROLES:
         found.append((None, user.username, "not_allowed"))
-    outside = {d for d in {row.desa_code for row in rows} if not area_contains(area, d)}  # per desa, not per TPS
+    outside = {d for d in distinct_values(rows, "desa_code") if not area_contains(area, d)}  # per desa, not per TPS
     if outside:
         found += [(row.line, row.code, "out_of_scope") for row in rows if row.desa_code in outside]
     problems = ProblemList()
@@ -108,8 +113,8 @@ def _gc_paused():
 
 def _existing(rows):
     """Current values of the TPS the file names, keyed by (code, election)."""
-    elections = {r.election for r in rows}
-    desa = {r.desa_code for r in rows}
+    elections = distinct_values(rows, "election")
+    desa = distinct_values(rows, "desa_code")
     found = {}
     query = Tps.objects.filter(election__in=elections).order_by()  # no sort: a dict is built
     # A whole-province file is filtered by province; a small one by its desa.
@@ -125,24 +130,40 @@ _INSERT_COLUMNS = ("code", "election", "desa_id", "kecamatan_code", "kabkota_cod
                    "name", "address", "voters", "voters_male", "voters_female", "special", "lat", "lng", "access",
                    "notes", "batch_id")
 _UPDATE_COLUMNS = _INSERT_COLUMNS[2:]
-# Their PostgreSQL types, for binary COPY: about a third faster than text for a national file
-# (no number or float formatted as text and parsed back).
-_INSERT_TYPES = ("text", "text", "text", "text", "text", "text", "int2", "text", "text", "int4", "int4", "int4",
-                 "bool", "float8", "float8", "text", "text", "int8")
-_UPDATE_TYPES = ("int8", *_INSERT_TYPES[2:])
+# The PostgreSQL types of id and _UPDATE_COLUMNS, for the binary COPY of changed rows (from TpsRow tuples).
+_UPDATE_TYPES = ("int8", "text", "text", "text", "text", "int2", "text", "text", "int4", "int4", "int4", "bool",
+                 "float8", "float8", "text", "text", "int8")
+_AREA_TYPES = (pa.string(),) * 4
+_CSV_CHUNK_ROWS = 16_384  # CSV written and sent a chunk at a time: the server parses one while pyarrow writes the next
+
+
+def _area(desa: str) -> tuple[str, str, str, str]:
+    """(desa, kecamatan, kab/kota, province) codes of a desa: the region columns a TPS row stores."""
+    kec = parent_code(desa)
+    kab = parent_code(kec)
+    return desa, kec, kab, kab[:2]
 
 
 def _db_rows(rows, batch_id):
     """The _INSERT_COLUMNS values of each row, straight from its TpsRow."""
-    areas = {}  # desa -> (desa, kecamatan, kab/kota, province), worked out once per desa
+    areas = {}  # desa -> _area(desa), worked out once per desa
     for row in rows:
         area = areas.get(row.desa_code)
         if area is None:
-            kec = parent_code(row.desa_code)
-            kab = parent_code(kec)
-            area = areas[row.desa_code] = (row.desa_code, kec, kab, kab[:2])
+            area = areas[row.desa_code] = _area(row.desa_code)
         yield (row.code, row.election, *area, row.number, row.name, row.address, row.voters, row.voters_male,
                row.voters_female, row.special, row.lat, row.lng, row.access, row.notes, batch_id)
+
+
+def _db_table(rows, batch_id) -> pa.Table:
+    """The _INSERT_COLUMNS of ``rows`` (a list or ColumnRows) as columns; areas worked out once per desa."""
+    table = rows.table if isinstance(rows, ColumnRows) else rows_table(rows)
+    area = per_value(table.column("desa_code"), _area, _AREA_TYPES)
+    columns = [table.column("code"), table.column("election"), *area,
+               *(table.column(f) for f in ("number", "name", "address", "voters", "voters_male", "voters_female",
+                                           "special", "lat", "lng", "access", "notes")),
+               pa.repeat(pa.scalar(batch_id, pa.int64()), table.num_rows)]
+    return pa.Table.from_arrays(columns, names=list(_INSERT_COLUMNS))
 
 
 def _insert(rows, batch_id):
@@ -153,12 +174,15 @@ def _insert(rows, batch_id):
             marks = ", ".join(["%s"] * len(_INSERT_COLUMNS))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", _db_rows(rows, batch_id))
             return
-        # One stream for the whole file; errors as Django's (IntegrityError), as on the ORM's cursor.
+        # One stream for the whole file, as CSV that pyarrow writes in C from the columns (texts quoted, a
+        # null an empty unquoted cell, floats in their shortest exact form); errors as Django's (IntegrityError).
+        options = pa_csv.WriteOptions(include_header=False)
         with connection.wrap_database_errors, cursor.cursor.copy(
-                f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(_INSERT_TYPES)
-            for values in _db_rows(rows, batch_id):
-                copy.write_row(values)
+                f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)", writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+            for batch in _db_table(rows, batch_id).to_batches(_CSV_CHUNK_ROWS):
+                chunk = pa.BufferOutputStream()
+                pa_csv.write_csv(batch, chunk, options)
+                copy.write(chunk.getvalue())
 
 
 def _update(changed, batch_id):
@@ -207,8 +231,10 @@ def _copy_objects(model, objects):
             copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
 
 
-def _write(actor, rows, filename, sha256, progress):
-    existing = _existing(rows)
+def _compared(rows, existing):
+    """(new rows, (pk, current values, row) of changed ones, how many are unchanged)."""
+    if not existing:  # a first load: all new, and the rows of a columnar read stay columns
+        return rows, [], 0
     created, changed, unchanged = [], [], 0
     for row in rows:
         current = existing.get((row.code, row.election))
@@ -218,6 +244,11 @@ def _write(actor, rows, filename, sha256, progress):
             changed.append((current[0], current[1], row))
         else:
             unchanged += 1
+    return created, changed, unchanged
+
+
+def _write(actor, rows, filename, sha256, progress):
+    created, changed, unchanged = _compared(rows, _existing(rows))
     result = ImportResult(created=len(created), updated=len(changed), unchanged=unchanged)
     if not created and not changed:
         return result
@@ -254,7 +285,7 @@ def _bulk_load(new_rows):
 
 
 def _common_area(rows):
-    codes = {r.desa_code for r in rows}
+    codes = distinct_values(rows, "desa_code")
     area = next(iter(codes))
     while area and not all(area_contains(area, c) for c in codes):
         area = parent_code(area) or ""

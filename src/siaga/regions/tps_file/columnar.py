@@ -13,21 +13,23 @@ no bare CR); a line of another width, or with a cell that csv_rows would strip, 
 
 from __future__ import annotations
 
-from itertools import repeat
-
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from siaga.core.tabular import csv_rows
-from siaga.regions.tps_file.data import LAT_RANGE, LNG_RANGE, MAX_NAME_CHARS, TpsRow
+from siaga.regions.tps_file.data import LAT_RANGE, LNG_RANGE, MAX_NAME_CHARS
 from siaga.regions.tps_file.fast import _fast_access, _fast_special_text, _special_number
+from siaga.regions.tps_file.rows import ROW_SCHEMA, ColumnRows, per_value, rows_table
 
 # Below this a file is read per row: as fast there, and the files most tests and offices send.
 COLUMNAR_MIN_CHARS = 100_000
 _QUOTED = r'"(?:[^"]|"")*"'  # a quoted cell, "" inside for a quote; RE2 regexes (pyarrow)
 _CONTROL = r"[\x00-\x1f\x7f\x{fffe}\x{ffff}]"  # as fast._UNUSUAL_RE
-_WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())  # what str.strip strips
+_CONTROL_BUT_LINE_BREAKS = r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\x{fffe}\x{ffff}]"
+# What str.strip strips: every c with c.isspace(), written out (computing it walks 1.1M code points at import).
+_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _PLAIN_COUNT = r"^[0-9]{1,9}$"  # longer digit strings: per row (no int64 overflow to think about)
 # Coordinates Python's float() reads exactly so, whose round(x, COORD_DECIMALS) is x itself
 # (at most 7 decimals): exponents, decimal commas, more decimals go per row.
@@ -66,11 +68,12 @@ class ColumnarRead:
         if table.num_rows != plain_lines:
             return self._per_row(rows)
         positions = pc.indices_nonzero(counted)  # of each table row in ``data``
-        plain, blank, values, keys = self._plain_rows(table, positions, header_line.line + 1)
+        plain, blank, accepted, keys = self._plain_rows(table, positions, header_line.line + 1,
+                                                        _control_free(whole, delimiter))
         others = pc.indices_nonzero(pc.invert(counted)).to_pylist()
         others += pc.filter(positions, pc.invert(pc.or_(plain, blank))).to_pylist()
         others = [i for i in sorted(others) if data[i].as_py()]  # an empty line is a blank row
-        if not self._accept(values, keys, others, data, header_line.line + 1, delimiter):
+        if not self._accept(accepted, keys, others, data, header_line.line + 1, delimiter):
             self.file_problem("no_rows")
         return True
 
@@ -79,19 +82,20 @@ class ColumnarRead:
             self.file_problem("no_rows")
         return True
 
-    def _accept(self, values, keys, others: list[int], data, first_line: int, delimiter: str) -> int:
-        """Record the plain rows and run the others through the per-row path; returns the rows not blank.
+    def _accept(self, accepted: pa.Table, keys, others: list[int], data, first_line: int, delimiter: str) -> int:
+        """Record the plain rows (``accepted``, ROW_SCHEMA) and run the others through the per-row path;
+        returns the rows not blank. The rows stay columns (ColumnRows), the per-row path's merged in.
 
         A row read per row that names the TPS of a plain row changes which line comes first (a
         duplicate): such plain rows go per row as well, and the per-row pass starts again.
         """
-        lines = values["line"]
         demoted: set[int] = set()
         problems_before = self.result.problems
         while True:
             self.seen, self.unknown, self.result.rows = {}, {}, []
             self.result.problems = type(problems_before)()
-            moved = sorted([first_line + i for i in others] + [lines[k] for k in demoted])
+            demoted_lines = accepted.column("line").take(pa.array(sorted(demoted), pa.int64())).to_pylist()
+            moved = sorted([first_line + i for i in others] + demoted_lines)
             counted = self._data(_line_texts(moved, data, first_line, delimiter))
             found = pa.array(["|".join(key) for key in self.seen], pa.string())
             clash = set(pc.indices_nonzero(pc.is_in(keys, value_set=found)).to_pylist()) - demoted
@@ -101,17 +105,16 @@ class ColumnarRead:
         per_row_rows, found = self.result.rows, self.result.problems
         self.result.problems = problems_before
         self.result.problems.merge(found)
-        rows = _tps_rows(values)
         if demoted:
-            rows = [row for k, row in enumerate(rows) if k not in demoted]
+            accepted = accepted.filter(pc.invert(pc.is_in(pa.array(range(accepted.num_rows)),
+                                                          value_set=pa.array(sorted(demoted), pa.int64()))))
         if per_row_rows:
-            rows += per_row_rows
-            rows.sort(key=_line_of)
-        self.result.rows = rows
-        return len(rows) - len(per_row_rows) + counted
+            accepted = pa.concat_tables([accepted, rows_table(per_row_rows)]).sort_by("line")
+        self.result.rows = ColumnRows(accepted)
+        return len(accepted) - len(per_row_rows) + counted
 
-    def _plain_rows(self, table: pa.Table, positions, first_line: int):
-        """(plain mask, blank mask, values of every row) under the fast path's rules, on whole columns."""
+    def _plain_rows(self, table: pa.Table, positions, first_line: int, control_free: bool):
+        """(plain mask, blank mask, the plain rows (ROW_SCHEMA), their keys) under the fast path's rules."""
         cells = [c.combine_chunks() for c in table.columns]
         empty = pa.scalar("")
 
@@ -119,14 +122,14 @@ class ColumnarRead:
             index = self.columns.get(field)
             return cells[index] if index is not None else pa.repeat(empty, table.num_rows)
 
-        ok = _all(_plain_cell(c) for c in cells)
+        ok = _all(_plain_cell(c, control_free) for c in cells)
         blank = _all(pc.equal(c, "") for c in cells)
         for field in ("name", "address", "notes", "desa_name"):
             if field in self.columns:
                 ok = pc.and_(ok, pc.invert(pc.starts_with(cell(field), "'")))  # maybe formula-escaped
         real, real_undotted, number, identity_ok = self._columnar_identity(cell)
-        election = _per_value(cell("election"), self._fast_election, pa.string())
-        access = _per_value(cell("access"), _fast_access, pa.string())
+        election = per_value(cell("election"), self._fast_election, pa.string())
+        access = per_value(cell("access"), _fast_access, pa.string())
         special = self._columnar_special(cell("special"), number)
         voters, male, female, voters_ok = self._columnar_voters(cell, election)
         lat, lng, coordinates_ok = _columnar_coordinates(cell("lat"), cell("lng"))
@@ -137,14 +140,11 @@ class ColumnarRead:
         key = pc.binary_join_element_wise(code, election, "|")
         ok = pc.and_(ok, _unique(pc.if_else(ok, key, pa.scalar(None, pa.string()))))
         take = pc.indices_nonzero(ok)
-        line = pc.add(pc.take(positions, take), first_line)
-        values = {"line": line.to_pylist()}
-        for name, column in (("desa_code", real), ("number", number), ("code", code), ("name", cell("name")),
-                             ("address", cell("address")), ("voters", voters), ("voters_male", male),
-                             ("voters_female", female), ("election", election), ("special", special),
-                             ("lat", lat), ("lng", lng), ("access", access), ("notes", cell("notes"))):
-            values[name] = pc.take(column, take).to_pylist()
-        return ok, blank, values, pc.take(key, take)
+        columns = (pc.add(positions, first_line), real, number, code, cell("name"), cell("address"), voters, male,
+                   female, election, special, lat, lng, access, cell("notes"))  # ROW_SCHEMA's order
+        accepted = pa.Table.from_arrays([pc.cast(pc.take(c, take), f.type) for c, f in zip(columns, ROW_SCHEMA)],
+                                        schema=ROW_SCHEMA)
+        return ok, blank, accepted, pc.take(key, take)
 
     def _columnar_identity(self, cell):
         """(real desa, real desa undotted, number, ok) as FastPath._fast_identity decides them."""
@@ -165,20 +165,20 @@ class ColumnarRead:
         file_desa = pc.if_else(has_code, code_desa, desa_text)
         number = pc.if_else(has_code, from_code, from_parts)
         file_desa = pc.if_else(ok, file_desa, pa.scalar(None, pa.string()))
-        real_dotted, real_undotted = _per_value(file_desa, lambda d: _nulled(self._fast_desa(d)),
+        real_dotted, real_undotted = per_value(file_desa, lambda d: _nulled(self._fast_desa(d)),
                                                 (pa.string(), pa.string()))
         ok = _all([ok, pc.not_equal(number, 0), pc.is_valid(real_dotted)])
         if "desa_name" in self.columns:
             desa_name = cell("desa_name")
             pair = pc.binary_join_element_wise(desa_name, real_dotted, "\x00")  # no NUL in a plain row
-            agree = _per_value(pair, lambda p: not p.split("\x00")[0] or self._names_agree(*p.split("\x00")),
+            agree = per_value(pair, lambda p: not p.split("\x00")[0] or self._names_agree(*p.split("\x00")),
                                pa.bool_())
             ok = pc.and_(ok, pc.fill_null(agree, False))
         return real_dotted, real_undotted, number, ok
 
     def _columnar_special(self, special_text, number):
-        given = _per_value(special_text, _fast_special_text, pa.bool_())
-        by_number = _per_value(number, _special_number, pa.bool_())
+        given = per_value(special_text, _fast_special_text, pa.bool_())
+        by_number = per_value(number, _special_number, pa.bool_())
         return pc.if_else(pc.equal(special_text, ""), by_number, given)
 
     def _columnar_voters(self, cell, election):
@@ -196,7 +196,7 @@ class ColumnarRead:
         ok = pc.and_(ok, pc.or_(pc.is_valid(total), both))
         ok = pc.and_(ok, pc.or_(pc.invert(both), pc.or_(pc.is_null(total), pc.equal(split, total))))
         total = pc.coalesce(total, split)
-        limit = _per_value(election, lambda e: self.limits.get(e), pa.int64())
+        limit = per_value(election, lambda e: self.limits.get(e), pa.int64())
         ok = pc.and_(ok, pc.or_(pc.is_null(limit), pc.less_equal(total, limit)))
         return total, male, female, ok
 
@@ -238,11 +238,22 @@ def _well_quoted(lines, delimiter: str) -> bool:
     return pc.all(pc.match_substring_regex(lines, f"^{cell}(?:{d}{cell})*$")).as_py() is not False
 
 
-def _plain_cell(column):
+def _control_free(whole: pa.Buffer, delimiter: str) -> bool:
+    """Whether no cell can hold a control character: none in the file but its line breaks (the columnar
+    read's cells hold none of those) and, with a comma or semicolon, no tab. One pass over the file
+    instead of one per column."""
+    if delimiter == "\t":  # a tab inside a quoted cell looks like a delimiter here
+        return False
+    text = pa.LargeStringArray.from_buffers(1, pa.array([0, whole.size], pa.int64()).buffers()[1], whole)
+    return not pc.match_substring_regex(text, _CONTROL_BUT_LINE_BREAKS)[0].as_py()
+
+
+def _plain_cell(column, control_free: bool):
     """Cells the fast path may take: short, no control character, nothing csv_rows would strip."""
-    return _all([pc.invert(pc.match_substring_regex(column, _CONTROL)),
-                 pc.less_equal(pc.utf8_length(column), MAX_NAME_CHARS),
-                 pc.equal(pc.utf8_length(pc.utf8_trim(column, _WHITESPACE)), pc.utf8_length(column))])
+    length = pc.utf8_length(column)
+    plain = pc.and_(pc.less_equal(length, MAX_NAME_CHARS),
+                    pc.equal(pc.utf8_length(pc.utf8_trim(column, _WHITESPACE)), length))
+    return plain if control_free else pc.and_(plain, pc.invert(pc.match_substring_regex(column, _CONTROL)))
 
 
 def _joined(lines) -> pa.Buffer:
@@ -270,20 +281,6 @@ def _line_texts(line_numbers, data, first_line: int, delimiter: str):
     """(line, cells) of the given lines, read as csv_rows reads them."""
     for line in line_numbers:
         yield from csv_rows(data[line - first_line].as_py(), delimiter, line)
-
-
-def _per_value(column, function, type_):
-    """``function`` applied to each distinct value of ``column`` (None stays None): one rule, few calls.
-
-    With a tuple of types, ``function`` gives a tuple and each part comes back as a column."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    encoded = column.dictionary_encode()
-    results = [function(v) for v in encoded.dictionary.to_pylist()]
-    if not isinstance(type_, tuple):
-        return pc.take(pa.array(results, type_), encoded.indices)
-    parts = zip(*results) if results else [()] * len(type_)
-    return tuple(pc.take(pa.array(list(p), t), encoded.indices) for p, t in zip(parts, type_))
 
 
 def _nulled(found: tuple[str, str]) -> tuple[str | None, str | None]:
@@ -318,13 +315,3 @@ def _unique(keys):
     counts = pc.value_counts(encoded.indices)
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     return pc.and_(pc.is_valid(encoded.indices), pc.invert(pc.is_in(encoded.indices, repeated)))
-
-
-def _tps_rows(values) -> list[TpsRow]:
-    fields = [values[f] for f in ("line", *TpsRow._fields[1:])]
-    return list(map(tuple.__new__, repeat(TpsRow), zip(*fields)))  # TpsRow._make without a call per row
-
-
-def _line_of(row: TpsRow) -> int:
-    return row.line
-
