@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from machine import describe, load_average, machine  # noqa: E402
+from machine import CpuUse, describe, load_average, machine  # noqa: E402
 
 PG = os.environ.get("SIAGA_BENCH_PG", "postgres://root@127.0.0.1:5432")
 DB_NAME = "siaga_bench_ops"
@@ -176,15 +176,18 @@ def insert_raw(dsn, rows, clients, batch=1):
                     cursor.executemany("UPDATE operations_tpsstatus SET events = events + 1, last_event_at = now() "
                                        "WHERE tps_id = %s", sorted({(r[1],) for r in part}))
 
-    seconds = run_clients(client, clients)
+    with CpuUse() as cpu:
+        seconds = run_clients(client, clients)
     with psycopg.connect(dsn) as conn:
         conn.execute("DELETE FROM operations_tpsevent WHERE note = 'bench-raw'")
-    return {"events": len(rows), "seconds": round(seconds, 2), "events_per_s": round(len(rows) / seconds, 1)}
+    return {"events": len(rows), "seconds": round(seconds, 2), "events_per_s": round(len(rows) / seconds, 1),
+            "cpu_ms_per_event": cpu.per_event_ms(len(rows))}
 
 
 BATCH = 50  # an offline queue's flush or an SMS aggregator's minute: tens of events per request
 BATCH_RUNS = 4  # batched ingestion runs 4x as many events, so it lasts about as long as the others
 BATCH_CLIENTS = 4  # senders of batches: an event waits for its whole batch, so fewer of them, each sending more
+RATIO_GOAL = 0.3  # issue 21: the API at 0.3 of raw SQL or better
 KECAMATAN = 7_277  # kecamatan of Indonesia (Kepmendagri 2022)
 VOTING_DAY = "2024-02-14"
 
@@ -288,12 +291,26 @@ def milliseconds(times):
             "runs": len(times)} if times else None
 
 
+def goal(api, raw) -> dict:
+    """What the ratio goal needs, against what this run measured: the rate at RATIO_GOAL of raw SQL, the CPU
+    time per event the machine's cores allow at that rate, and what the API and raw SQL each spent per event
+    (load generator, Siaga's workers, PostgreSQL with the rest of the machine)."""
+    rate = RATIO_GOAL * raw["events_per_s"]
+    spent = (api.get("cpu_ms_per_event") or {}).get("total")
+    return {"ratio_goal": RATIO_GOAL, "met": api["events_per_s"] >= rate, "events_per_s_at_goal": round(rate),
+            "cpu_ms_per_event_allowed": round((os.cpu_count() or 1) * 1000 / rate, 3),
+            "cpu_ms_per_event_api": api.get("cpu_ms_per_event"), "cpu_ms_per_event_raw": raw.get("cpu_ms_per_event"),
+            "cpu_over_allowance": round(spent / ((os.cpu_count() or 1) * 1000 / rate), 2) if spent else None}
+
+
 def ingest_through(env, servers, threads, raw_token, warm_up, rows, clients, batch=1):
     """Start `servers` processes, warm them up (imports, connections), ingest `rows`, stop them."""
     procs, ports = start_servers(env, servers, threads)
     try:
         ingest_http(ports, raw_token, warm_up, 4)
-        return ingest_http(ports, raw_token, rows, clients, batch)
+        with CpuUse([p.pid for p in procs]) as cpu:
+            result = ingest_http(ports, raw_token, rows, clients, batch)
+        return {**result, "cpu_ms_per_event": cpu.per_event_ms(len(rows))}
     finally:
         for p in procs:
             p.terminate()
@@ -344,6 +361,7 @@ def run(quick: bool) -> dict:
         "two_to_one_server_ratio": round(api["events_per_s"] / one["events_per_s"], 2),
         "batch": BATCH, "batch_clients": BATCH_CLIENTS, "ingest_api_batched": batched, "ingest_raw_sql_batched": raw_batched,
         "batched_api_to_raw_ratio": round(batched["events_per_s"] / raw_batched["events_per_s"], 3),
+        "single_goal": goal(api, raw), "batched_goal": goal(batched, raw_batched),
         "summary_rows": national, "summary_kecamatan": kecamatan,
         "summary_idle_ms": milliseconds(idle_counters), "summary_recount_idle_ms": milliseconds(idle_recount),
         "summary_recount_to_counters_ratio": round(statistics.median(idle_recount) / statistics.median(idle_counters),
@@ -372,6 +390,12 @@ def main():
           f"statuses {batched['statuses']}")
     print(f"Baseline raw SQL in the same batches (one commit per batch): {raw_batched['events_per_s']} events/s")
     print(f"  ratio batched API / batched raw: {r['batched_api_to_raw_ratio']}")
+    for label, key in (("single", "single_goal"), ("batched", "batched_goal")):
+        g = r[key]
+        print(f"Goal ({label}): {g['ratio_goal']} of raw = {g['events_per_s_at_goal']:,} events/s "
+              f"({'met' if g['met'] else 'not met'}); {r['machine']['cpus']} cores allow "
+              f"{g['cpu_ms_per_event_allowed']} ms CPU per event at that rate; CPU per event measured, API "
+              f"{g['cpu_ms_per_event_api']}, raw {g['cpu_ms_per_event_raw']} (rest = PostgreSQL and other work)")
     print(f"One server, same clients: {one['events_per_s']} events/s, p50 {one['p50_ms']} ms, p99 {one['p99_ms']} ms")
     print(f"  ratio two servers / one: {r['two_to_one_server_ratio']}")
     print(f"National summary over {r['summary_rows']:,} rows in {r['summary_kecamatan']:,} kecamatan: counters idle "

@@ -119,3 +119,23 @@ def test_the_batch_api_answers_each_event_in_order(user, fresh_tps, cid):
     too_many = {"events": [{"client_id": str(cid()), "tps_code": tps.code, "kind": "buka"}] * 501}
     refused = client.post("/api/operations/events/batch", json.dumps(too_many), content_type="application/json")
     assert refused.status_code == 422 and TpsStatus.objects.get(pk=tps.pk).events == 2
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.text(max_size=40).filter(lambda t: "\x00" not in t),
+                          st.one_of(st.none(), st.tuples(st.floats(-11, 6), st.floats(95, 141), st.floats(1, 500))),
+                          st.booleans()), min_size=2, max_size=8))
+def test_a_batch_stores_each_event_as_sent(user, fresh_tps, cid, items):
+    """Several events go to PostgreSQL as one array per column: notes with quotes, braces, commas, backslashes or
+    the word NULL, missing and present GPS fixes and flags come back exactly as sent, each on its own row."""
+    admin = user("admin")
+    tps = fresh_tps(1)[0]
+    sent = [services.Submission(cid(), tps.code, "logistik", T0 + timedelta(minutes=i), note, exercise,
+                                *(gps or (None, None, None))) for i, (note, gps, exercise) in enumerate(items)]
+    outcomes = services.tps_events_record(actor=admin, submissions=sent)
+    assert all(o.created for o in outcomes)
+    stored = {str(e.client_id): e for e in TpsEvent.objects.filter(client_id__in=[s.client_id for s in sent])}
+    for s in sent:
+        e = stored[str(s.client_id)]
+        assert (e.note, e.exercise, e.at, e.tps_id, e.reporter_id) == (s.note, s.exercise, s.at, tps.pk, admin.pk)
+        assert (e.gps_lat, e.gps_lng, e.gps_accuracy_m) == (s.gps_lat, s.gps_lng, s.gps_accuracy_m)

@@ -71,7 +71,12 @@ def test_simplified_kecamatan_keep_their_shape_with_fewer_points(client_as):
 @given(st.lists(st.floats(0.02, 0.2), min_size=8, max_size=60), st.sampled_from([2, 3]))
 def test_simplification_stays_within_its_tolerance(radii, level):
     """Property: a star-shaped ring around (122, -4) simplified at a level's tolerance stays valid, and every
-    vertex of the original lies within the tolerance (plus the 1e-5 grid) of the simplified outline."""
+    vertex of the original lies within twice the tolerance (plus the 1e-5 grid) of the simplified outline.
+
+    Twice, not once: after Douglas-Peucker, GEOS (3.12 and later) also drops a ring's start vertex when that vertex
+    alone is within the tolerance of the segment joining its neighbours, without re-checking the vertices already
+    folded into its two segments; those lie within the tolerance of a segment that is itself within the tolerance
+    of the new one (seen: 0.0043 at 0.003, about 1 example in 1,500)."""
     import math
 
     ring = [(122 + r * math.cos(2 * math.pi * i / len(radii)), -4 + r * math.sin(2 * math.pi * i / len(radii)))
@@ -79,7 +84,7 @@ def test_simplification_stays_within_its_tolerance(radii, level):
     original = shapely.Polygon(ring)
     simplified = shapely.from_geojson(outlines._simplified(shapely.to_geojson(original), level))
     assert simplified.is_valid and not simplified.is_empty
-    limit = outlines.TOLERANCE[level] + 2e-5
+    limit = 2 * outlines.TOLERANCE[level] + 2e-5
     assert all(simplified.exterior.distance(shapely.Point(p)) <= limit for p in ring)
 
 

@@ -181,26 +181,16 @@ def drive(subs, *, url, token, run_id, speed=0.0, workers=4, batch=1, progress=N
     counts = {"sent": 0, "accepted": 0, "duplicates": 0, "rejected": 0, "errors": 0, "resent": 0, "requests": 0}
     lock, gone = threading.Lock(), threading.Event()
     total = len(subs) if hasattr(subs, "__len__") else 0
-    step = max(1, total // 100)
-    marks = [(0.0, 0)]  # (seconds, submissions answered) at every hundredth of the stream
     started = time.monotonic()
-
-    def answered(n):  # under the lock
-        answered.total += n
-        if answered.total >= len(marks) * step:
-            marks.append((time.monotonic() - started, answered.total))
-        if progress is not None:
-            progress(n)
-
-    answered.total = 0
+    marks = _Marks(step=max(1, total // 100), started=started, progress=progress)
     senders = [Sender(urls[i % len(urls):] + urls[:i % len(urls)], token, run_id, counts, lock, batch, gone,
-                      answered) for i in range(workers)]
+                      marks.answered) for i in range(workers)]
     for s in senders:
         s.start()
     poller = None
     if summary_every > 0:
         poller = SummaryPoller(urls[0], token, area=summary_area, every=summary_every,
-                               answered=lambda: answered.total)
+                               answered=lambda: marks.total)
         poller.start()
     first = None
     for sub in subs:
@@ -226,11 +216,26 @@ def drive(subs, *, url, token, run_id, speed=0.0, workers=4, batch=1, progress=N
     if latencies:
         counts["p50_ms"] = round(latencies[len(latencies) // 2] * 1000, 1)
         counts["p99_ms"] = round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1)
-    if marks[-1][1] < answered.total:
-        marks.append((seconds, answered.total))
-    counts["events_per_s"] = round(answered.total / seconds, 1) if seconds > 0 else None
-    counts.update(throughput(marks))
+    if marks.points[-1][1] < marks.total:
+        marks.points.append((seconds, marks.total))
+    counts["events_per_s"] = round(marks.total / seconds, 1) if seconds > 0 else None
+    counts.update(throughput(marks.points))
     return counts
+
+
+class _Marks:
+    """The submissions answered so far, and (seconds, answered) at every `step` of them, for the sustained rate."""
+
+    def __init__(self, *, step, started, progress=None):
+        self.step, self.started, self.progress = step, started, progress
+        self.total, self.points = 0, [(0.0, 0)]
+
+    def answered(self, n):  # called by the senders under their shared lock
+        self.total += n
+        if self.total >= len(self.points) * self.step:
+            self.points.append((time.monotonic() - self.started, self.total))
+        if self.progress is not None:
+            self.progress(n)
 
 
 def _hand(sender, sub):
