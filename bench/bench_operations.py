@@ -273,6 +273,50 @@ def build_national_tables(dsn, rows):
         return conn.execute("SELECT count(*) FROM bench_status_tally").fetchone()[0]
 
 
+def open_incident_counts(repeat, incidents=16_296):
+    """The summary's open-incident counters (by severity, overdue) over `incidents` open incidents (the national
+    drill's count), as the summary reads them: one aggregate with the workflow's overdue rule as a filter; baseline
+    in the same run, what it read before: every open incident's report time and severity, judged in Python."""
+    from django.db import connection
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from siaga.operations import workflow
+    from siaga.operations.models import Incident
+    from siaga.operations.selectors import overdue_q
+
+    columns = [f.column for f in Incident._meta.concrete_fields if f.column not in ("id", "client_id", "reported_at",
+                                                                                    "description")]
+    with connection.cursor() as cursor:  # copies of one demo incident, reported over the last five hours
+        cursor.execute(f"INSERT INTO operations_incident ({', '.join(columns)}, client_id, reported_at, description) "
+                       f"SELECT {', '.join(columns)}, gen_random_uuid(), now() - (g %% 300) * interval '1 minute', "
+                       f"'bench-open' FROM operations_incident, generate_series(1, %s) g "
+                       f"WHERE id = (SELECT min(id) FROM operations_incident)", [incidents])
+    open_rows = Incident.objects.filter(status__in=workflow.OPEN_STATUSES).order_by()
+    now = timezone.now()
+
+    def counted():
+        return open_rows.aggregate(**{f"s{s}": Count("pk", filter=Q(severity=s)) for s in (4, 3, 2, 1)},
+                                   overdue=Count("pk", filter=overdue_q(now)))["overdue"]
+
+    def judged():
+        return sum(workflow.is_overdue(r, s, None, now) for r, s in open_rows.values_list("reported_at", "severity"))
+
+    try:
+        assert counted() == judged()
+        return {"open_incidents": open_rows.count(), **{name: milliseconds([timed(f) for _ in range(repeat)])
+                                                        for name, f in (("counted_ms", counted),
+                                                                        ("judged_in_python_ms", judged))}}
+    finally:
+        Incident.objects.filter(description="bench-open").delete()
+
+
+def timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
 def time_summary(dsn, sql, repeat):
     import psycopg
 
@@ -329,6 +373,7 @@ def run(quick: bool) -> dict:
     kecamatan = build_national_tables(dsn, national)
     repeat = 5 if quick else 15
     idle_recount, idle_counters = time_summary(dsn, recount_sql, repeat), time_summary(dsn, counters_sql, repeat)
+    incident_counts = open_incident_counts(repeat)
     done = 0
 
     def next_rows(n):
@@ -366,7 +411,9 @@ def run(quick: bool) -> dict:
         "summary_idle_ms": milliseconds(idle_counters), "summary_recount_idle_ms": milliseconds(idle_recount),
         "summary_recount_to_counters_ratio": round(statistics.median(idle_recount) / statistics.median(idle_counters),
                                                    1),
-        "summary_while_ingesting_ms": milliseconds(busy),
+        "summary_while_ingesting_ms": milliseconds(busy), "summary_open_incidents": incident_counts,
+        "summary_incidents_judged_to_counted_ratio": round(incident_counts["judged_in_python_ms"]["p50"]
+                                                           / incident_counts["counted_ms"]["p50"], 1),
         "servers": 2, "threads_per_server": threads, "clients": clients,
     }
     if busy:
@@ -403,6 +450,10 @@ def main():
           f"{r['summary_recount_idle_ms']['p50']} ms (ratio {r['summary_recount_to_counters_ratio']}); counters while "
           f"ingesting p50 {(r['summary_while_ingesting_ms'] or {}).get('p50')} ms "
           f"(ratio {r.get('summary_busy_to_idle_ratio')})")
+    i = r["summary_open_incidents"]
+    print(f"Open-incident counters over {i['open_incidents']:,} open incidents: one aggregate p50 "
+          f"{i['counted_ms']['p50']} ms; baseline, every incident judged in Python p50 "
+          f"{i['judged_in_python_ms']['p50']} ms (ratio {r['summary_incidents_judged_to_counted_ratio']})")
     print(f"Load average at start {r['load_average_at_start']}, at the end {r['load_average_at_end']} "
           f"(other work on the machine distorts every figure)")
     print(json.dumps(r, default=str))

@@ -127,3 +127,27 @@ def test_dispatch_suggests_nearest_available_unit_and_tracks_acknowledgement(use
         services.dispatch_update(actor=admin, dispatch_id=dispatch.pk, step="arrive")
     services.dispatch_update(actor=admin, dispatch_id=dispatch.pk, step="ack")
     assert services.dispatch_update(actor=admin, dispatch_id=dispatch.pk, step="arrive").status == "tiba"
+
+
+def test_the_summary_counts_overdue_incidents_by_the_workflow_rule(user, report):
+    """The command-post summary counts overdue open incidents in the database (overdue_q); the count is the
+    workflow's own rule (is_overdue) applied to each, for every severity, a minute before, at and a minute after
+    its response target."""
+    from siaga.operations.models import Incident
+
+    admin, now = user("admin"), NOON + timedelta(hours=3)
+    made = []
+    for severity, minutes in workflow.RESPONSE_TARGET_MINUTES.items():
+        for offset in (-1, 0, 1):  # reported a minute less, exactly, a minute more than the target ago
+            incident = report(severity=severity)
+            Incident.objects.filter(pk=incident.pk).update(reported_at=now - timedelta(minutes=minutes + offset))
+            made.append(incident.pk)
+    rows = Incident.objects.filter(pk__in=made).values_list("pk", "reported_at", "severity")
+    stated = {pk for pk, reported, severity in rows if workflow.is_overdue(reported, severity, None, now)}
+    assert len(stated) == len(workflow.RESPONSE_TARGET_MINUTES)  # only "a minute more" is overdue
+    assert set(Incident.objects.filter(selectors.overdue_q(now), pk__in=made).values_list("pk", flat=True)) == stated
+    summary = selectors.summary(viewer=admin, area="74.02", now=now)
+    open_rows = selectors.incidents(viewer=admin, area="74.02").filter(status__in=workflow.OPEN_STATUSES)
+    assert summary["overdue_incidents"] == sum(workflow.is_overdue(r, s, None, now)
+                                               for r, s in open_rows.values_list("reported_at", "severity"))
+    assert summary["open_incidents"] == {str(s): open_rows.filter(severity=s).count() for s in (4, 3, 2, 1)}
