@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from siaga import features
 from siaga.operations import selectors, services, workflow
+from siaga.operations.models import Incident
 
 NOON = datetime(2024, 2, 14, 4, 0, tzinfo=timezone.utc)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -133,8 +134,6 @@ def test_the_summary_counts_overdue_incidents_by_the_workflow_rule(user, report)
     """The command-post summary counts overdue open incidents in the database (overdue_q); the count is the
     workflow's own rule (is_overdue) applied to each, for every severity, a minute before, at and a minute after
     its response target."""
-    from siaga.operations.models import Incident
-
     admin, now = user("admin"), NOON + timedelta(hours=3)
     made = []
     for severity, minutes in workflow.RESPONSE_TARGET_MINUTES.items():
